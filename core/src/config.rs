@@ -1,0 +1,581 @@
+//! Simulation configuration: plain serde data, validated up front.
+//!
+//! The JSON schema (camelCase) is shared by the CLI and the wasm layer. Every field has a
+//! default, so `{}` is a valid config (the kernel's ring of 256, two submitters).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ConfigError;
+use crate::replay;
+
+/// Largest ring we accept; the kernel uses 256 (one 4 KiB page of 16-byte descriptors).
+pub const MAX_QI_LENGTH: u32 = 1 << 16;
+/// Smallest ring: a count-0 and a count-1 submission must fit (`count + 2 <= QI_LENGTH`).
+pub const MIN_QI_LENGTH: u32 = 4;
+/// Submitters (CPUs) per simulation.
+pub const MAX_SUBMITTERS: u32 = 256;
+/// Submissions per submitter.
+pub const MAX_SUBMISSIONS: u64 = 1_000_000_000_000;
+/// Upper bound for `stepLimit` (about 10^13: hours of native simulation).
+pub const MAX_STEP_LIMIT: u64 = 10_000_000_000_000;
+/// Upper bound for any simulated-nanosecond cost.
+pub const MAX_COST_NS: u64 = 1_000_000_000;
+/// Upper bound for PCT depth.
+pub const MAX_PCT_DEPTH: u32 = 32;
+/// Upper bound on recorded trace events kept in memory.
+pub const MAX_TRACE_CAPACITY: u32 = 50_000_000;
+
+/// Reclaim policy (steps 7 and 8 of `qi_submit_sync`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum PolicyKind {
+    /// Before the fix: mark own invalidation slots `QI_DONE`, reclaim every `QI_DONE`/`QI_ABORT`.
+    Legacy,
+    /// The fix: mark own slots (wait slot too) `QI_FREE`, reclaim only `QI_FREE`.
+    #[default]
+    Fixed,
+}
+
+impl PolicyKind {
+    /// Lower-case name as used in JSON and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Legacy => "legacy",
+            PolicyKind::Fixed => "fixed",
+        }
+    }
+}
+
+/// How the hardware engine runs relative to software.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum HardwareMode {
+    /// Real hardware: its own actor, one descriptor per step, between any two software steps.
+    #[default]
+    Async,
+    /// QEMU's emulation: the whole queue is processed inside the `IQT` write.
+    Sync,
+}
+
+/// Invalidation descriptor types (VT-d 6.5.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "camelCase")]
+pub enum InvType {
+    Iotlb,
+    Devtlb,
+    Context,
+    Iec,
+    Pasid,
+}
+
+impl InvType {
+    /// All types, in a fixed order.
+    pub const ALL: [InvType; 5] = [
+        InvType::Iotlb,
+        InvType::Devtlb,
+        InvType::Context,
+        InvType::Iec,
+        InvType::Pasid,
+    ];
+}
+
+/// Distribution of the descriptor count of one submission (before the zero-count draw).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum BatchDist {
+    /// Always `count` descriptors.
+    Fixed { count: u32 },
+    /// Uniform in `min..=max`.
+    Uniform { min: u32, max: u32 },
+    /// Submission `i` uses `counts[i % counts.len()]`: exact workloads for tests and the explorer.
+    Sequence { counts: Vec<u32> },
+}
+
+impl Default for BatchDist {
+    fn default() -> Self {
+        BatchDist::Uniform { min: 1, max: 4 }
+    }
+}
+
+impl BatchDist {
+    /// Largest count this distribution can produce.
+    pub fn max_count(&self) -> u32 {
+        match self {
+            BatchDist::Fixed { count } => *count,
+            BatchDist::Uniform { max, .. } => *max,
+            BatchDist::Sequence { counts } => counts.iter().copied().max().unwrap_or(0),
+        }
+    }
+}
+
+/// Weight of each invalidation type in a batch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct TypeMix {
+    pub iotlb: f64,
+    pub devtlb: f64,
+    pub context: f64,
+    pub iec: f64,
+    pub pasid: f64,
+}
+
+impl Default for TypeMix {
+    fn default() -> Self {
+        TypeMix {
+            iotlb: 1.0,
+            devtlb: 0.0,
+            context: 0.0,
+            iec: 0.0,
+            pasid: 0.0,
+        }
+    }
+}
+
+impl TypeMix {
+    /// Weights in [`InvType::ALL`] order.
+    pub fn weights(&self) -> [f64; 5] {
+        [self.iotlb, self.devtlb, self.context, self.iec, self.pasid]
+    }
+}
+
+/// What one submitter (CPU) submits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Workload {
+    /// Number of `qi_submit_sync` calls.
+    pub submissions: u64,
+    /// Descriptor count per call.
+    pub batch: BatchDist,
+    /// Probability that a call has count 0 (a wait descriptor alone), drawn before `batch`.
+    pub zero_count_prob: f64,
+    /// `QI_OPT_WAIT_DRAIN`: the wait descriptor also drains page requests (PD).
+    pub drain: bool,
+    /// Simulated think time between calls (timed scheduler only).
+    pub think_ns: u64,
+    /// Types of the invalidation descriptors.
+    pub types: TypeMix,
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload {
+            submissions: 100,
+            batch: BatchDist::default(),
+            zero_count_prob: 0.0,
+            drain: false,
+            think_ns: 0,
+            types: TypeMix::default(),
+        }
+    }
+}
+
+/// Simulated costs in nanoseconds for the timed scheduler.
+///
+/// Defaults are order-of-magnitude figures for a server CPU and an integrated IOMMU, not
+/// measurements: an uncontended spinlock is a cached atomic (~20 ns), a hand-off moves the lock's
+/// cache line between cores (~100 ns), a 128-bit descriptor store is ~10 ns, the `IQT` MMIO write
+/// is an uncached posted write (~150 ns), a status poll that misses because the IOMMU wrote the
+/// line costs ~60 ns. Hardware latencies are per descriptor; device-TLB invalidations wait for an
+/// ATS round trip over PCIe (~2 µs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct TimedCosts {
+    pub lock_ns: u64,
+    pub lock_handoff_ns: u64,
+    pub unlock_ns: u64,
+    pub check_space_ns: u64,
+    pub desc_write_ns: u64,
+    pub doorbell_ns: u64,
+    pub poll_ns: u64,
+    pub relax_ns: u64,
+    pub mark_ns: u64,
+    pub reclaim_ns: u64,
+    pub hw_iotlb_ns: u64,
+    pub hw_devtlb_ns: u64,
+    pub hw_context_ns: u64,
+    pub hw_iec_ns: u64,
+    pub hw_pasid_ns: u64,
+    pub hw_wait_ns: u64,
+    /// Extra wait-descriptor latency with `drain` (page-request drain).
+    pub hw_drain_ns: u64,
+    /// Each cost is multiplied by a seeded factor in `[1 - jitter, 1 + jitter]`.
+    pub jitter: f64,
+}
+
+impl Default for TimedCosts {
+    fn default() -> Self {
+        TimedCosts {
+            lock_ns: 20,
+            lock_handoff_ns: 100,
+            unlock_ns: 10,
+            check_space_ns: 5,
+            desc_write_ns: 10,
+            doorbell_ns: 150,
+            poll_ns: 60,
+            relax_ns: 10,
+            mark_ns: 5,
+            reclaim_ns: 5,
+            hw_iotlb_ns: 500,
+            hw_devtlb_ns: 2000,
+            hw_context_ns: 300,
+            hw_iec_ns: 300,
+            hw_pasid_ns: 400,
+            hw_wait_ns: 100,
+            hw_drain_ns: 1000,
+            jitter: 0.25,
+        }
+    }
+}
+
+impl TimedCosts {
+    /// Hardware latency of one invalidation descriptor.
+    pub fn hw_ns(&self, t: InvType) -> u64 {
+        match t {
+            InvType::Iotlb => self.hw_iotlb_ns,
+            InvType::Devtlb => self.hw_devtlb_ns,
+            InvType::Context => self.hw_context_ns,
+            InvType::Iec => self.hw_iec_ns,
+            InvType::Pasid => self.hw_pasid_ns,
+        }
+    }
+
+    fn fields(&self) -> [(&'static str, u64); 17] {
+        [
+            ("lockNs", self.lock_ns),
+            ("lockHandoffNs", self.lock_handoff_ns),
+            ("unlockNs", self.unlock_ns),
+            ("checkSpaceNs", self.check_space_ns),
+            ("descWriteNs", self.desc_write_ns),
+            ("doorbellNs", self.doorbell_ns),
+            ("pollNs", self.poll_ns),
+            ("relaxNs", self.relax_ns),
+            ("markNs", self.mark_ns),
+            ("reclaimNs", self.reclaim_ns),
+            ("hwIotlbNs", self.hw_iotlb_ns),
+            ("hwDevtlbNs", self.hw_devtlb_ns),
+            ("hwContextNs", self.hw_context_ns),
+            ("hwIecNs", self.hw_iec_ns),
+            ("hwPasidNs", self.hw_pasid_ns),
+            ("hwWaitNs", self.hw_wait_ns),
+            ("hwDrainNs", self.hw_drain_ns),
+        ]
+    }
+}
+
+/// Which actor runs next.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+pub enum SchedulerConfig {
+    /// Uniform over enabled actors; the hardware engine has weight `hwWeight` (submitters 1).
+    Random {
+        #[serde(default = "one")]
+        hw_weight: f64,
+    },
+    /// PCT (Burckhardt et al. 2010) with bug depth `depth` (d - 1 priority change points spread
+    /// over the first `steps` steps; 0 = estimate from the workload).
+    Pct {
+        #[serde(default = "three")]
+        depth: u32,
+        #[serde(default)]
+        steps: u64,
+    },
+    /// A recorded choice sequence (see [`crate::replay`]).
+    Replay { choices: String },
+    /// Discrete-event simulation over simulated nanoseconds.
+    Timed {
+        #[serde(default)]
+        costs: TimedCosts,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn three() -> u32 {
+    3
+}
+
+impl Default for SchedulerConfig {
+    fn default() -> Self {
+        SchedulerConfig::Random { hw_weight: 1.0 }
+    }
+}
+
+impl SchedulerConfig {
+    /// Short name: `random`, `pct`, `replay`, `timed`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SchedulerConfig::Random { .. } => "random",
+            SchedulerConfig::Pct { .. } => "pct",
+            SchedulerConfig::Replay { .. } => "replay",
+            SchedulerConfig::Timed { .. } => "timed",
+        }
+    }
+}
+
+/// Fault injection in the hardware engine. Off (all zero) by default; the engine consults it at
+/// every fetch, so enabling faults does not change the schedule of a fault-free run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct FaultConfig {
+    /// Probability an invalidation descriptor is invalid (`IQE`).
+    pub iqe_rate: f64,
+    /// Probability a device-TLB invalidation times out (`ITE`).
+    pub ite_rate: f64,
+    /// Probability of an invalidation completion error (`ICE`).
+    pub ice_rate: f64,
+}
+
+impl FaultConfig {
+    /// True when no fault can ever be injected.
+    pub fn is_off(&self) -> bool {
+        self.iqe_rate == 0.0 && self.ite_rate == 0.0 && self.ice_rate == 0.0
+    }
+}
+
+/// Which findings end a run early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum StopOn {
+    /// Run until completion, a lockup, a deadlock or the step limit (classifies consequences).
+    #[default]
+    Consequence,
+    /// Stop at the first finding of any kind (fastest hunting).
+    FirstFinding,
+}
+
+/// A complete simulation configuration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Config {
+    /// `QI_LENGTH`: ring size in descriptors.
+    pub qi_length: u32,
+    /// Number of submitters (CPUs calling `qi_submit_sync`).
+    pub submitters: u32,
+    /// Workload of every submitter without an entry in `perSubmitter`.
+    pub workload: Workload,
+    /// Optional per-submitter workloads; if non-empty its length must equal `submitters`.
+    pub per_submitter: Vec<Workload>,
+    pub policy: PolicyKind,
+    pub hardware: HardwareMode,
+    pub scheduler: SchedulerConfig,
+    pub faults: FaultConfig,
+    /// Seed of every random choice (workload, schedule, jitter).
+    pub seed: u64,
+    /// The run stops after this many steps.
+    pub step_limit: u64,
+    /// Soft-lockup watchdog: a submitter making no progress for this many of its own steps is
+    /// reported as a suspected lockup (0 = off).
+    pub watchdog: u64,
+    /// Record the event trace (needed for timelines; off for fast hunting).
+    pub trace: bool,
+    /// Keep at most this many trace events (the oldest are dropped).
+    pub trace_capacity: u32,
+    /// Throughput-series bucket width in steps (or ns under `timed`); buckets merge pairwise
+    /// when there would be more than `maxBuckets`.
+    pub bucket: u64,
+    pub max_buckets: u32,
+    pub stop_on: StopOn,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            qi_length: 256,
+            submitters: 2,
+            workload: Workload::default(),
+            per_submitter: Vec::new(),
+            policy: PolicyKind::default(),
+            hardware: HardwareMode::default(),
+            scheduler: SchedulerConfig::default(),
+            faults: FaultConfig::default(),
+            seed: 0,
+            step_limit: 10_000_000,
+            watchdog: 100_000,
+            trace: false,
+            trace_capacity: 1_000_000,
+            bucket: 1000,
+            max_buckets: 512,
+            stop_on: StopOn::default(),
+        }
+    }
+}
+
+fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
+    field: &str,
+    v: T,
+    lo: T,
+    hi: T,
+) -> Result<(), ConfigError> {
+    if v < lo || v > hi {
+        return Err(ConfigError::new(
+            field,
+            format!("is {v}; allowed range is {lo}..={hi}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_prob(field: &str, p: f64) -> Result<(), ConfigError> {
+    if !p.is_finite() || !(0.0..=1.0).contains(&p) {
+        return Err(ConfigError::new(
+            field,
+            format!("is {p}; allowed range is 0..=1"),
+        ));
+    }
+    Ok(())
+}
+
+impl Config {
+    /// The workload of submitter `i`.
+    pub fn workload_of(&self, i: usize) -> &Workload {
+        self.per_submitter.get(i).unwrap_or(&self.workload)
+    }
+
+    /// Checks every field; the error names the first bad field and its allowed range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_range("qiLength", self.qi_length, MIN_QI_LENGTH, MAX_QI_LENGTH)?;
+        check_range("submitters", self.submitters, 1, MAX_SUBMITTERS)?;
+        if !self.per_submitter.is_empty() && self.per_submitter.len() != self.submitters as usize
+        {
+            return Err(ConfigError::new(
+                "perSubmitter",
+                format!(
+                    "has {} entries; it must be empty or have exactly `submitters` = {} entries",
+                    self.per_submitter.len(),
+                    self.submitters
+                ),
+            ));
+        }
+        self.validate_workload("workload", &self.workload)?;
+        for (i, w) in self.per_submitter.iter().enumerate() {
+            self.validate_workload(&format!("perSubmitter[{i}]"), w)?;
+        }
+        match &self.scheduler {
+            SchedulerConfig::Random { hw_weight } => {
+                if !hw_weight.is_finite() || *hw_weight <= 0.0 || *hw_weight > 1e6 {
+                    return Err(ConfigError::new(
+                        "scheduler.hwWeight",
+                        format!("is {hw_weight}; allowed range is >0 and <=1000000"),
+                    ));
+                }
+            }
+            SchedulerConfig::Pct { depth, steps } => {
+                check_range("scheduler.depth", *depth, 1, MAX_PCT_DEPTH)?;
+                check_range("scheduler.steps", *steps, 0, MAX_STEP_LIMIT)?;
+            }
+            SchedulerConfig::Replay { choices } => {
+                let parsed = replay::parse(choices)
+                    .map_err(|e| ConfigError::new("scheduler.choices", e.to_string()))?;
+                if let Some(bad) = parsed.iter().find_map(|c| match c {
+                    crate::Actor::Submitter(i) if *i >= self.submitters => Some(*i),
+                    _ => None,
+                }) {
+                    return Err(ConfigError::new(
+                        "scheduler.choices",
+                        format!(
+                            "names submitter {} ({}); allowed are submitters 0..{} and H",
+                            bad,
+                            replay::actor_token(crate::Actor::Submitter(bad)),
+                            self.submitters
+                        ),
+                    ));
+                }
+            }
+            SchedulerConfig::Timed { costs } => {
+                for (name, v) in costs.fields() {
+                    check_range(&format!("scheduler.costs.{name}"), v, 0, MAX_COST_NS)?;
+                }
+                if !costs.jitter.is_finite() || !(0.0..=0.9).contains(&costs.jitter) {
+                    return Err(ConfigError::new(
+                        "scheduler.costs.jitter",
+                        format!("is {}; allowed range is 0..=0.9", costs.jitter),
+                    ));
+                }
+            }
+        }
+        check_prob("faults.iqeRate", self.faults.iqe_rate)?;
+        check_prob("faults.iteRate", self.faults.ite_rate)?;
+        check_prob("faults.iceRate", self.faults.ice_rate)?;
+        if !self.faults.is_off() {
+            return Err(ConfigError::new(
+                "faults",
+                "fault injection is not implemented yet; all rates must be 0".to_string(),
+            ));
+        }
+        check_range("stepLimit", self.step_limit, 1, MAX_STEP_LIMIT)?;
+        check_range("watchdog", self.watchdog, 0, MAX_STEP_LIMIT)?;
+        check_range("traceCapacity", self.trace_capacity, 1, MAX_TRACE_CAPACITY)?;
+        check_range("bucket", self.bucket, 1, MAX_STEP_LIMIT)?;
+        check_range("maxBuckets", self.max_buckets, 2, 1 << 20)?;
+        Ok(())
+    }
+
+    fn validate_workload(&self, prefix: &str, w: &Workload) -> Result<(), ConfigError> {
+        check_range(
+            &format!("{prefix}.submissions"),
+            w.submissions,
+            0,
+            MAX_SUBMISSIONS,
+        )?;
+        check_prob(&format!("{prefix}.zeroCountProb"), w.zero_count_prob)?;
+        check_range(&format!("{prefix}.thinkNs"), w.think_ns, 0, MAX_COST_NS)?;
+        // `check_space` needs `free_cnt >= count + 2` and at most QI_LENGTH - 1 slots are ever
+        // free, so a larger batch would retry forever.
+        let max_count = self.qi_length.saturating_sub(2);
+        let field = format!("{prefix}.batch");
+        match &w.batch {
+            BatchDist::Fixed { count } => {
+                check_range(&format!("{field}.count"), *count, 0, max_count)?
+            }
+            BatchDist::Uniform { min, max } => {
+                check_range(&format!("{field}.max"), *max, 0, max_count)?;
+                check_range(&format!("{field}.min"), *min, 0, *max)?;
+            }
+            BatchDist::Sequence { counts } => {
+                if counts.is_empty() {
+                    return Err(ConfigError::new(
+                        &format!("{field}.counts"),
+                        "is empty; give at least one count".to_string(),
+                    ));
+                }
+                if counts.len() > 1_000_000 {
+                    return Err(ConfigError::new(
+                        &format!("{field}.counts"),
+                        format!("has {} entries; at most 1000000", counts.len()),
+                    ));
+                }
+                for (i, c) in counts.iter().enumerate() {
+                    check_range(&format!("{field}.counts[{i}]"), *c, 0, max_count)?;
+                }
+            }
+        }
+        let weights = w.types.weights();
+        for (t, wt) in InvType::ALL.iter().zip(weights) {
+            if !wt.is_finite() || !(0.0..=1e9).contains(&wt) {
+                return Err(ConfigError::new(
+                    &format!("{prefix}.types.{}", inv_type_name(*t)),
+                    format!("is {wt}; allowed range is 0..=1000000000"),
+                ));
+            }
+        }
+        if weights.iter().all(|w| *w == 0.0) && w.batch.max_count() > 0 {
+            return Err(ConfigError::new(
+                &format!("{prefix}.types"),
+                "all weights are 0; at least one type needs a positive weight".to_string(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// camelCase name of an invalidation type.
+pub fn inv_type_name(t: InvType) -> &'static str {
+    match t {
+        InvType::Iotlb => "iotlb",
+        InvType::Devtlb => "devtlb",
+        InvType::Context => "context",
+        InvType::Iec => "iec",
+        InvType::Pasid => "pasid",
+    }
+}

@@ -1,0 +1,74 @@
+//! qisim-core: a deterministic, step-level model of the Intel VT-d queued-invalidation
+//! submission path (`qi_submit_sync()` in Linux's `drivers/iommu/intel/dmar.c`), its hardware
+//! engine, the legacy and fixed reclaim policies, schedulers and the oracles that find the
+//! lost-completion soft lockup. No I/O, threads, clocks or platform dependencies: everything
+//! follows from the config and its seed.
+//!
+//! ```
+//! use qisim_core::{Config, PolicyKind, Simulation};
+//! let cfg = Config { policy: PolicyKind::Fixed, ..Config::default() };
+//! let report = Simulation::new(cfg).unwrap().run();
+//! assert!(report.findings.is_empty());
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod hardware;
+pub mod hash;
+pub mod metrics;
+pub mod oracle;
+pub mod policy;
+pub mod replay;
+pub mod ring;
+pub mod scheduler;
+pub mod sim;
+pub mod submitter;
+pub mod system;
+pub mod trace;
+
+pub use config::{BatchDist, Config, HardwareMode, PolicyKind, SchedulerConfig, StopOn, Workload};
+pub use error::{ConfigError, ReplayError};
+pub use oracle::{Finding, FindingKind};
+pub use sim::{run, Outcome, RunReport, Simulation};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Who takes a step: a submitter (CPU, `T1` is index 0) or the hardware engine (`HW`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Actor {
+    Submitter(u32),
+    Hardware,
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&trace::actor_name(*self))
+    }
+}
+
+impl std::str::FromStr for Actor {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s == "HW" {
+            return Ok(Actor::Hardware);
+        }
+        s.strip_prefix('T')
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|n| *n >= 1)
+            .map(|n| Actor::Submitter(n - 1))
+            .ok_or_else(|| format!("`{s}` is not an actor; expected `HW` or `T1`, `T2`, ..."))
+    }
+}
+
+impl Serialize for Actor {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Actor {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}

@@ -1,0 +1,139 @@
+//! Reclaim policies: steps 7 (`mark`) and 8 (`reclaim`) of `qi_submit_sync`, the only place the
+//! legacy kernel and the fix differ. A new policy is a type implementing [`ReclaimPolicy`] and a
+//! variant in [`crate::config::PolicyKind`].
+
+use crate::config::PolicyKind;
+use crate::ring::{Ring, Status};
+
+/// One software write to `desc_status`, reported so oracles and the trace see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusChange {
+    pub slot: u32,
+    pub before: Status,
+    pub after: Status,
+}
+
+/// Sets `desc_status[slot]` and records the change.
+#[inline]
+pub fn set_status(ring: &mut Ring, slot: u32, after: Status, changes: &mut Vec<StatusChange>) {
+    let before = ring.desc_status[slot as usize];
+    ring.desc_status[slot as usize] = after;
+    changes.push(StatusChange {
+        slot,
+        before,
+        after,
+    });
+}
+
+/// What a submitter does with its slots once its wait is over, and how slots return to the pool.
+pub trait ReclaimPolicy {
+    /// Step 7: mark the submitter's own slots (`index..=wait_index`, `count` invalidations).
+    fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>);
+    /// Step 8: advance `free_tail` over reclaimable slots, growing `free_cnt`.
+    fn reclaim(&self, ring: &mut Ring, changes: &mut Vec<StatusChange>);
+}
+
+/// The kernel before the fix.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Legacy;
+
+impl ReclaimPolicy for Legacy {
+    fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>) {
+        // Only the invalidation descriptors: the wait slot keeps what hardware (or the fault
+        // path) wrote, QI_DONE or QI_ABORT.
+        for i in 0..count {
+            let slot = ring.add(index, i);
+            set_status(ring, slot, Status::Done, changes);
+        }
+    }
+
+    fn reclaim(&self, ring: &mut Ring, changes: &mut Vec<StatusChange>) {
+        // reclaim_free_desc(): frees *any* finished slot at free_tail, whoever owns it.
+        loop {
+            let tail = ring.free_tail;
+            match ring.desc_status[tail as usize] {
+                Status::Done | Status::Abort => {
+                    set_status(ring, tail, Status::Free, changes);
+                    ring.free_tail = ring.add(tail, 1);
+                    ring.free_cnt += 1;
+                }
+                _ => break,
+            }
+        }
+    }
+}
+
+/// The fix: own slots become `QI_FREE`; reclaim only walks over `QI_FREE`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fixed;
+
+impl ReclaimPolicy for Fixed {
+    fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>) {
+        for i in 0..=count {
+            let slot = ring.add(index, i);
+            set_status(ring, slot, Status::Free, changes);
+        }
+    }
+
+    fn reclaim(&self, ring: &mut Ring, _changes: &mut Vec<StatusChange>) {
+        while ring.desc_status[ring.free_tail as usize] == Status::Free
+            && ring.free_tail != ring.free_head
+        {
+            ring.free_tail = ring.add(ring.free_tail, 1);
+            ring.free_cnt += 1;
+        }
+    }
+}
+
+/// The policy object for a configured kind.
+pub fn policy(kind: PolicyKind) -> &'static dyn ReclaimPolicy {
+    match kind {
+        PolicyKind::Legacy => &Legacy,
+        PolicyKind::Fixed => &Fixed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring_with(statuses: &[Status], head: u32, tail: u32) -> Ring {
+        let mut r = Ring::new(statuses.len() as u32);
+        r.desc_status = statuses.to_vec();
+        r.free_head = head;
+        r.free_tail = tail;
+        r.free_cnt = r.expected_free_cnt();
+        r
+    }
+
+    #[test]
+    fn legacy_reclaims_someone_elses_done_wait() {
+        use Status::*;
+        // ID1, WD1 (T1, done), WD2 (T2, done by hardware but not yet seen by T2).
+        let mut r = ring_with(&[InUse, Done, Done, Free], 3, 0);
+        let mut ch = Vec::new();
+        Legacy.mark(&mut r, 0, 1, &mut ch);
+        Legacy.reclaim(&mut r, &mut ch);
+        assert_eq!(r.desc_status, vec![Free, Free, Free, Free]);
+        assert_eq!((r.free_tail, r.free_cnt), (3, 4));
+    }
+
+    #[test]
+    fn fixed_leaves_someone_elses_done_wait() {
+        use Status::*;
+        let mut r = ring_with(&[InUse, Done, Done, Free], 3, 0);
+        let mut ch = Vec::new();
+        Fixed.mark(&mut r, 0, 1, &mut ch);
+        Fixed.reclaim(&mut r, &mut ch);
+        assert_eq!(r.desc_status, vec![Free, Free, Done, Free]);
+        assert_eq!((r.free_tail, r.free_cnt), (2, 3));
+    }
+
+    #[test]
+    fn fixed_reclaim_stops_at_free_head() {
+        use Status::*;
+        let mut r = ring_with(&[Free, Free, Free, Free], 2, 0);
+        Fixed.reclaim(&mut r, &mut Vec::new());
+        assert_eq!((r.free_tail, r.free_cnt), (2, 4));
+    }
+}

@@ -1,0 +1,214 @@
+//! The shared queue state of one IOMMU (DESIGN.md section 1), named as in `dmar.c`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::InvType;
+
+/// `desc_status[i]` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Status {
+    #[serde(rename = "QI_FREE")]
+    Free,
+    #[serde(rename = "QI_IN_USE")]
+    InUse,
+    #[serde(rename = "QI_DONE")]
+    Done,
+    #[serde(rename = "QI_ABORT")]
+    Abort,
+}
+
+impl Status {
+    /// The kernel's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Free => "QI_FREE",
+            Status::InUse => "QI_IN_USE",
+            Status::Done => "QI_DONE",
+            Status::Abort => "QI_ABORT",
+        }
+    }
+}
+
+/// Which descriptor of which submission occupies a slot: lets the oracles tell a slot's current
+/// owner from the one a status write was meant for. Not kernel state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Label {
+    /// Submitter index (T1 is 0).
+    pub submitter: u32,
+    /// Attempt number of that submitter (one per `write`, so a restart gets a new one).
+    pub attempt: u32,
+    /// Position in the batch (`0..count`), or `count` for the wait descriptor.
+    pub part: u32,
+    /// The batch's descriptor count.
+    pub count: u32,
+}
+
+impl Label {
+    /// True for the wait descriptor of the batch.
+    pub fn is_wait(&self) -> bool {
+        self.part == self.count
+    }
+
+    /// Timeline name: `ID1`/`WD1` for T1's first batch, `ID1b` for the second descriptor of a
+    /// larger batch, `WD1'` / `WD1''` / `WD1^3` for later attempts.
+    pub fn name(&self) -> String {
+        let t = self.submitter + 1;
+        let mut s = if self.is_wait() {
+            format!("WD{t}")
+        } else if self.count == 1 {
+            format!("ID{t}")
+        } else if self.part < 26 {
+            format!("ID{t}{}", (b'a' + self.part as u8) as char)
+        } else {
+            format!("ID{t}.{}", self.part)
+        };
+        match self.attempt {
+            0 => {}
+            1 => s.push('\''),
+            2 => s.push_str("''"),
+            n => s.push_str(&format!("^{}", n + 1)),
+        }
+        s
+    }
+}
+
+/// A descriptor as written into the ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Desc {
+    /// Never written.
+    Empty,
+    /// An invalidation descriptor; it never writes `desc_status`.
+    Inv { ty: InvType, label: Label },
+    /// A wait descriptor: with SW set, hardware writes `QI_DONE` to `desc_status[status_addr]`.
+    Wait {
+        status_addr: u32,
+        sw: bool,
+        drain: bool,
+        label: Label,
+    },
+}
+
+impl Desc {
+    /// The occupant label, if any.
+    pub fn label(&self) -> Option<Label> {
+        match self {
+            Desc::Empty => None,
+            Desc::Inv { label, .. } | Desc::Wait { label, .. } => Some(*label),
+        }
+    }
+}
+
+/// Fault status register bits (`FSTS`).
+pub mod fsts {
+    /// Invalidation queue error.
+    pub const IQE: u8 = 1 << 4;
+    /// Invalidation completion error.
+    pub const ICE: u8 = 1 << 5;
+    /// Invalidation time-out error.
+    pub const ITE: u8 = 1 << 6;
+}
+
+/// The ring, its bookkeeping and the two queue registers.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ring {
+    /// `QI_LENGTH`.
+    pub qi_length: u32,
+    pub desc: Vec<Desc>,
+    pub desc_status: Vec<Status>,
+    pub free_head: u32,
+    pub free_tail: u32,
+    pub free_cnt: u32,
+    /// `q_lock` owner (submitter index).
+    pub q_lock: Option<u32>,
+    /// Last owner of `q_lock`, to tell a hand-off from a re-acquire (costs differ).
+    pub last_lock_owner: Option<u32>,
+    /// Tail register: written by software (the doorbell).
+    pub iqt: u32,
+    /// Head register: next slot hardware fetches.
+    pub iqh: u32,
+    /// Fault status bits (see [`fsts`]).
+    pub fsts: u8,
+}
+
+impl Ring {
+    /// An empty ring of `qi_length` slots, all `QI_FREE`.
+    pub fn new(qi_length: u32) -> Self {
+        Ring {
+            qi_length,
+            desc: vec![Desc::Empty; qi_length as usize],
+            desc_status: vec![Status::Free; qi_length as usize],
+            free_head: 0,
+            free_tail: 0,
+            free_cnt: qi_length,
+            q_lock: None,
+            last_lock_owner: None,
+            iqt: 0,
+            iqh: 0,
+            fsts: 0,
+        }
+    }
+
+    /// `(i + n) % QI_LENGTH`.
+    #[inline]
+    pub fn add(&self, i: u32, n: u32) -> u32 {
+        let s = u64::from(i) + u64::from(n);
+        (s % u64::from(self.qi_length)) as u32
+    }
+
+    /// Distance from `from` forward to `to`.
+    #[inline]
+    pub fn dist(&self, from: u32, to: u32) -> u32 {
+        (to + self.qi_length - from) % self.qi_length
+    }
+
+    /// True when hardware has nothing to fetch.
+    #[inline]
+    pub fn hw_idle(&self) -> bool {
+        self.iqh == self.iqt
+    }
+
+    /// True when `slot` is in `IQH..IQT`: published but not yet fetched by hardware.
+    #[inline]
+    pub fn unfetched(&self, slot: u32) -> bool {
+        self.dist(self.iqh, slot) < self.dist(self.iqh, self.iqt)
+    }
+
+    /// `free_cnt` expected from the pointers (DESIGN.md section 1 invariant).
+    pub fn expected_free_cnt(&self) -> u32 {
+        self.qi_length - self.dist(self.free_tail, self.free_head)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_names() {
+        let l = |part, count, attempt| Label {
+            submitter: 0,
+            attempt,
+            part,
+            count,
+        };
+        assert_eq!(l(0, 1, 0).name(), "ID1");
+        assert_eq!(l(1, 1, 0).name(), "WD1");
+        assert_eq!(l(0, 0, 0).name(), "WD1");
+        assert_eq!(l(1, 3, 0).name(), "ID1b");
+        assert_eq!(l(3, 3, 1).name(), "WD1'");
+        assert_eq!(l(3, 3, 4).name(), "WD1^5");
+    }
+
+    #[test]
+    fn unfetched_window_wraps() {
+        let mut r = Ring::new(8);
+        r.iqh = 6;
+        r.iqt = 2;
+        assert!(r.unfetched(6) && r.unfetched(7) && r.unfetched(0) && r.unfetched(1));
+        assert!(!r.unfetched(2) && !r.unfetched(5));
+        assert_eq!(r.expected_free_cnt(), 8);
+    }
+}

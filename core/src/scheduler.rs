@@ -1,0 +1,296 @@
+//! Schedulers: pick one enabled actor per step (DESIGN.md section 7).
+
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+
+use crate::config::{Config, SchedulerConfig, TimedCosts};
+use crate::replay;
+use crate::submitter::Pc;
+use crate::system::{StepKind, System};
+use crate::Actor;
+
+/// Why a scheduler could not pick.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PickError {
+    /// The replay has no more choices.
+    ReplayEnded,
+    /// The replay names an actor that cannot move at this step.
+    ReplayDiverged { step: u64, actor: Actor },
+}
+
+/// Uniform random choice (hardware weighted).
+#[derive(Clone, Debug)]
+pub struct RandomSched {
+    rng: Pcg64Mcg,
+    hw_weight: f64,
+}
+
+/// PCT: strict priorities with d-1 change points; a poll that spins yields (drops to the
+/// lowest priority), otherwise a spinning high-priority poller would starve hardware forever.
+#[derive(Clone, Debug)]
+pub struct PctSched {
+    prio: Vec<i64>,
+    change_points: Vec<u64>,
+    next_low: i64,
+}
+
+/// Replays recorded choices.
+#[derive(Clone, Debug)]
+pub struct ReplaySched {
+    choices: Vec<Actor>,
+}
+
+/// Discrete-event scheduler over simulated nanoseconds.
+#[derive(Clone, Debug)]
+pub struct TimedSched {
+    rng: Pcg64Mcg,
+    costs: TimedCosts,
+    /// Earliest time each actor (submitters, then hardware) can take its next step.
+    ready: Vec<u64>,
+    /// When `q_lock` was last released.
+    lock_free_at: u64,
+    /// When `IQT` was last written.
+    doorbell_at: u64,
+    pub now: u64,
+}
+
+/// A configured scheduler.
+#[derive(Clone, Debug)]
+pub enum Scheduler {
+    Random(RandomSched),
+    Pct(PctSched),
+    Replay(ReplaySched),
+    Timed(TimedSched),
+}
+
+const SCHED_STREAM: u64 = 0x5eed_5c4e_d000_0001;
+
+fn idx(a: Actor, n: usize) -> usize {
+    match a {
+        Actor::Submitter(i) => i as usize,
+        Actor::Hardware => n,
+    }
+}
+
+/// Rough number of steps a run takes (PCT spreads its change points over it).
+pub fn estimate_steps(cfg: &Config) -> u64 {
+    (0..cfg.submitters as usize)
+        .map(|i| {
+            let w = cfg.workload_of(i);
+            w.submissions
+                .saturating_mul(12 + 2 * u64::from(w.batch.max_count()))
+        })
+        .fold(0u64, |a, b| a.saturating_add(b))
+        .clamp(1, cfg.step_limit)
+}
+
+impl Scheduler {
+    /// Builds the scheduler of a validated config.
+    pub fn new(cfg: &Config) -> Self {
+        let rng = Pcg64Mcg::seed_from_u64(cfg.seed ^ SCHED_STREAM);
+        let n = cfg.submitters as usize;
+        match &cfg.scheduler {
+            SchedulerConfig::Random { hw_weight } => Scheduler::Random(RandomSched {
+                rng,
+                hw_weight: *hw_weight,
+            }),
+            SchedulerConfig::Pct { depth, steps } => {
+                let mut rng = rng;
+                let k = if *steps == 0 { estimate_steps(cfg) } else { *steps };
+                // Random permutation of priorities d..d+n (higher runs first).
+                let mut prio: Vec<i64> = (0..=n as i64).map(|p| p + i64::from(*depth)).collect();
+                for i in (1..prio.len()).rev() {
+                    let j = rng.random_range(0..=i as u32) as usize;
+                    prio.swap(i, j);
+                }
+                let mut change_points: Vec<u64> = (1..*depth)
+                    .map(|_| rng.random_range(0..k.max(1)))
+                    .collect();
+                change_points.sort_unstable();
+                Scheduler::Pct(PctSched {
+                    prio,
+                    change_points,
+                    next_low: 0,
+                })
+            }
+            SchedulerConfig::Replay { choices } => Scheduler::Replay(ReplaySched {
+                choices: replay::parse(choices).unwrap_or_default(),
+            }),
+            SchedulerConfig::Timed { costs } => Scheduler::Timed(TimedSched {
+                rng,
+                costs: costs.clone(),
+                ready: vec![0; n + 1],
+                lock_free_at: 0,
+                doorbell_at: 0,
+                now: 0,
+            }),
+        }
+    }
+
+    /// Picks the actor for step `step` among `enabled` (non-empty, in submitter order then H).
+    #[inline]
+    pub fn pick(&mut self, sys: &System, enabled: &[Actor], step: u64) -> Result<Actor, PickError> {
+        match self {
+            Scheduler::Random(r) => Ok(r.pick(enabled)),
+            Scheduler::Pct(p) => Ok(p.pick(sys, enabled, step)),
+            Scheduler::Replay(r) => {
+                let a = *r.choices.get(step as usize).ok_or(PickError::ReplayEnded)?;
+                if enabled.contains(&a) {
+                    Ok(a)
+                } else {
+                    Err(PickError::ReplayDiverged { step, actor: a })
+                }
+            }
+            Scheduler::Timed(t) => Ok(t.pick(sys, enabled)),
+        }
+    }
+
+    /// Tells the scheduler what the chosen step did (time accounting, PCT yields).
+    #[inline]
+    pub fn after(&mut self, sys: &System, actor: Actor, kind: StepKind) {
+        match self {
+            Scheduler::Pct(p) => {
+                if let StepKind::Poll { done: false } = kind {
+                    p.next_low -= 1;
+                    let n = sys.subs.len();
+                    p.prio[idx(actor, n)] = p.next_low;
+                }
+            }
+            Scheduler::Timed(t) => t.after(sys, actor, kind),
+            _ => {}
+        }
+    }
+
+    /// Simulated time (timed scheduler), else 0.
+    #[inline]
+    pub fn now(&self) -> u64 {
+        match self {
+            Scheduler::Timed(t) => t.now,
+            _ => 0,
+        }
+    }
+}
+
+impl RandomSched {
+    #[inline]
+    fn pick(&mut self, enabled: &[Actor]) -> Actor {
+        let n = enabled.len();
+        if n == 1 {
+            return enabled[0];
+        }
+        let has_hw = enabled[n - 1] == Actor::Hardware;
+        if !has_hw || self.hw_weight == 1.0 {
+            return enabled[self.rng.random_range(0..n as u32) as usize];
+        }
+        let subs = (n - 1) as f64;
+        let x = self.rng.random::<f64>() * (subs + self.hw_weight);
+        if x >= subs {
+            Actor::Hardware
+        } else {
+            enabled[(x as usize).min(n - 2)]
+        }
+    }
+}
+
+impl PctSched {
+    fn pick(&mut self, sys: &System, enabled: &[Actor], step: u64) -> Actor {
+        let n = sys.subs.len();
+        let best = |prio: &[i64]| {
+            *enabled
+                .iter()
+                .max_by_key(|a| prio[idx(**a, n)])
+                .expect("non-empty")
+        };
+        let mut a = best(&self.prio);
+        while let Some(&cp) = self.change_points.first() {
+            if cp > step {
+                break;
+            }
+            // Change point i lowers the running actor to priority d - i: below every initial
+            // priority (>= d), above the negative priorities of actors that yielded.
+            self.change_points.remove(0);
+            self.prio[idx(a, n)] = self.change_points.len() as i64 + 1;
+            a = best(&self.prio);
+        }
+        a
+    }
+}
+
+impl TimedSched {
+    fn effective(&self, sys: &System, a: Actor) -> u64 {
+        let n = sys.subs.len();
+        let r = self.ready[idx(a, n)];
+        match a {
+            Actor::Hardware => r.max(self.doorbell_at),
+            Actor::Submitter(i) => {
+                if sys.subs[i as usize].pc.needs_lock() {
+                    r.max(self.lock_free_at)
+                } else {
+                    r
+                }
+            }
+        }
+    }
+
+    fn pick(&mut self, sys: &System, enabled: &[Actor]) -> Actor {
+        let mut best = enabled[0];
+        let mut best_t = self.effective(sys, best);
+        for &a in &enabled[1..] {
+            let t = self.effective(sys, a);
+            if t < best_t {
+                best = a;
+                best_t = t;
+            }
+        }
+        self.now = self.now.max(best_t);
+        best
+    }
+
+    fn jitter(&mut self, ns: u64) -> u64 {
+        if self.costs.jitter == 0.0 || ns == 0 {
+            return ns;
+        }
+        let f = 1.0 + self.costs.jitter * (2.0 * self.rng.random::<f64>() - 1.0);
+        (ns as f64 * f).round().max(0.0) as u64
+    }
+
+    fn after(&mut self, sys: &System, actor: Actor, kind: StepKind) {
+        let c = &self.costs;
+        let base = match kind {
+            StepKind::Lock { handoff } => {
+                if handoff {
+                    c.lock_handoff_ns
+                } else {
+                    c.lock_ns
+                }
+            }
+            StepKind::CheckSpace { .. } => c.check_space_ns,
+            StepKind::Unlock | StepKind::Restart => c.unlock_ns + c.relax_ns,
+            StepKind::Write { descs } => c.desc_write_ns * u64::from(descs),
+            StepKind::Doorbell => c.doorbell_ns,
+            StepKind::Poll { .. } => c.poll_ns,
+            StepKind::Mark => c.mark_ns,
+            StepKind::Reclaim => c.reclaim_ns,
+            StepKind::HwInv { ty } => c.hw_ns(ty),
+            StepKind::HwWait { drain } => c.hw_wait_ns + if drain { c.hw_drain_ns } else { 0 },
+            StepKind::HwIdle => 0,
+        };
+        let cost = self.jitter(base);
+        let n = sys.subs.len();
+        let end = self.now + cost;
+        let k = idx(actor, n);
+        self.ready[k] = end;
+        match kind {
+            StepKind::Unlock | StepKind::Restart => self.lock_free_at = end,
+            StepKind::Doorbell => self.doorbell_at = end,
+            _ => {}
+        }
+        if let Actor::Submitter(i) = actor {
+            // Think time after a return: begin_call stamped started_ns for the next call.
+            let s = &sys.subs[i as usize];
+            if s.pc == Pc::Lock && s.started_ns > end {
+                self.ready[k] = s.started_ns;
+            }
+        }
+    }
+}

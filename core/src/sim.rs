@@ -1,0 +1,392 @@
+//! The step-level simulator: a [`System`] driven by a [`Scheduler`], with trace, metrics and
+//! findings. Deterministic: the same config (seed included) gives the same trace everywhere.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, SchedulerConfig, StopOn};
+use crate::error::ConfigError;
+use crate::hash::stable_hash;
+use crate::metrics::{Metrics, Percentiles};
+use crate::oracle::{Finding, FindingKind};
+use crate::replay::Schedule;
+use crate::scheduler::{PickError, Scheduler};
+use crate::system::{StateView, StepKind, System};
+use crate::trace::{render_timeline, Event, NoTrace, Op, Trace, TraceSink};
+use crate::Actor;
+
+/// At most this many findings are kept per run (a broken policy can fire on every step).
+pub const MAX_FINDINGS: usize = 1000;
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Outcome {
+    /// Every submitter returned from every call and hardware is idle.
+    Completed,
+    /// A lockup was proved (see findings).
+    Lockup,
+    /// No actor can move and work remains.
+    Deadlock,
+    /// `stepLimit` reached.
+    StepLimit,
+    /// The replay string ran out of choices.
+    ReplayEnded,
+    /// The replay named an actor that cannot move at `step`.
+    ReplayDiverged { step: u64, actor: Actor },
+    /// `stopOn: firstFinding` and something was found.
+    StoppedOnFinding,
+}
+
+/// Everything about a finished (or stopped) run, as plain data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    pub config: Config,
+    pub seed: u64,
+    pub scheduler: String,
+    pub policy: String,
+    pub outcome: Outcome,
+    pub steps: u64,
+    pub time_ns: u64,
+    pub findings: Vec<Finding>,
+    /// The exact schedule (see [`crate::replay`]).
+    pub replay: String,
+    /// Stable hash of the trace as 16 hex digits (only when `trace` is on).
+    pub trace_hash: Option<String>,
+    /// Stable hash of schedule and findings as 16 hex digits (always).
+    pub run_hash: String,
+    pub latency_steps: Percentiles,
+    pub latency_ns: Percentiles,
+    /// Invalidations per µs (timed) or per 1000 steps.
+    pub throughput: f64,
+    pub metrics: Metrics,
+}
+
+impl RunReport {
+    /// True if any finding is of `kind`.
+    pub fn has(&self, kind: FindingKind) -> bool {
+        self.findings.iter().any(|f| f.kind == kind)
+    }
+}
+
+/// A simulation in progress.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    cfg: Config,
+    sys: System,
+    sched: Scheduler,
+    trace: Option<Trace>,
+    metrics: Metrics,
+    findings: Vec<Finding>,
+    schedule: Schedule,
+    step: u64,
+    outcome: Option<Outcome>,
+    enabled: Vec<Actor>,
+}
+
+impl Simulation {
+    /// Validates `cfg` and sets up the initial state.
+    pub fn new(cfg: Config) -> Result<Self, ConfigError> {
+        cfg.validate()?;
+        let timed = matches!(cfg.scheduler, SchedulerConfig::Timed { .. });
+        Ok(Simulation {
+            sys: System::new(&cfg),
+            sched: Scheduler::new(&cfg),
+            trace: cfg.trace.then(|| Trace::new(cfg.trace_capacity as usize)),
+            metrics: Metrics::new(cfg.submitters, timed, cfg.bucket, cfg.max_buckets),
+            findings: Vec::new(),
+            schedule: Schedule::new(),
+            step: 0,
+            outcome: None,
+            enabled: Vec::with_capacity(cfg.submitters as usize + 1),
+            cfg,
+        })
+    }
+
+    /// The validated config.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The modelled system (for explorers and tests).
+    pub fn system(&self) -> &System {
+        &self.sys
+    }
+
+    /// Steps taken.
+    pub fn steps(&self) -> u64 {
+        self.step
+    }
+
+    /// How the run ended, once it has.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// True once the run is over.
+    pub fn is_done(&self) -> bool {
+        self.outcome.is_some()
+    }
+
+    /// Findings so far.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// Metrics so far.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Actors that can move now.
+    pub fn enabled(&self) -> Vec<Actor> {
+        let mut v = Vec::new();
+        self.sys.enabled_into(&mut v);
+        v
+    }
+
+    /// Full current state for visualisers.
+    pub fn state(&self) -> StateView {
+        self.sys.view(self.step, self.sched.now())
+    }
+
+    /// Recorded trace events (empty unless `trace` is on).
+    pub fn trace(&self) -> Vec<Event> {
+        self.trace.as_ref().map(|t| t.to_vec()).unwrap_or_default()
+    }
+
+    /// Stable hash of the whole trace (`None` unless `trace` is on).
+    pub fn trace_hash(&self) -> Option<u64> {
+        self.trace.as_ref().map(|t| t.hash())
+    }
+
+    /// The column timeline of the recorded trace.
+    pub fn timeline(&self) -> String {
+        render_timeline(&self.trace(), self.cfg.submitters)
+    }
+
+    /// The schedule so far as a replay string.
+    pub fn replay(&self) -> String {
+        self.schedule.encode()
+    }
+
+    /// Takes one scheduled step. Returns false once the run is over.
+    pub fn step(&mut self) -> bool {
+        match self.trace.take() {
+            Some(mut t) => {
+                let r = self.step_with(None, &mut t);
+                self.trace = Some(t);
+                r
+            }
+            None => self.step_with(None, &mut NoTrace),
+        }
+    }
+
+    /// Takes up to `n` steps; returns how many were taken.
+    pub fn step_n(&mut self, n: u64) -> u64 {
+        let start = self.step;
+        match self.trace.take() {
+            Some(mut t) => {
+                for _ in 0..n {
+                    if !self.step_with(None, &mut t) {
+                        break;
+                    }
+                }
+                self.trace = Some(t);
+            }
+            None => {
+                for _ in 0..n {
+                    if !self.step_with(None, &mut NoTrace) {
+                        break;
+                    }
+                }
+            }
+        }
+        self.step - start
+    }
+
+    /// Steps `actor` now, bypassing the scheduler (interactive visualisers, explorers).
+    pub fn step_actor(&mut self, actor: Actor) -> Result<(), String> {
+        if self.outcome.is_some() {
+            return Err("the run is over".into());
+        }
+        if !self.sys.is_enabled(actor) {
+            return Err(format!(
+                "{} cannot move at step {}",
+                crate::trace::actor_name(actor),
+                self.step
+            ));
+        }
+        match self.trace.take() {
+            Some(mut t) => {
+                self.step_with(Some(actor), &mut t);
+                self.trace = Some(t);
+            }
+            None => {
+                self.step_with(Some(actor), &mut NoTrace);
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs to the end and reports.
+    pub fn run(&mut self) -> RunReport {
+        self.step_n(u64::MAX);
+        self.report()
+    }
+
+    fn finish(&mut self, o: Outcome) {
+        if self.outcome.is_none() {
+            self.outcome = Some(o);
+        }
+    }
+
+    #[inline]
+    fn step_with<T: TraceSink>(&mut self, forced: Option<Actor>, sink: &mut T) -> bool {
+        if self.outcome.is_some() {
+            return false;
+        }
+        if self.step >= self.cfg.step_limit {
+            self.finish(Outcome::StepLimit);
+            return false;
+        }
+        let actor = match forced {
+            Some(a) => a,
+            None => {
+                self.sys.enabled_into(&mut self.enabled);
+                if self.enabled.is_empty() {
+                    if self.sys.all_done() {
+                        self.finish(Outcome::Completed);
+                    } else {
+                        let f = Finding {
+                            kind: FindingKind::Deadlock,
+                            step: self.step,
+                            actor: Actor::Hardware,
+                            submitter: None,
+                            slot: None,
+                            message: "no actor can move but work remains".into(),
+                        };
+                        self.push_finding(f, sink);
+                        self.finish(Outcome::Deadlock);
+                    }
+                    return false;
+                }
+                match self.sched.pick(&self.sys, &self.enabled, self.step) {
+                    Ok(a) => a,
+                    Err(PickError::ReplayEnded) => {
+                        self.finish(Outcome::ReplayEnded);
+                        return false;
+                    }
+                    Err(PickError::ReplayDiverged { step, actor }) => {
+                        self.finish(Outcome::ReplayDiverged { step, actor });
+                        return false;
+                    }
+                }
+            }
+        };
+        self.schedule.push(actor);
+        let now = self.sched.now();
+        let info = self.sys.apply(actor, self.step, now, sink);
+        self.sched.after(&self.sys, actor, info.kind);
+        self.account(actor, info.kind, now);
+        if let Some(r) = info.returned {
+            let m = &mut self.metrics.per_submitter[r.submitter as usize];
+            m.submissions += 1;
+            m.descriptors += u64::from(r.count);
+            m.latency_steps.record(self.step + 1 - r.started_step);
+            let t = if matches!(self.sched, Scheduler::Timed(_)) {
+                let end = self.sched.now().max(now);
+                m.latency_ns.record(end.saturating_sub(r.started_ns));
+                end
+            } else {
+                self.step
+            };
+            self.metrics.submissions += 1;
+            self.metrics.descriptors += u64::from(r.count);
+            self.metrics.series.record(t, r.submitter, r.count);
+        }
+        self.step += 1;
+        self.metrics.steps = self.step;
+        if !self.sys.found.is_empty() {
+            let found = std::mem::take(&mut self.sys.found);
+            let any = !found.is_empty();
+            for f in found {
+                self.push_finding(f, sink);
+            }
+            if any && self.cfg.stop_on == StopOn::FirstFinding {
+                self.finish(Outcome::StoppedOnFinding);
+            }
+        }
+        if self.sys.halted {
+            self.finish(Outcome::Lockup);
+        }
+        true
+    }
+
+    #[inline]
+    fn account(&mut self, actor: Actor, kind: StepKind, now: u64) {
+        if let Scheduler::Timed(t) = &self.sched {
+            self.metrics.time_ns = self.metrics.time_ns.max(t.now).max(now);
+        }
+        match actor {
+            Actor::Hardware => self.metrics.hw_steps += 1,
+            Actor::Submitter(i) => {
+                let m = &mut self.metrics.per_submitter[i as usize];
+                match kind {
+                    StepKind::Lock { handoff } => {
+                        m.lock_acquisitions += 1;
+                        m.lock_handoffs += u64::from(handoff);
+                    }
+                    StepKind::Poll { done: false } => m.spins += 1,
+                    StepKind::CheckSpace { ok: false } => m.space_retries += 1,
+                    StepKind::Restart => m.restarts += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn push_finding<T: TraceSink>(&mut self, f: Finding, sink: &mut T) {
+        if self.findings.len() >= MAX_FINDINGS {
+            return;
+        }
+        if T::ON {
+            sink.push(Event {
+                step: f.step,
+                actor: f.actor,
+                op: Op::Finding {
+                    kind: f.kind,
+                    message: f.message.clone(),
+                },
+            });
+        }
+        self.findings.push(f);
+    }
+
+    /// The report of the run so far.
+    pub fn report(&self) -> RunReport {
+        let run_hash = stable_hash(&(self.schedule.runs(), &self.findings));
+        RunReport {
+            config: self.cfg.clone(),
+            seed: self.cfg.seed,
+            scheduler: self.cfg.scheduler.name().to_string(),
+            policy: self.cfg.policy.name().to_string(),
+            outcome: self.outcome.clone().unwrap_or(Outcome::StepLimit),
+            steps: self.step,
+            time_ns: self.metrics.time_ns,
+            findings: self.findings.clone(),
+            replay: self.schedule.encode(),
+            trace_hash: self.trace_hash().map(|h| format!("{h:016x}")),
+            run_hash: format!("{run_hash:016x}"),
+            latency_steps: self.metrics.latency_steps().summary(),
+            latency_ns: self.metrics.latency_ns().summary(),
+            throughput: self.metrics.throughput(),
+            metrics: self.metrics.clone(),
+        }
+    }
+}
+
+/// Runs `cfg` to the end.
+pub fn run(cfg: Config) -> Result<RunReport, ConfigError> {
+    Ok(Simulation::new(cfg)?.run())
+}

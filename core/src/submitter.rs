@@ -1,0 +1,220 @@
+//! A submitter: one CPU running `qi_submit_sync` as a step-level state machine (DESIGN.md
+//! section 2). The steps themselves run in [`crate::system`], which owns the shared ring.
+
+use rand::{Rng, RngCore, SeedableRng};
+use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{BatchDist, InvType, Workload};
+
+/// The next step a submitter will take (its program counter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Pc {
+    /// 1. `lock`: wait for `q_lock` (not enabled while another CPU holds it).
+    Lock,
+    /// 2. `check_space`: `free_cnt >= count + 2`?
+    CheckSpace,
+    /// 2'. Not enough space: `unlock`, relax, back to `lock`.
+    SpaceUnlock,
+    /// 3. `write` the batch and its wait descriptor.
+    Write,
+    /// 4. `doorbell`: `IQT = free_head`.
+    Doorbell,
+    /// 5. `poll` `desc_status[wait_index]`, `qi_check_fault` when not done.
+    Poll,
+    /// 6. `unlock` and relax inside the poll loop.
+    PollUnlock,
+    /// 6'. `lock` again inside the poll loop.
+    PollLock,
+    /// 7. `mark` own slots (policy).
+    Mark,
+    /// 8. `reclaim` (policy).
+    Reclaim,
+    /// 9./10. `unlock`, then return `rc` (or restart on `-EAGAIN`).
+    Unlock,
+    /// Workload done.
+    Finished,
+}
+
+impl Pc {
+    /// True for steps that need `q_lock` free.
+    #[inline]
+    pub fn needs_lock(self) -> bool {
+        matches!(self, Pc::Lock | Pc::PollLock)
+    }
+
+    /// True while inside the poll loop (steps 5 and 6).
+    #[inline]
+    pub fn polling(self) -> bool {
+        matches!(self, Pc::Poll | Pc::PollUnlock | Pc::PollLock)
+    }
+
+    /// Kernel-style name of the step.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pc::Lock => "lock",
+            Pc::CheckSpace => "check_space",
+            Pc::SpaceUnlock => "unlock (no space)",
+            Pc::Write => "write",
+            Pc::Doorbell => "doorbell",
+            Pc::Poll => "poll",
+            Pc::PollUnlock => "unlock (poll)",
+            Pc::PollLock => "lock (poll)",
+            Pc::Mark => "mark",
+            Pc::Reclaim => "reclaim",
+            Pc::Unlock => "unlock",
+            Pc::Finished => "finished",
+        }
+    }
+}
+
+/// `-EAGAIN`.
+pub const EAGAIN: i32 = -11;
+/// `-EINVAL`.
+pub const EINVAL: i32 = -22;
+
+/// Per-submitter workload generator: its own random stream, so a submitter's batches do not
+/// depend on the schedule (replays and shrinking keep the same workload).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkloadGen {
+    rng: Pcg64Mcg,
+}
+
+impl std::hash::Hash for WorkloadGen {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // The generator hides its state; its next two outputs identify it (PCG's output
+        // function is a bijection of the 128-bit state for the first output).
+        let mut r = self.rng.clone();
+        h.write_u64(r.next_u64());
+        h.write_u64(r.next_u64());
+    }
+}
+
+impl WorkloadGen {
+    /// Stream for submitter `i` of a run seeded with `seed`.
+    pub fn new(seed: u64, i: u32) -> Self {
+        let s = seed ^ (u64::from(i) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        WorkloadGen {
+            rng: Pcg64Mcg::seed_from_u64(s),
+        }
+    }
+
+    /// Count of submission number `n` (0-based).
+    pub fn count(&mut self, w: &Workload, n: u64) -> u32 {
+        if w.zero_count_prob > 0.0 && self.rng.random_bool(w.zero_count_prob) {
+            return 0;
+        }
+        match &w.batch {
+            BatchDist::Fixed { count } => *count,
+            BatchDist::Uniform { min, max } => {
+                if min == max {
+                    *min
+                } else {
+                    self.rng.random_range(*min..=*max)
+                }
+            }
+            BatchDist::Sequence { counts } => counts[(n % counts.len() as u64) as usize],
+        }
+    }
+
+    /// Type of one invalidation descriptor.
+    pub fn inv_type(&mut self, w: &Workload) -> InvType {
+        let weights = w.types.weights();
+        let total: f64 = weights.iter().sum();
+        let nonzero = weights.iter().filter(|x| **x > 0.0).count();
+        if nonzero <= 1 {
+            let k = weights.iter().position(|x| *x > 0.0).unwrap_or(0);
+            return InvType::ALL[k];
+        }
+        let mut x = self.rng.random::<f64>() * total;
+        for (t, wt) in InvType::ALL.iter().zip(weights) {
+            if x < wt {
+                return *t;
+            }
+            x -= wt;
+        }
+        InvType::Iotlb
+    }
+}
+
+/// State of one submitter: kernel locals of `qi_submit_sync` plus the bookkeeping the oracles and
+/// metrics need.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Submitter {
+    pub pc: Pc,
+    /// Descriptor count of the current call.
+    pub count: u32,
+    /// `index`: first slot of the current batch.
+    pub index: u32,
+    /// `wait_index`: slot of the current wait descriptor.
+    pub wait_index: u32,
+    /// `rc` of the poll loop.
+    pub rc: i32,
+    /// Calls returned so far.
+    pub submissions_done: u64,
+    /// Calls in the workload.
+    pub submissions_total: u64,
+    /// Batches written so far; the current batch's attempt number is `attempts - 1`.
+    pub attempts: u32,
+    /// Descriptors of the current attempt hardware has completed (oracle: premature completion).
+    pub hw_done: u32,
+    /// Types of the current batch's invalidation descriptors (drawn at call start).
+    pub types: Vec<InvType>,
+    /// Step and simulated time at which the current call started (latency).
+    pub started_step: u64,
+    pub started_ns: u64,
+    /// Own steps since the last return (watchdog).
+    pub steps_since_progress: u64,
+    pub watchdog_fired: bool,
+    pub gen: WorkloadGen,
+}
+
+impl Submitter {
+    /// A submitter about to start its first call.
+    pub fn new(seed: u64, i: u32, w: &Workload) -> Self {
+        let mut s = Submitter {
+            pc: Pc::Finished,
+            count: 0,
+            index: 0,
+            wait_index: 0,
+            rc: 0,
+            submissions_done: 0,
+            submissions_total: w.submissions,
+            attempts: 0,
+            hw_done: 0,
+            types: Vec::new(),
+            started_step: 0,
+            started_ns: 0,
+            steps_since_progress: 0,
+            watchdog_fired: false,
+            gen: WorkloadGen::new(seed, i),
+        };
+        s.begin_call(w, 0, 0);
+        s
+    }
+
+    /// Draws the next call's batch, or finishes.
+    pub fn begin_call(&mut self, w: &Workload, step: u64, now_ns: u64) {
+        if self.submissions_done >= self.submissions_total {
+            self.pc = Pc::Finished;
+            return;
+        }
+        self.count = self.gen.count(w, self.submissions_done);
+        self.types.clear();
+        for _ in 0..self.count {
+            let t = self.gen.inv_type(w);
+            self.types.push(t);
+        }
+        self.pc = Pc::Lock;
+        self.rc = 0;
+        self.started_step = step;
+        self.started_ns = now_ns;
+    }
+
+    /// Attempt number of the batch currently in the ring.
+    #[inline]
+    pub fn attempt(&self) -> u32 {
+        self.attempts.wrapping_sub(1)
+    }
+}

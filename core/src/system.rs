@@ -1,0 +1,777 @@
+//! The whole modelled system — ring, submitters, hardware engine — and its atomic steps, with the
+//! oracles of DESIGN.md section 6 checked as the steps happen.
+//!
+//! [`System`] knows nothing of schedulers, time or metrics: [`System::apply`] performs one step
+//! of one actor and says what it did. The simulator and the exhaustive explorer both drive it.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, HardwareMode, InvType, PolicyKind, Workload};
+use crate::hardware::{self, Fault, Processed};
+use crate::oracle::{Finding, FindingKind};
+use crate::policy::{self, StatusChange};
+use crate::ring::{Desc, Label, Ring, Status};
+use crate::submitter::{Pc, Submitter, EAGAIN};
+use crate::trace::{Event, Op, TraceSink};
+use crate::Actor;
+
+/// Parts of the config the steps need (shared, immutable).
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub policy: PolicyKind,
+    pub hardware: HardwareMode,
+    pub watchdog: u64,
+    pub workloads: Vec<Workload>,
+}
+
+impl Params {
+    /// From a validated config.
+    pub fn from_config(cfg: &Config) -> Self {
+        Params {
+            policy: cfg.policy,
+            hardware: cfg.hardware,
+            watchdog: cfg.watchdog,
+            workloads: (0..cfg.submitters as usize)
+                .map(|i| cfg.workload_of(i).clone())
+                .collect(),
+        }
+    }
+}
+
+/// What a step was, for costs (timed scheduler) and metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    Lock { handoff: bool },
+    CheckSpace { ok: bool },
+    Unlock,
+    /// The final unlock of a call whose wait was aborted: it restarts (`-EAGAIN`).
+    Restart,
+    Write { descs: u32 },
+    Doorbell,
+    Poll { done: bool },
+    Mark,
+    Reclaim,
+    HwInv { ty: InvType },
+    HwWait { drain: bool },
+    HwIdle,
+}
+
+/// A call that returned in this step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Returned {
+    pub submitter: u32,
+    pub count: u32,
+    pub rc: i32,
+    pub started_step: u64,
+    pub started_ns: u64,
+}
+
+/// Result of one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepInfo {
+    pub kind: StepKind,
+    pub returned: Option<Returned>,
+}
+
+/// The modelled system.
+#[derive(Clone, Debug)]
+pub struct System {
+    pub params: Arc<Params>,
+    pub ring: Ring,
+    pub subs: Vec<Submitter>,
+    /// Findings of the last steps, drained by the driver.
+    pub found: Vec<Finding>,
+    /// A lockup or deadlock was declared: the run cannot make progress.
+    pub halted: bool,
+    invariant_reported: bool,
+    changes: Vec<StatusChange>,
+}
+
+impl PartialEq for System {
+    fn eq(&self, o: &Self) -> bool {
+        self.ring == o.ring && self.subs == o.subs && self.halted == o.halted
+    }
+}
+impl Eq for System {}
+
+impl Hash for System {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.ring.hash(h);
+        self.subs.hash(h);
+        self.halted.hash(h);
+    }
+}
+
+impl System {
+    /// Initial state: empty ring, every submitter about to call `qi_submit_sync`.
+    pub fn new(cfg: &Config) -> Self {
+        let params = Arc::new(Params::from_config(cfg));
+        let subs = (0..cfg.submitters)
+            .map(|i| Submitter::new(cfg.seed, i, &params.workloads[i as usize]))
+            .collect();
+        System {
+            params,
+            ring: Ring::new(cfg.qi_length),
+            subs,
+            found: Vec::new(),
+            halted: false,
+            invariant_reported: false,
+            changes: Vec::new(),
+        }
+    }
+
+    /// Whether `actor` can take a step now.
+    #[inline]
+    pub fn is_enabled(&self, actor: Actor) -> bool {
+        match actor {
+            Actor::Hardware => {
+                self.params.hardware == HardwareMode::Async && hardware::enabled(&self.ring)
+            }
+            Actor::Submitter(i) => match self.subs.get(i as usize) {
+                Some(s) => match s.pc {
+                    Pc::Finished => false,
+                    pc if pc.needs_lock() => self.ring.q_lock.is_none(),
+                    _ => true,
+                },
+                None => false,
+            },
+        }
+    }
+
+    /// Enabled actors in a fixed order (submitters by index, then hardware).
+    #[inline]
+    pub fn enabled_into(&self, out: &mut Vec<Actor>) {
+        out.clear();
+        let lock_free = self.ring.q_lock.is_none();
+        for (i, s) in self.subs.iter().enumerate() {
+            let en = match s.pc {
+                Pc::Finished => false,
+                Pc::Lock | Pc::PollLock => lock_free,
+                _ => true,
+            };
+            if en {
+                out.push(Actor::Submitter(i as u32));
+            }
+        }
+        if self.is_enabled(Actor::Hardware) {
+            out.push(Actor::Hardware);
+        }
+    }
+
+    /// Every submitter finished and hardware idle.
+    pub fn all_done(&self) -> bool {
+        self.ring.hw_idle() && self.subs.iter().all(|s| s.pc == Pc::Finished)
+    }
+
+    fn report(&mut self, kind: FindingKind, step: u64, actor: Actor, sub: Option<u32>, slot: Option<u32>, message: String) {
+        self.found.push(Finding {
+            kind,
+            step,
+            actor,
+            submitter: sub,
+            slot,
+            message,
+        });
+    }
+
+    fn own_wait_label(s: &Submitter, i: u32) -> Label {
+        Label {
+            submitter: i,
+            attempt: s.attempt(),
+            part: s.count,
+            count: s.count,
+        }
+    }
+
+    fn release_lock(&mut self, step: u64, actor: Actor) {
+        self.ring.q_lock = None;
+        if !self.invariant_reported && self.ring.free_cnt != self.ring.expected_free_cnt() {
+            self.invariant_reported = true;
+            let r = &self.ring;
+            let msg = format!(
+                "free_cnt is {} but QI_LENGTH - ((free_head {} - free_tail {}) mod QI_LENGTH) is {}",
+                r.free_cnt,
+                r.free_head,
+                r.free_tail,
+                r.expected_free_cnt()
+            );
+            self.report(FindingKind::FreeCntInvariant, step, actor, None, None, msg);
+        }
+    }
+
+    /// Oracle checks and trace events for the status changes a software step made.
+    fn software_changes<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) {
+        let changes = std::mem::take(&mut self.changes);
+        for c in &changes {
+            let occupant = self.ring.desc[c.slot as usize];
+            if T::ON {
+                sink.push(Event {
+                    step,
+                    actor: Actor::Submitter(i),
+                    op: Op::Status {
+                        slot: c.slot,
+                        before: c.before,
+                        after: c.after,
+                        hw: false,
+                        label: occupant.label(),
+                    },
+                });
+            }
+            if c.after != Status::Free || !matches!(c.before, Status::Done | Status::Abort) {
+                continue;
+            }
+            if let Desc::Wait { label, .. } = occupant {
+                if label.submitter == i {
+                    continue;
+                }
+                let owner = &self.subs[label.submitter as usize];
+                let pending = owner.attempt() == label.attempt
+                    && matches!(owner.pc, Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock);
+                if pending {
+                    let msg = format!(
+                        "{} (T{}'s wait, slot {}) was {} but T{} set it QI_FREE before T{} saw it",
+                        label.name(),
+                        label.submitter + 1,
+                        c.slot,
+                        c.before.name(),
+                        i + 1,
+                        label.submitter + 1
+                    );
+                    self.report(
+                        FindingKind::LostCompletion,
+                        step,
+                        Actor::Submitter(i),
+                        Some(label.submitter),
+                        Some(c.slot),
+                        msg,
+                    );
+                }
+            }
+        }
+        let mut changes = changes;
+        changes.clear();
+        self.changes = changes;
+    }
+
+    /// Lockup: hardware idle, every poller reads a status nothing will change, every other
+    /// submitter finished. Then no step can ever write `desc_status` again.
+    fn check_lockup(&mut self, step: u64, actor: Actor) {
+        if !self.ring.hw_idle() && hardware::enabled(&self.ring) {
+            return;
+        }
+        let mut stuck = Vec::new();
+        for (k, s) in self.subs.iter().enumerate() {
+            match s.pc {
+                Pc::Finished => {}
+                pc if pc.polling() => {
+                    let st = self.ring.desc_status[s.wait_index as usize];
+                    if matches!(st, Status::Done | Status::Abort) {
+                        return;
+                    }
+                    stuck.push((k as u32, s.wait_index, st));
+                }
+                _ => return,
+            }
+        }
+        for (k, w, st) in stuck {
+            let s = &self.subs[k as usize];
+            let name = Self::own_wait_label(s, k).name();
+            let msg = format!(
+                "T{} polls {} (slot {}), which is {}; hardware is idle and no other CPU can write it: soft lockup",
+                k + 1,
+                name,
+                w,
+                st.name()
+            );
+            self.report(FindingKind::Lockup, step, actor, Some(k), Some(w), msg);
+        }
+        self.halted = true;
+    }
+
+    /// Performs one step of `actor` (which must be enabled) at `step` / `now_ns`.
+    pub fn apply<T: TraceSink>(&mut self, actor: Actor, step: u64, now_ns: u64, sink: &mut T) -> StepInfo {
+        match actor {
+            Actor::Hardware => {
+                let kind = self.hw_step(step, sink);
+                StepInfo {
+                    kind,
+                    returned: None,
+                }
+            }
+            Actor::Submitter(i) => self.sub_step(i, step, now_ns, sink),
+        }
+    }
+
+    fn hw_step<T: TraceSink>(&mut self, step: u64, sink: &mut T) -> StepKind {
+        let p = hardware::process(&mut self.ring, Fault::None);
+        let actor = Actor::Hardware;
+        match p {
+            Processed::Idle => StepKind::HwIdle,
+            Processed::Empty { slot } => {
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::HwInv { slot, label: None },
+                    });
+                }
+                StepKind::HwIdle
+            }
+            Processed::Inv { slot, ty, label } => {
+                self.credit(label);
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::HwInv {
+                            slot,
+                            label: Some(label),
+                        },
+                    });
+                }
+                StepKind::HwInv { ty }
+            }
+            Processed::Wait {
+                slot,
+                status_addr,
+                sw,
+                drain,
+                label,
+                before,
+            } => {
+                self.credit(label);
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::HwWait {
+                            slot,
+                            label: Some(label),
+                        },
+                    });
+                    if sw {
+                        sink.push(Event {
+                            step,
+                            actor,
+                            op: Op::Status {
+                                slot: status_addr,
+                                before,
+                                after: Status::Done,
+                                hw: true,
+                                label: Some(label),
+                            },
+                        });
+                    }
+                }
+                if sw {
+                    let occupant = self.ring.desc[status_addr as usize].label();
+                    if occupant != Some(label) || before != Status::InUse {
+                        let msg = format!(
+                            "hardware wrote QI_DONE for {} into slot {}, which holds {} with status {}",
+                            label.name(),
+                            status_addr,
+                            occupant.map(|l| l.name()).unwrap_or_else(|| "nothing".into()),
+                            before.name()
+                        );
+                        self.report(
+                            FindingKind::StrayStatusWrite,
+                            step,
+                            actor,
+                            Some(label.submitter),
+                            Some(status_addr),
+                            msg,
+                        );
+                    }
+                }
+                StepKind::HwWait { drain }
+            }
+        }
+    }
+
+    /// Hardware completed a descriptor of `label`'s batch: count it if that batch is still the
+    /// owner's current one.
+    #[inline]
+    fn credit(&mut self, label: Label) {
+        if let Some(s) = self.subs.get_mut(label.submitter as usize) {
+            if s.attempt() == label.attempt && s.pc != Pc::Finished && s.attempts > 0 {
+                s.hw_done += 1;
+            }
+        }
+    }
+
+    fn sub_step<T: TraceSink>(&mut self, i: u32, step: u64, now_ns: u64, sink: &mut T) -> StepInfo {
+        let actor = Actor::Submitter(i);
+        let iu = i as usize;
+        let watchdog = self.params.watchdog;
+        {
+            let s = &mut self.subs[iu];
+            s.steps_since_progress += 1;
+            if watchdog > 0 && s.steps_since_progress == watchdog && !s.watchdog_fired {
+                s.watchdog_fired = true;
+                let msg = format!(
+                    "T{} made no progress for {} of its own steps (at `{}`)",
+                    i + 1,
+                    watchdog,
+                    s.pc.name()
+                );
+                let slot = s.pc.polling().then_some(s.wait_index);
+                self.report(FindingKind::SuspectedLockup, step, actor, Some(i), slot, msg);
+            }
+        }
+        let mut returned = None;
+        let pc = self.subs[iu].pc;
+        let kind = match pc {
+            Pc::Lock | Pc::PollLock => {
+                debug_assert!(self.ring.q_lock.is_none());
+                let handoff = self.ring.last_lock_owner.is_some_and(|o| o != i);
+                self.ring.q_lock = Some(i);
+                self.ring.last_lock_owner = Some(i);
+                self.subs[iu].pc = if pc == Pc::Lock { Pc::CheckSpace } else { Pc::Poll };
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::Lock { handoff },
+                    });
+                }
+                StepKind::Lock { handoff }
+            }
+            Pc::CheckSpace => {
+                let need = self.subs[iu].count + 2;
+                let ok = self.ring.free_cnt >= need;
+                self.subs[iu].pc = if ok { Pc::Write } else { Pc::SpaceUnlock };
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::CheckSpace {
+                            free_cnt: self.ring.free_cnt,
+                            need,
+                            ok,
+                        },
+                    });
+                }
+                StepKind::CheckSpace { ok }
+            }
+            Pc::SpaceUnlock | Pc::PollUnlock => {
+                self.subs[iu].pc = if pc == Pc::SpaceUnlock { Pc::Lock } else { Pc::PollLock };
+                if T::ON {
+                    sink.push(Event { step, actor, op: Op::Unlock });
+                }
+                self.release_lock(step, actor);
+                StepKind::Unlock
+            }
+            Pc::Write => self.write(i, step, sink),
+            Pc::Doorbell => {
+                self.ring.iqt = self.ring.free_head;
+                self.subs[iu].pc = Pc::Poll;
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::Doorbell { iqt: self.ring.iqt },
+                    });
+                }
+                if self.params.hardware == HardwareMode::Sync {
+                    // QEMU: the MMIO write traps and the whole queue is processed before the
+                    // write returns, with the submitter still holding q_lock.
+                    while hardware::enabled(&self.ring) {
+                        self.hw_step(step, sink);
+                    }
+                }
+                StepKind::Doorbell
+            }
+            Pc::Poll => self.poll(i, step, sink),
+            Pc::Mark => {
+                let (index, count) = (self.subs[iu].index, self.subs[iu].count);
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::Mark { index, count },
+                    });
+                }
+                policy::policy(self.params.policy).mark(&mut self.ring, index, count, &mut self.changes);
+                self.software_changes(i, step, sink);
+                self.subs[iu].pc = Pc::Reclaim;
+                StepKind::Mark
+            }
+            Pc::Reclaim => {
+                let from = self.ring.free_tail;
+                policy::policy(self.params.policy).reclaim(&mut self.ring, &mut self.changes);
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::Reclaim {
+                            from,
+                            to: self.ring.free_tail,
+                        },
+                    });
+                }
+                self.software_changes(i, step, sink);
+                self.subs[iu].pc = Pc::Unlock;
+                StepKind::Reclaim
+            }
+            Pc::Unlock => {
+                if T::ON {
+                    sink.push(Event { step, actor, op: Op::Unlock });
+                }
+                self.release_lock(step, actor);
+                let s = &self.subs[iu];
+                if s.rc == EAGAIN {
+                    // Restart the whole submission with the same batch.
+                    let s = &mut self.subs[iu];
+                    s.pc = Pc::Lock;
+                    s.rc = 0;
+                    StepKind::Restart
+                } else {
+                    returned = Some(self.finish_call(i, step, now_ns, sink));
+                    StepKind::Unlock
+                }
+            }
+            Pc::Finished => StepKind::HwIdle,
+        };
+        StepInfo { kind, returned }
+    }
+
+    fn finish_call<T: TraceSink>(&mut self, i: u32, step: u64, now_ns: u64, sink: &mut T) -> Returned {
+        let actor = Actor::Submitter(i);
+        let iu = i as usize;
+        let (count, rc, hw_done, started_step, started_ns) = {
+            let s = &self.subs[iu];
+            (s.count, s.rc, s.hw_done, s.started_step, s.started_ns)
+        };
+        if T::ON {
+            sink.push(Event {
+                step,
+                actor,
+                op: Op::Return {
+                    rc,
+                    latency_steps: step + 1 - started_step,
+                },
+            });
+        }
+        if rc == 0 && hw_done < count + 1 {
+            let msg = format!(
+                "T{} returned 0 but hardware had completed only {} of its {} descriptors (the invalidation is not done: DMA to freed memory)",
+                i + 1,
+                hw_done,
+                count + 1
+            );
+            let slot = Some(self.subs[iu].index);
+            self.report(FindingKind::PrematureCompletion, step, actor, Some(i), slot, msg);
+        }
+        let w = &self.params.workloads[iu];
+        let s = &mut self.subs[iu];
+        s.submissions_done += 1;
+        s.steps_since_progress = 0;
+        s.watchdog_fired = false;
+        s.hw_done = 0;
+        s.begin_call(w, step + 1, now_ns + w.think_ns);
+        Returned {
+            submitter: i,
+            count,
+            rc,
+            started_step,
+            started_ns,
+        }
+    }
+
+    fn write<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> StepKind {
+        let actor = Actor::Submitter(i);
+        let iu = i as usize;
+        let count = self.subs[iu].count;
+        let drain = self.params.workloads[iu].drain;
+        let index = self.ring.free_head;
+        let wait_index = self.ring.add(index, count);
+        let attempt = self.subs[iu].attempts;
+        {
+            let s = &mut self.subs[iu];
+            s.attempts += 1;
+            s.hw_done = 0;
+            s.index = index;
+            s.wait_index = wait_index;
+        }
+        if T::ON {
+            sink.push(Event {
+                step,
+                actor,
+                op: Op::Write {
+                    index,
+                    count,
+                    wait_index,
+                },
+            });
+        }
+        for part in 0..=count {
+            let slot = self.ring.add(index, part);
+            let label = Label {
+                submitter: i,
+                attempt,
+                part,
+                count,
+            };
+            if self.ring.unfetched(slot) {
+                let old = self.ring.desc[slot as usize].label();
+                let msg = format!(
+                    "T{} wrote {} into slot {}, which is in IQH..IQT ({}..{}) and still holds unfetched {}",
+                    i + 1,
+                    label.name(),
+                    slot,
+                    self.ring.iqh,
+                    self.ring.iqt,
+                    old.map(|l| l.name()).unwrap_or_else(|| "nothing".into())
+                );
+                self.report(FindingKind::Overrun, step, actor, old.map(|l| l.submitter), Some(slot), msg);
+            }
+            self.ring.desc[slot as usize] = if part == count {
+                Desc::Wait {
+                    status_addr: wait_index,
+                    sw: true,
+                    drain,
+                    label,
+                }
+            } else {
+                Desc::Inv {
+                    ty: self.subs[iu].types[part as usize],
+                    label,
+                }
+            };
+            policy::set_status(&mut self.ring, slot, Status::InUse, &mut self.changes);
+        }
+        self.software_changes(i, step, sink);
+        self.ring.free_head = self.ring.add(index, count + 1);
+        self.ring.free_cnt = self.ring.free_cnt.wrapping_sub(count + 1);
+        self.subs[iu].pc = Pc::Doorbell;
+        StepKind::Write { descs: count + 1 }
+    }
+
+    fn poll<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> StepKind {
+        let actor = Actor::Submitter(i);
+        let iu = i as usize;
+        let w = self.subs[iu].wait_index;
+        let status = self.ring.desc_status[w as usize];
+        let done = status == Status::Done;
+        // qi_check_fault(): a wait already aborted means -EAGAIN; the FSTS repairs plug in here
+        // with fault injection.
+        let rc = if !done && status == Status::Abort { EAGAIN } else { 0 };
+        if T::ON {
+            sink.push(Event {
+                step,
+                actor,
+                op: Op::Poll {
+                    wait_index: w,
+                    status,
+                    done,
+                    rc,
+                },
+            });
+        }
+        if done {
+            let own = Self::own_wait_label(&self.subs[iu], i);
+            let occupant = self.ring.desc[w as usize].label();
+            if occupant != Some(own) {
+                let msg = format!(
+                    "T{} woke on QI_DONE in slot {}, which now holds {}, not its {}",
+                    i + 1,
+                    w,
+                    occupant.map(|l| l.name()).unwrap_or_else(|| "nothing".into()),
+                    own.name()
+                );
+                self.report(FindingKind::StaleWakeup, step, actor, Some(i), Some(w), msg);
+            }
+            self.subs[iu].pc = Pc::Mark;
+        } else if rc != 0 {
+            self.subs[iu].rc = rc;
+            self.subs[iu].pc = Pc::Mark;
+        } else {
+            self.subs[iu].pc = Pc::PollUnlock;
+            if !hardware::enabled(&self.ring) {
+                self.check_lockup(step, actor);
+            }
+        }
+        StepKind::Poll { done }
+    }
+}
+
+/// A submitter as shown to visualisers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitterView {
+    pub pc: Pc,
+    /// Kernel name of the next step.
+    pub step_name: String,
+    pub count: u32,
+    pub index: u32,
+    pub wait_index: u32,
+    pub rc: i32,
+    pub submissions_done: u64,
+    pub submissions_total: u64,
+    pub attempt: u32,
+    pub holds_lock: bool,
+    pub enabled: bool,
+}
+
+/// Everything a visualiser needs after any step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateView {
+    pub step: u64,
+    pub time_ns: u64,
+    pub qi_length: u32,
+    pub desc_status: Vec<Status>,
+    pub desc: Vec<Desc>,
+    pub free_head: u32,
+    pub free_tail: u32,
+    pub free_cnt: u32,
+    pub q_lock: Option<u32>,
+    pub iqh: u32,
+    pub iqt: u32,
+    pub fsts: u8,
+    pub hw_enabled: bool,
+    pub submitters: Vec<SubmitterView>,
+}
+
+impl System {
+    /// Snapshot for visualisers.
+    pub fn view(&self, step: u64, time_ns: u64) -> StateView {
+        let r = &self.ring;
+        StateView {
+            step,
+            time_ns,
+            qi_length: r.qi_length,
+            desc_status: r.desc_status.clone(),
+            desc: r.desc.clone(),
+            free_head: r.free_head,
+            free_tail: r.free_tail,
+            free_cnt: r.free_cnt,
+            q_lock: r.q_lock,
+            iqh: r.iqh,
+            iqt: r.iqt,
+            fsts: r.fsts,
+            hw_enabled: self.is_enabled(Actor::Hardware),
+            submitters: self
+                .subs
+                .iter()
+                .enumerate()
+                .map(|(k, s)| SubmitterView {
+                    pc: s.pc,
+                    step_name: s.pc.name().to_string(),
+                    count: s.count,
+                    index: s.index,
+                    wait_index: s.wait_index,
+                    rc: s.rc,
+                    submissions_done: s.submissions_done,
+                    submissions_total: s.submissions_total,
+                    attempt: s.attempt(),
+                    holds_lock: r.q_lock == Some(k as u32),
+                    enabled: self.is_enabled(Actor::Submitter(k as u32)),
+                })
+                .collect(),
+        }
+    }
+}

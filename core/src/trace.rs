@@ -1,0 +1,415 @@
+//! The event trace and its column-timeline rendering (DESIGN.md section 5).
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::hash::StableHasher;
+use crate::oracle::FindingKind;
+use crate::ring::{Label, Status};
+use crate::Actor;
+
+/// What happened in one event. A step produces one operation event followed by the status
+/// changes it caused and any findings it revealed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum Op {
+    /// Took `q_lock` (`handoff`: the previous owner was another submitter).
+    Lock { handoff: bool },
+    /// `free_cnt < count + 2` check.
+    CheckSpace { free_cnt: u32, need: u32, ok: bool },
+    /// Wrote the batch at `index..=wait_index`.
+    Write {
+        index: u32,
+        count: u32,
+        wait_index: u32,
+    },
+    /// `IQT = free_head`.
+    Doorbell { iqt: u32 },
+    /// Read `desc_status[wait_index]`; `rc` is `qi_check_fault`'s result when not done.
+    Poll {
+        wait_index: u32,
+        status: Status,
+        done: bool,
+        rc: i32,
+    },
+    /// Released `q_lock`.
+    Unlock,
+    /// Step 7 over `count + 1` slots from `index`.
+    Mark { index: u32, count: u32 },
+    /// Step 8: `free_tail` moved from `from` to `to`.
+    Reclaim { from: u32, to: u32 },
+    /// `qi_submit_sync` returned `rc` (`-EAGAIN` restarts instead).
+    Return { rc: i32, latency_steps: u64 },
+    /// Hardware fetched and completed the invalidation descriptor at `slot`.
+    HwInv { slot: u32, label: Option<Label> },
+    /// Hardware fetched the wait descriptor at `slot`.
+    HwWait { slot: u32, label: Option<Label> },
+    /// `desc_status[slot]` changed; `hw` marks hardware writes (`*` in timelines); `label` is the
+    /// descriptor the status belongs to (the writer's, for hardware writes).
+    Status {
+        slot: u32,
+        before: Status,
+        after: Status,
+        hw: bool,
+        label: Option<Label>,
+    },
+    /// An oracle fired (see [`crate::oracle::Finding`] for the full report).
+    Finding { kind: FindingKind, message: String },
+}
+
+/// One trace event.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    pub step: u64,
+    pub actor: Actor,
+    #[serde(flatten)]
+    pub op: Op,
+}
+
+/// Receives trace events; the no-op sink compiles away on the hunting fast path.
+pub trait TraceSink {
+    /// Whether events are wanted at all (lets callers skip building them).
+    const ON: bool;
+    /// Records one event.
+    fn push(&mut self, ev: Event);
+}
+
+/// Discards everything.
+pub struct NoTrace;
+
+impl TraceSink for NoTrace {
+    const ON: bool = false;
+    #[inline(always)]
+    fn push(&mut self, _ev: Event) {}
+}
+
+/// A bounded trace: keeps the newest `capacity` events, and a running hash of all of them.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    events: VecDeque<Event>,
+    capacity: usize,
+    dropped: u64,
+    hasher: StableHasher,
+}
+
+impl Trace {
+    /// A trace keeping at most `capacity` events.
+    pub fn new(capacity: usize) -> Self {
+        Trace {
+            events: VecDeque::new(),
+            capacity: capacity.max(1),
+            dropped: 0,
+            hasher: StableHasher::default(),
+        }
+    }
+
+    /// The kept events, oldest first.
+    pub fn events(&self) -> impl Iterator<Item = &Event> {
+        self.events.iter()
+    }
+
+    /// The kept events as a vector.
+    pub fn to_vec(&self) -> Vec<Event> {
+        self.events.iter().cloned().collect()
+    }
+
+    /// Events dropped because of the capacity.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Hash of every event ever pushed (kept or dropped); equal traces have equal hashes on
+    /// every platform.
+    pub fn hash(&self) -> u64 {
+        use std::hash::Hasher;
+        self.hasher.finish()
+    }
+}
+
+impl TraceSink for Trace {
+    const ON: bool = true;
+    fn push(&mut self, ev: Event) {
+        use std::hash::Hash;
+        ev.hash(&mut self.hasher);
+        if self.events.len() == self.capacity {
+            self.events.pop_front();
+            self.dropped += 1;
+        }
+        self.events.push_back(ev);
+    }
+}
+
+fn label_name(l: &Option<Label>, slot: u32) -> String {
+    match l {
+        Some(l) => l.name(),
+        None => format!("slot{slot}"),
+    }
+}
+
+fn errno(rc: i32) -> String {
+    match rc {
+        0 => "0".into(),
+        -11 => "-EAGAIN".into(),
+        -22 => "-EINVAL".into(),
+        n => n.to_string(),
+    }
+}
+
+/// Text of one event in a timeline cell, or `None` for events folded into another.
+fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
+    Some(match &ev.op {
+        Op::Lock { .. } => "lock".into(),
+        Op::CheckSpace { ok: true, .. } => return None,
+        Op::CheckSpace {
+            free_cnt,
+            need,
+            ok: false,
+        } => format!("no space ({free_cnt} < {need})"),
+        Op::Write { .. } => return None,
+        Op::Doorbell { .. } => "IQT".into(),
+        Op::Poll {
+            wait_index,
+            status,
+            done,
+            rc,
+        } => {
+            let n = names(*wait_index);
+            if *done {
+                format!("poll: {n} done")
+            } else if *rc != 0 {
+                format!("poll: {n} {} -> {}", status.name(), errno(*rc))
+            } else if *status == Status::InUse {
+                format!("poll: {n} not done")
+            } else {
+                format!("poll: {n} is {}", status.name())
+            }
+        }
+        Op::Unlock => "unlock".into(),
+        Op::Mark { .. } => return None,
+        Op::Reclaim { .. } => return None,
+        Op::Return { rc, .. } => format!("return {}", errno(*rc)),
+        Op::HwInv { slot, label } => format!("{} done", label_name(label, *slot)),
+        Op::HwWait { .. } => return None,
+        Op::Status { .. } => return None,
+        Op::Finding { kind, .. } => format!("!! {}", kind.name()),
+    })
+}
+
+/// Groups the events of one step sequence into timeline lines: `(actor, text)`.
+pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
+    // Descriptor names per slot as the trace goes (what the slot holds at that point).
+    let mut slot_names: std::collections::HashMap<u32, String> = Default::default();
+    let mut lines: Vec<(Actor, String)> = Vec::new();
+    let mut cur: Option<(Actor, Vec<String>)> = None;
+    let flush = |cur: &mut Option<(Actor, Vec<String>)>, lines: &mut Vec<(Actor, String)>| {
+        if let Some((a, parts)) = cur.take() {
+            if !parts.is_empty() {
+                lines.push((a, parts.join("; ")));
+            }
+        }
+    };
+    let mut i = 0;
+    while i < events.len() {
+        let ev = &events[i];
+        // Status changes made by one software step are summarised together.
+        let mut texts: Vec<String> = Vec::new();
+        let mut break_after = false;
+        match &ev.op {
+            Op::Status {
+                slot, label, hw, ..
+            } => {
+                if let Some(l) = label {
+                    slot_names.insert(*slot, l.name());
+                }
+                if *hw {
+                    let after = match &ev.op {
+                        Op::Status { after, .. } => after.name(),
+                        _ => unreachable!(),
+                    };
+                    texts.push(format!("{} = {}*", label_name(label, *slot), after));
+                }
+            }
+            Op::Mark { .. } | Op::Reclaim { .. } => {
+                // Collect the status changes that follow.
+                let mut j = i + 1;
+                let mut by_after: Vec<(Status, Vec<String>)> = Vec::new();
+                while j < events.len() && events[j].step == ev.step {
+                    if let Op::Status {
+                        slot, after, label, ..
+                    } = &events[j].op
+                    {
+                        let n = label_name(label, *slot);
+                        match by_after.iter_mut().find(|(s, _)| s == after) {
+                            Some((_, v)) => v.push(n),
+                            None => by_after.push((*after, vec![n])),
+                        }
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let verb = if matches!(ev.op, Op::Mark { .. }) {
+                    "mark"
+                } else {
+                    "reclaim:"
+                };
+                if by_after.is_empty() {
+                    if let Op::Reclaim { from, to } = &ev.op {
+                        if from != to {
+                            texts.push(format!("reclaim: free_tail {from} -> {to}"));
+                        }
+                    }
+                } else {
+                    let desc: Vec<String> = by_after
+                        .iter()
+                        .map(|(s, names)| {
+                            if verb == "mark" {
+                                format!("mark {} {}", names.join(","), s.name())
+                            } else {
+                                format!("reclaim: {} -> {}", names.join(","), s.name())
+                            }
+                        })
+                        .collect();
+                    texts.push(desc.join("; "));
+                }
+                for e in &events[i + 1..j] {
+                    if let Op::Status {
+                        slot,
+                        label: Some(l),
+                        ..
+                    } = &e.op
+                    {
+                        slot_names.insert(*slot, l.name());
+                    }
+                }
+                i = j - 1;
+                break_after = true;
+            }
+            Op::Write { .. } => {
+                // The status events that follow name the new occupants.
+                let mut j = i + 1;
+                let mut names = Vec::new();
+                while j < events.len() && events[j].step == ev.step {
+                    if let Op::Status { slot, label, .. } = &events[j].op {
+                        if let Some(l) = label {
+                            slot_names.insert(*slot, l.name());
+                        }
+                        names.push(label_name(label, *slot));
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                texts.push(format!("write {}", names.join(",")));
+                i = j - 1;
+            }
+            _ => {
+                let lookup = |slot: u32| {
+                    slot_names
+                        .get(&slot)
+                        .cloned()
+                        .unwrap_or_else(|| format!("slot{slot}"))
+                };
+                if let Some(t) = cell_text(ev, &lookup) {
+                    texts.push(t);
+                }
+                if let Op::HwWait {
+                    slot,
+                    label: Some(l),
+                } = &ev.op
+                {
+                    slot_names.entry(*slot).or_insert_with(|| l.name());
+                }
+                break_after = matches!(
+                    ev.op,
+                    Op::Poll { .. } | Op::Return { .. } | Op::Finding { .. }
+                );
+            }
+        }
+        if !texts.is_empty() {
+            match &mut cur {
+                Some((a, parts)) if *a == ev.actor => parts.extend(texts),
+                _ => {
+                    flush(&mut cur, &mut lines);
+                    cur = Some((ev.actor, texts));
+                }
+            }
+        }
+        if break_after {
+            flush(&mut cur, &mut lines);
+        }
+        i += 1;
+    }
+    flush(&mut cur, &mut lines);
+    lines
+}
+
+/// Column header of an actor: `T1`.. for submitters, `HW` for the hardware engine.
+pub fn actor_name(a: Actor) -> String {
+    match a {
+        Actor::Submitter(i) => format!("T{}", i + 1),
+        Actor::Hardware => "HW".to_string(),
+    }
+}
+
+/// Renders the column timeline: one column per actor (submitters, then HW), one line per group
+/// of consecutive steps; `*` marks hardware writes, `!!` findings.
+pub fn render_timeline(events: &[Event], submitters: u32) -> String {
+    let lines = timeline_lines(events);
+    let cols: Vec<Actor> = (0..submitters)
+        .map(Actor::Submitter)
+        .chain(std::iter::once(Actor::Hardware))
+        .collect();
+    let width = lines
+        .iter()
+        .filter(|(a, _)| *a != Actor::Hardware)
+        .map(|(_, t)| t.chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(24, 48)
+        + 2;
+    let mut out = String::new();
+    let header: Vec<String> = cols.iter().map(|a| actor_name(*a)).collect();
+    push_row(&mut out, &header, width);
+    for (actor, text) in lines {
+        let col = match actor {
+            Actor::Submitter(i) => i as usize,
+            Actor::Hardware => submitters as usize,
+        };
+        let mut row = vec![String::new(); col + 1];
+        row[col] = text;
+        push_row(&mut out, &row, width);
+    }
+    let notes: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.op {
+            Op::Finding { kind, message } => {
+                Some(format!("!! step {} {}: {}", e.step, kind.name(), message))
+            }
+            _ => None,
+        })
+        .collect();
+    if !notes.is_empty() {
+        out.push('\n');
+        for n in notes {
+            out.push_str(&n);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: &[String], width: usize) {
+    let mut line = String::new();
+    for (k, c) in cells.iter().enumerate() {
+        line.push_str(c);
+        if k + 1 < cells.len() {
+            let pad = width.saturating_sub(c.chars().count()).max(1);
+            line.push_str(&" ".repeat(pad));
+        }
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Every test of the project, in order; fails on the first failing stage.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stage() { echo; echo "=== $* ==="; }
+
+stage "cargo fmt --check"
+cargo fmt --all -- --check
+stage "cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+stage "cargo test (native)"
+cargo test --workspace
+
+# Later stages: wasm (wasm-pack test in headless chromium), npm package, browser end-to-end.
+for s in scripts/test-wasm.sh scripts/test-npm.sh scripts/test-e2e.sh; do
+  if [ -f "$s" ]; then
+    stage "$s"
+    bash "$s"
+  fi
+done
+echo
+echo "all test stages passed"
