@@ -12,7 +12,7 @@ stage "cargo test (native)"
 cargo test --workspace
 
 # Later stages: wasm (wasm-pack test in headless chromium), npm package, browser end-to-end.
-for s in scripts/test-wasm.sh scripts/test-npm.sh scripts/test-e2e.sh; do
+for s in scripts/test-spin.sh scripts/test-wasm.sh scripts/test-npm.sh scripts/test-e2e.sh; do
   if [ -f "$s" ]; then
     stage "$s"
     bash "$s"

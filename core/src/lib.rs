@@ -13,14 +13,17 @@
 
 pub mod config;
 pub mod error;
+pub mod explore;
 pub mod hardware;
 pub mod hash;
+pub mod hunt;
 pub mod metrics;
 pub mod oracle;
 pub mod policy;
 pub mod replay;
 pub mod ring;
 pub mod scheduler;
+pub mod shrink;
 pub mod sim;
 pub mod submitter;
 pub mod system;

@@ -158,17 +158,51 @@ impl Series {
         *v = merged;
     }
 
+    fn double(&mut self) {
+        self.bucket = self.bucket.saturating_mul(2);
+        Self::halve(&mut self.submissions);
+        Self::halve(&mut self.descriptors);
+        for s in &mut self.per_submitter {
+            Self::halve(s);
+        }
+    }
+
+    /// Adds another series of the same config (bucket widths `bucket * 2^k` are aligned first).
+    pub fn merge(&mut self, o: &Series) {
+        let mut o = o.clone();
+        while self.bucket < o.bucket {
+            self.double();
+        }
+        while o.bucket < self.bucket {
+            o.double();
+        }
+        fn add(a: &mut Vec<u64>, b: &[u64]) {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0);
+            }
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        add(&mut self.submissions, &o.submissions);
+        add(&mut self.descriptors, &o.descriptors);
+        if self.per_submitter.len() < o.per_submitter.len() {
+            self.per_submitter.resize(o.per_submitter.len(), Vec::new());
+        }
+        for (a, b) in self.per_submitter.iter_mut().zip(&o.per_submitter) {
+            add(a, b);
+        }
+        while self.submissions.len() > self.max_buckets as usize {
+            self.double();
+        }
+    }
+
     /// Records a call of `submitter` with `descs` invalidations returning at time `t`.
     #[inline]
     pub fn record(&mut self, t: u64, submitter: u32, descs: u32) {
         let mut b = (t / self.bucket) as usize;
         while b >= self.max_buckets as usize {
-            self.bucket = self.bucket.saturating_mul(2);
-            Self::halve(&mut self.submissions);
-            Self::halve(&mut self.descriptors);
-            for s in &mut self.per_submitter {
-                Self::halve(s);
-            }
+            self.double();
             b = (t / self.bucket) as usize;
         }
         for v in [&mut self.submissions, &mut self.descriptors] {
