@@ -1,0 +1,401 @@
+//! qisim-wasm: WebAssembly bindings of [`qisim_core`], a thin translation layer.
+//!
+//! Everything crossing the boundary is a plain JS object (the camelCase JSON schema of the
+//! core). Every bad input becomes a thrown JS `Error` whose message names the field (and whose
+//! `field` property holds its path); nothing here panics on user input.
+//!
+//! u64 values (seeds, step counts) are accepted as JS numbers when they are safe integers
+//! (< 2^53) or as `BigInt`s; seeds must stay below 2^53 so that every result round-trips through
+//! JS numbers without losing precision.
+
+use qisim_core::hunt::{HuntOptions, HuntResult};
+use qisim_core::{Actor, Config, ConfigError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// `Number.MAX_SAFE_INTEGER`: larger integers do not survive a trip through a JS number.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A JS `Error` with `message` and a `field` property.
+fn error(field: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("field"), &JsValue::from_str(field));
+    e.into()
+}
+
+fn config_error(what: &str, e: &ConfigError) -> JsValue {
+    error(
+        &e.field,
+        &format!("invalid {what}: `{}` {}", e.field, e.message),
+    )
+}
+
+/// Converts a JS value into JSON data, rejecting what JSON cannot hold exactly: `NaN`,
+/// infinities, integers beyond 2^53 given as numbers (they already lost precision), BigInts
+/// outside the 64-bit range, functions and symbols. `undefined` object members are left out (as
+/// missing), so serde's defaults apply. Unlike a direct `serde_wasm_bindgen` deserialisation this
+/// sees every key of an object, so unknown fields are rejected (`deny_unknown_fields`).
+fn js_to_json(v: &JsValue, path: &str) -> Result<serde_json::Value, (String, String)> {
+    use serde_json::Value;
+    let here = || {
+        if path.is_empty() {
+            ".".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    if v.is_null() || v.is_undefined() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = v.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(f) = v.as_f64() {
+        if !f.is_finite() {
+            return Err((here(), format!("is {f}; numbers must be finite")));
+        }
+        if f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER as f64 {
+            return Ok(if f >= 0.0 {
+                Value::from(f as u64)
+            } else {
+                Value::from(f as i64)
+            });
+        }
+        if f.fract() == 0.0 {
+            return Err((
+                here(),
+                format!(
+                    "is {f}, beyond 2^53 - 1 = {MAX_SAFE_INTEGER}: this number cannot be \
+                     represented exactly"
+                ),
+            ));
+        }
+        return Ok(serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null));
+    }
+    if v.is_bigint() {
+        if let Ok(u) = u64::try_from(v.clone()) {
+            return Ok(Value::from(u));
+        }
+        if let Ok(i) = i64::try_from(v.clone()) {
+            return Ok(Value::from(i));
+        }
+        return Err((here(), "is a BigInt outside the 64-bit range".to_string()));
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Value::String(s));
+    }
+    if js_sys::Array::is_array(v) {
+        let arr = js_sys::Array::from(v);
+        let mut out = Vec::with_capacity(arr.length() as usize);
+        for (i, item) in arr.iter().enumerate() {
+            out.push(js_to_json(&item, &format!("{path}[{i}]"))?);
+        }
+        return Ok(Value::Array(out));
+    }
+    if v.is_object() && !v.is_function() {
+        let obj = js_sys::Object::unchecked_from_js_ref(v);
+        let mut out = serde_json::Map::new();
+        for entry in js_sys::Object::entries(obj).iter() {
+            let pair = js_sys::Array::from(&entry);
+            let key = pair.get(0).as_string().unwrap_or_default();
+            let value = pair.get(1);
+            if value.is_undefined() {
+                continue;
+            }
+            let sub = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            out.insert(key, js_to_json(&value, &sub)?);
+        }
+        return Ok(Value::Object(out));
+    }
+    let ty = v.js_typeof().as_string().unwrap_or_default();
+    Err((here(), format!("has type {ty}, which is not plain data")))
+}
+
+/// Deserialises `value` into `T`; the error names the path of the bad field (`root` for the
+/// value itself).
+fn from_js<T: DeserializeOwned>(what: &str, root: &str, value: JsValue) -> Result<T, JsValue> {
+    let named = |path: String| {
+        if path == "." || path.is_empty() {
+            root.to_string()
+        } else {
+            path
+        }
+    };
+    let json = js_to_json(&value, "").map_err(|(path, msg)| {
+        let field = named(path);
+        error(&field, &format!("invalid {what}: `{field}` {msg}"))
+    })?;
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let field = named(e.path().to_string());
+        error(
+            &field,
+            &format!("invalid {what}: `{field}`: {}", e.into_inner()),
+        )
+    })
+}
+
+/// Serialises `value` as plain JSON-compatible JS values (objects, arrays, numbers, null).
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error("result", &format!("cannot convert the result to JS: {e}")))
+}
+
+/// A config from JS (`undefined`/`null` = all defaults), not yet validated by the core.
+fn config_from_js(value: JsValue) -> Result<Config, JsValue> {
+    let cfg: Config = if value.is_undefined() || value.is_null() {
+        Config::default()
+    } else {
+        from_js("config", "config", value)?
+    };
+    if cfg.seed > MAX_SAFE_INTEGER {
+        return Err(error(
+            "seed",
+            &format!(
+                "invalid config: `seed` is {}; seeds above 2^53 - 1 = {MAX_SAFE_INTEGER} cannot \
+                 be represented exactly as JS numbers",
+                cfg.seed
+            ),
+        ));
+    }
+    Ok(cfg)
+}
+
+/// A validated config from JS.
+fn valid_config(value: JsValue) -> Result<Config, JsValue> {
+    let cfg = config_from_js(value)?;
+    cfg.validate().map_err(|e| config_error("config", &e))?;
+    Ok(cfg)
+}
+
+/// A non-negative integer argument: a safe-integer number or a BigInt, at most `max`.
+/// `undefined` gives `default` (if any).
+fn u64_arg(name: &str, value: &JsValue, default: Option<u64>, max: u64) -> Result<u64, JsValue> {
+    if value.is_undefined() {
+        if let Some(d) = default {
+            return Ok(d);
+        }
+        return Err(error(name, &format!("`{name}` is required")));
+    }
+    let v = if value.is_bigint() {
+        u64::try_from(value.clone()).map_err(|_| {
+            error(
+                name,
+                &format!("`{name}` is a BigInt outside 0..=2^64-1; give a non-negative integer"),
+            )
+        })?
+    } else if let Some(f) = value.as_f64() {
+        if !f.is_finite() || f.fract() != 0.0 || f < 0.0 {
+            return Err(error(
+                name,
+                &format!("`{name}` is {f}; give a non-negative integer"),
+            ));
+        }
+        if f > MAX_SAFE_INTEGER as f64 {
+            return Err(error(
+                name,
+                &format!(
+                    "`{name}` is {f}, above 2^53 - 1 = {MAX_SAFE_INTEGER}; such a number has \
+                     already lost precision"
+                ),
+            ));
+        }
+        f as u64
+    } else {
+        return Err(error(
+            name,
+            &format!(
+                "`{name}` has type {}; give a non-negative integer (number or BigInt)",
+                value.js_typeof().as_string().unwrap_or_default()
+            ),
+        ));
+    };
+    if v > max {
+        return Err(error(name, &format!("`{name}` is {v}; at most {max}")));
+    }
+    Ok(v)
+}
+
+/// A step-by-step simulation (wraps [`qisim_core::Simulation`]).
+#[wasm_bindgen]
+pub struct Simulation {
+    inner: qisim_core::Simulation,
+}
+
+#[wasm_bindgen]
+impl Simulation {
+    /// Validates `config` (a plain object in the core's camelCase schema; `{}` = defaults).
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Simulation, JsValue> {
+        let cfg = config_from_js(config)?;
+        let inner = qisim_core::Simulation::new(cfg).map_err(|e| config_error("config", &e))?;
+        Ok(Simulation { inner })
+    }
+
+    /// Takes up to `n` scheduled steps (default 1); returns how many were taken (0 once done).
+    pub fn step(&mut self, n: JsValue) -> Result<f64, JsValue> {
+        let n = u64_arg("n", &n, Some(1), u64::MAX)?;
+        Ok(self.inner.step_n(n) as f64)
+    }
+
+    /// Runs to the end (or the step limit) and returns the `RunReport`.
+    pub fn run(&mut self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.run())
+    }
+
+    /// The `RunReport` of the run so far.
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.report())
+    }
+
+    /// Snapshot of the ring, registers and submitters (`StateView`).
+    pub fn state(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.state())
+    }
+
+    /// Recorded trace events (empty unless the config has `trace: true`).
+    pub fn trace(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.trace())
+    }
+
+    /// The column timeline of the recorded trace (DESIGN.md section 5).
+    pub fn timeline(&self) -> String {
+        self.inner.timeline()
+    }
+
+    /// The schedule so far as a replay string (`q1:...`).
+    pub fn replay(&self) -> String {
+        self.inner.replay()
+    }
+
+    /// Steps `actor` (`"T1"`, `"T2"`, ... or `"HW"`) now, bypassing the scheduler.
+    #[wasm_bindgen(js_name = stepActor)]
+    pub fn step_actor(&mut self, actor: JsValue) -> Result<(), JsValue> {
+        let name = actor.as_string().ok_or_else(|| {
+            error(
+                "actor",
+                "`actor` must be a string: \"HW\" or \"T1\", \"T2\", ...",
+            )
+        })?;
+        let a: Actor = name
+            .parse()
+            .map_err(|e: String| error("actor", &format!("`actor`: {e}")))?;
+        if let Actor::Submitter(i) = a {
+            let n = self.inner.config().submitters;
+            if i >= n {
+                return Err(error(
+                    "actor",
+                    &format!("`actor` is {name}; this simulation has submitters T1..T{n}"),
+                ));
+            }
+        }
+        self.inner
+            .step_actor(a)
+            .map_err(|e| error("actor", &format!("`actor`: {e}")))
+    }
+
+    /// Actors that can move now (`"T1"`, ..., `"HW"`).
+    pub fn enabled(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.enabled())
+    }
+
+    /// True once the run is over.
+    #[wasm_bindgen(js_name = isDone)]
+    pub fn is_done(&self) -> bool {
+        self.inner.is_done()
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> f64 {
+        self.inner.steps() as f64
+    }
+
+    /// Stable hash of the trace as 16 hex digits (`undefined` unless `trace` is on).
+    #[wasm_bindgen(js_name = traceHash)]
+    pub fn trace_hash(&self) -> Option<String> {
+        self.inner.trace_hash().map(|h| format!("{h:016x}"))
+    }
+}
+
+/// Runs seeds `seedStart .. seedStart + seedCount` of `config` (its own `seed` is ignored) and
+/// returns the `HuntResult`. `options`: `{ maxFindings, minimize }`.
+#[wasm_bindgen]
+pub fn hunt(
+    config: JsValue,
+    #[wasm_bindgen(js_name = seedStart)] seed_start: JsValue,
+    #[wasm_bindgen(js_name = seedCount)] seed_count: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let cfg = valid_config(config)?;
+    let start = u64_arg("seedStart", &seed_start, Some(0), MAX_SAFE_INTEGER)?;
+    let count = u64_arg("seedCount", &seed_count, None, MAX_SAFE_INTEGER - start)?;
+    let opts: HuntOptions = if options.is_undefined() || options.is_null() {
+        HuntOptions::default()
+    } else {
+        from_js("hunt options", "options", options)?
+    };
+    let res = qisim_core::hunt::hunt(&cfg, start, count, &opts)
+        .map_err(|e| config_error("config", &e))?;
+    to_js(&res)
+}
+
+/// Merges two `HuntResult`s of the same config over disjoint seed ranges; the result does not
+/// depend on the order or the split.
+#[wasm_bindgen(js_name = mergeHuntResults)]
+pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
+    let mut a: HuntResult = from_js("hunt result", "a", a)?;
+    let b: HuntResult = from_js("hunt result", "b", b)?;
+    for (field, x, y) in [
+        ("policy", &a.policy, &b.policy),
+        ("scheduler", &a.scheduler, &b.scheduler),
+    ] {
+        if x != y {
+            return Err(error(
+                field,
+                &format!("cannot merge hunt results: `{field}` differs (`{x}` and `{y}`)"),
+            ));
+        }
+    }
+    for &(s, e) in &b.seed_ranges {
+        if let Some(&(s2, e2)) = a.seed_ranges.iter().find(|(s2, e2)| s < *e2 && *s2 < e) {
+            return Err(error(
+                "seedRanges",
+                &format!(
+                    "cannot merge hunt results: seeds {s}..{e} and {s2}..{e2} overlap \
+                     (they would be counted twice)"
+                ),
+            ));
+        }
+    }
+    a.merge(&b);
+    to_js(&a)
+}
+
+/// Validates `config` and returns it normalised (every default filled in).
+#[wasm_bindgen(js_name = validateConfig)]
+pub fn validate_config(config: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&valid_config(config)?)
+}
+
+/// Version of the package (the workspace version).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// A fresh random seed below 2^53 (from `crypto.getRandomValues`).
+#[wasm_bindgen(js_name = freshSeed)]
+pub fn fresh_seed() -> Result<f64, JsValue> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| error("seed", &format!("no random source: {e}")))?;
+    Ok((u64::from_le_bytes(b) >> 11) as f64)
+}
