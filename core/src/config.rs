@@ -447,7 +447,10 @@ impl Config {
                 ),
             ));
         }
-        self.validate_workload("workload", &self.workload)?;
+        // `workload` applies only when `perSubmitter` is empty.
+        if self.per_submitter.is_empty() {
+            self.validate_workload("workload", &self.workload)?;
+        }
         for (i, w) in self.per_submitter.iter().enumerate() {
             self.validate_workload(&format!("perSubmitter[{i}]"), w)?;
         }

@@ -25,8 +25,9 @@ pub struct RandomSched {
     hw_weight: f64,
 }
 
-/// PCT: strict priorities with d-1 change points; a poll that spins yields (drops to the
-/// lowest priority), otherwise a spinning high-priority poller would starve hardware forever.
+/// PCT: strict priorities with d-1 change points. A spin (poll not done, no space) yields: the
+/// spinner drops to the lowest priority, otherwise a spinning high-priority submitter would
+/// starve the hardware or the lock holder forever.
 #[derive(Clone, Debug)]
 pub struct PctSched {
     prio: Vec<i64>,
@@ -150,7 +151,12 @@ impl Scheduler {
     pub fn after(&mut self, sys: &System, actor: Actor, kind: StepKind) {
         match self {
             Scheduler::Pct(p) => {
-                if let StepKind::Poll { done: false } = kind {
+                // Spinning (a poll that is not done, or no space in the ring) yields: the kernel
+                // relaxes there, and a strict-priority spinner would starve everyone else.
+                if matches!(
+                    kind,
+                    StepKind::Poll { done: false } | StepKind::CheckSpace { ok: false }
+                ) {
                     p.next_low -= 1;
                     let n = sys.subs.len();
                     p.prio[idx(actor, n)] = p.next_low;

@@ -322,10 +322,15 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
                 {
                     slot_names.entry(*slot).or_insert_with(|| l.name());
                 }
-                break_after = matches!(
-                    ev.op,
-                    Op::Poll { .. } | Op::Return { .. } | Op::Finding { .. }
+                let next_is_return = matches!(
+                    events.get(i + 1),
+                    Some(Event { op: Op::Return { .. }, .. })
                 );
+                break_after = match ev.op {
+                    Op::Poll { .. } | Op::Return { .. } | Op::Finding { .. } => true,
+                    Op::Unlock => !next_is_return,
+                    _ => false,
+                };
             }
         }
         if !texts.is_empty() {
@@ -343,7 +348,43 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
         i += 1;
     }
     flush(&mut cur, &mut lines);
-    lines
+    compress_repeats(lines)
+}
+
+/// Folds a block of 1–3 lines repeated back to back (a spin loop) into one copy marked `(×N)`.
+fn compress_repeats(lines: Vec<(Actor, String)>) -> Vec<(Actor, String)> {
+    let mut out: Vec<(Actor, String)> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let mut best = (1, 1); // (block length, repetitions)
+        for k in 1..=3 {
+            let mut reps = 1;
+            while i + (reps + 1) * k <= lines.len()
+                && lines[i..i + k] == lines[i + reps * k..i + (reps + 1) * k]
+            {
+                reps += 1;
+            }
+            if reps > 1 && reps * k > best.0 * best.1 {
+                best = (k, reps);
+            }
+        }
+        let (k, reps) = best;
+        if reps > 1 {
+            for (j, (a, t)) in lines[i..i + k].iter().enumerate() {
+                let t = if j + 1 == k {
+                    format!("{t} (×{reps})")
+                } else {
+                    t.clone()
+                };
+                out.push((*a, t));
+            }
+            i += k * reps;
+        } else {
+            out.push(lines[i].clone());
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Column header of an actor: `T1`.. for submitters, `HW` for the hardware engine.
