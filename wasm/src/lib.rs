@@ -370,8 +370,8 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
             return Err(error(
                 "seedRanges",
                 &format!(
-                    "cannot merge hunt results: seeds {s}..{e} and {s2}..{e2} overlap \
-                     (they would be counted twice)"
+                    "cannot merge hunt results: `seedRanges` overlap: seeds {s}..{e} and \
+                     {s2}..{e2} would be counted twice"
                 ),
             ));
         }

@@ -1,0 +1,320 @@
+//! The bindings in a browser page (headless Chromium through `wasm-pack test`).
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use common::*;
+use qisim_wasm::{
+    fresh_seed, hunt, merge_hunt_results, validate_config, version, Simulation, MAX_SAFE_INTEGER,
+};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn seed_scenario_legacy_loses_wd2_and_locks_up() {
+    let mut sim = Simulation::new(seed_config("legacy", "q1:a6b6H3a5b2")).unwrap();
+    let report = json(&sim.run().unwrap());
+    assert_eq!(kinds(&report), ["lostCompletion", "lockup"]);
+    assert_eq!(report["outcome"]["kind"], "lockup");
+    assert_eq!(report["findings"][0]["submitter"], 1);
+    assert_eq!(report["findings"][0]["slot"], 2);
+    assert_eq!(report["findings"][0]["step"], 18);
+    assert_eq!(report["replay"], "q1:a6b6H3a5b2");
+    assert!(sim.is_done());
+    let timeline = sim.timeline();
+    assert!(
+        timeline.contains("reclaim: ID1,WD1,WD2 -> QI_FREE"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("!! lockup"), "{timeline}");
+    // The trace and the state are plain objects.
+    let trace = sim.trace().unwrap();
+    assert!(js_sys::Array::is_array(&trace));
+    let first = json(&trace)[0].clone();
+    assert_eq!(first["actor"], "T1");
+    assert_eq!(first["op"], "lock");
+    let state = sim.state().unwrap();
+    let proto = js_sys::Object::get_prototype_of(&state);
+    assert_eq!(proto, js_sys::Object::get_prototype_of(&js("{}")));
+    assert_eq!(json(&state)["qiLength"], 8);
+    assert_eq!(sim.replay(), "q1:a6b6H3a5b2");
+}
+
+#[wasm_bindgen_test]
+fn seed_scenario_fixed_completes() {
+    let mut sim = Simulation::new(seed_config("fixed", "q1:a6b6H3a5b5")).unwrap();
+    let report = json(&sim.run().unwrap());
+    assert!(kinds(&report).is_empty(), "{report}");
+    assert_eq!(report["outcome"]["kind"], "completed");
+    assert_eq!(report["metrics"]["submissions"], 2);
+    assert!(sim.timeline().contains("mark ID1,WD1 QI_FREE"));
+}
+
+#[wasm_bindgen_test]
+fn stepping_by_hand_matches_the_scheduled_run() {
+    // T1 six steps, T2 six, HW three, T1 five, T2 two: the replay string of the seed scenario.
+    let mut sim = Simulation::new(seed_config("legacy", "q1:")).unwrap();
+    for (actor, n) in [("T1", 6), ("T2", 6), ("HW", 3), ("T1", 5), ("T2", 2)] {
+        for _ in 0..n {
+            sim.step_actor(JsValue::from_str(actor)).unwrap();
+        }
+    }
+    assert_eq!(sim.replay(), "q1:a6b6H3a5b2");
+    assert!(sim.is_done());
+    assert_eq!(
+        kinds(&json(&sim.report().unwrap())),
+        ["lostCompletion", "lockup"]
+    );
+    expect_field_error(sim.step_actor(JsValue::from_str("T1")), "actor");
+}
+
+#[wasm_bindgen_test]
+fn step_counts_and_limits() {
+    let mut sim = Simulation::new(js(r#"{"policy": "fixed", "stepLimit": 1000}"#)).unwrap();
+    assert_eq!(sim.step(JsValue::UNDEFINED).unwrap(), 1.0);
+    assert_eq!(sim.step(JsValue::from_f64(99.0)).unwrap(), 99.0);
+    assert_eq!(sim.steps(), 100.0);
+    assert_eq!(sim.step(JsValue::from_f64(1e9)).unwrap(), 900.0);
+    assert!(sim.is_done());
+    assert_eq!(sim.step(JsValue::from_f64(5.0)).unwrap(), 0.0);
+    assert_eq!(json(&sim.report().unwrap())["outcome"]["kind"], "stepLimit");
+    let enabled = json(
+        &Simulation::new(JsValue::UNDEFINED)
+            .unwrap()
+            .enabled()
+            .unwrap(),
+    );
+    assert_eq!(enabled, serde_json::json!(["T1", "T2"]));
+}
+
+#[wasm_bindgen_test]
+fn hunt_finds_lockups_under_legacy_only() {
+    let legacy = json(
+        &hunt(
+            hunt_config("legacy"),
+            JsValue::from_f64(0.0),
+            JsValue::from_f64(60.0),
+            js(r#"{"minimize": false}"#),
+        )
+        .unwrap(),
+    );
+    assert_eq!(legacy["schedules"], 60);
+    assert!(legacy["lockups"].as_u64().unwrap() > 0, "{legacy}");
+    assert_eq!(legacy["seedRanges"], serde_json::json!([[0, 60]]));
+    assert_eq!(legacy["policy"], "legacy");
+    let fixed = json(
+        &hunt(
+            hunt_config("fixed"),
+            JsValue::from_f64(0.0),
+            JsValue::from_f64(60.0),
+            JsValue::UNDEFINED,
+        )
+        .unwrap(),
+    );
+    assert_eq!(fixed["lockups"], 0);
+    assert_eq!(fixed["safety"], 0);
+    assert_eq!(fixed["findings"], serde_json::json!([]));
+}
+
+#[wasm_bindgen_test]
+fn merged_chunks_equal_one_hunt() {
+    let opts = || js(r#"{"minimize": false, "maxFindings": 10}"#);
+    let n = |x: f64| JsValue::from_f64(x);
+    let whole = hunt(hunt_config("legacy"), n(5.0), n(40.0), opts()).unwrap();
+    let a = hunt(hunt_config("legacy"), n(5.0), n(13.0), opts()).unwrap();
+    let b = hunt(hunt_config("legacy"), n(18.0), n(20.0), opts()).unwrap();
+    let c = hunt(hunt_config("legacy"), n(38.0), n(7.0), opts()).unwrap();
+    let ab = merge_hunt_results(c.clone(), a.clone()).unwrap();
+    let merged = merge_hunt_results(b.clone(), ab).unwrap();
+    assert_eq!(json(&merged), json(&whole));
+    // Seeds counted twice are refused.
+    expect_field_error(merge_hunt_results(a.clone(), a), "seedRanges");
+    // Results of different policies do not merge.
+    let f = hunt(hunt_config("fixed"), n(100.0), n(2.0), opts()).unwrap();
+    expect_field_error(merge_hunt_results(b, f), "policy");
+}
+
+#[wasm_bindgen_test]
+fn validate_config_fills_defaults() {
+    let cfg = json(&validate_config(JsValue::UNDEFINED).unwrap());
+    assert_eq!(cfg["qiLength"], 256);
+    assert_eq!(cfg["policy"], "fixed");
+    let cfg = json(&validate_config(js(r#"{"qiLength": 16, "seed": 7}"#)).unwrap());
+    assert_eq!(cfg["qiLength"], 16);
+    assert_eq!(cfg["seed"], 7);
+    assert_eq!(cfg["workload"]["batch"]["kind"], "uniform");
+    // A seed given as a BigInt below 2^53 is exact.
+    let big = with(
+        js("{}"),
+        "seed",
+        js_sys::BigInt::from(MAX_SAFE_INTEGER).into(),
+    );
+    assert_eq!(
+        json(&validate_config(big).unwrap())["seed"],
+        MAX_SAFE_INTEGER
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_config_fields_are_named() {
+    let nan = with(js("{}"), "qiLength", JsValue::from_f64(f64::NAN));
+    expect_field_error(validate_config(nan), "qiLength");
+    let inf = with(js("{}"), "stepLimit", JsValue::from_f64(f64::INFINITY));
+    expect_field_error(validate_config(inf), "stepLimit");
+    expect_field_error(validate_config(js(r#"{"qiLength": -8}"#)), "qiLength");
+    expect_field_error(validate_config(js(r#"{"qiLength": 8.5}"#)), "qiLength");
+    expect_field_error(validate_config(js(r#"{"qiLength": "8"}"#)), "qiLength");
+    expect_field_error(validate_config(js(r#"{"qiLength": 2}"#)), "qiLength");
+    expect_field_error(validate_config(js(r#"{"policy": "lazy"}"#)), "policy");
+    expect_field_error(validate_config(js(r#"{"trace": "yes"}"#)), "trace");
+    // Extra fields, at the top and deeper down.
+    expect_field_error(validate_config(js(r#"{"qiLenght": 8}"#)), "qiLenght");
+    expect_field_error(
+        validate_config(js(r#"{"workload": {"submission": 1}}"#)),
+        "workload.submission",
+    );
+    let msg = expect_field_error(
+        validate_config(js(r#"{"scheduler": {"kind": "random", "hwWieght": 2}}"#)),
+        "scheduler",
+    );
+    assert!(msg.contains("hwWieght"), "{msg}");
+    // Missing required replay choices.
+    let msg = expect_field_error(
+        validate_config(js(r#"{"scheduler": {"kind": "replay"}}"#)),
+        "scheduler",
+    );
+    assert!(msg.contains("choices"), "{msg}");
+    expect_field_error(
+        validate_config(js(
+            r#"{"scheduler": {"kind": "replay", "choices": "q1:a6!"}}"#,
+        )),
+        "scheduler.choices",
+    );
+    expect_field_error(
+        validate_config(js(
+            r#"{"scheduler": {"kind": "replay", "choices": "q1:c"}}"#,
+        )),
+        "scheduler.choices",
+    );
+    // Nested paths.
+    expect_field_error(
+        validate_config(js(
+            r#"{"workload": {"batch": {"kind": "fixed", "count": 300}}}"#,
+        )),
+        "workload.batch.count",
+    );
+    let nan_count = js(r#"{"kind": "fixed"}"#);
+    let nan_count = with(nan_count, "count", JsValue::from_f64(f64::NAN));
+    let cfg = with(js("{}"), "workload", with(js("{}"), "batch", nan_count));
+    expect_field_error(validate_config(cfg), "workload.batch.count");
+    expect_field_error(
+        validate_config(js(
+            r#"{"submitters": 2, "perSubmitter": [{}, {"submissions": -1}]}"#,
+        )),
+        "perSubmitter[1].submissions",
+    );
+    expect_field_error(
+        validate_config(js(r#"{"workload": {"zeroCountProb": 1.5}}"#)),
+        "workload.zeroCountProb",
+    );
+    // Huge numbers: beyond 2^53 as a number (already imprecise), as a BigInt, and absurd.
+    expect_field_error(validate_config(js(r#"{"seed": 9007199254740993}"#)), "seed");
+    let big = with(
+        js("{}"),
+        "seed",
+        js_sys::BigInt::from(MAX_SAFE_INTEGER + 1).into(),
+    );
+    expect_field_error(validate_config(big), "seed");
+    let huge = with(js("{}"), "seed", js_sys::BigInt::from(u64::MAX).into());
+    expect_field_error(validate_config(huge), "seed");
+    expect_field_error(validate_config(js(r#"{"stepLimit": 1e300}"#)), "stepLimit");
+    expect_field_error(
+        validate_config(js(r#"{"qiLength": 4294967296}"#)),
+        "qiLength",
+    );
+    // Not an object at all.
+    expect_field_error(validate_config(JsValue::from_str("qiLength=8")), "config");
+    expect_field_error(validate_config(JsValue::from_f64(1.0)), "config");
+    // The constructor and hunt report the same way.
+    expect_field_error(Simulation::new(js(r#"{"qiLength": null}"#)), "qiLength");
+    expect_field_error(
+        hunt(
+            js(r#"{"submitters": 0}"#),
+            JsValue::from_f64(0.0),
+            JsValue::from_f64(1.0),
+            JsValue::UNDEFINED,
+        ),
+        "submitters",
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_arguments_are_named() {
+    let cfg = || hunt_config("fixed");
+    let n = |x: f64| JsValue::from_f64(x);
+    for bad in [
+        n(f64::NAN),
+        n(-1.0),
+        n(0.5),
+        n(9007199254740992.0),
+        JsValue::from_str("0"),
+        JsValue::NULL,
+    ] {
+        expect_field_error(hunt(cfg(), bad, n(1.0), JsValue::UNDEFINED), "seedStart");
+    }
+    expect_field_error(
+        hunt(cfg(), n(0.0), JsValue::UNDEFINED, JsValue::UNDEFINED),
+        "seedCount",
+    );
+    expect_field_error(
+        hunt(
+            cfg(),
+            n(MAX_SAFE_INTEGER as f64),
+            n(2.0),
+            JsValue::UNDEFINED,
+        ),
+        "seedCount",
+    );
+    // BigInt seed ranges work when exact.
+    let r = hunt(
+        cfg(),
+        js_sys::BigInt::from(3u64).into(),
+        js_sys::BigInt::from(2u64).into(),
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    assert_eq!(json(&r)["seedRanges"], serde_json::json!([[3, 5]]));
+    expect_field_error(
+        hunt(cfg(), n(0.0), n(1.0), js(r#"{"maxFindings": -1}"#)),
+        "maxFindings",
+    );
+    expect_field_error(
+        hunt(cfg(), n(0.0), n(1.0), js(r#"{"minimise": true}"#)),
+        "minimise",
+    );
+    expect_field_error(merge_hunt_results(js("{}"), js("{}")), "a");
+    let mut sim = Simulation::new(JsValue::UNDEFINED).unwrap();
+    expect_field_error(sim.step(n(-1.0)), "n");
+    expect_field_error(sim.step(n(f64::NAN)), "n");
+    expect_field_error(sim.step(JsValue::from_str("10")), "n");
+    expect_field_error(sim.step_actor(JsValue::from_str("T3")), "actor");
+    expect_field_error(sim.step_actor(JsValue::from_str("T0")), "actor");
+    expect_field_error(sim.step_actor(JsValue::from_str("hw")), "actor");
+    expect_field_error(sim.step_actor(n(1.0)), "actor");
+    // Nothing above poisoned the simulation: it still runs.
+    let report = json(&sim.run().unwrap());
+    assert_eq!(report["outcome"]["kind"], "completed");
+}
+
+#[wasm_bindgen_test]
+fn fresh_seeds_and_version() {
+    let a = fresh_seed().unwrap();
+    let b = fresh_seed().unwrap();
+    for s in [a, b] {
+        assert!(s >= 0.0 && s <= MAX_SAFE_INTEGER as f64 && s.fract() == 0.0);
+    }
+    assert_ne!(a, b);
+    assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}
