@@ -1,0 +1,575 @@
+// The qisim playground: a form → configs → a hunt over seeds in the worker pool, with live
+// uPlot charts, a findings list, and the selected counterexample in <qi-sim> (timeline + ring).
+// State lives in the URL hash, so a shared link reopens the same config and finding.
+
+import uPlot from './vendor/uPlot.esm.js';
+import { loadQisim, seedScenarioConfig, PRESET_CONFIGS, cutReplay, CANONICAL_REPLAY } from './qi-sim.js';
+import {
+  FORM_DEFAULTS,
+  presetForm,
+  readForm,
+  writeForm,
+  configFor,
+  formToHash,
+  hashToForm,
+  setHwWeightKey,
+} from './app-config.js';
+import { quantile, throughputData, latencyData, POLICY_COLORS } from './app-metrics.js';
+
+const $ = (s) => document.querySelector(s);
+const form = $('#controls');
+const viewer = $('#viewer');
+
+/** Everything the page knows; exposed as window.qisim for tests and the curious. */
+const state = {
+  wasm: null,
+  pool: null,
+  poolWorkers: 0,
+  running: false,
+  controller: null,
+  policies: [],
+  configs: {},
+  results: {}, // policy -> merged HuntResult so far
+  done: {}, // policy -> { done, total }
+  startedAt: 0,
+  finishedAt: 0,
+  firstLockupMs: null,
+  selected: null, // { policy, seed, view }
+  error: null,
+  plots: { throughput: null, latency: null },
+};
+window.qisim = state;
+
+// ---------------------------------------------------------------------------------------------
+// Start-up
+
+async function start() {
+  const engine = $('#engine');
+  try {
+    state.wasm = await loadQisim();
+    engine.textContent = `simulator ${state.wasm.version?.() ?? ''} ready · ${navigator.hardwareConcurrency || '?'} cores`;
+  } catch (e) {
+    engine.textContent = 'the simulator failed to load';
+    showError(`Could not load the wasm package (web/pkg): ${e.message}. Build it with scripts/build.sh.`);
+    return;
+  }
+  try {
+    state.wasm.validateConfig({ scheduler: { kind: 'random', hwWeight: 2 } });
+  } catch {
+    setHwWeightKey('hw_weight'); // a core whose scheduler fields are still snake_case
+  }
+  const fromHash = hashToForm(location.hash);
+  writeForm(form, fromHash?.form ?? presetForm('seed'));
+  if (!fromHash && navigator.hardwareConcurrency) {
+    form.elements.workers.value = String(Math.max(1, Math.min(8, navigator.hardwareConcurrency)));
+  }
+  syncVisibility();
+  createPlots();
+  if (fromHash?.finding) {
+    openSharedFinding(fromHash.finding);
+  }
+  document.body.dataset.ready = 'true';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form behaviour
+
+function syncVisibility() {
+  const f = form.elements;
+  const batchKind = f.batchKind.value;
+  for (const el of form.querySelectorAll('[data-show]')) el.hidden = el.dataset.show !== batchKind;
+  const sched = f.scheduler.value;
+  for (const el of form.querySelectorAll('[data-sched]')) el.hidden = el.dataset.sched !== sched;
+}
+
+form.addEventListener('input', (e) => {
+  if (e.target.name === 'preset') {
+    const p = e.target.value;
+    if (p !== 'custom') {
+      const keep = { policy: readForm(form).policy, workers: form.elements.workers.value };
+      writeForm(form, { ...presetForm(p), ...keep, preset: p });
+    }
+  } else if (!['policy', 'workers', 'seeds', 'seedStart'].includes(e.target.name)) {
+    form.elements.preset.value = 'custom';
+  }
+  syncVisibility();
+  $('#form-error').hidden = true;
+});
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  run();
+});
+$('#cancel').addEventListener('click', () => state.controller?.abort());
+$('#share').addEventListener('click', async () => {
+  updateHash();
+  const b = $('#share');
+  try {
+    await navigator.clipboard.writeText(location.href);
+    b.textContent = 'Link copied';
+  } catch {
+    b.textContent = 'Link in address bar';
+  }
+  setTimeout(() => (b.textContent = 'Copy link'), 1600);
+});
+$('#show-canonical').addEventListener('click', () => {
+  state.selected = null;
+  markSelected();
+  $('#views').replaceChildren();
+  $('#viewer-note').textContent =
+    'DESIGN.md section 5: T1 submits one descriptor, T2 a wait descriptor alone; hardware completes all three; T1 reclaims WD2 before T2 saw it.';
+  viewer.load({ config: seedScenarioConfig('legacy'), title: "The commit message's schedule — legacy policy", step: 'end' });
+  updateHash();
+});
+
+function showError(msg) {
+  const el = $('#form-error');
+  el.textContent = msg;
+  el.hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a hunt
+
+async function getPool(workers) {
+  if (state.pool && state.poolWorkers === workers) return state.pool;
+  state.pool?.terminate?.();
+  let createPool;
+  try {
+    ({ createPool } = await import('./pool.js'));
+  } catch {
+    createPool = null;
+  }
+  state.pool = createPool ? createPool({ workers }) : mainThreadPool(state.wasm);
+  state.poolWorkers = workers;
+  return state.pool;
+}
+
+/** Fallback when web/pool.js is unavailable: hunts in chunks on the main thread. */
+function mainThreadPool(m) {
+  return {
+    async hunt(config, { seedStart = 0, seedCount, chunkSize = 50, signal, onProgress }) {
+      let merged = null;
+      for (let s = seedStart; s < seedStart + seedCount; s += chunkSize) {
+        if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+        const n = Math.min(chunkSize, seedStart + seedCount - s);
+        const r = m.hunt(config, s, n);
+        merged = merged ? m.mergeHuntResults(merged, r) : r;
+        onProgress?.({ done: s + n - seedStart, total: seedCount, partial: merged });
+        await new Promise((res) => setTimeout(res, 0));
+      }
+      return merged;
+    },
+    terminate() {},
+  };
+}
+
+async function run() {
+  if (state.running) return;
+  const f = readForm(form);
+  const policies = f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy];
+  const configs = {};
+  try {
+    for (const p of policies) {
+      configs[p] = configFor(f, p);
+      state.wasm.validateConfig(configs[p]);
+    }
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  const seedCount = Math.max(1, Math.floor(Number(f.seeds)));
+  const seedStart = Math.max(0, Math.floor(Number(f.seedStart) || 0));
+  const workers = Math.max(1, Math.min(64, Math.floor(Number(f.workers) || 1)));
+  Object.assign(state, {
+    running: true,
+    policies,
+    configs,
+    results: {},
+    done: {},
+    startedAt: performance.now(),
+    finishedAt: 0,
+    firstLockupMs: null,
+    controller: new AbortController(),
+    error: null,
+  });
+  for (const p of policies) state.done[p] = { done: 0, total: seedCount };
+  $('#run').disabled = true;
+  $('#cancel').disabled = false;
+  document.body.dataset.running = 'true';
+  $('#findings').replaceChildren();
+  renderedFindingsKey = '';
+  createPlots();
+  updateHash();
+  scheduleRender();
+  let pool;
+  try {
+    pool = await getPool(workers);
+  } catch (e) {
+    finish(`could not start the workers: ${e.message}`);
+    return;
+  }
+  // Small chunks first so the first findings show up at once; the pool balances the rest.
+  const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 16))));
+  const signal = state.controller.signal;
+  const jobs = policies.map((p) =>
+    pool
+      .hunt(configs[p], {
+        seedStart,
+        seedCount,
+        chunkSize,
+        signal,
+        onProgress: ({ done, total, partial }) => {
+          if (!state.running) return;
+          state.done[p] = { done, total };
+          if (partial) state.results[p] = partial;
+          scheduleRender();
+        },
+      })
+      .then((res) => {
+        if (res) state.results[p] = res;
+        state.done[p] = { done: seedCount, total: seedCount };
+        scheduleRender();
+      }),
+  );
+  const settled = await Promise.allSettled(jobs);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (!failed) finish(null);
+  else if (failed.reason?.name === 'AbortError' || signal.aborted) finish('cancelled');
+  else finish(`hunt failed: ${failed.reason?.message ?? failed.reason}`);
+}
+
+function finish(problem) {
+  state.running = false;
+  state.finishedAt = performance.now();
+  state.error = problem;
+  $('#run').disabled = false;
+  $('#cancel').disabled = true;
+  document.body.dataset.running = 'false';
+  document.body.dataset.finished = problem ? 'error' : 'true';
+  if (problem && problem !== 'cancelled') showError(problem);
+  scheduleRender();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering, at most once per animation frame
+
+let raf = 0;
+function scheduleRender() {
+  if (!raf) raf = requestAnimationFrame(renderFrame);
+}
+
+function renderFrame() {
+  raf = 0;
+  renderProgress();
+  renderCounters();
+  renderPlots();
+  renderFindings();
+}
+
+function renderProgress() {
+  const ps = state.policies;
+  let done = 0;
+  let total = 0;
+  for (const p of ps) {
+    done += state.done[p]?.done ?? 0;
+    total += state.done[p]?.total ?? 0;
+  }
+  const bar = $('#progress');
+  bar.max = Math.max(1, total);
+  bar.value = done;
+  const el = $('#progress-text');
+  if (!ps.length) return;
+  const ms = (state.running ? performance.now() : state.finishedAt) - state.startedAt;
+  const rate = ms > 0 ? Math.round((done / ms) * 1000) : 0;
+  const what = state.running ? 'running' : state.error === 'cancelled' ? 'cancelled' : state.error ? 'failed' : 'done';
+  el.textContent = `${what}: ${done.toLocaleString()} / ${total.toLocaleString()} schedules · ${(ms / 1000).toFixed(1)} s · ${rate.toLocaleString()}/s`;
+}
+
+function num(label, value, cls = '') {
+  return `<div class="num ${cls}"><b>${Number(value).toLocaleString()}</b><span>${label}</span></div>`;
+}
+
+function renderCounters() {
+  const box = $('#counters');
+  const cards = state.policies.map((p) => {
+    const r = state.results[p];
+    const lost = r?.runsWith?.find(([k]) => k === 'lostCompletion')?.[1] ?? 0;
+    const lockups = r?.lockups ?? 0;
+    const safety = r?.safety ?? 0;
+    const first =
+      p === 'legacy' && state.firstLockupMs != null && lockups > 0
+        ? `<div class="first-lockup">first lockup after ${Math.round(state.firstLockupMs)} ms</div>`
+        : '';
+    return `<div class="counter-card ${p}" data-policy="${p}"><h3>${p}</h3><div class="nums">
+      ${num('schedules', r?.schedules ?? 0)}
+      ${num('lockups', lockups, lockups ? 'bad' : r ? 'good' : '')}
+      ${num('lost completions', lost, lost ? 'bad' : '')}
+      ${num('safety findings', safety, safety ? 'bad' : r ? 'good' : '')}
+      ${num('completed', r?.completed ?? 0)}
+    </div>${first}</div>`;
+  });
+  box.innerHTML = cards.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plots (uPlot)
+
+function plotSize(el, h = 220) {
+  return { width: Math.max(280, el.clientWidth - 4), height: h };
+}
+
+function createPlots() {
+  for (const k of ['throughput', 'latency']) state.plots[k]?.destroy();
+  const pols = state.policies.length ? state.policies : ['legacy'];
+  const tpEl = $('#plot-throughput');
+  const latEl = $('#plot-latency');
+  tpEl.replaceChildren();
+  latEl.replaceChildren();
+  const series = pols.map((p) => ({
+    label: p,
+    stroke: POLICY_COLORS[p],
+    width: 2,
+    fill: POLICY_COLORS[p] + '1f',
+    spanGaps: true,
+    points: { show: false },
+  }));
+  const tp = new uPlot(
+    {
+      ...plotSize(tpEl),
+      scales: { x: { time: false } },
+      axes: [{ label: 'simulated time', size: 40 }, { label: 'invalidations / unit', size: 56 }],
+      series: [{ label: 'time' }, ...series],
+      legend: { live: true },
+    },
+    [[], ...pols.map(() => [])],
+    tpEl,
+  );
+  const latSeries = [];
+  for (const p of pols) {
+    latSeries.push({ label: `${p}`, stroke: POLICY_COLORS[p], width: 2, points: { show: false }, spanGaps: true });
+  }
+  const lat = new uPlot(
+    {
+      ...plotSize(latEl, 190),
+      scales: { x: { time: false, range: [0, 100] }, y: { distr: 3 } },
+      axes: [{ label: 'percentile', size: 40 }, { label: 'latency', size: 56 }],
+      series: [{ label: 'percentile' }, ...latSeries],
+    },
+    [[], ...pols.map(() => [])],
+    latEl,
+  );
+  state.plots.throughput = tp;
+  state.plots.latency = lat;
+  $('#lat-table').innerHTML = '';
+}
+
+new ResizeObserver(() => {
+  const tp = state.plots.throughput;
+  const lat = state.plots.latency;
+  if (tp) tp.setSize(plotSize($('#plot-throughput')));
+  if (lat) lat.setSize(plotSize($('#plot-latency'), 190));
+}).observe($('.plots'));
+
+function renderPlots() {
+  const pols = state.policies;
+  if (!pols.length || !state.plots.throughput) return;
+  const tp = throughputData(pols.map((p) => state.results[p]));
+  state.plots.throughput.setData(tp.data);
+  if (state.plots.throughput.axes[1].label !== tp.yLabel) {
+    state.plots.throughput.axes[0].label = tp.xLabel;
+    state.plots.throughput.axes[1].label = tp.yLabel;
+    state.plots.throughput.redraw(false, true);
+  }
+  $('#tp-unit').textContent = tp.caption;
+  const lat = latencyData(pols.map((p) => state.results[p]));
+  state.plots.latency.setData(lat.data);
+  $('#lat-unit').textContent = `(${lat.unit})`;
+  const rows = pols
+    .map((p) => {
+      const h = lat.hist[pols.indexOf(p)];
+      if (!h || !h.total) return `<tr><td>${p}</td><td colspan="4" class="muted">no returned calls yet</td></tr>`;
+      return `<tr><td style="color:${POLICY_COLORS[p]}">${p}</td><td>${quantile(h, 0.5)}</td><td>${quantile(h, 0.9)}</td><td>${quantile(h, 0.99)}</td><td>${h.max}</td></tr>`;
+    })
+    .join('');
+  $('#lat-table').innerHTML = `<thead><tr><th></th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>${rows}</tbody>`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings
+
+let renderedFindingsKey = '';
+
+function allFindings() {
+  const out = [];
+  for (const p of state.policies) {
+    for (const f of state.results[p]?.findings ?? []) out.push({ policy: p, f });
+  }
+  out.sort((a, b) => a.f.seed - b.f.seed || a.policy.localeCompare(b.policy));
+  return out;
+}
+
+function mainKind(f) {
+  const order = ['lockup', 'deadlock', 'prematureCompletion', 'overrun', 'strayStatusWrite', 'freeCntInvariant', 'staleWakeup', 'suspectedLockup', 'lostCompletion'];
+  return order.find((k) => f.kinds.includes(k)) ?? f.kinds[0];
+}
+
+function renderFindings() {
+  const list = allFindings();
+  const key = list.map((x) => `${x.policy}.${x.f.seed}`).join(',');
+  const total = state.policies.reduce((s, p) => s + (state.results[p]?.runsWith?.length ? countRuns(state.results[p]) : 0), 0);
+  $('#findings-count').textContent = list.length ? `(${list.length} shown${total > list.length ? ` of ${total.toLocaleString()}` : ''})` : '';
+  if (key === renderedFindingsKey) return;
+  renderedFindingsKey = key;
+  const ol = $('#findings');
+  const focused = document.activeElement?.closest?.('#findings') ? document.activeElement.dataset.key : null;
+  ol.replaceChildren(
+    ...list.map(({ policy, f }) => {
+      const li = document.createElement('li');
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.key = `${policy}.${f.seed}`;
+      b.dataset.kind = mainKind(f);
+      const k = mainKind(f);
+      const who = f.findings.find((x) => x.kind === k)?.submitter;
+      b.innerHTML = `<span class="pol ${policy}"></span><span class="what"></span><span class="meta"></span>`;
+      b.children[0].textContent = policy;
+      b.children[1].textContent = `seed ${f.seed} · ${k}${who != null ? ` (T${who + 1})` : ''}`;
+      b.children[1].classList.add(`kind-${k}`);
+      b.children[2].textContent = `${f.kinds.join(' → ')} · ${f.steps} steps`;
+      b.addEventListener('click', () => selectFinding(policy, f.seed));
+      li.append(b);
+      return li;
+    }),
+  );
+  if (focused) ol.querySelector(`[data-key="${focused}"]`)?.focus();
+  markSelected();
+  // Time to the first lockup on screen.
+  if (state.firstLockupMs == null && list.some((x) => x.f.kinds.includes('lockup'))) {
+    state.firstLockupMs = performance.now() - state.startedAt;
+    document.body.dataset.firstLockupMs = String(Math.round(state.firstLockupMs));
+    renderCounters();
+  }
+  // Open the first lockup (or first finding) automatically if nothing is selected yet.
+  if (!state.selected && list.length) {
+    const pick = list.find((x) => x.f.kinds.includes('lockup')) ?? list[0];
+    selectFinding(pick.policy, pick.f.seed, { focus: false });
+  }
+}
+
+function countRuns(r) {
+  // Runs with any finding: the largest per-kind count is a lower bound; exact enough for a label.
+  return Math.max(0, ...r.runsWith.map(([, n]) => n));
+}
+
+$('#findings').addEventListener('keydown', (e) => {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const btns = [...$('#findings').querySelectorAll('button')];
+  const i = btns.indexOf(document.activeElement);
+  const j = Math.max(0, Math.min(btns.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)));
+  btns[j]?.focus();
+  e.preventDefault();
+});
+
+function markSelected() {
+  const key = state.selected ? `${state.selected.policy}.${state.selected.seed}` : '';
+  for (const b of document.querySelectorAll('#findings button')) {
+    b.setAttribute('aria-current', String(b.dataset.key === key));
+  }
+}
+
+function findFinding(policy, seed) {
+  return state.results[policy]?.findings?.find((f) => f.seed === seed);
+}
+
+/** The schedules one finding can be viewed as. */
+function viewsOf(policy, f) {
+  const cfg = { ...state.configs[policy], seed: f.seed };
+  const views = [];
+  // The run cut right after each kind's first occurrence, the last consequence first.
+  const firsts = f.kinds.map((k) => f.findings.find((x) => x.kind === k));
+  for (const x of firsts.slice().reverse()) {
+    views.push({
+      id: x.kind,
+      label: `up to ${x.kind} (${x.step + 1} steps)`,
+      config: cfg,
+      replay: cutReplay(f.replay, x.step + 1),
+      note: `Seed ${f.seed}'s schedule, cut right after the step that revealed ${x.kind}: ${x.message}`,
+    });
+  }
+  if (f.minimized) {
+    views.push({
+      id: 'minimized',
+      label: `minimised (${f.minimized.steps} steps)`,
+      config: f.minimized.config,
+      replay: f.minimized.replay,
+      note: `The core's minimised counterexample for ${f.kinds[0]}.`,
+    });
+  }
+  return views;
+}
+
+function selectFinding(policy, seed, { focus = false, view } = {}) {
+  const f = findFinding(policy, seed);
+  if (!f) return;
+  const views = viewsOf(policy, f);
+  const v = views.find((x) => x.id === view) ?? views[0];
+  state.selected = { policy, seed, view: v.id, replay: v.replay, config: v.config };
+  markSelected();
+  const box = $('#views');
+  box.replaceChildren(
+    ...views.map((x) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = x.label;
+      b.setAttribute('aria-pressed', String(x.id === v.id));
+      b.addEventListener('click', () => selectFinding(policy, seed, { view: x.id }));
+      return b;
+    }),
+  );
+  $('#viewer-note').textContent = v.note;
+  viewer.load({ config: v.config, replay: v.replay, title: `${policy} · seed ${seed} · ${mainKind(f)}`, step: 'end' });
+  updateHash();
+  if (focus) viewer.focus();
+}
+
+function openSharedFinding(fd) {
+  const f = readForm(form);
+  let config;
+  try {
+    config = fd.config ?? { ...configFor(f, fd.policy), seed: fd.seed };
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  state.configs[fd.policy] = configFor(f, fd.policy);
+  state.selected = { policy: fd.policy, seed: fd.seed, view: fd.view, replay: fd.replay, config };
+  $('#views').replaceChildren();
+  $('#viewer-note').textContent = `Opened from a shared link: ${fd.policy} policy, seed ${fd.seed}, replay ${fd.replay}.`;
+  viewer.load({ config, replay: fd.replay, title: `${fd.policy} · seed ${fd.seed}${fd.view ? ' · ' + fd.view : ''}`, step: 'end' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// URL hash
+
+function updateHash() {
+  const h = formToHash(readForm(form), state.selected);
+  history.replaceState(null, '', `#${h}`);
+}
+
+window.addEventListener('hashchange', () => {
+  const fromHash = hashToForm(location.hash);
+  if (!fromHash) return;
+  writeForm(form, fromHash.form);
+  syncVisibility();
+  if (fromHash.finding) openSharedFinding(fromHash.finding);
+});
+
+// Keyboard: "r" runs, Escape cancels (outside inputs).
+document.addEventListener('keydown', (e) => {
+  if (e.target.closest?.('input, select, textarea, qi-sim') || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === 'Escape' && state.running) state.controller?.abort();
+});
+
+export { state, FORM_DEFAULTS, PRESET_CONFIGS, CANONICAL_REPLAY };
+start();
