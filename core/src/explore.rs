@@ -1,1 +1,1118 @@
-//! Exhaustive exploration of small configurations (in progress).
+//! Exhaustive exploration: every interleaving of a finite configuration, breadth first, with
+//! state hashing, a partial-order reduction and symmetry reduction. Proves a policy free of
+//! lockups and safety violations for the configuration, or returns a shortest counterexample as
+//! a replay string the simulator reproduces.
+//!
+//! # What is explored
+//!
+//! States are [`System`] values; transitions are [`System::apply`] of one enabled actor. The
+//! workload must be deterministic (batch `fixed`, `sequence` or `uniform` with `min == max`,
+//! `zeroCountProb` 0 or 1, at most one invalidation type with a positive weight); anything else
+//! is rejected with a [`ConfigError`] naming the field. The scheduler, `seed`, `stepLimit`,
+//! `stopOn` and `trace` are ignored; `watchdog` is forced to 0 (the soft-lockup watchdog is a
+//! heuristic; the explorer decides lockups exactly). Several initial configurations (same ring,
+//! policy, hardware and number of submitters, different workloads) can be explored as one graph
+//! with [`explore_roots`]: [`count_family`] builds every per-submitter count sequence over a set
+//! of counts, so "counts in {0,1,2}" is one exploration.
+//!
+//! # State encoding and fingerprints
+//!
+//! Only 64-bit fingerprints of visited states are stored, with a parent index (like stateright
+//! and SPIN's hash-compact); paths are rebuilt by replaying the model from the root and
+//! matching fingerprints. A fingerprint hashes a canonical encoding of everything that can
+//! influence future behaviour or an oracle:
+//! - the ring: every slot's status and descriptor (kind, label with submitter, attempt, part and
+//!   count, type, status address, SW and PD bits), `free_head`, `free_tail`, `free_cnt`, the
+//!   `q_lock` owner, `IQT`, `IQH`, `FSTS`, and `halted`;
+//! - per submitter: its workload (an id), program counter, `count`, `index`, `wait_index`, `rc`,
+//!   `submissions_done`, `attempts` and `hw_done`.
+//!
+//! Excluded, because no step and no oracle reads them in a way that changes a successor or a
+//! finding: `last_lock_owner` (only the trace's hand-off flag and timed costs), `started_step`,
+//! `started_ns`, `steps_since_progress` and `watchdog_fired` (watchdog off), the workload
+//! generator (a deterministic workload never uses a random value), `types` (one type), pending
+//! `found` (drained after every step) and the private invariant flag (every path stops at its
+//! first reported finding). Dead values are normalised to 0: `index`, `wait_index` and `hw_done`
+//! before the call's `write` (they are overwritten by it; a late hardware credit to a finished
+//! call is reset by `write`), `count` once finished. Collisions of 64-bit fingerprints can in
+//! principle merge two distinct states (probability about n²/2⁶⁵ for n states, 3·10⁻⁶ at 10⁷
+//! states), as in every hash-compact checker.
+//!
+//! # Partial-order reduction (why it is sound)
+//!
+//! At most one submitter holds `q_lock`; while it does, every other submitter waits in `lock`
+//! (or has finished), so the only enabled actors are the holder and the hardware engine. The
+//! explorer then expands only the holder (an ample set of one transition α) when α is
+//! independent of every hardware step that can happen before it. Hardware steps only process
+//! the unfetched window `W = IQH..IQT`, which, while only hardware moves, can only shrink; so a
+//! condition checked against `W` now holds for all those steps. "Independent" is strict here:
+//! both orders reach the same state *and every oracle reports the same findings* in both
+//! orders. Per step of the holder:
+//! - `check_space` that succeeds, or fails while hardware is idle: reads `free_cnt` and its own
+//!   `count`, which hardware never touches.
+//! - `unlock` inside the space or poll loop: writes `q_lock` and its `pc`; the `free_cnt`
+//!   invariant check reads ring counters hardware never touches.
+//! - `write` when none of its slots is in `W`: hardware reads descriptors and writes statuses
+//!   only in `W`; its credit to the writer's previous batch is reset by `write` in both orders;
+//!   the overrun oracle reads `W` membership, false in both orders.
+//! - `doorbell`: hardware processes the descriptor at `IQH` whether or not `IQT` moved; the
+//!   doorbell writes `free_head`, which hardware never changes.
+//! - `poll` that sees `QI_DONE` with `wait_index` outside `W` (hardware cannot write that
+//!   status again); a poll that does not see `QI_DONE` is always expanded fully, because its
+//!   lockup check depends on whether hardware is idle.
+//! - `mark` when its slots are outside `W`; its lost-completion oracle reads owners' `pc` and
+//!   attempts, which hardware never changes.
+//! - `reclaim` when the slots its walk reads (from `free_tail` to the first slot that stops it)
+//!   are outside `W`.
+//! - the final `unlock` (return) when no descriptor in `W` belongs to the returning submitter
+//!   (otherwise hardware's credit races with the premature-completion oracle).
+//!
+//! Hardware never disables the holder nor the holder the hardware. With these conditions the
+//! usual ample-set argument (Peled; Clarke, Grumberg and Peled ch. 10) shows by induction on
+//! the length of a path that every finding reachable in the full graph is reachable in the
+//! reduced one: if the path does not start with α, α commutes to its front (or is prepended,
+//! when the path never takes it) with the same findings on every transition. No cycle proviso
+//! is needed for this (each induction step consumes one transition of the path), and anyway
+//! every cycle of the model passes through a state where the lock is free, which is always
+//! expanded in full. States with the lock free are never reduced.
+//!
+//! The reduced graph can make a counterexample longer (α is taken before hardware steps that a
+//! shortest path would have put first). With [`ExploreOptions::shortest`] the explorer then
+//! re-explores without the partial-order reduction, bounded to shorter paths, and keeps the
+//! shorter counterexample if there is one: counterexamples are shortest.
+//!
+//! # Symmetry
+//!
+//! Submitters with the same workload are interchangeable: no step depends on a submitter's
+//! index except through its workload (the workload generator is seeded per index, but a
+//! deterministic workload never uses its random values; the lock hand-off flag only feeds the
+//! trace). The fingerprint therefore encodes submitters sorted by (workload, local state, a
+//! hash of the slots they occupy), with the labels in the ring and the lock owner renamed
+//! consistently. A permutation of interchangeable submitters maps transitions to transitions
+//! and findings to findings of the same kind, so the quotient graph has the same reachable
+//! findings and the same shortest distances (BFS on the quotient is still shortest). Ties in
+//! the sort key only happen between submitters whose encodings are equal, so the
+//! representative is canonical. The partial-order reduction is defined from the lock holder
+//! and the ring only, so it commutes with these permutations.
+//!
+//! # Liveness
+//!
+//! A state is *stuck* when hardware cannot fetch and every submitter that has not finished is
+//! in a loop that can never exit: polling a wait slot whose status is neither `QI_DONE` nor
+//! `QI_ABORT`, or retrying `check_space` with `free_cnt < count + 2`. Stuck is stable: the only
+//! steps left are those spins, which change no status, counter or register. Conversely every
+//! workload is finite, so every infinite run has finitely many steps other than spins; if
+//! hardware runs whenever it can (weak fairness) and every spinning submitter gets the lock
+//! infinitely often (strong fairness), the run ends in a stuck state. So "some call never
+//! returns on a fair run" is exactly "a stuck state is reachable" (a cycle in which nothing
+//! progresses is a cycle of spins in a stuck state), and the explorer checks it on every
+//! state. Stuck being stable, the partial-order reduction preserves its reachability (the
+//! commuted or prepended α is taken from a stuck state, which stays stuck). The counterexample
+//! is extended by the spins that lead the simulator's own lockup oracle to fire (a poll in a
+//! stuck state), so the replay reproduces `lockup`. A state where nothing is enabled and work
+//! remains is a `deadlock`.
+//!
+//! `lostCompletion` is the cause, not a violation: exploration continues past it to find its
+//! consequence (unless [`ExploreOptions::stop_on_cause`]). Every other finding kind is a
+//! violation.
+
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{BatchDist, Config, SchedulerConfig, StopOn, Workload};
+use crate::error::ConfigError;
+use crate::oracle::{Finding, FindingKind};
+use crate::ring::{Desc, Status};
+use crate::sim::Simulation;
+use crate::submitter::Pc;
+use crate::system::System;
+use crate::trace::NoTrace;
+use crate::Actor;
+
+/// Default bound on stored states.
+pub const DEFAULT_MAX_STATES: u64 = 20_000_000;
+
+/// Options of an exploration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ExploreOptions {
+    /// Stop with a `boundReached` verdict after storing this many states.
+    pub max_states: u64,
+    /// Partial-order reduction (see the module docs).
+    pub por: bool,
+    /// Symmetry reduction of submitters with identical workloads.
+    pub symmetry: bool,
+    /// Re-explore without the partial-order reduction to make a counterexample shortest.
+    pub shortest: bool,
+    /// Treat `lostCompletion` itself as a violation (default: look for its consequence).
+    pub stop_on_cause: bool,
+}
+
+impl Default for ExploreOptions {
+    fn default() -> Self {
+        ExploreOptions {
+            max_states: DEFAULT_MAX_STATES,
+            por: true,
+            symmetry: true,
+            shortest: true,
+            stop_on_cause: false,
+        }
+    }
+}
+
+/// Statistics of an exploration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExploreStats {
+    /// Distinct states stored.
+    pub states: u64,
+    /// Transitions executed (successors generated).
+    pub transitions: u64,
+    /// Deepest BFS level reached.
+    pub max_depth: u64,
+    /// Initial states (one per workload combination).
+    pub roots: u64,
+    /// Wall-clock seconds, filled in by the caller ([`Verdict::with_elapsed`]): core has no clock.
+    pub seconds: Option<f64>,
+    /// `states / seconds`, filled in with `seconds`.
+    pub states_per_second: Option<f64>,
+    /// Peak memory of the visited set, parent links and BFS queue, per stored state.
+    pub bytes_per_state: f64,
+    pub por: bool,
+    pub symmetry: bool,
+}
+
+/// The result of an exploration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "camelCase")]
+pub enum Verdict {
+    /// Every reachable state was explored: no finding, no lockup, no deadlock.
+    Proved {
+        #[serde(flatten)]
+        stats: ExploreStats,
+    },
+    /// A shortest path to a violation.
+    #[serde(rename_all = "camelCase")]
+    Counterexample {
+        /// The violation (`lockup`, `deadlock`, a safety kind, `staleWakeup`, ...).
+        kind: FindingKind,
+        /// The configuration the replay runs against (one of the roots).
+        config: Config,
+        /// Replay string (`q1:...`) for the simulator's replay scheduler.
+        replay: String,
+        steps: u64,
+        /// Findings of the replay in the simulator.
+        findings: Vec<Finding>,
+        /// True if the simulator's replay reported `kind`.
+        reproduced: bool,
+        /// The column timeline of the replay.
+        timeline: String,
+        #[serde(flatten)]
+        stats: ExploreStats,
+    },
+    /// `maxStates` was reached before the search finished: nothing proved.
+    BoundReached {
+        max_states: u64,
+        #[serde(flatten)]
+        stats: ExploreStats,
+    },
+}
+
+impl Verdict {
+    /// The statistics.
+    pub fn stats(&self) -> &ExploreStats {
+        match self {
+            Verdict::Proved { stats }
+            | Verdict::Counterexample { stats, .. }
+            | Verdict::BoundReached { stats, .. } => stats,
+        }
+    }
+
+    fn stats_mut(&mut self) -> &mut ExploreStats {
+        match self {
+            Verdict::Proved { stats }
+            | Verdict::Counterexample { stats, .. }
+            | Verdict::BoundReached { stats, .. } => stats,
+        }
+    }
+
+    /// Fills in the elapsed wall-clock time measured by the caller.
+    pub fn with_elapsed(mut self, seconds: f64) -> Self {
+        let s = self.stats_mut();
+        s.seconds = Some(seconds);
+        s.states_per_second = (seconds > 0.0).then(|| s.states as f64 / seconds);
+        self
+    }
+
+    /// `proved`, `counterexample` or `boundReached`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verdict::Proved { .. } => "proved",
+            Verdict::Counterexample { .. } => "counterexample",
+            Verdict::BoundReached { .. } => "boundReached",
+        }
+    }
+}
+
+/// Progress of a running exploration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExploreProgress {
+    pub states: u64,
+    pub transitions: u64,
+    pub depth: u64,
+    pub queued: u64,
+}
+
+/// Checks that `w` is deterministic; `prefix` is its JSON path.
+fn check_workload(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
+    match &w.batch {
+        BatchDist::Fixed { .. } | BatchDist::Sequence { .. } => {}
+        BatchDist::Uniform { min, max } if min == max => {}
+        BatchDist::Uniform { min, max } => {
+            return Err(ConfigError::new(
+                &format!("{prefix}.batch"),
+                format!(
+                    "is uniform {min}..={max}; the explorer needs a deterministic workload: \
+                     kind `fixed`, `sequence`, or uniform with min == max (to cover several \
+                     counts, explore a family of sequences)"
+                ),
+            ))
+        }
+    }
+    if w.zero_count_prob != 0.0 && w.zero_count_prob != 1.0 {
+        return Err(ConfigError::new(
+            &format!("{prefix}.zeroCountProb"),
+            format!(
+                "is {}; the explorer needs 0 or 1 (use a `sequence` batch with 0 counts)",
+                w.zero_count_prob
+            ),
+        ));
+    }
+    if w.types.weights().iter().filter(|x| **x > 0.0).count() > 1 {
+        return Err(ConfigError::new(
+            &format!("{prefix}.types"),
+            "has more than one type with a positive weight; the explorer needs one type"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Validates `cfg` for exploration and returns the config actually explored (watchdog off).
+pub fn explorable(cfg: &Config) -> Result<Config, ConfigError> {
+    cfg.validate()?;
+    // Only the workloads in use: `workload` is unused when `perSubmitter` is given.
+    if cfg.per_submitter.is_empty() {
+        check_workload("workload", &cfg.workload)?;
+    }
+    for (i, w) in cfg.per_submitter.iter().enumerate() {
+        check_workload(&format!("perSubmitter[{i}]"), w)?;
+    }
+    let mut c = cfg.clone();
+    c.watchdog = 0;
+    c.stop_on = StopOn::Consequence;
+    c.trace = false;
+    Ok(c)
+}
+
+/// Every config that gives each submitter of `cfg` its own `sequence` workload of
+/// `submissions` counts drawn from `counts` (all |counts|^(submitters·submissions)
+/// combinations; symmetric ones merge in the explorer). The other workload fields of each
+/// submitter are kept.
+pub fn count_family(cfg: &Config, counts: &[u32]) -> Result<Vec<Config>, ConfigError> {
+    if counts.is_empty() {
+        return Err(ConfigError::new(
+            "counts",
+            "is empty; give at least one count".into(),
+        ));
+    }
+    let n = cfg.submitters as usize;
+    let mut slots: Vec<(usize, usize)> = Vec::new(); // (submitter, position)
+    let mut base: Vec<Workload> = Vec::with_capacity(n);
+    for i in 0..n {
+        let w = cfg.workload_of(i).clone();
+        for p in 0..w.submissions as usize {
+            slots.push((i, p));
+        }
+        base.push(w);
+    }
+    let total = (counts.len() as u128).checked_pow(slots.len() as u32);
+    if total.is_none_or(|t| t > 1_000_000) {
+        return Err(ConfigError::new(
+            "counts",
+            format!(
+                "gives {}^{} workload combinations; at most 1000000 are allowed",
+                counts.len(),
+                slots.len()
+            ),
+        ));
+    }
+    let total = total.unwrap_or(0) as usize;
+    let mut out = Vec::with_capacity(total);
+    for mut k in 0..total {
+        let mut seqs: Vec<Vec<u32>> = base
+            .iter()
+            .map(|w| vec![0; w.submissions as usize])
+            .collect();
+        for (i, p) in &slots {
+            seqs[*i][*p] = counts[k % counts.len()];
+            k /= counts.len();
+        }
+        let mut c = cfg.clone();
+        c.per_submitter = base
+            .iter()
+            .zip(seqs)
+            .map(|(w, s)| Workload {
+                batch: if s.is_empty() {
+                    BatchDist::Fixed { count: 0 }
+                } else {
+                    BatchDist::Sequence { counts: s }
+                },
+                zero_count_prob: 0.0,
+                ..w.clone()
+            })
+            .collect();
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// Explores `cfg` exhaustively.
+pub fn explore(cfg: &Config, opts: &ExploreOptions) -> Result<Verdict, ConfigError> {
+    explore_roots(std::slice::from_ref(cfg), opts, |_| true)
+}
+
+/// Explores one graph from several initial configs (same `qiLength`, `submitters`, `policy`,
+/// `hardware`; workloads may differ). `progress` is called every 65536 states; returning false
+/// stops with a `boundReached` verdict.
+pub fn explore_roots(
+    cfgs: &[Config],
+    opts: &ExploreOptions,
+    mut progress: impl FnMut(&ExploreProgress) -> bool,
+) -> Result<Verdict, ConfigError> {
+    let first = cfgs
+        .first()
+        .ok_or_else(|| ConfigError::new("config", "no configuration to explore".into()))?;
+    let mut roots = Vec::with_capacity(cfgs.len());
+    for c in cfgs {
+        let c = explorable(c)?;
+        for (field, same) in [
+            ("qiLength", c.qi_length == first.qi_length),
+            ("submitters", c.submitters == first.submitters),
+            ("policy", c.policy == first.policy),
+            ("hardware", c.hardware == first.hardware),
+        ] {
+            if !same {
+                return Err(ConfigError::new(
+                    field,
+                    "differs between the explored configurations; only workloads may differ".into(),
+                ));
+            }
+        }
+        roots.push(c);
+    }
+    if opts.max_states == 0 {
+        return Err(ConfigError::new(
+            "maxStates",
+            "is 0; allowed range is >= 1".into(),
+        ));
+    }
+    let mut ex = Explorer::new(roots, opts.symmetry);
+    let mut out = ex.bfs(
+        opts.por,
+        opts.max_states,
+        u64::MAX,
+        opts.stop_on_cause,
+        &mut progress,
+    );
+    let stats = ex.stats(opts.por);
+    if opts.por && opts.shortest {
+        if let BfsEnd::Violation(v) = &out {
+            let depth = v.depth;
+            let mut ex2 = Explorer::new(ex.roots.clone(), opts.symmetry);
+            let out2 = ex2.bfs(
+                false,
+                opts.max_states,
+                depth.saturating_sub(1),
+                opts.stop_on_cause,
+                &mut progress,
+            );
+            if let BfsEnd::Violation(v2) = out2 {
+                if v2.depth < depth {
+                    ex = ex2;
+                    out = BfsEnd::Violation(v2);
+                }
+            }
+        }
+    }
+    Ok(match out {
+        BfsEnd::Done => Verdict::Proved { stats },
+        BfsEnd::Bound => Verdict::BoundReached {
+            max_states: opts.max_states,
+            stats,
+        },
+        BfsEnd::Violation(v) => ex.counterexample(&v, stats),
+    })
+}
+
+/// Identity hasher for fingerprints (already well mixed).
+#[derive(Default, Clone, Copy)]
+struct FpHasher(u64);
+
+impl Hasher for FpHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("fingerprints are hashed as u64")
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type FpMap = HashMap<u64, u32, BuildHasherDefault<FpHasher>>;
+
+/// Fast 64-bit mixing hash over words (wyhash-style folded multiply).
+#[derive(Clone, Copy)]
+struct Mix(u64);
+
+impl Mix {
+    const P0: u64 = 0xa076_1d64_78bd_642f;
+    const P1: u64 = 0xe703_7ed1_a0b4_28db;
+    #[inline(always)]
+    fn new() -> Self {
+        Mix(0x1234_5678_9abc_def1)
+    }
+    #[inline(always)]
+    fn word(&mut self, w: u64) {
+        let x = u128::from(self.0 ^ w ^ Self::P0) * u128::from(Self::P1);
+        self.0 = (x as u64) ^ ((x >> 64) as u64);
+    }
+    #[inline(always)]
+    fn finish(self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+fn pc_code(pc: Pc) -> u64 {
+    match pc {
+        Pc::Lock => 0,
+        Pc::CheckSpace => 1,
+        Pc::SpaceUnlock => 2,
+        Pc::Write => 3,
+        Pc::Doorbell => 4,
+        Pc::Poll => 5,
+        Pc::PollUnlock => 6,
+        Pc::PollLock => 7,
+        Pc::Mark => 8,
+        Pc::Reclaim => 9,
+        Pc::Unlock => 10,
+        Pc::Finished => 11,
+    }
+}
+
+fn status_code(s: Status) -> u64 {
+    match s {
+        Status::Free => 0,
+        Status::InUse => 1,
+        Status::Done => 2,
+        Status::Abort => 3,
+    }
+}
+
+/// True before the call's `write` (index, wait_index and hw_done are dead then).
+#[inline]
+fn before_write(pc: Pc) -> bool {
+    matches!(
+        pc,
+        Pc::Lock | Pc::CheckSpace | Pc::SpaceUnlock | Pc::Write | Pc::Finished
+    )
+}
+
+/// Scratch space of the canonical encoder.
+struct Encoder {
+    symmetry: bool,
+    /// Workload id of each submitter, per root.
+    wids: Vec<Vec<u32>>,
+    keys: Vec<(u64, u64, u64, u32)>,
+    foot: Vec<Mix>,
+    /// Original index -> canonical index.
+    rename: Vec<u32>,
+}
+
+impl Encoder {
+    /// Local state of submitter `s` (with workload id `wid`) as two words.
+    #[inline]
+    fn local(wid: u32, s: &crate::submitter::Submitter) -> (u64, u64) {
+        let dead = before_write(s.pc);
+        let fin = s.pc == Pc::Finished;
+        let a =
+            u64::from(wid) << 40 | pc_code(s.pc) << 32 | if fin { 0 } else { u64::from(s.count) };
+        let (index, wait, hw) = if dead {
+            (0, 0, 0)
+        } else {
+            (s.index, s.wait_index, s.hw_done)
+        };
+        let b = u64::from(index)
+            | u64::from(wait) << 16
+            | u64::from(hw) << 32
+            | (s.rc as u32 as u64 & 0xff) << 56;
+        let mut m = Mix::new();
+        m.word(b);
+        m.word(s.submissions_done);
+        m.word(u64::from(s.attempts));
+        (a, m.finish())
+    }
+
+    fn fingerprint(&mut self, root: usize, sys: &System) -> u64 {
+        let n = sys.subs.len();
+        let wids = &self.wids[root];
+        let ring = &sys.ring;
+        self.rename.clear();
+        if self.symmetry && n > 1 {
+            self.foot.clear();
+            self.foot.resize(n, Mix::new());
+            for (slot, d) in ring.desc.iter().enumerate() {
+                if let Some(l) = d.label() {
+                    let f = &mut self.foot[l.submitter as usize];
+                    f.word(slot as u64 | u64::from(l.part) << 20 | u64::from(l.count) << 40);
+                    f.word(u64::from(l.attempt) | status_code(ring.desc_status[slot]) << 40);
+                }
+            }
+            self.keys.clear();
+            for (i, s) in sys.subs.iter().enumerate() {
+                let (a, b) = Self::local(wids[i], s);
+                self.keys.push((a, b, self.foot[i].finish(), i as u32));
+            }
+            // Workload id is the top of `a`: only submitters of one workload are permuted.
+            self.keys.sort_unstable();
+            self.rename.resize(n, 0);
+            for (c, k) in self.keys.iter().enumerate() {
+                self.rename[k.3 as usize] = c as u32;
+            }
+        } else {
+            self.rename.extend(0..n as u32);
+            self.keys.clear();
+            for (i, s) in sys.subs.iter().enumerate() {
+                let (a, b) = Self::local(wids[i], s);
+                self.keys.push((a, b, 0, i as u32));
+            }
+        }
+        let mut m = Mix::new();
+        for k in &self.keys {
+            m.word(k.0);
+            m.word(k.1);
+        }
+        let r = &self.rename;
+        for (slot, d) in ring.desc.iter().enumerate() {
+            let st = status_code(ring.desc_status[slot]);
+            match d {
+                Desc::Empty => m.word(st),
+                Desc::Inv { ty, label } => {
+                    m.word(
+                        st | 1 << 2
+                            | (*ty as u64) << 4
+                            | u64::from(r[label.submitter as usize]) << 8,
+                    );
+                    m.word(u64::from(label.attempt) | u64::from(label.part) << 32);
+                    m.word(u64::from(label.count));
+                }
+                Desc::Wait {
+                    status_addr,
+                    sw,
+                    drain,
+                    label,
+                } => {
+                    m.word(
+                        st | 2 << 2
+                            | u64::from(*sw) << 4
+                            | u64::from(*drain) << 5
+                            | u64::from(r[label.submitter as usize]) << 8
+                            | u64::from(*status_addr) << 32,
+                    );
+                    m.word(u64::from(label.attempt) | u64::from(label.part) << 32);
+                    m.word(u64::from(label.count));
+                }
+            }
+        }
+        let lock = ring.q_lock.map_or(0, |o| u64::from(r[o as usize]) + 1);
+        m.word(u64::from(ring.free_head) | u64::from(ring.free_tail) << 32);
+        m.word(u64::from(ring.free_cnt) | u64::from(ring.iqt) << 32);
+        m.word(u64::from(ring.iqh) | u64::from(ring.fsts) << 32 | u64::from(sys.halted) << 40);
+        m.word(lock);
+        m.finish()
+    }
+}
+
+/// `dst = src.clone()` reusing `dst`'s allocations (the hot path of the search). Copies every
+/// public field; the private invariant flag stays false, which it is in every explored state
+/// (a `freeCntInvariant` finding ends the search).
+fn copy_into(dst: &mut System, src: &System) {
+    if !Arc::ptr_eq(&dst.params, &src.params) {
+        dst.params = src.params.clone();
+    }
+    let (d, s) = (&mut dst.ring, &src.ring);
+    d.qi_length = s.qi_length;
+    d.desc.clone_from(&s.desc);
+    d.desc_status.clone_from(&s.desc_status);
+    d.free_head = s.free_head;
+    d.free_tail = s.free_tail;
+    d.free_cnt = s.free_cnt;
+    d.q_lock = s.q_lock;
+    d.last_lock_owner = s.last_lock_owner;
+    d.iqt = s.iqt;
+    d.iqh = s.iqh;
+    d.fsts = s.fsts;
+    dst.subs.truncate(src.subs.len());
+    for (i, s) in src.subs.iter().enumerate() {
+        if i == dst.subs.len() {
+            dst.subs.push(s.clone());
+            continue;
+        }
+        let d = &mut dst.subs[i];
+        d.pc = s.pc;
+        d.count = s.count;
+        d.index = s.index;
+        d.wait_index = s.wait_index;
+        d.rc = s.rc;
+        d.submissions_done = s.submissions_done;
+        d.submissions_total = s.submissions_total;
+        d.attempts = s.attempts;
+        d.hw_done = s.hw_done;
+        d.types.clone_from(&s.types);
+        d.started_step = s.started_step;
+        d.started_ns = s.started_ns;
+        d.steps_since_progress = s.steps_since_progress;
+        d.watchdog_fired = s.watchdog_fired;
+        d.gen.clone_from(&s.gen);
+    }
+    dst.found.clear();
+    dst.found.extend(src.found.iter().cloned());
+    dst.halted = src.halted;
+}
+
+/// Slots `index .. index + len` (mod the ring length).
+#[inline]
+fn any_in_window(sys: &System, index: u32, len: u32) -> bool {
+    let r = &sys.ring;
+    (0..len).any(|k| r.unfetched(r.add(index, k)))
+}
+
+/// The ample set of a state: `Some(holder)` when the lock holder's next step is independent
+/// of every hardware step that can precede it (module docs), else `None` (expand in full).
+fn ample(sys: &System) -> Option<Actor> {
+    let h = sys.ring.q_lock?;
+    if !sys.is_enabled(Actor::Hardware) {
+        // Only the holder can move.
+        return Some(Actor::Submitter(h));
+    }
+    let s = &sys.subs[h as usize];
+    let r = &sys.ring;
+    let ok = match s.pc {
+        Pc::CheckSpace => r.free_cnt >= s.count + 2,
+        Pc::SpaceUnlock | Pc::PollUnlock | Pc::Doorbell => true,
+        Pc::Write => !any_in_window(sys, r.free_head, s.count + 1),
+        Pc::Poll => {
+            r.desc_status[s.wait_index as usize] == Status::Done && !r.unfetched(s.wait_index)
+        }
+        Pc::Mark => !any_in_window(sys, s.index, s.count + 1),
+        Pc::Reclaim => {
+            // The walk reads free_tail .. the first slot that stops it (inclusive).
+            let legacy = sys.params.policy == crate::config::PolicyKind::Legacy;
+            let mut slot = r.free_tail;
+            let mut ok = true;
+            for _ in 0..=r.qi_length {
+                if r.unfetched(slot) {
+                    ok = false;
+                    break;
+                }
+                let st = r.desc_status[slot as usize];
+                let more = if legacy {
+                    matches!(st, Status::Done | Status::Abort)
+                } else {
+                    st == Status::Free && slot != r.free_head
+                };
+                if !more {
+                    break;
+                }
+                slot = r.add(slot, 1);
+            }
+            ok
+        }
+        Pc::Unlock => {
+            let mut k = r.iqh;
+            let mut ok = true;
+            while k != r.iqt {
+                if r.desc[k as usize].label().is_some_and(|l| l.submitter == h) {
+                    ok = false;
+                    break;
+                }
+                k = r.add(k, 1);
+            }
+            ok
+        }
+        Pc::Lock | Pc::PollLock | Pc::Finished => false,
+    };
+    ok.then_some(Actor::Submitter(h))
+}
+
+/// Stuck (module docs, Liveness): hardware cannot fetch and every unfinished submitter spins
+/// in a loop it can never leave. Requires at least one unfinished submitter.
+pub fn stuck(sys: &System) -> bool {
+    if sys.is_enabled(Actor::Hardware) {
+        return false;
+    }
+    let r = &sys.ring;
+    let mut any = false;
+    for s in &sys.subs {
+        match s.pc {
+            Pc::Finished => {}
+            pc if pc.polling() => {
+                if matches!(
+                    r.desc_status[s.wait_index as usize],
+                    Status::Done | Status::Abort
+                ) {
+                    return false;
+                }
+                any = true;
+            }
+            Pc::Lock | Pc::CheckSpace | Pc::SpaceUnlock => {
+                if r.free_cnt >= s.count + 2 {
+                    return false;
+                }
+                any = true;
+            }
+            _ => return false,
+        }
+    }
+    any
+}
+
+/// A violation found by the BFS: a transition from stored state `parent` into a state with
+/// fingerprint `fp` (a finding of `kind`, a stuck state, or a deadlock).
+#[derive(Clone, Debug)]
+struct Violation {
+    parent: u32,
+    fp: u64,
+    kind: FindingKind,
+    /// Depth of the violating state (transitions from the root).
+    depth: u64,
+    /// The violating state has no transition (deadlock at a stored state: `parent` itself).
+    at_parent: bool,
+}
+
+enum BfsEnd {
+    Done,
+    Bound,
+    Violation(Violation),
+}
+
+struct Explorer {
+    roots: Vec<Config>,
+    enc: Encoder,
+    seen: FpMap,
+    /// Parent index of each stored state (u32::MAX for roots) and its fingerprint.
+    parent: Vec<u32>,
+    fps: Vec<u64>,
+    /// Root config of each root state.
+    root_of: HashMap<u32, usize>,
+    transitions: u64,
+    max_depth: u64,
+    peak_queue_bytes: u64,
+}
+
+impl Explorer {
+    fn new(roots: Vec<Config>, symmetry: bool) -> Self {
+        let mut table: Vec<Workload> = Vec::new();
+        let mut wids = Vec::new();
+        for c in &roots {
+            let mut ids = Vec::new();
+            for i in 0..c.submitters as usize {
+                let w = c.workload_of(i);
+                let id = match table.iter().position(|t| t == w) {
+                    Some(p) => p,
+                    None => {
+                        table.push(w.clone());
+                        table.len() - 1
+                    }
+                };
+                ids.push(id as u32);
+            }
+            wids.push(ids);
+        }
+        Explorer {
+            roots,
+            enc: Encoder {
+                symmetry,
+                wids,
+                keys: Vec::new(),
+                foot: Vec::new(),
+                rename: Vec::new(),
+            },
+            seen: FpMap::default(),
+            parent: Vec::new(),
+            fps: Vec::new(),
+            root_of: HashMap::new(),
+            transitions: 0,
+            max_depth: 0,
+            peak_queue_bytes: 0,
+        }
+    }
+
+    fn state_bytes(sys: &System) -> u64 {
+        let r = &sys.ring;
+        (std::mem::size_of::<System>()
+            + r.desc.capacity() * std::mem::size_of::<Desc>()
+            + r.desc_status.capacity()
+            + sys.subs.capacity() * std::mem::size_of::<crate::submitter::Submitter>()
+            + sys.subs.iter().map(|s| s.types.capacity()).sum::<usize>()
+            + 32) as u64
+    }
+
+    fn stats(&self, por: bool) -> ExploreStats {
+        let states = self.parent.len() as u64;
+        let table = self.seen.capacity() as u64 * (std::mem::size_of::<(u64, u32)>() as u64 + 1);
+        let links = states * 12;
+        let bytes = table + links + self.peak_queue_bytes;
+        ExploreStats {
+            states,
+            transitions: self.transitions,
+            max_depth: self.max_depth,
+            roots: self.roots.len() as u64,
+            seconds: None,
+            states_per_second: None,
+            bytes_per_state: if states > 0 {
+                bytes as f64 / states as f64
+            } else {
+                0.0
+            },
+            por,
+            symmetry: self.enc.symmetry,
+        }
+    }
+
+    fn is_violation(kind: FindingKind, stop_on_cause: bool) -> bool {
+        match kind {
+            FindingKind::LostCompletion => stop_on_cause,
+            FindingKind::SuspectedLockup => false,
+            _ => true,
+        }
+    }
+
+    /// Breadth-first search. States at depth `max_depth` are not expanded.
+    fn bfs(
+        &mut self,
+        por: bool,
+        max_states: u64,
+        max_depth: u64,
+        stop_on_cause: bool,
+        progress: &mut impl FnMut(&ExploreProgress) -> bool,
+    ) -> BfsEnd {
+        let mut queue: VecDeque<(System, u32, u32, u16)> = VecDeque::new();
+        let mut per_state = 0u64;
+        for (ri, c) in self.roots.iter().enumerate() {
+            let sys = System::new(c);
+            let fp = self.enc.fingerprint(ri, &sys);
+            if self.seen.contains_key(&fp) {
+                continue;
+            }
+            let idx = self.parent.len() as u32;
+            self.seen.insert(fp, idx);
+            self.parent.push(u32::MAX);
+            self.fps.push(fp);
+            self.root_of.insert(idx, ri);
+            per_state = Self::state_bytes(&sys);
+            queue.push_back((sys, idx, 0, ri as u16));
+        }
+        let mut enabled: Vec<Actor> = Vec::new();
+        let mut next_report = 1u64 << 16;
+        // Reused allocations: a scratch successor and expanded states.
+        let mut scratch_slot: Option<System> = None;
+        let mut spare: Vec<System> = Vec::new();
+        while let Some((sys, idx, depth, root)) = queue.pop_front() {
+            let depth = u64::from(depth);
+            self.max_depth = self.max_depth.max(depth);
+            let qb = queue.len() as u64 * (per_state + 16);
+            self.peak_queue_bytes = self.peak_queue_bytes.max(qb);
+            if self.parent.len() as u64 >= next_report {
+                next_report += 1 << 16;
+                let p = ExploreProgress {
+                    states: self.parent.len() as u64,
+                    transitions: self.transitions,
+                    depth,
+                    queued: queue.len() as u64,
+                };
+                if !progress(&p) {
+                    return BfsEnd::Bound;
+                }
+            }
+            if depth >= max_depth {
+                continue;
+            }
+            match por.then(|| ample(&sys)).flatten() {
+                Some(a) => {
+                    enabled.clear();
+                    enabled.push(a);
+                }
+                None => sys.enabled_into(&mut enabled),
+            }
+            if enabled.is_empty() {
+                if !sys.all_done() {
+                    return BfsEnd::Violation(Violation {
+                        parent: idx,
+                        fp: self.fps[idx as usize],
+                        kind: FindingKind::Deadlock,
+                        depth,
+                        at_parent: true,
+                    });
+                }
+                continue;
+            }
+            let mut scratch = scratch_slot.take().unwrap_or_else(|| sys.clone());
+            for &a in enabled.iter() {
+                copy_into(&mut scratch, &sys);
+                scratch.apply(a, depth, 0, &mut NoTrace);
+                self.transitions += 1;
+                let fp = self.enc.fingerprint(usize::from(root), &scratch);
+                let kind = scratch
+                    .found
+                    .iter()
+                    .map(|f| f.kind)
+                    .find(|k| Self::is_violation(*k, stop_on_cause))
+                    .or_else(|| stuck(&scratch).then_some(FindingKind::Lockup));
+                if let Some(kind) = kind {
+                    return BfsEnd::Violation(Violation {
+                        parent: idx,
+                        fp,
+                        kind,
+                        depth: depth + 1,
+                        at_parent: false,
+                    });
+                }
+                if self.seen.contains_key(&fp) {
+                    continue;
+                }
+                if self.parent.len() as u64 >= max_states {
+                    return BfsEnd::Bound;
+                }
+                scratch.found.clear();
+                let ni = self.parent.len() as u32;
+                self.seen.insert(fp, ni);
+                self.parent.push(idx);
+                self.fps.push(fp);
+                let mut stored = spare.pop().unwrap_or_else(|| scratch.clone());
+                copy_into(&mut stored, &scratch);
+                queue.push_back((stored, ni, depth as u32 + 1, root));
+            }
+            scratch_slot = Some(scratch);
+            if spare.len() < 64 {
+                spare.push(sys);
+            }
+        }
+        BfsEnd::Done
+    }
+
+    /// Rebuilds the path to `v` by replaying the model and matching fingerprints, extends a
+    /// stuck state until the simulator's lockup oracle fires, and replays it in the simulator.
+    fn counterexample(&mut self, v: &Violation, stats: ExploreStats) -> Verdict {
+        let mut chain = Vec::new();
+        let mut i = v.parent;
+        loop {
+            chain.push(self.fps[i as usize]);
+            let p = self.parent[i as usize];
+            if p == u32::MAX {
+                break;
+            }
+            i = p;
+        }
+        chain.reverse();
+        let ri = self.root_of[&i];
+        let cfg = self.roots[ri].clone();
+        let mut sys = System::new(&cfg);
+        let mut path: Vec<Actor> = Vec::new();
+        let mut enabled = Vec::new();
+        let mut step = 0u64;
+        // Follow the stored chain, then the violating transition.
+        let targets: Vec<(u64, bool)> = chain[1..]
+            .iter()
+            .map(|fp| (*fp, false))
+            .chain((!v.at_parent).then_some((v.fp, true)))
+            .collect();
+        for (fp, last) in targets {
+            sys.enabled_into(&mut enabled);
+            let mut found = None;
+            for &a in &enabled {
+                let mut n = sys.clone();
+                n.apply(a, step, 0, &mut NoTrace);
+                let ok = self.enc.fingerprint(ri, &n) == fp
+                    && (!last
+                        || n.found.iter().any(|f| f.kind == v.kind)
+                        || (v.kind == FindingKind::Lockup && stuck(&n)));
+                if ok {
+                    found = Some((a, n));
+                    break;
+                }
+            }
+            let (a, mut n) = found.expect("a stored transition replays");
+            n.found.retain(|f| f.kind == FindingKind::Lockup);
+            path.push(a);
+            step += 1;
+            sys = n;
+        }
+        if v.kind == FindingKind::Lockup && !sys.found.iter().any(|f| f.kind == FindingKind::Lockup)
+        {
+            // Spin until a poller polls in the stuck state (the simulator's lockup oracle).
+            let bound = 4 * (sys.subs.len() as u64 + 1);
+            for _ in 0..bound {
+                sys.enabled_into(&mut enabled);
+                let pick = match sys.ring.q_lock {
+                    Some(h) => Some(Actor::Submitter(h)),
+                    None => enabled
+                        .iter()
+                        .copied()
+                        .find(|a| matches!(a, Actor::Submitter(i) if sys.subs[*i as usize].pc == Pc::PollLock))
+                        .or_else(|| enabled.first().copied()),
+                };
+                let Some(a) = pick else { break };
+                sys.apply(a, step, 0, &mut NoTrace);
+                path.push(a);
+                step += 1;
+                if sys.found.iter().any(|f| f.kind == FindingKind::Lockup) || sys.halted {
+                    break;
+                }
+            }
+        }
+        let replay = crate::replay::encode(&path);
+        let mut c = cfg.clone();
+        c.scheduler = SchedulerConfig::Replay {
+            choices: replay.clone(),
+        };
+        c.trace = true;
+        c.step_limit = c.step_limit.max(path.len() as u64 + 1);
+        let (findings, timeline, reproduced) = match Simulation::new(c) {
+            Ok(mut sim) => {
+                let rep = sim.run();
+                let reproduced = rep.has(v.kind);
+                (rep.findings, sim.timeline(), reproduced)
+            }
+            Err(_) => (Vec::new(), String::new(), false),
+        };
+        Verdict::Counterexample {
+            kind: v.kind,
+            config: cfg,
+            replay,
+            steps: path.len() as u64,
+            findings,
+            reproduced,
+            timeline,
+            stats,
+        }
+    }
+}
