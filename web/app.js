@@ -182,6 +182,7 @@ async function run() {
   const seedStart = Math.max(0, Math.floor(Number(f.seedStart) || 0));
   const workers = Math.max(1, Math.min(64, Math.floor(Number(f.workers) || 1)));
   Object.assign(state, {
+    runForm: f,
     running: true,
     policies,
     configs,
@@ -197,6 +198,7 @@ async function run() {
   $('#run').disabled = true;
   $('#cancel').disabled = false;
   document.body.dataset.running = 'true';
+  delete document.body.dataset.finished;
   $('#findings').replaceChildren();
   renderedFindingsKey = '';
   createPlots();
@@ -234,6 +236,10 @@ async function run() {
   );
   const settled = await Promise.allSettled(jobs);
   const failed = settled.find((s) => s.status === 'rejected');
+  settled.forEach((s, i) => {
+    // A cancelled hunt still reports what its finished chunks found.
+    if (s.status === 'rejected' && s.reason?.partial) state.results[policies[i]] = s.reason.partial;
+  });
   if (!failed) finish(null);
   else if (failed.reason?.name === 'AbortError' || signal.aborted) finish('cancelled');
   else finish(`hunt failed: ${failed.reason?.message ?? failed.reason}`);
@@ -290,6 +296,13 @@ function num(label, value, cls = '') {
   return `<div class="num ${cls}"><b>${Number(value).toLocaleString()}</b><span>${label}</span></div>`;
 }
 
+function tput(r) {
+  if (!r || !r.descriptors) return '';
+  const timed = r.timeNs > 0;
+  const v = timed ? (r.descriptors * 1000) / r.timeNs : (r.descriptors * 100) / Math.max(1, r.steps);
+  return `<div class="num"><b>${v.toFixed(2)}</b><span>${timed ? 'invalidations / µs' : 'invalidations / 100 steps'}</span></div>`;
+}
+
 function renderCounters() {
   const box = $('#counters');
   const cards = state.policies.map((p) => {
@@ -307,6 +320,7 @@ function renderCounters() {
       ${num('lost completions', lost, lost ? 'bad' : '')}
       ${num('safety findings', safety, safety ? 'bad' : r ? 'good' : '')}
       ${num('completed', r?.completed ?? 0)}
+      ${tput(r)}
     </div>${first}</div>`;
   });
   box.innerHTML = cards.join('');
@@ -330,6 +344,7 @@ function createPlots() {
     label: p,
     stroke: POLICY_COLORS[p],
     width: 2,
+    dash: p === 'fixed' && pols.length > 1 ? [6, 4] : undefined,
     fill: POLICY_COLORS[p] + '1f',
     spanGaps: true,
     points: { show: false },
@@ -347,7 +362,14 @@ function createPlots() {
   );
   const latSeries = [];
   for (const p of pols) {
-    latSeries.push({ label: `${p}`, stroke: POLICY_COLORS[p], width: 2, points: { show: false }, spanGaps: true });
+    latSeries.push({
+      label: `${p}`,
+      stroke: POLICY_COLORS[p],
+      width: 2,
+      dash: p === 'fixed' && pols.length > 1 ? [6, 4] : undefined,
+      points: { show: false },
+      spanGaps: true,
+    });
   }
   const lat = new uPlot(
     {
@@ -543,6 +565,7 @@ function openSharedFinding(fd) {
     return;
   }
   state.configs[fd.policy] = configFor(f, fd.policy);
+  state.runForm = f;
   state.selected = { policy: fd.policy, seed: fd.seed, view: fd.view, replay: fd.replay, config };
   $('#views').replaceChildren();
   $('#viewer-note').textContent = `Opened from a shared link: ${fd.policy} policy, seed ${fd.seed}, replay ${fd.replay}.`;
@@ -553,7 +576,9 @@ function openSharedFinding(fd) {
 // URL hash
 
 function updateHash() {
-  const h = formToHash(readForm(form), state.selected);
+  // A selected finding belongs to the config it was found with, not to later edits of the form.
+  const f = state.selected && state.runForm ? state.runForm : readForm(form);
+  const h = formToHash(f, state.selected);
   history.replaceState(null, '', `#${h}`);
 }
 

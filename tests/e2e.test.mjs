@@ -1,0 +1,226 @@
+// Browser end-to-end tests of the playground (web/index.html) and the <qi-sim> component, in
+// headless Debian chromium via playwright-core. Run by scripts/test-e2e.sh (which builds and
+// serves web/); alone: `node --test tests/e2e.test.mjs` (starts its own server).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, launchBrowser } from './e2e/browser.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SCREENSHOT = process.env.QISIM_SCREENSHOT ?? path.join(root, 'docs', 'screenshot.png');
+
+let server;
+let browser;
+let page;
+let sharedUrl;
+let shared; // what the first page showed for the shared finding
+
+const viewerInfo = (p) =>
+  p.evaluate(async () => {
+    const v = document.querySelector('#viewer');
+    await v.ready;
+    return {
+      badge: v.shadowRoot.querySelector('.badge').textContent,
+      replay: v.replay,
+      steps: v.steps,
+      step: v.step,
+      text: v.timelineText,
+      title: v.shadowRoot.querySelector('h3').textContent,
+    };
+  });
+
+async function openPlayground(hash = '') {
+  await page.goto(server.url + hash);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
+}
+
+async function runAndWait(timeout = 180000) {
+  await page.click('#run');
+  await page.waitForSelector('body[data-running=false][data-finished=true]', { timeout });
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the page loads with the seed preset, legacy policy and the canonical schedule', async () => {
+  await openPlayground();
+  assert.equal(await page.inputValue('select[name=preset]'), 'seed');
+  assert.equal(await page.isChecked('input[name=policy][value=legacy]'), true);
+  assert.equal(await page.isDisabled('select[name=preset] option[value=faultStorm]'), true);
+  // Before any run the viewer shows the fix's commit-message schedule: T2 locks up.
+  const v = await viewerInfo(page);
+  assert.equal(v.badge, 'lockup of T2 at step 21');
+  assert.equal(v.replay, 'q1:a6b6H3a5b2');
+  await page.locator('#viewer td[data-col="T2"]', { hasText: '!! lockup' }).waitFor();
+});
+
+test('legacy + seed preset: Run reports a lockup and its timeline shows the stuck CPU', async () => {
+  const t0 = Date.now();
+  await page.click('#run');
+  await page.locator('#findings button[data-kind=lockup]').first().waitFor({ timeout: 60000 });
+  const ms = Date.now() - t0;
+  console.log(`first lockup after ${ms} ms (press Run → first lockup listed; page's own clock: ${await page.evaluate(() => Math.round(window.qisim.firstLockupMs))} ms)`);
+  await page.waitForSelector('body[data-running=false][data-finished=true]', { timeout: 180000 });
+  const r = await page.evaluate(() => {
+    const x = window.qisim.results.legacy;
+    return { schedules: x.schedules, lockups: x.lockups, findings: x.findings.length };
+  });
+  assert.ok(r.lockups > 0, `lockups: ${JSON.stringify(r)}`);
+  assert.equal(await page.locator('.counter-card.legacy .num.bad b').first().textContent(), r.lockups.toLocaleString('en-US'));
+  // The first lockup finding is selected and shown: the stuck CPU's column holds "!! lockup".
+  await page.waitForFunction(() => document.querySelector('#viewer').shadowRoot.querySelector('.badge').textContent.startsWith('lockup of'));
+  const v = await viewerInfo(page);
+  const stuck = v.badge.match(/lockup of (T\d+)/)[1];
+  const sel = await page.evaluate(() => window.qisim.selected);
+  const f = await page.evaluate(
+    ({ seed }) => window.qisim.results.legacy.findings.find((x) => x.seed === seed).findings.find((x) => x.kind === 'lockup'),
+    sel,
+  );
+  assert.equal(`T${f.submitter + 1}`, stuck);
+  assert.ok((await page.locator(`#viewer th`, { hasText: new RegExp(`^${stuck}$`) }).count()) === 1);
+  await page.locator(`#viewer td[data-col="${stuck}"]`, { hasText: '!! lockup' }).first().waitFor();
+  assert.match(v.text, /!! lockup/);
+  // The ring shows the stuck CPU polling forever.
+  await page.locator('#viewer .subs tr.stuck', { hasText: stuck }).first().waitFor();
+});
+
+test('the stepper works from the keyboard and step back re-simulates', async () => {
+  const viewer = page.locator('#viewer');
+  await viewer.focus();
+  const n = (await viewerInfo(page)).steps;
+  await page.keyboard.press('Home');
+  assert.equal((await viewerInfo(page)).step, 0);
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  assert.equal((await viewerInfo(page)).step, 5);
+  const ringAt5 = await page.evaluate(() => document.querySelector('#viewer').shadowRoot.querySelector('svg.ring').outerHTML);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await viewerInfo(page)).step, 5);
+  const ringBack = await page.evaluate(() => document.querySelector('#viewer').shadowRoot.querySelector('svg.ring').outerHTML);
+  assert.equal(ringBack, ringAt5, 'stepping back reproduces the same state');
+  await page.keyboard.press('End');
+  assert.equal((await viewerInfo(page)).step, n);
+  // Space plays from the start; it advances on its own.
+  await page.keyboard.press('Home');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('#viewer').step >= 2, null, { timeout: 5000 });
+  await page.keyboard.press(' ');
+  await page.keyboard.press('End');
+});
+
+test('a shared URL reopens the same finding', async () => {
+  // Pick another finding than the default one, in its "whole run" view.
+  const buttons = page.locator('#findings button');
+  assert.ok((await buttons.count()) >= 2);
+  await buttons.nth(1).click();
+  await page.waitForFunction(() => location.hash.includes('&r='));
+  shared = await viewerInfo(page);
+  sharedUrl = page.url();
+  const other = await browser.context.newPage();
+  try {
+    await other.goto(sharedUrl);
+    await other.waitForSelector('body[data-ready=true]', { timeout: 20000 });
+    await other.waitForFunction((replay) => document.querySelector('#viewer').replay === replay, shared.replay, { timeout: 20000 });
+    const v = await viewerInfo(other);
+    assert.equal(v.replay, shared.replay);
+    assert.equal(v.text, shared.text);
+    assert.equal(v.badge, shared.badge);
+    assert.equal(v.steps, shared.steps);
+    assert.equal(await other.inputValue('select[name=preset]'), 'seed');
+  } finally {
+    await other.close();
+  }
+});
+
+test('fixed policy over many seeds: zero lockups, throughput plot has data', async () => {
+  await openPlayground();
+  await page.check('input[name=policy][value=fixed]');
+  await page.fill('input[name=seeds]', '10000');
+  await runAndWait();
+  const r = await page.evaluate(() => {
+    const x = window.qisim.results.fixed;
+    const tp = window.qisim.plots.throughput.data;
+    const lat = window.qisim.plots.latency.data;
+    return {
+      schedules: x.schedules,
+      lockups: x.lockups,
+      safety: x.safety,
+      runsWith: x.runsWith,
+      completed: x.completed,
+      tpPoints: tp[0].length,
+      tpPositive: tp[1].filter((v) => v > 0).length,
+      latPositive: lat[1].filter((v) => v > 0).length,
+    };
+  });
+  console.log(`fixed: ${JSON.stringify(r)}`);
+  assert.equal(r.schedules, 10000);
+  assert.equal(r.lockups, 0);
+  assert.equal(r.safety, 0);
+  assert.deepEqual(r.runsWith, []);
+  assert.equal(r.completed, 10000);
+  assert.ok(r.tpPoints > 5 && r.tpPositive > 5, 'throughput series has data');
+  assert.ok(r.latPositive > 50, 'latency percentiles have data');
+  assert.equal(await page.locator('#findings button').count(), 0);
+});
+
+test('Cancel stops a running hunt', async () => {
+  await page.fill('input[name=seeds]', '5000000');
+  await page.click('#run');
+  await page.waitForFunction(() => (window.qisim.results.fixed?.schedules ?? 0) > 0, null, { timeout: 30000 });
+  await page.click('#cancel');
+  await page.waitForSelector('body[data-running=false]', { timeout: 30000 });
+  assert.match(await page.textContent('#progress-text'), /^cancelled/);
+});
+
+test('the <qi-sim> docs example embeds runs with a few attributes', async () => {
+  await page.goto(server.url + 'docs-example.html');
+  const badge = (id) =>
+    page.waitForFunction(
+      (id) => document.getElementById(id)?.shadowRoot?.querySelector('.badge')?.textContent || false,
+      id,
+      { timeout: 20000 },
+    ).then((h) => h.jsonValue());
+  assert.equal(await badge('legacy'), 'lockup of T2 at step 21');
+  assert.equal(await badge('fixed'), 'completed, no findings');
+  assert.match(await badge('random'), /lockup|completed|lostCompletion/);
+  // It starts at step 0 (attribute step="0") and steps with the keyboard.
+  await page.locator('#legacy').focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.getElementById('legacy').step), 3);
+  await page.locator('#legacy button[aria-label="Go to end"]').click();
+  await page.locator('#legacy td[data-col="T2"]', { hasText: '!! lockup' }).waitFor();
+});
+
+test('screenshot: both policies side by side, a lockup selected', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openPlayground();
+  await page.check('input[name=policy][value=both]');
+  await page.fill('input[name=seeds]', '3000');
+  await runAndWait();
+  // Show the lowest legacy lockup, stepped to the moment the completion is lost.
+  await page.locator('#findings button[data-kind=lockup]').first().click();
+  const lost = await page.evaluate(() => {
+    const s = window.qisim.selected;
+    return window.qisim.results[s.policy].findings.find((f) => f.seed === s.seed).findings.find((f) => f.kind === 'lostCompletion')?.step;
+  });
+  await page.evaluate((k) => document.querySelector('#viewer').goto(k), lost != null ? lost + 1 : 1e9);
+  const r = await page.evaluate(() => ({ legacy: window.qisim.results.legacy.lockups, fixed: window.qisim.results.fixed.lockups }));
+  assert.ok(r.legacy > 0);
+  assert.equal(r.fixed, 0);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  console.log(`screenshot: ${path.relative(root, SCREENSHOT)}`);
+});
+
+test('no console errors, page errors or failed requests', () => {
+  assert.deepEqual(browser.problems, []);
+});

@@ -1,0 +1,82 @@
+// Helpers for the browser end-to-end tests: a static server on a free port and a headless
+// Debian chromium with a fresh profile, recording every console error and page error.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Starts scripts/serve.mjs on a free port unless QISIM_URL is set; returns { url, stop }. */
+export async function startServer() {
+  if (process.env.QISIM_URL) return { url: process.env.QISIM_URL.replace(/\/?$/, '/'), stop: async () => {} };
+  const child = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let buf = '';
+    const t = setTimeout(() => reject(new Error('serve.mjs did not print its URL')), 10000);
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const m = buf.match(/http:\/\/[^\s]+\//);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[0]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** Launches chromium with a fresh user-data dir; returns { context, problems, close }. */
+export async function launchBrowser() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qisim-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+  });
+  const problems = [];
+  const watch = (page) => {
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error on ${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+    });
+    page.on('requestfailed', (r) => {
+      // Navigations away from a page cancel its pending requests; those are not errors.
+      if (!/ERR_ABORTED/.test(r.failure()?.errorText ?? '')) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    });
+  };
+  context.on('page', watch);
+  for (const p of context.pages()) watch(p);
+  return {
+    context,
+    problems,
+    close: async () => {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
