@@ -1,0 +1,57 @@
+// One worker of the qisim pool (see pool.js): its own instance of the wasm module, compiled once
+// on the main thread and posted here. Runs one chunk of seeds at a time.
+//
+// Messages in:  {type:'init', module: WebAssembly.Module, glueUrl}
+//               {type:'hunt', id, config, seedStart, seedCount, options, crash?}
+// Messages out: {type:'ready', version} | {type:'initError', message}
+//               {type:'result', id, result, ms}
+//               {type:'error', id, message, field}   (bad input: the hunt fails)
+//               {type:'fatal', id, message}          (the instance trapped: the chunk is re-run)
+
+let wasm = null;
+let poisoned = false;
+
+async function init({ module, glueUrl }) {
+  try {
+    const glue = await import(glueUrl);
+    glue.initSync({ module });
+    wasm = glue;
+    postMessage({ type: 'ready', version: glue.version() });
+  } catch (e) {
+    postMessage({ type: 'initError', message: String(e?.message ?? e) });
+  }
+}
+
+function hunt(msg) {
+  const { id, config, seedStart, seedCount, options } = msg;
+  if (msg.crash) {
+    // Fault injection for tests: an uncaught exception, as a worker that dies would give (the
+    // main thread sees an `error` event and must re-run this chunk elsewhere).
+    throw new Error(`injected worker crash (chunk at seed ${seedStart})`);
+  }
+  if (!wasm || poisoned) {
+    postMessage({ type: 'fatal', id, message: 'worker has no usable wasm instance' });
+    return;
+  }
+  const t0 = performance.now();
+  let result;
+  try {
+    result = wasm.hunt(config, seedStart, seedCount, options);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError || !(e instanceof Error) || e.field === undefined) {
+      // A trap (a Rust panic or out of memory) leaves the instance unusable.
+      poisoned = true;
+      postMessage({ type: 'fatal', id, message: String(e?.message ?? e) });
+    } else {
+      postMessage({ type: 'error', id, message: e.message, field: e.field });
+    }
+    return;
+  }
+  postMessage({ type: 'result', id, result, ms: performance.now() - t0 });
+}
+
+self.onmessage = (ev) => {
+  const msg = ev.data;
+  if (msg?.type === 'init') init(msg);
+  else if (msg?.type === 'hunt') hunt(msg);
+};

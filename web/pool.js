@@ -1,0 +1,401 @@
+// qisim worker pool: hunts seed ranges in parallel Web Workers, one wasm instance per worker.
+//
+//   import { createPool } from 'qisim/pool';            // or './pool.js' next to pkg/
+//   const pool = createPool({ workers: navigator.hardwareConcurrency });
+//   const result = await pool.hunt(config, { seedStart: 0, seedCount: 10000, chunkSize: 250,
+//     signal, onProgress: ({ done, total, partial, workerFailure }) => {} });
+//   pool.terminate();
+//
+// * The wasm module is compiled once on the main thread and the `WebAssembly.Module` is posted
+//   to every (module) worker, which instantiates it with `initSync({ module })`.
+// * Seeds are cut into chunks handed to idle workers; chunk results are merged on the main thread
+//   with the wasm `mergeHuntResults`, which does not depend on order or split: the result is the
+//   same whatever the number of workers (and equal to one `hunt()` over the whole range).
+// * Several hunts may run at once on one pool; their chunks are interleaved.
+// * Cancellation: when `signal` aborts, `hunt()` rejects at once with a `DOMException` named
+//   `AbortError` whose `partial` property holds the merged result of the chunks finished so far;
+//   workers busy with its chunks are terminated and replaced.
+// * Crashes: if a worker dies (an `error` event, a trapped wasm instance, or it is terminated),
+//   the failure is reported (`onProgress({ workerFailure })` and `result.workerFailures`) and its
+//   chunk is re-run on a new worker, so no seed is lost; the final `seedRanges` always equal the
+//   requested range. A chunk that kills its worker 3 times fails the hunt.
+// * Bad input (config, options) rejects with the wasm `Error` naming the field, before any
+//   worker runs.
+
+const GLUE_URL = new URL('./pkg/qisim_wasm.js', import.meta.url);
+const WASM_URL = new URL('./pkg/qisim_wasm_bg.wasm', import.meta.url);
+const WORKER_URL = new URL('./pool-worker.js', import.meta.url);
+
+/** A chunk that crashed its worker this many times fails the hunt. */
+export const MAX_CHUNK_ATTEMPTS = 3;
+/** A worker slot whose worker fails to start this many times in a row is given up. */
+const MAX_INIT_FAILURES = 3;
+const MAX_WORKERS = 64;
+
+function abortError(message, partial, cause) {
+  const e = new DOMException(message, 'AbortError');
+  Object.defineProperty(e, 'partial', { value: partial, enumerable: true });
+  if (cause !== undefined) Object.defineProperty(e, 'cause', { value: cause });
+  return e;
+}
+
+function fieldError(message, field) {
+  const e = new Error(message);
+  e.field = field;
+  return e;
+}
+
+async function compileModule(url) {
+  if (typeof WebAssembly.compileStreaming === 'function') {
+    try {
+      return await WebAssembly.compileStreaming(fetch(url));
+    } catch {
+      // Wrong MIME type or no streaming support: compile from bytes below.
+    }
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`cannot fetch ${url}: HTTP ${res.status}`);
+  return WebAssembly.compile(await res.arrayBuffer());
+}
+
+/**
+ * Creates a pool of `workers` module workers (default: `navigator.hardwareConcurrency`).
+ * Options: `wasmUrl` (the `.wasm` file), `glueUrl` (the wasm-bindgen ES module), `module` (an
+ * already compiled `WebAssembly.Module`), `workerUrl`, `faultInjection: { crashChunks: [k, ...] }`
+ * (tests: the k-th dispatched chunk, counting from 0, makes its worker throw instead of running).
+ */
+export function createPool(opts = {}) {
+  const hw = globalThis.navigator?.hardwareConcurrency || 2;
+  const size = Math.max(1, Math.min(MAX_WORKERS, Math.floor(Number(opts.workers ?? hw)) || 1));
+  const glueUrl = String(opts.glueUrl ?? GLUE_URL);
+  const wasmUrl = opts.wasmUrl ?? WASM_URL;
+  const workerUrl = opts.workerUrl ?? WORKER_URL;
+  const crashChunks = new Set(opts.faultInjection?.crashChunks ?? []);
+
+  let terminated = false;
+  let dispatched = 0; // chunks handed out, all hunts together (for fault injection)
+  let rr = 0; // round robin over jobs
+  const slots = []; // one per worker index: { index, worker, ready, dead, task, initFailures }
+  const jobs = []; // running hunts
+  const failures = []; // every worker failure of this pool
+
+  const ready = (async () => {
+    const module = opts.module ?? (await compileModule(wasmUrl));
+    const glue = await import(glueUrl);
+    glue.initSync({ module });
+    return { module, glue };
+  })();
+  ready.catch(() => {}); // observed by hunt()
+
+  function spawn(index, initFailures = 0) {
+    const worker = new Worker(workerUrl, { type: 'module', name: `qisim-pool-${index}` });
+    const slot = { index, worker, ready: false, dead: false, task: null, initFailures };
+    slots[index] = slot;
+    worker.addEventListener('message', (ev) => onMessage(slot, ev.data));
+    worker.addEventListener('error', (ev) => {
+      ev.preventDefault?.();
+      crash(slot, `worker error: ${ev.message || 'uncaught exception'}`);
+    });
+    worker.addEventListener('messageerror', () => crash(slot, 'worker message could not be decoded'));
+    ready.then(
+      ({ module }) => {
+        if (!slot.dead) worker.postMessage({ type: 'init', module, glueUrl });
+      },
+      () => {},
+    );
+    return slot;
+  }
+
+  function liveSlots() {
+    return slots.filter((s) => s && !s.dead);
+  }
+
+  function crash(slot, reason) {
+    if (slot.dead) return;
+    slot.dead = true;
+    slot.worker.terminate();
+    const task = slot.task;
+    slot.task = null;
+    const failure = {
+      worker: slot.index,
+      reason,
+      seedStart: task?.start ?? null,
+      seedCount: task?.count ?? null,
+      attempt: task ? task.attempts : null,
+      time: Date.now(),
+    };
+    failures.push(failure);
+    const initFailures = slot.ready ? 0 : slot.initFailures + 1;
+    if (task && !task.job.finished) {
+      const job = task.job;
+      job.inflight.delete(task);
+      job.failures.push(failure);
+      if (task.attempts >= MAX_CHUNK_ATTEMPTS) {
+        job.fail(
+          new Error(
+            `seeds ${task.start}..${task.start + task.count} crashed a worker ` +
+              `${task.attempts} times; last: ${reason}`,
+          ),
+        );
+      } else {
+        job.queue.unshift(task); // re-run first, on another (new) worker
+        // Not re-entrant: crash() may run inside the caller's onProgress (_debugKillWorker).
+        queueMicrotask(() => {
+          if (!job.finished) job.progress({ workerFailure: failure });
+        });
+      }
+    }
+    if (!terminated) {
+      if (initFailures < MAX_INIT_FAILURES) spawn(slot.index, initFailures);
+      else if (liveSlots().length === 0) {
+        for (const job of [...jobs]) job.fail(new Error(`no worker could start: ${reason}`));
+      }
+    }
+    pump();
+  }
+
+  function onMessage(slot, msg) {
+    if (slot.dead) return;
+    switch (msg?.type) {
+      case 'ready':
+        slot.ready = true;
+        slot.initFailures = 0;
+        pump();
+        break;
+      case 'initError':
+        crash(slot, `worker could not load the wasm module: ${msg.message}`);
+        break;
+      case 'fatal':
+        crash(slot, `wasm instance failed: ${msg.message}`);
+        break;
+      case 'result':
+      case 'error': {
+        const task = slot.task;
+        slot.task = null;
+        if (task && !task.job.finished) {
+          if (msg.type === 'result') task.job.chunkDone(task, msg.result);
+          else task.job.fail(fieldError(msg.message, msg.field));
+        }
+        pump();
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  function nextTask() {
+    for (let k = 0; k < jobs.length; k++) {
+      const job = jobs[(rr + k) % jobs.length];
+      if (job.queue.length) {
+        rr = (rr + k + 1) % Math.max(1, jobs.length);
+        return job.queue.shift();
+      }
+    }
+    return null;
+  }
+
+  function pump() {
+    if (terminated) return;
+    for (const slot of slots) {
+      if (!slot || slot.dead || !slot.ready || slot.task) continue;
+      const task = nextTask();
+      if (!task) return;
+      task.attempts += 1;
+      task.job.inflight.add(task);
+      slot.task = task;
+      const crashIt = crashChunks.has(dispatched);
+      dispatched += 1;
+      slot.worker.postMessage({
+        type: 'hunt',
+        id: task.id,
+        config: task.job.config,
+        seedStart: task.start,
+        seedCount: task.count,
+        options: task.job.chunkOptions(task),
+        crash: crashIt,
+      });
+    }
+  }
+
+  /** Stops the workers busy with `job` (they cannot be interrupted otherwise) and replaces them. */
+  function stopInflight(job) {
+    for (const slot of slots) {
+      if (slot && !slot.dead && slot.task?.job === job) {
+        slot.dead = true;
+        slot.task = null;
+        slot.worker.terminate();
+        if (!terminated) spawn(slot.index);
+      }
+    }
+  }
+
+  let nextId = 0;
+
+  async function hunt(config, o = {}) {
+    if (terminated) throw abortError('the pool is terminated');
+    const { signal, onProgress } = o;
+    if (signal?.aborted) throw abortError('hunt aborted', null, signal.reason);
+    const { glue } = await ready;
+    const seedStart = o.seedStart ?? 0;
+    const seedCount = o.seedCount;
+    for (const [name, v] of [
+      ['seedStart', seedStart],
+      ['seedCount', seedCount],
+    ]) {
+      if (!Number.isSafeInteger(v) || v < 0) {
+        throw fieldError(`\`${name}\` is ${v}; give a non-negative safe integer`, name);
+      }
+    }
+    if (!Number.isSafeInteger(seedStart + seedCount)) {
+      throw fieldError('`seedCount`: seedStart + seedCount is beyond 2^53 - 1', 'seedCount');
+    }
+    const options = {};
+    if (o.maxFindings !== undefined) options.maxFindings = o.maxFindings;
+    if (o.minimize !== undefined) options.minimize = o.minimize;
+    Object.assign(options, o.options ?? {});
+    // Validates config and options (throws an Error naming the field) and gives the empty
+    // result every chunk is merged into.
+    let merged = glue.hunt(config, seedStart, 0, options);
+    const maxFindings = merged.maxFindings;
+    if (signal?.aborted) throw abortError('hunt aborted', merged, signal.reason);
+
+    const live = Math.max(1, liveSlots().length);
+    const chunkSize = Math.max(
+      1,
+      Math.floor(o.chunkSize ?? Math.min(1000, Math.ceil(seedCount / (live * 8)))),
+    );
+
+    return new Promise((resolve, reject) => {
+      const job = {
+        config,
+        queue: [],
+        inflight: new Set(),
+        done: 0,
+        total: seedCount,
+        failures: [],
+        finished: false,
+        chunkOptions(task) {
+          // Findings are kept for the lowest seeds only: once `maxFindings` are known below
+          // this chunk, its findings would be dropped anyway, so do not collect or minimise
+          // them (the merged result is the same).
+          const f = merged.findings;
+          if (f.length >= maxFindings && task.start > f[f.length - 1].seed) {
+            return { ...options, maxFindings: 0, minimize: false };
+          }
+          return options;
+        },
+        progress(extra = {}) {
+          if (!onProgress) return;
+          try {
+            onProgress({ done: job.done, total: job.total, partial: merged, ...extra });
+          } catch (e) {
+            console.error('qisim pool: onProgress threw', e);
+          }
+        },
+        chunkDone(task, result) {
+          job.inflight.delete(task);
+          result.maxFindings = maxFindings;
+          try {
+            merged = glue.mergeHuntResults(merged, result);
+          } catch (e) {
+            job.fail(e);
+            return;
+          }
+          job.done += task.count;
+          job.progress();
+          if (job.queue.length === 0 && job.inflight.size === 0) job.finish();
+        },
+        finish() {
+          const want = seedCount ? [[seedStart, seedStart + seedCount]] : null;
+          const got = merged.seedRanges.filter(([s, e]) => e > s);
+          if (want && JSON.stringify(got) !== JSON.stringify(want)) {
+            job.fail(
+              new Error(`internal: seeds covered ${JSON.stringify(got)}, wanted ${JSON.stringify(want)}`),
+            );
+            return;
+          }
+          job.close();
+          merged.workerFailures = job.failures;
+          resolve(merged);
+        },
+        fail(err) {
+          if (job.finished) return;
+          job.close();
+          stopInflight(job);
+          reject(err);
+        },
+        close() {
+          job.finished = true;
+          const i = jobs.indexOf(job);
+          if (i >= 0) jobs.splice(i, 1);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      const onAbort = () => job.fail(abortError('hunt aborted', merged, signal.reason));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      for (let s = seedStart; s < seedStart + seedCount; s += chunkSize) {
+        const count = Math.min(chunkSize, seedStart + seedCount - s);
+        job.queue.push({ id: nextId++, job, start: s, count, attempts: 0 });
+      }
+      if (job.queue.length === 0) {
+        job.finish();
+        return;
+      }
+      jobs.push(job);
+      if (liveSlots().length === 0) job.fail(new Error('no worker is running'));
+      pump();
+    });
+  }
+
+  function terminate() {
+    if (terminated) return;
+    terminated = true;
+    for (const slot of slots) {
+      if (slot && !slot.dead) {
+        slot.dead = true;
+        slot.worker.terminate();
+      }
+    }
+    for (const job of [...jobs]) job.fail(abortError('the pool was terminated', null));
+  }
+
+  for (let i = 0; i < size; i++) spawn(i);
+
+  return {
+    /** Number of workers. */
+    size,
+    /** Resolves once the module is compiled (rejects if it cannot be loaded). */
+    ready: ready.then(() => undefined),
+    hunt,
+    terminate,
+    /** Every worker failure so far (for diagnostics). */
+    get failures() {
+      return [...failures];
+    },
+    /** Workers alive, started, busy. */
+    stats() {
+      const live = liveSlots();
+      return {
+        workers: size,
+        live: live.length,
+        ready: live.filter((s) => s.ready).length,
+        busy: live.filter((s) => s.task).length,
+        failures: failures.length,
+      };
+    },
+    /**
+     * Tests only: terminates a worker as if it had crashed; its chunk is re-run on a new worker.
+     * `i` is a worker index, or `'busy'` (default) for the first worker running a chunk.
+     * Returns the index of the worker killed while busy, or -1 if none was busy.
+     */
+    _debugKillWorker(i = 'busy') {
+      const slot =
+        i === 'busy' ? slots.find((s) => s && !s.dead && s.task) : slots[Number(i)];
+      if (!slot || slot.dead) return -1;
+      const busy = !!slot.task;
+      crash(slot, `worker ${slot.index} killed by _debugKillWorker`);
+      return busy ? slot.index : -1;
+    },
+  };
+}
