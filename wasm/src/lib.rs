@@ -126,6 +126,8 @@ fn from_js<T: DeserializeOwned>(what: &str, root: &str, value: JsValue) -> Resul
     let named = |path: String| {
         if path == "." || path.is_empty() {
             root.to_string()
+        } else if path.starts_with('[') {
+            format!("{root}{path}")
         } else {
             path
         }
@@ -378,6 +380,98 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
     }
     a.merge(&b);
     to_js(&a)
+}
+
+/// Exhaustively explores `config` (every interleaving; see `qisim_core::explore`) and returns
+/// the `Verdict` (`proved`, `counterexample` or `boundReached`). `options`: the core's
+/// `ExploreOptions` (`{ maxStates, por, symmetry, shortest, stopOnCause }`) plus, optionally,
+/// `counts: number[]` to explore every per-submitter sequence of those descriptor counts as one
+/// graph, and `onProgress({ states, transitions, depth, queued })`, called every 65536 states,
+/// which may return `false` to stop (a `boundReached` verdict).
+#[wasm_bindgen]
+pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    use qisim_core::explore::{count_family, explore_roots, ExploreOptions};
+    let cfg = config_from_js(config)?;
+    let mut counts: Option<Vec<u32>> = None;
+    let mut callback: Option<js_sys::Function> = None;
+    let opts: ExploreOptions = if options.is_undefined() || options.is_null() {
+        ExploreOptions::default()
+    } else {
+        if !options.is_object() || js_sys::Array::is_array(&options) {
+            return Err(error(
+                "options",
+                "invalid explore options: `options` must be an object",
+            ));
+        }
+        // `counts` and `onProgress` are ours; the rest is the core's ExploreOptions.
+        let rest = js_sys::Object::new();
+        for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
+            let pair = js_sys::Array::from(&entry);
+            let (key, value) = (pair.get(0), pair.get(1));
+            match key.as_string().as_deref() {
+                Some("counts") if !value.is_undefined() => {
+                    counts = Some(from_js("explore options", "counts", value)?);
+                }
+                Some("onProgress") if !value.is_undefined() && !value.is_null() => {
+                    callback = Some(value.dyn_into().map_err(|_| {
+                        error(
+                            "onProgress",
+                            "invalid explore options: `onProgress` must be a function",
+                        )
+                    })?);
+                }
+                _ => {
+                    let _ = js_sys::Reflect::set(&rest, &key, &value);
+                }
+            }
+        }
+        from_js("explore options", "options", rest.into())?
+    };
+    let cfgs = match &counts {
+        Some(c) => {
+            // count_family enumerates every submission slot before it checks the total.
+            let slots: u128 = (0..cfg.submitters as usize)
+                .map(|i| u128::from(cfg.workload_of(i).submissions))
+                .sum();
+            if slots > 64 {
+                return Err(error(
+                    "counts",
+                    &format!(
+                        "invalid explore options: `counts` over {slots} submissions gives too \
+                         many workload combinations; explore at most 64 submissions"
+                    ),
+                ));
+            }
+            count_family(&cfg, c).map_err(|e| config_error("explore options", &e))?
+        }
+        None => vec![cfg],
+    };
+    let mut thrown: Option<JsValue> = None;
+    let started = js_sys::Date::now();
+    let verdict = explore_roots(&cfgs, &opts, |p| {
+        let Some(f) = &callback else { return true };
+        let arg = js_sys::Object::new();
+        for (k, v) in [
+            ("states", p.states),
+            ("transitions", p.transitions),
+            ("depth", p.depth),
+            ("queued", p.queued),
+        ] {
+            let _ = js_sys::Reflect::set(&arg, &JsValue::from_str(k), &JsValue::from_f64(v as f64));
+        }
+        match f.call1(&JsValue::NULL, &arg) {
+            Ok(r) => r != JsValue::FALSE,
+            Err(e) => {
+                thrown = Some(e);
+                false
+            }
+        }
+    })
+    .map_err(|e| config_error("config", &e))?;
+    if let Some(e) = thrown {
+        return Err(e);
+    }
+    to_js(&verdict.with_elapsed((js_sys::Date::now() - started) / 1000.0))
 }
 
 /// Validates `config` and returns it normalised (every default filled in).

@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 use qisim_wasm::{
-    fresh_seed, hunt, merge_hunt_results, validate_config, version, Simulation, MAX_SAFE_INTEGER,
+    explore, fresh_seed, hunt, merge_hunt_results, validate_config, version, Simulation,
+    MAX_SAFE_INTEGER,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -317,4 +318,60 @@ fn fresh_seeds_and_version() {
     }
     assert_ne!(a, b);
     assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+}
+
+#[wasm_bindgen_test]
+fn explore_proves_fixed_and_finds_the_legacy_lockup() {
+    let cfg = |policy: &str| {
+        js(&format!(
+            r#"{{"qiLength": 8, "submitters": 2, "policy": "{policy}",
+                "perSubmitter": [{{"submissions": 1, "batch": {{"kind": "fixed", "count": 1}}}},
+                                 {{"submissions": 1, "batch": {{"kind": "fixed", "count": 0}}}}]}}"#
+        ))
+    };
+    let legacy = json(&explore(cfg("legacy"), JsValue::UNDEFINED).unwrap());
+    assert_eq!(legacy["verdict"], "counterexample", "{legacy}");
+    assert_eq!(legacy["kind"], "lockup");
+    assert_eq!(legacy["reproduced"], true);
+    // The counterexample replays in the simulator.
+    let replay = legacy["replay"].as_str().unwrap().to_string();
+    let mut c = legacy["config"].clone();
+    c["scheduler"] = serde_json::json!({"kind": "replay", "choices": replay});
+    let mut sim = Simulation::new(js(&c.to_string())).unwrap();
+    assert!(kinds(&json(&sim.run().unwrap())).contains(&"lockup".to_string()));
+    let fixed = json(&explore(cfg("fixed"), js(r#"{"maxStates": 100000}"#)).unwrap());
+    assert_eq!(fixed["verdict"], "proved", "{fixed}");
+    assert!(fixed["states"].as_u64().unwrap() > 0);
+    // A family of count sequences as one graph.
+    let family = js(r#"{"qiLength": 6, "submitters": 2, "policy": "fixed",
+                        "workload": {"submissions": 1, "batch": {"kind": "fixed", "count": 1}}}"#);
+    let calls = js_sys::Array::new();
+    let push = js_sys::Function::new_with_args("calls, p", "calls.push(p); return true;")
+        .bind1(&JsValue::NULL, &calls);
+    let opts = with(js(r#"{"counts": [0, 1, 2]}"#), "onProgress", push.into());
+    let v = json(&explore(family, opts).unwrap());
+    assert_eq!(v["verdict"], "proved", "{v}");
+    assert!(v["roots"].as_u64().unwrap() > 1);
+}
+
+#[wasm_bindgen_test]
+fn explore_bad_input_is_named() {
+    let cfg = || js(r#"{"qiLength": 6, "workload": {"submissions": 1}}"#);
+    // The default workload (uniform 1..=4) is not deterministic.
+    expect_field_error(explore(cfg(), JsValue::UNDEFINED), "workload.batch");
+    let det = || {
+        js(
+            r#"{"qiLength": 6, "workload": {"submissions": 1, "batch": {"kind": "fixed", "count": 1}}}"#,
+        )
+    };
+    expect_field_error(explore(det(), js(r#"{"counts": []}"#)), "counts");
+    expect_field_error(explore(det(), js(r#"{"counts": [-1]}"#)), "counts[0]");
+    expect_field_error(explore(det(), js(r#"{"maxStates": "many"}"#)), "maxStates");
+    expect_field_error(explore(det(), js(r#"{"depth": 3}"#)), "depth");
+    expect_field_error(explore(det(), js(r#"{"onProgress": 1}"#)), "onProgress");
+    expect_field_error(explore(det(), js("[]")), "options");
+    let big = js(
+        r#"{"workload": {"submissions": 1000000000000, "batch": {"kind": "fixed", "count": 1}}}"#,
+    );
+    expect_field_error(explore(big, js(r#"{"counts": [1]}"#)), "counts");
 }
