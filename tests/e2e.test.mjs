@@ -206,13 +206,16 @@ test('screenshot: both policies side by side, a lockup selected', async () => {
   await page.check('input[name=policy][value=both]');
   await page.fill('input[name=seeds]', '3000');
   await runAndWait();
-  // Show the lowest legacy lockup, stepped to the moment the completion is lost.
-  await page.locator('#findings button[data-kind=lockup]').first().click();
-  const lost = await page.evaluate(() => {
-    const s = window.qisim.selected;
-    return window.qisim.results[s.policy].findings.find((f) => f.seed === s.seed).findings.find((f) => f.kind === 'lostCompletion')?.step;
+  // Show the shortest legacy lockup among the listed findings, at its last step: the stuck CPU
+  // polls a QI_FREE slot forever.
+  const seed = await page.evaluate(() => {
+    const fs = window.qisim.results.legacy.findings.filter((f) => f.kinds.includes('lockup'));
+    fs.sort((a, b) => a.steps - b.steps || a.seed - b.seed);
+    return fs[0].seed;
   });
-  await page.evaluate((k) => document.querySelector('#viewer').goto(k), lost != null ? lost + 1 : 1e9);
+  await page.locator(`#findings button[data-key="legacy.${seed}"]`).click();
+  await page.evaluate(() => document.querySelector('#viewer').ready);
+  await page.locator('#viewer td', { hasText: '!! lockup' }).first().waitFor();
   const r = await page.evaluate(() => ({ legacy: window.qisim.results.legacy.lockups, fixed: window.qisim.results.fixed.lockups }));
   assert.ok(r.legacy > 0);
   assert.equal(r.fixed, 0);

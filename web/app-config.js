@@ -155,6 +155,7 @@ export function formToHash(f, selected) {
     p.set('f', `${selected.policy}.${selected.seed}`);
     if (selected.view) p.set('view', selected.view);
     p.set('r', selected.replay);
+    if (selected.step != null) p.set('k', String(selected.step));
     if (selected.view === 'minimized' && selected.config) p.set('fc', JSON.stringify(selected.config));
   }
   return p.toString();
@@ -185,7 +186,9 @@ export function hashToForm(hash) {
       } catch {
         config = null;
       }
-      finding = { policy, seed: Number(seed), replay: r, view: p.get('view') ?? '', config };
+      const k = p.get('k');
+      const step = k != null && /^\d+$/.test(k) ? Number(k) : null;
+      finding = { policy, seed: Number(seed), replay: r, view: p.get('view') ?? '', config, step };
     }
   }
   return { form, finding };

@@ -254,6 +254,13 @@ function finish(problem) {
   document.body.dataset.running = 'false';
   document.body.dataset.finished = problem ? 'error' : 'true';
   if (problem && problem !== 'cancelled') showError(problem);
+  const summary = state.policies
+    .map((p) => {
+      const r = state.results[p];
+      return r ? `${p}: ${r.schedules} schedules, ${r.lockups} lockups, ${r.safety} safety findings` : `${p}: no result`;
+    })
+    .join('; ');
+  $('#announce').textContent = `${problem === 'cancelled' ? 'Cancelled' : problem ? 'Failed' : 'Done'} — ${summary}.`;
   scheduleRender();
 }
 
@@ -519,7 +526,7 @@ function viewsOf(policy, f) {
       note: `Seed ${f.seed}'s schedule, cut right after the step that revealed ${x.kind}: ${x.message}`,
     });
   }
-  if (f.minimized) {
+  if (f.minimized && !views.some((x) => x.replay === f.minimized.replay)) {
     views.push({
       id: 'minimized',
       label: `minimised (${f.minimized.steps} steps)`,
@@ -555,6 +562,16 @@ function selectFinding(policy, seed, { focus = false, view } = {}) {
   if (focus) viewer.focus();
 }
 
+viewer.addEventListener('qi-sim-step', (e) => {
+  if (!state.selected) return;
+  const { step, steps } = e.detail;
+  const k = step >= steps ? null : step;
+  if (state.selected.step === k) return;
+  state.selected.step = k;
+  if (!hashTimer) hashTimer = setTimeout(() => ((hashTimer = 0), updateHash()), 150);
+});
+let hashTimer = 0;
+
 function openSharedFinding(fd) {
   const f = readForm(form);
   let config;
@@ -569,7 +586,13 @@ function openSharedFinding(fd) {
   state.selected = { policy: fd.policy, seed: fd.seed, view: fd.view, replay: fd.replay, config };
   $('#views').replaceChildren();
   $('#viewer-note').textContent = `Opened from a shared link: ${fd.policy} policy, seed ${fd.seed}, replay ${fd.replay}.`;
-  viewer.load({ config, replay: fd.replay, title: `${fd.policy} · seed ${fd.seed}${fd.view ? ' · ' + fd.view : ''}`, step: 'end' });
+  state.selected.step = fd.step ?? null;
+  viewer.load({
+    config,
+    replay: fd.replay,
+    title: `${fd.policy} · seed ${fd.seed}${fd.view ? ' · ' + fd.view : ''}`,
+    step: fd.step ?? 'end',
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

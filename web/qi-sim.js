@@ -200,7 +200,8 @@ export function stepRows(events) {
     let j = i;
     while (j < events.length && events[j].step === step) j++;
     const evs = events.slice(i, j);
-    const row = { step, actor: evs[0].actor, parts: [], slots: new Set(), hwSlots: new Set() };
+    const row = { step, actor: evs[0].actor, parts: [], slots: new Set(), hwSlots: new Set(), swSlots: new Set() };
+    for (const ev of evs) if (ev.op === 'status') (ev.hw ? row.hwSlots : row.swSlots).add(ev.slot);
     const name = (slot) => names.get(slot) ?? `slot${slot}`;
     for (let k = 0; k < evs.length; k++) {
       const ev = evs[k];
@@ -337,13 +338,14 @@ function sector(cx, cy, r0, r1, a0, a1) {
  * `hwStar`: slots whose current status was written by hardware.
  */
 export function renderRing(state, { changed = new Set(), hwStar = new Set(), stuck = new Set() } = {}) {
-  const W = 340;
+  const W = 390;
+  const H = 360;
   const cx = W / 2;
-  const cy = W / 2;
+  const cy = H / 2;
   const n = state.qiLength;
-  const r1 = 120;
-  const r0 = n <= 16 ? 80 : n <= 64 ? 90 : 100;
-  const svg = el('svg', { viewBox: `0 0 ${W} ${W}`, class: 'ring', role: 'img' });
+  const r1 = 118;
+  const r0 = n <= 16 ? 76 : n <= 64 ? 88 : 98;
+  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: 'ring', role: 'img' });
   const holder = state.qLock;
   svg.setAttribute(
     'aria-label',
@@ -377,43 +379,42 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
     }
     svg.append(g);
   }
-  // Pointers, grouped per slot: software's free_tail/free_head outside, the hardware's
-  // IQH/IQT registers inside.
+  // Pointers outside the ring, grouped per slot: software's free_tail/free_head, then the
+  // hardware's IQH/IQT (one level further out when both point at the same slot).
   const ptrs = [
-    { name: 'free_tail', short: 'tail', v: state.freeTail, out: true, cls: 'p-tail' },
-    { name: 'free_head', short: 'head', v: state.freeHead, out: true, cls: 'p-head' },
-    { name: 'IQH', short: 'IQH', v: state.iqh, out: false, cls: 'p-iqh' },
-    { name: 'IQT', short: 'IQT', v: state.iqt, out: false, cls: 'p-iqt' },
+    { name: 'free_tail', short: 'tail', v: state.freeTail, hw: false, cls: 'p-tail' },
+    { name: 'free_head', short: 'head', v: state.freeHead, hw: false, cls: 'p-head' },
+    { name: 'IQH', short: 'IQH', v: state.iqh, hw: true, cls: 'p-iqh' },
+    { name: 'IQT', short: 'IQT', v: state.iqt, hw: true, cls: 'p-iqt' },
   ];
   const groups = new Map();
   for (const p of ptrs) {
-    const key = `${p.out}:${p.v % n}`;
+    const key = `${p.hw}:${p.v % n}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(p);
   }
   for (const g0 of groups.values()) {
-    const { out, v } = g0[0];
+    const { hw, v } = g0[0];
+    const lvl = hw && groups.has(`false:${v % n}`) ? 1 : 0;
     const a = angle(v % n);
-    const base = out ? r1 + 3 : r0 - 3;
-    const dir = out ? 1 : -1;
-    const len = out ? 13 : 10;
+    const base = r1 + 3;
+    const len = 12 + lvl * 26;
     const tip = polar(cx, cy, base, a);
-    const tail = polar(cx, cy, base + dir * len, a);
-    const g = el('g', { class: `ptr ${g0[0].cls}` });
+    const tail = polar(cx, cy, base + len, a);
+    const g = el('g', { class: `ptr ${hw ? 'hw' : 'sw'}` });
     g.append(el('title', {}, g0.map((p) => `${p.name} = ${p.v}`).join(', ')));
     g.append(el('line', { x1: tail[0], y1: tail[1], x2: tip[0], y2: tip[1] }));
     g.append(el('circle', { cx: tip[0], cy: tip[1], r: 2.6 }));
-    const lab = polar(cx, cy, base + dir * (len + (out ? 8 : 9)), a);
+    const lab = polar(cx, cy, base + len + 8, a);
     const cos = Math.cos(a);
-    const anchor = Math.abs(cos) < 0.35 ? 'middle' : (cos > 0) === out ? 'start' : 'end';
-    const t = el('text', { x: lab[0], y: lab[1], 'text-anchor': anchor, 'dominant-baseline': 'middle' });
+    const anchor = Math.abs(cos) < 0.35 ? 'middle' : cos > 0 ? 'start' : 'end';
+    const t = el('text', { x: lab[0], y: lab[1], 'text-anchor': anchor, 'dominant-baseline': 'middle', class: 'ptr-label' });
     g0.forEach((p, i) => {
       if (i) t.append(el('tspan', { class: 'sep' }, '='));
       t.append(el('tspan', { class: p.cls }, p.short));
     });
+    g.append(t);
     svg.append(g);
-    svg.append(t);
-    t.setAttribute('class', 'ptr-label');
   }
   // Centre: the lock owner.
   const lockText = holder == null ? 'free' : `T${holder + 1}`;
@@ -453,9 +454,9 @@ input[type=range] { flex: 1 1 140px; min-width: 100px; accent-color: var(--accen
 .pos { font-variant-numeric: tabular-nums; font-size: 13px; color: var(--muted); min-width: 92px; }
 .wrap { container-type: inline-size; }
 .body { display: grid; grid-template-columns: 1fr; gap: 12px; align-items: start; }
-.ringbox { display: grid; grid-template-columns: minmax(220px, 290px) minmax(0, 1fr); gap: 12px; align-items: start; }
+.ringbox { display: grid; grid-template-columns: minmax(230px, 320px) minmax(0, 1fr); gap: 12px; align-items: start; }
 @container (min-width: 1100px) {
-  .body { grid-template-columns: 600px minmax(0, 1fr); }
+  .body { grid-template-columns: 640px minmax(0, 1fr); }
 }
 @container (max-width: 520px) { .ringbox { grid-template-columns: 1fr; } }
 .side { min-width: 0; }
@@ -468,8 +469,10 @@ button span { margin-left: 4px; }
 .ring .stuck .cell { stroke: #a3261b; stroke-width: 3; stroke-dasharray: 4 2; }
 .ring .slot-label { font: 600 10.5px ui-monospace, SFMono-Regular, Menlo, monospace; fill: #1b1f24; }
 .ring .slot-index { font: 9px ui-monospace, monospace; fill: #475467; }
+.ring { overflow: visible; }
 .ring .ptr line { stroke-width: 2; stroke: #344054; }
 .ring .ptr circle { fill: #344054; }
+.ring .ptr.hw line { stroke: #92400e; } .ring .ptr.hw circle { fill: #92400e; }
 .ring .ptr-label { font: 700 10.5px ui-monospace, monospace; }
 .ring .ptr-label .sep { fill: #98a2b3; }
 .ring .p-head { fill: #1d4ed8; } .ring .p-tail { fill: #7c3aed; }
@@ -496,6 +499,7 @@ table { border-collapse: collapse; width: 100%; }
 .tl tr.current td { background: var(--hl); }
 .tl tr.current td.n { box-shadow: inset 3px 0 0 var(--accent); }
 .tl tr { cursor: pointer; }
+.tl tr.more td { color: var(--muted); font-style: italic; text-align: center; cursor: default; }
 .tl .hw { color: #0f5132; font-weight: 600; }
 .tl .finding { color: #b42318; font-weight: 700; display: block; }
 .caption { min-height: 1.4em; margin: 8px 0 0; font-size: 13px; }
@@ -675,8 +679,9 @@ export class QiSim extends HTMLElement {
     const base = structuredClone(sc.config);
     if (sc.replay) base.scheduler = { kind: 'replay', choices: sc.replay };
     base.trace = true;
-    if (!base.stepLimit || base.stepLimit > 20000) base.stepLimit = 20000;
-    if (!base.traceCapacity || base.traceCapacity > 400000) base.traceCapacity = 400000;
+    // Visualised runs are kept to a size a page can hold (the hunt itself has no such cap).
+    if (!base.stepLimit || base.stepLimit > 300000) base.stepLimit = 300000;
+    if (!base.traceCapacity || base.traceCapacity > 3000000) base.traceCapacity = 3000000;
     const full = new m.Simulation(base);
     let report;
     try {
@@ -751,10 +756,28 @@ export class QiSim extends HTMLElement {
       hr.append(th);
     }
     thead.append(hr);
+    this._cols = cols;
+    this._win = null;
+  }
+
+  /** Renders timeline rows [start, end) (long runs show a window around the current step). */
+  _renderRows(start, end) {
+    const cols = this._cols;
     const tbody = this.$('.tl tbody');
-    tbody.innerHTML = '';
+    tbody.replaceChildren();
     const frag = document.createDocumentFragment();
-    for (const r of this._rows) {
+    const more = (n, where) => {
+      const tr = document.createElement('tr');
+      tr.className = 'more';
+      const td = document.createElement('td');
+      td.colSpan = cols.length + 1;
+      td.textContent = `… ${n.toLocaleString()} ${where} steps (use the slider or Home/End)`;
+      tr.append(td);
+      return tr;
+    };
+    if (start > 0) frag.append(more(start, 'earlier'));
+    for (let i = start; i < end; i++) {
+      const r = this._rows[i];
       const tr = document.createElement('tr');
       tr.dataset.step = String(r.step);
       tr.dataset.actor = r.actor;
@@ -781,8 +804,25 @@ export class QiSim extends HTMLElement {
       }
       frag.append(tr);
     }
+    if (end < this._rows.length) frag.append(more(this._rows.length - end, 'later'));
     tbody.append(frag);
-    this._trs = [...tbody.children];
+    this._trs = [...tbody.querySelectorAll('tr[data-step]')];
+    this._win = [start, end];
+  }
+
+  _ensureWindow(k) {
+    const n = this._rows.length;
+    const W = 600;
+    if (n <= 2 * W) {
+      if (!this._win) this._renderRows(0, n);
+      return;
+    }
+    const i = Math.max(0, k - 1 - (this._rows[0]?.step ?? 0));
+    if (this._win && i >= this._win[0] + 50 && i < this._win[1] - 50) return;
+    if (this._win && this._win[0] === 0 && i < this._win[1] - 50) return;
+    if (this._win && this._win[1] === n && i >= this._win[0] + 50) return;
+    const start = Math.max(0, Math.min(n - 2 * W, i - W));
+    this._renderRows(start, Math.min(n, start + 2 * W));
   }
 
   /** Moves to step k (0 = initial state, steps = end). Stepping back re-simulates from start. */
@@ -891,7 +931,7 @@ export class QiSim extends HTMLElement {
     const hwStar = new Set();
     for (const r of this._rows) {
       if (r.step >= k) break;
-      for (const s of r.slots) if (!r.hwSlots.has(s)) hwStar.delete(s);
+      for (const s of r.swSlots) hwStar.delete(s);
       for (const s of r.hwSlots) hwStar.add(s);
     }
     for (let i = 0; i < state.qiLength; i++) if (state.descStatus[i] !== 'QI_DONE') hwStar.delete(i);
@@ -935,14 +975,16 @@ export class QiSim extends HTMLElement {
     hw.children[2].textContent = `IQH ${state.iqh}, IQT ${state.iqt}`;
     tb.append(hw);
     // Timeline rows.
+    this._ensureWindow(k);
+    const off = this._win[0];
     this._trs.forEach((tr, idx) => {
-      const s = this._rows[idx].step;
+      const s = this._rows[off + idx].step;
       tr.classList.toggle('future', s >= k);
       tr.classList.toggle('current', s === k - 1);
       if (s === k - 1) tr.setAttribute('aria-current', 'step');
       else tr.removeAttribute('aria-current');
     });
-    const curTr = this._trs[k - 1];
+    const curTr = this._trs[k - 1 - (this._rows[0]?.step ?? 0) - off];
     const box = this.$('.tl');
     if (curTr) {
       const top = curTr.offsetTop;
