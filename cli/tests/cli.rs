@@ -1,0 +1,277 @@
+//! End-to-end tests of the `qisim` binary: exit codes, JSON output, determinism across workers.
+
+use std::process::{Command, Output};
+
+fn qisim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qisim"))
+        .args(args)
+        .output()
+        .expect("run qisim")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const LEGACY_ZERO: &[&str] = &[
+    "--policy",
+    "legacy",
+    "--ring",
+    "16",
+    "--submitters",
+    "4",
+    "--submissions",
+    "20",
+    "--count",
+    "0..3",
+    "--zero-prob",
+    "0.5",
+];
+
+fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    base.iter().chain(more.iter()).copied().collect()
+}
+
+#[test]
+fn hunt_legacy_with_zero_counts_finds_a_lockup() {
+    let o = qisim(&with(
+        &["hunt"],
+        &with(LEGACY_ZERO, &["--seeds", "40", "--json"]),
+    ));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let (summary, findings) = lines.split_last().expect("a summary line");
+    assert_eq!(summary["type"], "summary");
+    assert!(summary["lockups"].as_u64().unwrap() > 0);
+    assert!(!findings.is_empty());
+    for f in findings {
+        assert_eq!(f["type"], "finding");
+        assert!(f["replay"].as_str().unwrap().starts_with("q1:"));
+        assert!(f["minimized"]["replay"]
+            .as_str()
+            .unwrap()
+            .starts_with("q1:"));
+    }
+}
+
+#[test]
+fn hunt_fixed_finds_nothing() {
+    let o = qisim(&[
+        "hunt",
+        "--policy",
+        "fixed",
+        "--ring",
+        "16",
+        "--submitters",
+        "4",
+        "--submissions",
+        "20",
+        "--count",
+        "0..3",
+        "--zero-prob",
+        "0.5",
+        "--seeds",
+        "40",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("nothing found"));
+}
+
+#[test]
+fn hunt_findings_do_not_depend_on_workers() {
+    let run = |w: &str| {
+        let o = qisim(&with(
+            &["hunt"],
+            &with(LEGACY_ZERO, &["--seeds", "30", "--json", "--workers", w]),
+        ));
+        assert_eq!(o.status.code(), Some(1));
+        // Drop the timing fields of the summary.
+        stdout(&o)
+            .lines()
+            .map(|l| {
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                if let Some(m) = v.as_object_mut() {
+                    for k in ["seconds", "stepsPerSecond", "schedulesPerSecond"] {
+                        m.remove(k);
+                    }
+                }
+                v
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run("1"), run("2"));
+}
+
+#[test]
+fn explore_fixed_proves_and_legacy_gives_a_counterexample() {
+    let o = qisim(&[
+        "explore",
+        "--policy",
+        "fixed",
+        "--ring",
+        "8",
+        "--submitters",
+        "2",
+        "--submissions",
+        "2",
+        "--count",
+        "0..2",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["verdict"], "proved");
+    assert!(v["states"].as_u64().unwrap() > 100);
+
+    let o = qisim(&[
+        "explore",
+        "--policy",
+        "legacy",
+        "--ring",
+        "8",
+        "--per-submitter",
+        "1",
+        "--per-submitter",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("counterexample: lockup"), "{out}");
+    assert!(
+        out.contains("!! lostCompletion") && out.contains("!! lockup"),
+        "{out}"
+    );
+}
+
+#[test]
+fn explore_bound_is_reported() {
+    let o = qisim(&[
+        "explore",
+        "--policy",
+        "fixed",
+        "--ring",
+        "8",
+        "--submitters",
+        "2",
+        "--submissions",
+        "2",
+        "--count",
+        "0..2",
+        "--max-states",
+        "50",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["verdict"], "boundReached");
+}
+
+#[test]
+fn replay_prints_the_seed_timeline() {
+    let o = qisim(&[
+        "replay",
+        "q1:a6b6H3a5b2",
+        "--policy",
+        "legacy",
+        "--ring",
+        "8",
+        "--per-submitter",
+        "1",
+        "--per-submitter",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("reclaim: ID1,WD1,WD2 -> QI_FREE"), "{out}");
+    assert!(out.contains("lockup"), "{out}");
+
+    let dir = std::env::temp_dir().join(format!("qisim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("seed.json");
+    std::fs::write(
+        &file,
+        r#"{"qiLength": 8, "submitters": 2, "policy": "legacy",
+            "perSubmitter": [{"submissions": 1, "batch": {"kind": "fixed", "count": 1}},
+                             {"submissions": 1, "batch": {"kind": "fixed", "count": 0}}]}"#,
+    )
+    .unwrap();
+    let o = qisim(&[
+        "replay",
+        "q1:a6b6H3a5b2",
+        "--config",
+        file.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["outcome"]["kind"], "lockup");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bad_flags_and_configs_exit_2_naming_the_field() {
+    let o = qisim(&["hunt", "--ring", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("qiLength") && stderr(&o).contains("--ring"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = qisim(&["hunt", "--zero-prob", "1.5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("zeroCountProb") && stderr(&o).contains("0..=1"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = qisim(&["hunt", "--policy", "nonsense"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--policy"), "{}", stderr(&o));
+
+    let o = qisim(&[
+        "explore",
+        "--ring",
+        "8",
+        "--count",
+        "1",
+        "--zero-prob",
+        "0.5",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("zeroCountProb"), "{}", stderr(&o));
+
+    let o = qisim(&["hunt", "--count", "3..1"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--count"), "{}", stderr(&o));
+
+    let o = qisim(&["replay", "q1:X"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let dir = std::env::temp_dir().join(format!("qisim-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.json");
+    std::fs::write(&file, r#"{"qiLength": 8, "ringSize": 3}"#).unwrap();
+    let o = qisim(&["hunt", "--config", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ringSize"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn bench_reports_rates() {
+    let o = qisim(&["bench", "--seeds", "4", "--submissions", "50", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert!(v["stepsPerSecond"].as_f64().unwrap() > 0.0);
+    assert!(v["schedulesPerSecond"].as_f64().unwrap() > 0.0);
+}
