@@ -14,7 +14,7 @@ pub fn reference(policy: PolicyKind, seed: u64) -> Config {
         step_limit: 1_000_000,
         watchdog: 0,
         workload: Workload {
-            submissions: u64::MAX / 8,
+            submissions: qisim_core::config::MAX_SUBMISSIONS,
             batch: BatchDist::Uniform { min: 0, max: 3 },
             ..Workload::default()
         },

@@ -369,6 +369,9 @@ pub struct Config {
     pub watchdog: u64,
     /// Record the event trace (needed for timelines; off for fast hunting).
     pub trace: bool,
+    /// Record the schedule for the replay string (on by default). Off, the run is faster and its
+    /// memory flat, and `replay` is empty: the same seed re-run with it on gives the schedule.
+    pub record_schedule: bool,
     /// Keep at most this many trace events (the oldest are dropped).
     pub trace_capacity: u32,
     /// Throughput-series bucket width in steps (or ns under `timed`); buckets merge pairwise
@@ -393,6 +396,7 @@ impl Default for Config {
             step_limit: 10_000_000,
             watchdog: 100_000,
             trace: false,
+            record_schedule: true,
             trace_capacity: 1_000_000,
             bucket: 1000,
             max_buckets: 512,

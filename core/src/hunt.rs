@@ -210,7 +210,10 @@ pub fn hunt_with(
     for seed in seed_start..seed_start + seed_count {
         let mut c = cfg.clone();
         c.seed = seed;
-        let mut sim = Simulation::new(c)?;
+        // Fast path without the schedule; a kept finding's seed is re-run to record it (the
+        // run is deterministic, so the re-run is the same run).
+        c.record_schedule = false;
+        let mut sim = Simulation::new(c.clone())?;
         let report = sim.run();
         res.schedules += 1;
         res.steps += report.steps;
@@ -243,6 +246,8 @@ pub fn hunt_with(
         res.submissions += m.submissions;
         res.time_ns += m.time_ns;
         if !kinds.is_empty() && res.findings.len() < opts.max_findings {
+            c.record_schedule = true;
+            let report = Simulation::new(c)?.run();
             let minimized = if opts.minimize {
                 crate::shrink::minimize(&report.config, &report.replay, &kinds[0])
             } else {

@@ -1,6 +1,6 @@
 //! Schedulers: pick one enabled actor per step (DESIGN.md section 7).
 
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 use crate::config::{Config, SchedulerConfig, TimedCosts};
@@ -71,6 +71,21 @@ fn idx(a: Actor, n: usize) -> usize {
         Actor::Submitter(i) => i as usize,
         Actor::Hardware => n,
     }
+}
+
+/// Uniform in `0..n` (n > 0) by Lemire's multiply-shift with rejection: unbiased, no division
+/// on the common path, and the same on every platform. This is the hot path of hunting, where
+/// `random_range`'s per-call zone computation showed in profiles.
+#[inline]
+pub fn below(rng: &mut Pcg64Mcg, n: u32) -> u32 {
+    let mut m = u64::from(rng.next_u32()) * u64::from(n);
+    if (m as u32) < n {
+        let threshold = n.wrapping_neg() % n;
+        while (m as u32) < threshold {
+            m = u64::from(rng.next_u32()) * u64::from(n);
+        }
+    }
+    (m >> 32) as u32
 }
 
 /// Rough number of steps a run takes (PCT spreads its change points over it).
@@ -178,6 +193,46 @@ impl Scheduler {
 }
 
 impl RandomSched {
+    /// Picks without building the enabled list: the enabled set is a bit mask from the system's
+    /// cached masks (no branches on the random actor's state, which would mispredict), then one
+    /// draw selects among its set bits. Makes exactly the choice [`RandomSched::pick`] makes from
+    /// the list, so both paths give the same schedule. `None` above 63 submitters.
+    #[inline]
+    pub fn pick_fast(&mut self, sys: &System) -> Option<Actor> {
+        let n = sys.subs.len();
+        if n > 63 {
+            return None;
+        }
+        let lock_free = sys.ring.q_lock.is_none();
+        let mask = sys.run_mask | (sys.lock_mask & 0u64.wrapping_sub(u64::from(lock_free)));
+        let hw = sys.is_enabled(Actor::Hardware);
+        let subs = mask.count_ones();
+        let total = subs + u32::from(hw);
+        if total == 0 {
+            return None;
+        }
+        let k = if total == 1 {
+            0
+        } else if !hw || self.hw_weight == 1.0 {
+            below(&mut self.rng, total)
+        } else {
+            let x = self.rng.random::<f64>() * (f64::from(subs) + self.hw_weight);
+            if x >= f64::from(subs) {
+                subs
+            } else {
+                (x as u32).min(subs - 1)
+            }
+        };
+        if k == subs {
+            return Some(Actor::Hardware);
+        }
+        let mut m = mask;
+        for _ in 0..k {
+            m &= m - 1;
+        }
+        Some(Actor::Submitter(m.trailing_zeros()))
+    }
+
     #[inline]
     fn pick(&mut self, enabled: &[Actor]) -> Actor {
         let n = enabled.len();
@@ -186,7 +241,7 @@ impl RandomSched {
         }
         let has_hw = enabled[n - 1] == Actor::Hardware;
         if !has_hw || self.hw_weight == 1.0 {
-            return enabled[self.rng.random_range(0..n as u32) as usize];
+            return enabled[below(&mut self.rng, n as u32) as usize];
         }
         let subs = (n - 1) as f64;
         let x = self.rng.random::<f64>() * (subs + self.hw_weight);

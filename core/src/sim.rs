@@ -82,6 +82,7 @@ pub struct Simulation {
     step: u64,
     outcome: Option<Outcome>,
     enabled: Vec<Actor>,
+    record: bool,
 }
 
 impl Simulation {
@@ -99,6 +100,7 @@ impl Simulation {
             step: 0,
             outcome: None,
             enabled: Vec::with_capacity(cfg.submitters as usize + 1),
+            record: cfg.record_schedule,
             cfg,
         })
     }
@@ -250,7 +252,11 @@ impl Simulation {
             self.finish(Outcome::StepLimit);
             return false;
         }
-        let actor = match forced {
+        let fast = match (&mut self.sched, forced) {
+            (Scheduler::Random(r), None) => r.pick_fast(&self.sys),
+            _ => forced,
+        };
+        let actor = match fast {
             Some(a) => a,
             None => {
                 self.sys.enabled_into(&mut self.enabled);
@@ -284,7 +290,9 @@ impl Simulation {
                 }
             }
         };
-        self.schedule.push(actor);
+        if self.record {
+            self.schedule.push(actor);
+        }
         let now = self.sched.now();
         let info = self.sys.apply(actor, self.step, now, sink);
         self.sched.after(&self.sys, actor, info.kind);

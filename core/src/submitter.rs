@@ -118,15 +118,20 @@ impl WorkloadGen {
         }
     }
 
-    /// Type of one invalidation descriptor.
+    /// The type every descriptor has when the mix has at most one positive weight.
+    pub fn single_type(w: &Workload) -> Option<InvType> {
+        let weights = w.types.weights();
+        let nonzero = weights.iter().filter(|x| **x > 0.0).count();
+        (nonzero <= 1).then(|| InvType::ALL[weights.iter().position(|x| *x > 0.0).unwrap_or(0)])
+    }
+
+    /// Type of one invalidation descriptor (draws only when the mix has several types).
     pub fn inv_type(&mut self, w: &Workload) -> InvType {
+        if let Some(t) = Self::single_type(w) {
+            return t;
+        }
         let weights = w.types.weights();
         let total: f64 = weights.iter().sum();
-        let nonzero = weights.iter().filter(|x| **x > 0.0).count();
-        if nonzero <= 1 {
-            let k = weights.iter().position(|x| *x > 0.0).unwrap_or(0);
-            return InvType::ALL[k];
-        }
         let mut x = self.rng.random::<f64>() * total;
         for (t, wt) in InvType::ALL.iter().zip(weights) {
             if x < wt {
@@ -202,9 +207,14 @@ impl Submitter {
         }
         self.count = self.gen.count(w, self.submissions_done);
         self.types.clear();
-        for _ in 0..self.count {
-            let t = self.gen.inv_type(w);
-            self.types.push(t);
+        match WorkloadGen::single_type(w) {
+            Some(t) => self.types.resize(self.count as usize, t),
+            None => {
+                for _ in 0..self.count {
+                    let t = self.gen.inv_type(w);
+                    self.types.push(t);
+                }
+            }
         }
         self.pc = Pc::Lock;
         self.rc = 0;

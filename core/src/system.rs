@@ -88,6 +88,11 @@ pub struct System {
     pub halted: bool,
     invariant_reported: bool,
     changes: Vec<StatusChange>,
+    /// Derived caches for the random scheduler's fast path (submitters 0..64 only): bit i set
+    /// when submitter i can step without `q_lock` / is waiting for `q_lock`. Kept current by
+    /// [`System::apply`]; call [`System::refresh_masks`] after changing `subs` by hand.
+    pub run_mask: u64,
+    pub lock_mask: u64,
 }
 
 impl PartialEq for System {
@@ -112,7 +117,7 @@ impl System {
         let subs = (0..cfg.submitters)
             .map(|i| Submitter::new(cfg.seed, i, &params.workloads[i as usize]))
             .collect();
-        System {
+        let mut sys = System {
             params,
             ring: Ring::new(cfg.qi_length),
             subs,
@@ -120,7 +125,34 @@ impl System {
             halted: false,
             invariant_reported: false,
             changes: Vec::new(),
+            run_mask: 0,
+            lock_mask: 0,
+        };
+        sys.refresh_masks();
+        sys
+    }
+
+    /// Recomputes [`System::run_mask`] and [`System::lock_mask`] from the submitters.
+    pub fn refresh_masks(&mut self) {
+        self.run_mask = 0;
+        self.lock_mask = 0;
+        for i in 0..self.subs.len().min(64) {
+            self.update_mask(i);
         }
+    }
+
+    #[inline]
+    fn update_mask(&mut self, i: usize) {
+        if i >= 64 {
+            return;
+        }
+        let bit = 1u64 << i;
+        let pc = self.subs[i].pc as u8;
+        let finished = pc == Pc::Finished as u8;
+        let needs_lock = (pc == Pc::Lock as u8) | (pc == Pc::PollLock as u8);
+        let runs = !finished & !needs_lock;
+        self.run_mask = (self.run_mask & !bit) | (u64::from(runs) << i);
+        self.lock_mask = (self.lock_mask & !bit) | (u64::from(needs_lock) << i);
     }
 
     /// Whether `actor` can take a step now.
@@ -131,11 +163,14 @@ impl System {
                 self.params.hardware == HardwareMode::Async && hardware::enabled(&self.ring)
             }
             Actor::Submitter(i) => match self.subs.get(i as usize) {
-                Some(s) => match s.pc {
-                    Pc::Finished => false,
-                    pc if pc.needs_lock() => self.ring.q_lock.is_none(),
-                    _ => true,
-                },
+                // Branch-free on the hot path: the scheduler's choice is random, so branches on
+                // the chosen submitter's state would mispredict.
+                Some(s) => {
+                    let pc = s.pc as u8;
+                    let finished = pc == Pc::Finished as u8;
+                    let needs_lock = (pc == Pc::Lock as u8) | (pc == Pc::PollLock as u8);
+                    !finished & (!needs_lock | self.ring.q_lock.is_none())
+                }
                 None => false,
             },
         }
@@ -301,7 +336,11 @@ impl System {
                     returned: None,
                 }
             }
-            Actor::Submitter(i) => self.sub_step(i, step, now_ns, sink),
+            Actor::Submitter(i) => {
+                let info = self.sub_step(i, step, now_ns, sink);
+                self.update_mask(i as usize);
+                info
+            }
         }
     }
 
@@ -641,9 +680,22 @@ impl System {
                     label,
                 }
             };
-            policy::set_status(&mut self.ring, slot, Status::InUse, &mut self.changes);
+            // Writing QI_IN_USE can lose nobody's completion: only the trace needs to see it.
+            let before = std::mem::replace(&mut self.ring.desc_status[slot as usize], Status::InUse);
+            if T::ON {
+                sink.push(Event {
+                    step,
+                    actor,
+                    op: Op::Status {
+                        slot,
+                        before,
+                        after: Status::InUse,
+                        hw: false,
+                        label: Some(label),
+                    },
+                });
+            }
         }
-        self.software_changes(i, step, sink);
         self.ring.free_head = self.ring.add(index, count + 1);
         self.ring.free_cnt = self.ring.free_cnt.wrapping_sub(count + 1);
         self.subs[iu].pc = Pc::Doorbell;
