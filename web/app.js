@@ -74,8 +74,16 @@ async function start() {
 // ---------------------------------------------------------------------------------------------
 // Form behaviour
 
+const PRESET_NOTES = {
+  seed: 'Legacy finds a lockup within the first seeds: wait-only calls (count 0) sit next to each other on a small ring.',
+  mix8: 'Timed costs make the race window small: legacy lockups are rare here (compare throughput and latency instead, or switch to PCT).',
+  custom: '',
+};
+
 function syncVisibility() {
   const f = form.elements;
+  const note = PRESET_NOTES[f.preset.value] ?? '';
+  $('#preset-note').textContent = `${note}${note ? ' ' : ''}Fault storm (IQE/ITE/ICE injection) is greyed out until fault injection lands in the core.`;
   const batchKind = f.batchKind.value;
   for (const el of form.querySelectorAll('[data-show]')) el.hidden = el.dataset.show !== batchKind;
   const sched = f.scheduler.value;

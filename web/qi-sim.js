@@ -894,9 +894,11 @@ export class QiSim extends HTMLElement {
   }
 
   _onKey(e) {
-    if (e.target instanceof HTMLInputElement && e.target.type !== 'range') return;
     const path = e.composedPath();
-    const onButton = path[0] instanceof HTMLButtonElement;
+    const origin = path[0];
+    // The range input handles its own arrow keys (and fires `input`); other inputs type.
+    if (origin instanceof HTMLInputElement || origin instanceof HTMLTextAreaElement || origin instanceof HTMLSelectElement) return;
+    const onButton = origin instanceof HTMLButtonElement || origin instanceof HTMLElement && origin.tagName === 'SUMMARY';
     switch (e.key) {
       case 'ArrowRight':
       case 'ArrowDown':
