@@ -1,0 +1,144 @@
+// The npm package: `npm pack` the repository, install the tarball into a fresh project (offline:
+// it has no dependencies), and use it from Node like a consumer would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, assertBuilt } from './wasm-helpers.mjs';
+
+let tmp;
+let tarball;
+let project;
+
+const npm = (args, cwd) =>
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false' },
+  });
+
+before(() => {
+  assertBuilt();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qisim-npm-'));
+  const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], ROOT));
+  tarball = path.join(tmp, packed[0].filename);
+  project = path.join(tmp, 'consumer');
+  fs.mkdirSync(project);
+  fs.writeFileSync(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
+  npm(['install', tarball, '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], project);
+});
+
+after(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the tarball holds the modules, the wasm binary and the types, and nothing else', () => {
+  const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((f) => f.replace(/^package\//, ''))
+    .sort();
+  for (const f of [
+    'package.json',
+    'web/index.js',
+    'web/pool.js',
+    'web/pool-worker.js',
+    'web/qisim.d.ts',
+    'web/pool.d.ts',
+    'web/pkg/qisim_wasm.js',
+    'web/pkg/qisim_wasm_bg.wasm',
+    'web/pkg/qisim_wasm.d.ts',
+  ]) {
+    assert.ok(listing.includes(f), `${f} missing from ${listing.join(', ')}`);
+  }
+  for (const f of listing) {
+    assert.ok(
+      f === 'package.json' || f.startsWith('web/') || /^(README|LICENSE)/i.test(f),
+      `unexpected file in the package: ${f}`,
+    );
+    assert.ok(!/\.(rs|toml|lock|sh)$/.test(f) && !f.startsWith('web/app'), `stray file ${f}`);
+  }
+  const pkg = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/qisim/package.json')));
+  assert.equal(pkg.name, 'qisim');
+  assert.equal(Object.keys(pkg.dependencies ?? {}).length, 0, 'no runtime dependencies');
+});
+
+test('imported under Node with initSync: legacy hunts find lockups, fixed finds none', () => {
+  const script = `
+    import fs from 'node:fs';
+    import { createRequire } from 'node:module';
+    import * as qisim from 'qisim';
+    import { createPool } from 'qisim/pool';
+    import * as wasm from 'qisim/wasm';
+    const require = createRequire(import.meta.url);
+    const wasmPath = require.resolve('qisim/wasm-binary');
+    qisim.initSync({ module: fs.readFileSync(wasmPath) });
+    const cfg = (policy) => ({
+      qiLength: 8, submitters: 2, policy,
+      workload: { submissions: 30, zeroCountProb: 0.5, batch: { kind: 'uniform', min: 0, max: 2 } },
+    });
+    const legacy = qisim.hunt(cfg('legacy'), 0, 200, { maxFindings: 5 });
+    const fixed = qisim.hunt(cfg('fixed'), 0, 200);
+    const merged = qisim.mergeHuntResults(
+      qisim.hunt(cfg('legacy'), 100, 100, { maxFindings: 5 }),
+      qisim.hunt(cfg('legacy'), 0, 100, { maxFindings: 5 }));
+    const one = (count) => ({ submissions: 1, batch: { kind: 'fixed', count } });
+    const sim = new qisim.Simulation({ qiLength: 8, submitters: 2, perSubmitter: [one(1), one(0)],
+      policy: 'legacy', scheduler: { kind: 'replay', choices: 'q1:a6b6H3a5b2' }, trace: true });
+    const report = sim.run();
+    let error = null;
+    try { qisim.validateConfig({ qiLength: NaN }); } catch (e) {
+      error = { isError: e instanceof Error, field: e.field, message: e.message };
+    }
+    console.log(JSON.stringify({
+      version: qisim.version(),
+      sameModule: wasm.hunt === qisim.hunt,
+      createPool: typeof createPool === typeof qisim.createPool && typeof createPool,
+      legacy: { lockups: legacy.lockups, lost: legacy.runsWith, findings: legacy.findings.length,
+        minimized: legacy.findings[0]?.minimized?.replay, ranges: legacy.seedRanges },
+      fixed: { lockups: fixed.lockups, safety: fixed.safety, findings: fixed.findings.length,
+        schedules: fixed.schedules },
+      mergedEqual: JSON.stringify(merged) === JSON.stringify(legacy),
+      seedKinds: report.findings.map((f) => f.kind),
+      error,
+      seed: qisim.freshSeed(),
+    }));
+  `;
+  fs.writeFileSync(path.join(project, 'check.mjs'), script);
+  const out = JSON.parse(execFileSync('node', ['check.mjs'], { cwd: project, encoding: 'utf8' }));
+  assert.equal(out.version, JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'))).version);
+  assert.ok(out.sameModule, "'qisim' re-exports 'qisim/wasm'");
+  assert.equal(out.createPool, 'function');
+  assert.ok(out.legacy.lockups > 0, `legacy lockups: ${JSON.stringify(out.legacy)}`);
+  assert.ok(out.legacy.lost.some(([k, n]) => k === 'lostCompletion' && n > 0));
+  assert.equal(out.legacy.findings, 5);
+  assert.match(out.legacy.minimized, /^q1:/);
+  assert.deepEqual(out.legacy.ranges, [[0, 200]]);
+  assert.deepEqual(out.fixed, { lockups: 0, safety: 0, findings: 0, schedules: 200 });
+  assert.ok(out.mergedEqual, 'merged chunks equal one hunt');
+  assert.deepEqual(out.seedKinds, ['lostCompletion', 'lockup']);
+  assert.deepEqual(
+    { isError: out.error.isError, field: out.error.field },
+    { isError: true, field: 'qiLength' },
+  );
+  assert.ok(Number.isSafeInteger(out.seed) && out.seed >= 0);
+});
+
+test('the type declarations name every export of the entry module', () => {
+  const dts = fs.readFileSync(path.join(project, 'node_modules/qisim/web/qisim.d.ts'), 'utf8');
+  const entry = fs.readFileSync(path.join(project, 'node_modules/qisim/web/index.js'), 'utf8');
+  const names = [...entry.matchAll(/^\s+(?:default as )?(\w+),?$/gm)].map((m) => m[1]);
+  assert.ok(names.length >= 8, `exports found: ${names}`);
+  for (const n of [...names, 'createPool']) {
+    if (n === 'default') continue;
+    assert.match(dts, new RegExp(`export (?:default )?(?:function|class|const|\\{) ?${n}\\b`), n);
+  }
+  for (const t of ['Config', 'Workload', 'RunReport', 'HuntResult', 'Finding', 'StateView', 'Event', 'Verdict']) {
+    assert.match(dts, new RegExp(`export (?:interface|type) ${t}\\b`), t);
+  }
+});

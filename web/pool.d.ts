@@ -1,0 +1,11 @@
+// Types of `qisim/pool` (web/pool.js); declared with the rest in qisim.d.ts.
+export { createPool, MAX_CHUNK_ATTEMPTS } from './qisim.js';
+export type {
+  Pool,
+  PoolOptions,
+  PoolHuntOptions,
+  PoolProgress,
+  WorkerFailure,
+  HuntResult,
+  Config,
+} from './qisim.js';
