@@ -355,7 +355,29 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
   const start = -Math.PI / 2 - step / 2;
   const angle = (i) => start + (i + 0.5) * step;
   const gap = n <= 64 ? 0.012 : 0;
+  // Big rings: runs of slots with the same status and owner are drawn as one arc.
+  const merge = n > 128;
   for (let i = 0; i < n; i++) {
+    if (merge) {
+      const status = state.descStatus[i];
+      const owner = state.desc[i]?.label?.submitter ?? -1;
+      let j = i + 1;
+      while (
+        j < n &&
+        state.descStatus[j] === status &&
+        (state.desc[j]?.label?.submitter ?? -1) === owner &&
+        !changed.has(j) && !changed.has(i) && !stuck.has(j) && !stuck.has(i)
+      ) j++;
+      const a0 = start + i * step;
+      const a1 = start + j * step;
+      const g = el('g', { class: `slot${changed.has(i) ? ' changed' : ''}${stuck.has(i) ? ' stuck' : ''}` });
+      g.append(el('title', {}, `slots ${i}${j - 1 > i ? '..' + (j - 1) : ''}: ${status}${owner >= 0 ? ` (T${owner + 1})` : ''}`));
+      g.append(el('path', { d: sector(cx, cy, r0, r1, a0, a1), fill: STATUS_FILL[status] ?? '#ccc', class: 'cell' }));
+      if (owner >= 0) g.append(el('path', { d: sector(cx, cy, r0, r0 + 5, a0, a1), fill: actorColor(owner), class: 'owner' }));
+      svg.append(g);
+      i = j - 1;
+      continue;
+    }
     const a0 = start + i * step + gap;
     const a1 = start + (i + 1) * step - gap;
     const status = state.descStatus[i];
@@ -756,6 +778,8 @@ export class QiSim extends HTMLElement {
       hr.append(th);
     }
     thead.append(hr);
+    // Many CPUs: keep columns readable and scroll sideways.
+    this.$('.tl table').style.minWidth = `${3.2 + cols.length * 8.5}em`;
     this._cols = cols;
     this._win = null;
   }
