@@ -55,7 +55,10 @@ test('the page loads with the seed preset, legacy policy and the canonical sched
   await openPlayground();
   assert.equal(await page.inputValue('select[name=preset]'), 'seed');
   assert.equal(await page.isChecked('input[name=policy][value=legacy]'), true);
-  assert.equal(await page.isDisabled('select[name=preset] option[value=faultStorm]'), true);
+  // "Fault storm" is greyed out unless this build's engine injects faults.
+  const faults = await page.evaluate(() => window.qisim.faults);
+  assert.equal(await page.isDisabled('select[name=preset] option[value=faultStorm]'), !faults);
+  assert.equal(await page.isDisabled('#faults'), !faults);
   // Before any run the viewer shows the fix's commit-message schedule: T2 locks up.
   const v = await viewerInfo(page);
   assert.equal(v.badge, 'lockup of T2 at step 21');
@@ -179,6 +182,27 @@ test('Cancel stops a running hunt', async () => {
   await page.click('#cancel');
   await page.waitForSelector('body[data-running=false]', { timeout: 30000 });
   assert.match(await page.textContent('#progress-text'), /^cancelled/);
+});
+
+test('fault storm preset (when fault injection is in the build)', async (t) => {
+  await openPlayground();
+  if (!(await page.evaluate(() => window.qisim.faults))) {
+    t.skip('fault injection is not in this build');
+    return;
+  }
+  await page.selectOption('select[name=preset]', 'faultStorm');
+  await page.check('input[name=policy][value=both]');
+  await page.fill('input[name=seeds]', '500');
+  await runAndWait();
+  const r = await page.evaluate(() => ({
+    legacy: window.qisim.results.legacy.schedules,
+    fixed: window.qisim.results.fixed.schedules,
+    faults: window.qisim.configs.legacy.faults,
+  }));
+  console.log(`fault storm: ${JSON.stringify(r)}`);
+  assert.equal(r.legacy, 500);
+  assert.equal(r.fixed, 500);
+  assert.ok(r.faults.iteRate > 0);
 });
 
 test('the <qi-sim> docs example embeds runs with a few attributes', async () => {

@@ -19,6 +19,9 @@ export const FORM_DEFAULTS = {
   hwWaitNs: 100,
   lockHandoffNs: 100,
   doorbellNs: 150,
+  iqeRate: 0,
+  iteRate: 0,
+  iceRate: 0,
   seeds: 2000,
   seedStart: 0,
   workers: 4,
@@ -41,6 +44,22 @@ const PRESETS = {
     scheduler: 'timed',
     seeds: 200,
     stepLimit: 2000000,
+  },
+  // Hardware faults on a busy ring with device-TLB invalidations: IQE, ITE (aborts pending
+  // waits, -EAGAIN restarts) and ICE, with both reclaim policies' fault paths exercised.
+  faultStorm: {
+    submitters: 4,
+    qiLength: 16,
+    submissions: 8,
+    batchKind: 'uniform',
+    batchMin: 1,
+    batchMax: 4,
+    zeroCountProb: 0.25,
+    devtlb: 0.5,
+    iqeRate: 0.02,
+    iteRate: 0.05,
+    iceRate: 0.02,
+    seeds: 2000,
   },
 };
 
@@ -126,7 +145,10 @@ export function configFor(f, policy) {
     if (w !== 1) scheduler[hwWeightKey] = w;
   }
   const stepLimit = int(f.stepLimit, 'step limit', 1);
+  const faults = { iqeRate: prob(f.iqeRate ?? 0, 'IQE rate'), iteRate: prob(f.iteRate ?? 0, 'ITE rate'), iceRate: prob(f.iceRate ?? 0, 'ICE rate') };
+  const withFaults = faults.iqeRate > 0 || faults.iteRate > 0 || faults.iceRate > 0;
   return {
+    ...(withFaults ? { faults } : {}),
     qiLength: int(f.qiLength, 'ring length', 4),
     submitters: int(f.submitters, 'CPUs', 1),
     workload: {

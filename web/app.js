@@ -58,6 +58,13 @@ async function start() {
   } catch {
     setHwWeightKey('hw_weight'); // a core whose scheduler fields are still snake_case
   }
+  state.faults = faultInjectionWorks(state.wasm);
+  if (state.faults) {
+    form.querySelector('option[value=faultStorm]').disabled = false;
+    form.querySelector('option[value=faultStorm]').textContent = 'Fault storm (IQE/ITE/ICE)';
+    $('#faults').disabled = false;
+    $('#faults-state').textContent = '';
+  }
   const fromHash = hashToForm(location.hash);
   writeForm(form, fromHash?.form ?? presetForm('seed'));
   if (!fromHash && navigator.hardwareConcurrency) {
@@ -71,19 +78,43 @@ async function start() {
   document.body.dataset.ready = 'true';
 }
 
+/** Whether this build's hardware engine injects faults (a run at high rates records some). */
+function faultInjectionWorks(m) {
+  let sim;
+  try {
+    sim = new m.Simulation({
+      qiLength: 8,
+      submitters: 2,
+      workload: { submissions: 30, types: { iotlb: 0, devtlb: 1 } },
+      faults: { iqeRate: 0.5, iteRate: 0.5, iceRate: 0.5 },
+      seed: 1,
+      stepLimit: 20000,
+    });
+    sim.run();
+    return /[ETC]/.test(sim.replay().slice(3));
+  } catch {
+    return false;
+  } finally {
+    sim?.free?.();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Form behaviour
 
 const PRESET_NOTES = {
   seed: 'Legacy finds a lockup within the first seeds: wait-only calls (count 0) sit next to each other on a small ring.',
   mix8: 'Timed costs make the race window small: legacy lockups are rare here (compare throughput and latency instead, or switch to PCT).',
+  faultStorm: 'IQE, ITE and ICE on a busy ring: aborted waits restart with -EAGAIN, and the fault path walks the ring.',
   custom: '',
 };
 
 function syncVisibility() {
   const f = form.elements;
   const note = PRESET_NOTES[f.preset.value] ?? '';
-  $('#preset-note').textContent = `${note}${note ? ' ' : ''}Fault storm (IQE/ITE/ICE injection) is greyed out until fault injection lands in the core.`;
+  $('#preset-note').textContent = state.faults
+    ? note
+    : `${note}${note ? ' ' : ''}Fault storm (IQE/ITE/ICE injection) is greyed out until fault injection lands in the core.`;
   const batchKind = f.batchKind.value;
   for (const el of form.querySelectorAll('[data-show]')) el.hidden = el.dataset.show !== batchKind;
   const sched = f.scheduler.value;

@@ -107,11 +107,17 @@ function scenarioFromAttributes(el) {
 // ---------------------------------------------------------------------------------------------
 // Replay strings (format q1, see core/src/replay.rs)
 
-/** Decodes a replay string into actor names ("T1", "HW", ...). */
+// Hardware tokens: the engine, and the engine taking a faulting step (fault injection).
+const FAULT_TOKENS = { H: 'HW', E: 'HW:IQE', T: 'HW:ITE', C: 'HW:ICE' };
+
+/** True for the hardware engine's actors ("HW", "HW:ITE", ...). */
+export const isHw = (actor) => String(actor).startsWith('HW');
+
+/** Decodes a replay string into actor names ("T1", "HW", "HW:ITE", ...). */
 export function parseReplay(s) {
   if (!s.startsWith('q1:')) throw new Error('replay: must start with q1:');
   const out = [];
-  const re = /\s*(H|[a-z]|\{(\d+)\})(\d*)/y;
+  const re = /\s*(H|E|T|C|[a-z]|\{(\d+)\})(\d*)/y;
   let i = 3;
   while (i < s.length) {
     if (/\s/.test(s[i])) {
@@ -122,7 +128,7 @@ export function parseReplay(s) {
     const m = re.exec(s);
     if (!m) throw new Error(`replay: unexpected "${s[i]}" at ${i}`);
     const actor =
-      m[1] === 'H' ? 'HW' : m[2] != null ? `T${Number(m[2]) + 1}` : `T${m[1].charCodeAt(0) - 96}`;
+      FAULT_TOKENS[m[1]] ?? (m[2] != null ? `T${Number(m[2]) + 1}` : `T${m[1].charCodeAt(0) - 96}`);
     const n = m[3] ? Number(m[3]) : 1;
     for (let k = 0; k < n; k++) out.push(actor);
     i = re.lastIndex;
@@ -138,7 +144,8 @@ export function encodeReplay(actors) {
     while (j < actors.length && actors[j] === actors[i]) j++;
     const a = actors[i];
     const n = Number(a.slice(1)) - 1;
-    s += a === 'HW' ? 'H' : n < 26 ? String.fromCharCode(97 + n) : `{${n}}`;
+    const hw = Object.keys(FAULT_TOKENS).find((k) => FAULT_TOKENS[k] === a);
+    s += hw ?? (n < 26 ? String.fromCharCode(97 + n) : `{${n}}`);
     if (j - i > 1) s += String(j - i);
     i = j;
   }
@@ -201,6 +208,7 @@ export function stepRows(events) {
     while (j < events.length && events[j].step === step) j++;
     const evs = events.slice(i, j);
     const row = { step, actor: evs[0].actor, parts: [], slots: new Set(), hwSlots: new Set(), swSlots: new Set() };
+    if (isHw(row.actor) && row.actor !== 'HW') row.parts.push({ text: `fault ${row.actor.slice(3)}:`, kind: 'finding' });
     for (const ev of evs) if (ev.op === 'status') (ev.hw ? row.hwSlots : row.swSlots).add(ev.slot);
     const name = (slot) => names.get(slot) ?? `slot${slot}`;
     for (let k = 0; k < evs.length; k++) {
@@ -295,8 +303,15 @@ export function stepRows(events) {
         case 'finding':
           row.parts.push({ text: `!! ${ev.kind}`, kind: 'finding', title: ev.message, finding: ev.kind });
           break;
-        default:
-          row.parts.push({ text: camel(String(ev.op)), kind: 'op' });
+        default: {
+          // Ops this page does not know yet (newer cores): name and fields.
+          const extra = Object.entries(ev)
+            .filter(([k, v]) => !['step', 'actor', 'op'].includes(k) && v != null && typeof v !== 'object')
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ');
+          row.parts.push({ text: `${camel(String(ev.op))}${extra ? ` (${extra})` : ''}`, kind: 'op' });
+          if (typeof ev.slot === 'number') row.slots.add(ev.slot);
+        }
       }
     }
     rows.push(row);
@@ -510,6 +525,7 @@ table { border-collapse: collapse; width: 100%; }
 .subs th { font-weight: 600; color: var(--muted); font-size: 11.5px; }
 .subs .who { font-weight: 700; }
 .subs .stuck td { background: #fde8e6; }
+.subs .fault td { background: #fff1e0; }
 .tl { max-height: var(--qi-sim-timeline-height, 420px); overflow: auto; border: 1px solid var(--line); border-radius: 6px; position: relative; }
 .tl table { table-layout: fixed; }
 .tl th:first-child { width: 3.2em; }
@@ -809,7 +825,7 @@ export class QiSim extends HTMLElement {
       tdn.className = 'n';
       tdn.textContent = String(r.step);
       tr.append(tdn);
-      const col = r.actor === 'HW' ? cols.length - 1 : Number(r.actor.slice(1)) - 1;
+      const col = isHw(r.actor) ? cols.length - 1 : Number(r.actor.slice(1)) - 1;
       for (let c = 0; c < cols.length; c++) {
         const td = document.createElement('td');
         td.dataset.col = cols[c];
@@ -998,7 +1014,12 @@ export class QiSim extends HTMLElement {
     const hw = document.createElement('tr');
     hw.innerHTML = `<td class="who" style="color:#334155">HW</td><td></td><td></td><td></td>`;
     hw.children[1].textContent = state.iqh === state.iqt ? 'idle' : `fetch slot ${state.iqh}`;
-    hw.children[2].textContent = `IQH ${state.iqh}, IQT ${state.iqt}`;
+    const bits = [[0x10, 'IQE'], [0x20, 'ICE'], [0x40, 'ITE']].filter(([b]) => (state.fsts ?? 0) & b).map(([, n]) => n);
+    hw.children[2].textContent = `IQH ${state.iqh}, IQT ${state.iqt}${bits.length ? ` · FSTS ${bits.join('|')}` : ''}`;
+    if (bits.length) {
+      hw.children[1].textContent = state.iqh === state.iqt ? 'idle' : `stopped (${bits.join('|')})`;
+      hw.className = 'fault';
+    }
     tb.append(hw);
     // Timeline rows.
     this._ensureWindow(k);
