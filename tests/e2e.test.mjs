@@ -58,7 +58,7 @@ test('the page loads with the seed preset, legacy policy and the canonical sched
   // "Fault storm" is greyed out unless this build's engine injects faults.
   const faults = await page.evaluate(() => window.qisim.faults);
   assert.equal(await page.isDisabled('select[name=preset] option[value=faultStorm]'), !faults);
-  assert.equal(await page.isDisabled('#faults'), !faults);
+  assert.equal(await page.isDisabled('input[name=iteRate]'), !faults);
   // Before any run the viewer shows the fix's commit-message schedule: T2 locks up.
   const v = await viewerInfo(page);
   assert.equal(v.badge, 'lockup of T2 at step 21');
