@@ -178,7 +178,11 @@ export function formToHash(f, selected) {
     if (selected.view) p.set('view', selected.view);
     p.set('r', selected.replay);
     if (selected.step != null) p.set('k', String(selected.step));
-    if (selected.view === 'minimized' && selected.config) p.set('fc', JSON.stringify(selected.config));
+    if (selected.ownConfig && selected.config) {
+      // The minimised config (possibly a reduced workload); the schedule is in `r`.
+      const { scheduler, trace, ...rest } = selected.config;
+      p.set('fc', JSON.stringify(rest));
+    }
   }
   return p.toString();
 }

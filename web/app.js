@@ -3,7 +3,7 @@
 // State lives in the URL hash, so a shared link reopens the same config and finding.
 
 import uPlot from './vendor/uPlot.esm.js';
-import { loadQisim, seedScenarioConfig, PRESET_CONFIGS, cutReplay, CANONICAL_REPLAY } from './qi-sim.js';
+import { loadQisim, seedScenarioConfig, PRESET_CONFIGS, cutReplay, parseReplay, CANONICAL_REPLAY } from './qi-sim.js';
 import {
   FORM_DEFAULTS,
   presetForm,
@@ -550,16 +550,67 @@ function findFinding(policy, seed) {
   return state.results[policy]?.findings?.find((f) => f.seed === seed);
 }
 
-/** The schedules one finding can be viewed as. */
+/** Kinds that end a run: the consequence a viewer most wants to see. */
+const TERMINAL = ['lockup', 'deadlock'];
+
+/**
+ * Runs `replay` on `config`, then lets every actor move in turn (round robin over the enabled
+ * ones, as the core's shrinker completes its candidates) until the run ends: the minimised
+ * root cause followed by its consequence. Returns { replay, steps, kinds } or null.
+ */
+function complete(config, replay, limit = 5000) {
+  const m = state.wasm;
+  let sim;
+  try {
+    sim = new m.Simulation({ ...config, trace: false, scheduler: { kind: 'replay', choices: replay } });
+    const n = parseReplayLength(replay);
+    if (sim.step(n) !== n) return null;
+    let rr = 0;
+    for (let i = 0; i < limit && !sim.isDone(); i++) {
+      const en = sim.enabled();
+      if (!en.length) break;
+      rr = (rr + 1) % en.length;
+      sim.stepActor(en[rr]);
+    }
+    const rep = sim.report();
+    return { replay: sim.replay(), steps: rep.steps, kinds: [...new Set(rep.findings.map((x) => x.kind))] };
+  } catch {
+    return null;
+  } finally {
+    sim?.free?.();
+  }
+}
+
+function parseReplayLength(r) {
+  return parseReplay(r).length;
+}
+
+/** The schedules one finding can be viewed as, the preferred one first. */
 function viewsOf(policy, f) {
   const cfg = { ...state.configs[policy], seed: f.seed };
   const views = [];
+  const worst = f.kinds.find((k) => TERMINAL.includes(k));
+  // The core's minimised counterexample (for the run's first kind), continued until the run
+  // ends so that its consequence (the lockup) shows too.
+  if (f.minimized && worst) {
+    const c = complete(f.minimized.config, f.minimized.replay);
+    if (c && c.kinds.includes(worst) && c.steps < f.steps) {
+      views.push({
+        id: 'minimized-complete',
+        label: `minimised, to ${worst} (${c.steps} steps)`,
+        config: f.minimized.config,
+        ownConfig: true,
+        replay: c.replay,
+        note: `The core's minimised schedule for ${f.kinds[0]} (${f.minimized.steps} steps), then every actor in turn until the run ends in ${worst}.`,
+      });
+    }
+  }
   // The run cut right after each kind's first occurrence, the last consequence first.
   const firsts = f.kinds.map((k) => f.findings.find((x) => x.kind === k));
   for (const x of firsts.slice().reverse()) {
     views.push({
       id: x.kind,
-      label: `up to ${x.kind} (${x.step + 1} steps)`,
+      label: `seed ${f.seed}, to ${x.kind} (${x.step + 1} steps)`,
       config: cfg,
       replay: cutReplay(f.replay, x.step + 1),
       note: `Seed ${f.seed}'s schedule, cut right after the step that revealed ${x.kind}: ${x.message}`,
@@ -570,6 +621,7 @@ function viewsOf(policy, f) {
       id: 'minimized',
       label: `minimised (${f.minimized.steps} steps)`,
       config: f.minimized.config,
+      ownConfig: true,
       replay: f.minimized.replay,
       note: `The core's minimised counterexample for ${f.kinds[0]}.`,
     });
@@ -582,7 +634,7 @@ function selectFinding(policy, seed, { focus = false, view } = {}) {
   if (!f) return;
   const views = viewsOf(policy, f);
   const v = views.find((x) => x.id === view) ?? views[0];
-  state.selected = { policy, seed, view: v.id, replay: v.replay, config: v.config };
+  state.selected = { policy, seed, view: v.id, replay: v.replay, config: v.config, ownConfig: !!v.ownConfig };
   markSelected();
   const box = $('#views');
   box.replaceChildren(
@@ -622,7 +674,7 @@ function openSharedFinding(fd) {
   }
   state.configs[fd.policy] = configFor(f, fd.policy);
   state.runForm = f;
-  state.selected = { policy: fd.policy, seed: fd.seed, view: fd.view, replay: fd.replay, config };
+  state.selected = { policy: fd.policy, seed: fd.seed, view: fd.view, replay: fd.replay, config, ownConfig: !!fd.config };
   $('#views').replaceChildren();
   $('#viewer-note').textContent = `Opened from a shared link: ${fd.policy} policy, seed ${fd.seed}, replay ${fd.replay}.`;
   state.selected.step = fd.step ?? null;
