@@ -582,6 +582,7 @@ fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         symmetry: !a.no_symmetry,
         shortest: true,
         stop_on_cause: a.stop_on_cause,
+        target: None,
     };
     let pb = progress_bar(None, a.out.quiet || a.out.json);
     let t = Instant::now();

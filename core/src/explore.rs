@@ -118,7 +118,6 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +148,8 @@ pub struct ExploreOptions {
     pub shortest: bool,
     /// Treat `lostCompletion` itself as a violation (default: look for its consequence).
     pub stop_on_cause: bool,
+    /// Look only for this kind (other findings do not stop the search); `None`: any violation.
+    pub target: Option<FindingKind>,
 }
 
 impl Default for ExploreOptions {
@@ -159,6 +160,7 @@ impl Default for ExploreOptions {
             symmetry: true,
             shortest: true,
             stop_on_cause: false,
+            target: None,
         }
     }
 }
@@ -188,6 +190,7 @@ pub struct ExploreStats {
 /// The result of an exploration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "camelCase")]
+#[allow(clippy::large_enum_variant)] // one verdict per exploration
 pub enum Verdict {
     /// Every reachable state was explored: no finding, no lockup, no deadlock.
     Proved {
@@ -426,6 +429,7 @@ pub fn explore_roots(
         opts.max_states,
         u64::MAX,
         opts.stop_on_cause,
+        opts.target,
         &mut progress,
     );
     let stats = ex.stats(opts.por);
@@ -438,6 +442,7 @@ pub fn explore_roots(
                 opts.max_states,
                 depth.saturating_sub(1),
                 opts.stop_on_cause,
+                opts.target,
                 &mut progress,
             );
             if let BfsEnd::Violation(v2) = out2 {
@@ -651,51 +656,11 @@ impl Encoder {
     }
 }
 
-/// `dst = src.clone()` reusing `dst`'s allocations (the hot path of the search). Copies every
-/// public field; the private invariant flag stays false, which it is in every explored state
-/// (a `freeCntInvariant` finding ends the search).
+/// `dst = src.clone()`. (A field-wise `Clone::clone_from` on `System` that reuses the
+/// vectors' allocations would make this the cheap hot path; the derived one clones.)
+#[inline]
 fn copy_into(dst: &mut System, src: &System) {
-    if !Arc::ptr_eq(&dst.params, &src.params) {
-        dst.params = src.params.clone();
-    }
-    let (d, s) = (&mut dst.ring, &src.ring);
-    d.qi_length = s.qi_length;
-    d.desc.clone_from(&s.desc);
-    d.desc_status.clone_from(&s.desc_status);
-    d.free_head = s.free_head;
-    d.free_tail = s.free_tail;
-    d.free_cnt = s.free_cnt;
-    d.q_lock = s.q_lock;
-    d.last_lock_owner = s.last_lock_owner;
-    d.iqt = s.iqt;
-    d.iqh = s.iqh;
-    d.fsts = s.fsts;
-    dst.subs.truncate(src.subs.len());
-    for (i, s) in src.subs.iter().enumerate() {
-        if i == dst.subs.len() {
-            dst.subs.push(s.clone());
-            continue;
-        }
-        let d = &mut dst.subs[i];
-        d.pc = s.pc;
-        d.count = s.count;
-        d.index = s.index;
-        d.wait_index = s.wait_index;
-        d.rc = s.rc;
-        d.submissions_done = s.submissions_done;
-        d.submissions_total = s.submissions_total;
-        d.attempts = s.attempts;
-        d.hw_done = s.hw_done;
-        d.types.clone_from(&s.types);
-        d.started_step = s.started_step;
-        d.started_ns = s.started_ns;
-        d.steps_since_progress = s.steps_since_progress;
-        d.watchdog_fired = s.watchdog_fired;
-        d.gen.clone_from(&s.gen);
-    }
-    dst.found.clear();
-    dst.found.extend(src.found.iter().cloned());
-    dst.halted = src.halted;
+    dst.clone_from(src);
 }
 
 /// Slots `index .. index + len` (mod the ring length).
@@ -898,7 +863,10 @@ impl Explorer {
         }
     }
 
-    fn is_violation(kind: FindingKind, stop_on_cause: bool) -> bool {
+    fn is_violation(kind: FindingKind, stop_on_cause: bool, target: Option<FindingKind>) -> bool {
+        if let Some(t) = target {
+            return kind == t;
+        }
         match kind {
             FindingKind::LostCompletion => stop_on_cause,
             FindingKind::SuspectedLockup => false,
@@ -913,6 +881,7 @@ impl Explorer {
         max_states: u64,
         max_depth: u64,
         stop_on_cause: bool,
+        target: Option<FindingKind>,
         progress: &mut impl FnMut(&ExploreProgress) -> bool,
     ) -> BfsEnd {
         let mut queue: VecDeque<(System, u32, u32, u16)> = VecDeque::new();
@@ -964,7 +933,7 @@ impl Explorer {
                 None => sys.enabled_into(&mut enabled),
             }
             if enabled.is_empty() {
-                if !sys.all_done() {
+                if !sys.all_done() && target.is_none_or(|t| t == FindingKind::Deadlock) {
                     return BfsEnd::Violation(Violation {
                         parent: idx,
                         fp: self.fps[idx as usize],
@@ -985,8 +954,11 @@ impl Explorer {
                     .found
                     .iter()
                     .map(|f| f.kind)
-                    .find(|k| Self::is_violation(*k, stop_on_cause))
-                    .or_else(|| stuck(&scratch).then_some(FindingKind::Lockup));
+                    .find(|k| Self::is_violation(*k, stop_on_cause, target))
+                    .or_else(|| {
+                        (target.is_none_or(|t| t == FindingKind::Lockup) && stuck(&scratch))
+                            .then_some(FindingKind::Lockup)
+                    });
                 if let Some(kind) = kind {
                     return BfsEnd::Violation(Violation {
                         parent: idx,

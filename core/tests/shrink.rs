@@ -1,0 +1,111 @@
+//! Minimisation: random-schedule findings shrink to the size of the canonical seed timeline,
+//! still reproduce, and shrink the same way every time.
+
+use qisim_core::config::SchedulerConfig;
+use qisim_core::hunt::{hunt, HuntOptions};
+use qisim_core::shrink::{minimize, reproduces};
+use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, Simulation, Workload};
+
+/// 4 submitters, zero-count probability 0.5, ring 16, random scheduler.
+fn legacy_random() -> Config {
+    Config {
+        qi_length: 16,
+        submitters: 4,
+        workload: Workload {
+            submissions: 30,
+            batch: BatchDist::Uniform { min: 1, max: 3 },
+            zero_count_prob: 0.5,
+            ..Workload::default()
+        },
+        policy: PolicyKind::Legacy,
+        ..Config::default()
+    }
+}
+
+/// The canonical schedule of DESIGN.md section 5 has 22 steps.
+const SEED_STEPS: u64 = 22;
+
+#[test]
+fn random_legacy_lockups_shrink_to_the_seed_size_and_reproduce() {
+    let cfg = legacy_random();
+    let res = hunt(
+        &cfg,
+        0,
+        30,
+        &HuntOptions {
+            max_findings: 5,
+            minimize: false,
+        },
+    )
+    .unwrap();
+    let with_lockup: Vec<_> = res
+        .findings
+        .iter()
+        .filter(|f| f.kinds.contains(&FindingKind::Lockup))
+        .take(3)
+        .collect();
+    assert!(!with_lockup.is_empty(), "the hunt should find lockups");
+    for f in with_lockup {
+        let mut c = cfg.clone();
+        c.seed = f.seed;
+        let m = minimize(&c, &f.replay, &FindingKind::Lockup).expect("minimises");
+        println!(
+            "seed {}: {} steps -> {} ({} steps)\n{}",
+            f.seed, f.steps, m.replay, m.steps, m.timeline
+        );
+        assert!(m.steps <= SEED_STEPS, "seed {}: {} steps", f.seed, m.steps);
+        assert!(m.steps < f.steps);
+        // The minimised config carries its replay: running it reproduces the lockup.
+        let r = Simulation::new(m.config.clone()).unwrap().run();
+        assert!(r.has(FindingKind::Lockup), "{:?}", r.findings);
+        assert!(reproduces(&m.config, &m.replay, FindingKind::Lockup).is_some());
+        assert!(m.timeline.contains("!! lockup"));
+        // Deterministic.
+        assert_eq!(minimize(&c, &f.replay, &FindingKind::Lockup), Some(m));
+    }
+}
+
+#[test]
+fn hunt_findings_carry_original_and_minimised_replays() {
+    let cfg = legacy_random();
+    let res = hunt(
+        &cfg,
+        100,
+        5,
+        &HuntOptions {
+            max_findings: 2,
+            minimize: true,
+        },
+    )
+    .unwrap();
+    assert!(!res.findings.is_empty());
+    for f in &res.findings {
+        let m = f.minimized.as_ref().expect("minimised");
+        assert!(m.steps <= f.steps);
+        assert!(m.replay.starts_with("q1:") && f.replay.starts_with("q1:"));
+        let r = Simulation::new(m.config.clone()).unwrap().run();
+        assert!(r.has(f.kinds[0]), "{:?}", r.findings);
+    }
+}
+
+#[test]
+fn the_seed_schedule_is_already_minimal() {
+    let one = |count| Workload {
+        submissions: 1,
+        batch: BatchDist::Fixed { count },
+        ..Workload::default()
+    };
+    let cfg = Config {
+        qi_length: 8,
+        submitters: 2,
+        per_submitter: vec![one(1), one(0)],
+        policy: PolicyKind::Legacy,
+        scheduler: SchedulerConfig::Replay {
+            choices: "q1:a6b6H3a5b2".into(),
+        },
+        ..Config::default()
+    };
+    let m = minimize(&cfg, "q1:a6b6H3a5b2", &FindingKind::Lockup).unwrap();
+    assert!(m.steps <= SEED_STEPS);
+    assert!(minimize(&cfg, "q1:a6b6H3", &FindingKind::Lockup).is_none());
+}
