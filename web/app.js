@@ -76,6 +76,10 @@ async function start() {
     openSharedFinding(fromHash.finding);
   }
   document.body.dataset.ready = 'true';
+  // Start the workers while the user reads the page, so Run starts hunting at once.
+  const warm = () => getPool(Math.max(1, Math.floor(Number(form.elements.workers.value) || 1))).catch(() => {});
+  if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 1500 });
+  else setTimeout(warm, 300);
 }
 
 /** Whether this build's hardware engine injects faults (a run at high rates records some). */
@@ -170,18 +174,23 @@ function showError(msg) {
 // ---------------------------------------------------------------------------------------------
 // Running a hunt
 
-async function getPool(workers) {
-  if (state.pool && state.poolWorkers === workers) return state.pool;
-  state.pool?.terminate?.();
-  let createPool;
-  try {
-    ({ createPool } = await import('./pool.js'));
-  } catch {
-    createPool = null;
-  }
-  state.pool = createPool ? createPool({ workers }) : mainThreadPool(state.wasm);
+let poolPromise = null;
+function getPool(workers) {
+  if (poolPromise && state.poolWorkers === workers) return poolPromise;
+  const old = poolPromise;
   state.poolWorkers = workers;
-  return state.pool;
+  poolPromise = (async () => {
+    (await old?.catch(() => null))?.terminate?.();
+    let createPool;
+    try {
+      ({ createPool } = await import('./pool.js'));
+    } catch {
+      createPool = null;
+    }
+    state.pool = createPool ? createPool({ workers }) : mainThreadPool(state.wasm);
+    return state.pool;
+  })();
+  return poolPromise;
 }
 
 /** Fallback when web/pool.js is unavailable: hunts in chunks on the main thread. */
