@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// wasm vs native step rate, and the worker pool's scaling (2 workers vs 1) in headless Chromium.
+// Prints a markdown table and writes it to bench/wasm.md. No asserts: figures only.
+//
+//   node scripts/bench-wasm.mjs [--quick]
+//
+// 1. Native: `cargo run --release -p qisim-core --example steprate <config.json>`.
+// 2. wasm under Node: the same config, `new Simulation(cfg).step(stepLimit)` timed (initSync).
+// 3. wasm on Chromium's main thread: the same.
+// 4. Pool: schedules/s of `pool.hunt` with 1 and with 2 workers on a hunting config.
+// Each figure is the best of `REPS` runs (the machine is shared; the best is the least noisy).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, WEB, startServer, launchChromium, assertBuilt } from '../tests/wasm-helpers.mjs';
+
+const quick = process.argv.includes('--quick');
+const REPS = quick ? 1 : 3;
+const STEPS = quick ? 2e6 : 2e7;
+
+// The reference config: 4 submitters, ring 256, batches uniform 0..=3, random scheduler,
+// watchdog 0, fixed policy, stepLimit 2e7 (schedule not recorded: hunting mode).
+const stepConfig = {
+  qiLength: 256,
+  submitters: 4,
+  policy: 'fixed',
+  stepLimit: STEPS,
+  watchdog: 0,
+  recordSchedule: false,
+  scheduler: { kind: 'random' },
+  workload: { submissions: 1e12, batch: { kind: 'uniform', min: 0, max: 3 } },
+};
+// Hunting: the same system, 200 calls per submitter, one schedule per seed.
+const huntConfig = { ...stepConfig, stepLimit: 1e7, workload: { ...stepConfig.workload, submissions: 200 } };
+const HUNT_SEEDS = quick ? 2000 : 12000;
+const CHUNK = 100;
+
+const best = (xs) => Math.max(...xs);
+const fmt = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(1));
+
+function log(...a) {
+  console.error('[bench-wasm]', ...a);
+}
+
+execFileSync('bash', [path.join(ROOT, 'scripts/build.sh')], { stdio: 'inherit' });
+const wasmPath = assertBuilt();
+
+// 1. native
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qisim-bench-'));
+const cfgPath = path.join(tmp, 'config.json');
+fs.writeFileSync(cfgPath, JSON.stringify(stepConfig));
+log('building the native example');
+execFileSync('cargo', ['build', '-q', '--release', '-p', 'qisim-core', '--example', 'steprate'], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
+const targetDir = process.env.CARGO_TARGET_DIR
+  ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR)
+  : path.join(ROOT, 'target');
+const exe = path.join(targetDir, 'release', 'examples', 'steprate');
+
+// Wall-clock rates suffer when other processes share the cores; CPU time (user + system) of the
+// measuring process is the steadier figure for the wasm/native ratio, so both are recorded.
+function runNativeTimed() {
+  const child = execFileSync(
+    'bash',
+    ['-c', 'TIMEFORMAT="%U %S"; { time "$0" "$1" ; } 2>&1', exe, cfgPath],
+    { encoding: 'utf8' },
+  );
+  const lines = child.trim().split('\n');
+  const r = JSON.parse(lines[0]);
+  const [u, s] = lines.at(-1).split(' ').map(Number);
+  const stderr = lines.slice(1, -1).join('\n');
+  if (stderr) log(stderr);
+  return { wall: r.stepsPerSec, cpu: r.steps / (u + s) };
+}
+
+const glue = await import(path.join(WEB, 'pkg', 'qisim_wasm.js'));
+glue.initSync({ module: fs.readFileSync(wasmPath) });
+function runNodeWasm() {
+  const sim = new glue.Simulation(stepConfig);
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const n = sim.step(STEPS);
+  const wall = n / ((performance.now() - t0) / 1000);
+  const c = process.cpuUsage(c0);
+  sim.free();
+  return { wall, cpu: n / ((c.user + c.system) / 1e6) };
+}
+
+// 2. native and wasm under Node, interleaved so that background load hits both alike.
+const native = [];
+const nodeWasm = [];
+for (let i = 0; i < REPS; i++) {
+  native.push(runNativeTimed());
+  nodeWasm.push(runNodeWasm());
+}
+log('native steps/s', native.map((r) => `${fmt(r.wall)} (cpu ${fmt(r.cpu)})`));
+log('wasm (node) steps/s', nodeWasm.map((r) => `${fmt(r.wall)} (cpu ${fmt(r.cpu)})`));
+
+// 3 and 4. Chromium
+const server = await startServer();
+const browser = await launchChromium();
+let chrome;
+try {
+  await browser.page.goto(`${server.url}/__blank.html`);
+  chrome = await browser.page.evaluate(
+    async ({ stepConfig, huntConfig, STEPS, REPS, HUNT_SEEDS, CHUNK }) => {
+      const glue = await import('/pkg/qisim_wasm.js');
+      await glue.default('/pkg/qisim_wasm_bg.wasm');
+      const { createPool } = await import('/pool.js');
+      const steps = [];
+      for (let i = 0; i < REPS; i++) {
+        const sim = new glue.Simulation(stepConfig);
+        const t0 = performance.now();
+        const n = sim.step(STEPS);
+        steps.push(n / ((performance.now() - t0) / 1000));
+        sim.free();
+      }
+      const pool = {};
+      let reference = null;
+      for (const workers of [1, 2]) {
+        const p = createPool({ workers });
+        await p.ready;
+        // Warm up: every worker instantiated and has run a chunk.
+        await p.hunt(huntConfig, { seedStart: 1e6, seedCount: workers * 4, chunkSize: 1, minimize: false });
+        const rates = [];
+        for (let i = 0; i < REPS; i++) {
+          const t0 = performance.now();
+          const r = await p.hunt(huntConfig, { seedStart: 0, seedCount: HUNT_SEEDS, chunkSize: CHUNK, minimize: false });
+          rates.push(r.schedules / ((performance.now() - t0) / 1000));
+          const { workerFailures, ...rest } = r;
+          const key = JSON.stringify(rest);
+          if (reference === null) reference = key;
+          else if (key !== reference) throw new Error('pool results differ between runs');
+        }
+        p.terminate();
+        pool[workers] = rates;
+      }
+      return { steps, pool, cores: navigator.hardwareConcurrency };
+    },
+    { stepConfig, huntConfig, STEPS, REPS, HUNT_SEEDS, CHUNK },
+  );
+} finally {
+  await browser.close();
+  await server.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+log('wasm (chromium) steps/s', chrome.steps.map(fmt), 'pool', chrome.pool);
+
+const n = best(native.map((r) => r.wall));
+const w = best(nodeWasm.map((r) => r.wall));
+const nCpu = best(native.map((r) => r.cpu));
+const wCpu = best(nodeWasm.map((r) => r.cpu));
+const load = os.loadavg()[0].toFixed(1);
+const c = best(chrome.steps);
+const p1 = best(chrome.pool[1]);
+const p2 = best(chrome.pool[2]);
+const date = new Date().toISOString().slice(0, 10);
+const table = `# wasm benchmark
+
+\`node scripts/bench-wasm.mjs\` on ${date}, ${os.cpus().length} cores (${os.cpus()[0]?.model?.trim() ?? '?'}),
+Node ${process.version}, Chromium (headless, ${chrome.cores} cores reported). Best of ${REPS} runs each.
+Step rate: one simulation of the reference config (4 submitters, ring 256, batches uniform 0..=3,
+random scheduler, watchdog 0, fixed policy, ${STEPS.toExponential(0).replace('+', '')} steps, schedule not recorded).
+Pool: \`pool.hunt\` over ${HUNT_SEEDS} seeds (chunks of ${CHUNK}) of the same system with 200 calls per
+submitter, minimisation off; the result is identical for 1 and 2 workers.
+Load average when finished: ${load} (other work on the machine lowers wall-clock figures,
+and the 2-worker pool needs both cores free).
+
+| measure | value | ratio | target |
+|---|---|---|---|
+| native steps/s (cargo --release), wall | ${fmt(n)} | 1.00 | |
+| native steps/s, per CPU second | ${fmt(nCpu)} | 1.00 | |
+| wasm steps/s, Node ${process.version.split('.')[0]}, wall | ${fmt(w)} | ${(w / n).toFixed(2)} × native | ≥ 0.8 |
+| wasm steps/s, Node, per CPU second | ${fmt(wCpu)} | ${(wCpu / nCpu).toFixed(2)} × native | ≥ 0.8 |
+| wasm steps/s, Chromium main thread | ${fmt(c)} | ${(c / n).toFixed(2)} × native | |
+| pool, 1 worker, schedules/s | ${fmt(p1)} | 1.00 | |
+| pool, 2 workers, schedules/s | ${fmt(p2)} | ${(p2 / p1).toFixed(2)} × 1 worker | ≥ 1.8 |
+`;
+console.log(table);
+fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
+fs.writeFileSync(path.join(ROOT, 'bench', 'wasm.md'), table);
+log('wrote bench/wasm.md');
