@@ -979,8 +979,9 @@ impl Explorer {
                 self.seen.insert(fp, ni);
                 self.parent.push(idx);
                 self.fps.push(fp);
-                let mut stored = spare.pop().unwrap_or_else(|| scratch.clone());
-                copy_into(&mut stored, &scratch);
+                // The successor itself goes to the queue; the next one is built in a spare.
+                let fresh = spare.pop().unwrap_or_else(|| sys.clone());
+                let stored = std::mem::replace(&mut scratch, fresh);
                 queue.push_back((stored, ni, depth as u32 + 1, root));
             }
             scratch_slot = Some(scratch);
