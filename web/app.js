@@ -610,7 +610,7 @@ function viewsOf(policy, f) {
         config: f.minimized.config,
         ownConfig: true,
         replay: c.replay,
-        note: `The core's minimised schedule for ${f.kinds[0]} (${f.minimized.steps} steps), then every actor in turn until the run ends in ${worst}.`,
+        note: `The core's minimised schedule for ${f.kinds[0]} (${f.minimized.steps} steps; CPUs and calls that did not matter are dropped, CPUs renumbered by first move), then every actor in turn until the run ends in ${worst}.`,
       });
     }
   }
