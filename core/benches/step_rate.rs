@@ -26,12 +26,16 @@ fn step_rate(c: &mut Criterion) {
     let mut g = c.benchmark_group("step_rate");
     g.throughput(Throughput::Elements(1_000_000));
     for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
-        g.bench_with_input(BenchmarkId::new("random_4x256", policy.name()), &policy, |b, p| {
-            b.iter(|| {
-                let mut sim = Simulation::new(reference(*p, 1)).unwrap();
-                sim.step_n(1_000_000)
-            })
-        });
+        g.bench_with_input(
+            BenchmarkId::new("random_4x256", policy.name()),
+            &policy,
+            |b, p| {
+                b.iter(|| {
+                    let mut sim = Simulation::new(reference(*p, 1)).unwrap();
+                    sim.step_n(1_000_000)
+                })
+            },
+        );
     }
     g.finish();
 }

@@ -198,6 +198,8 @@ pub struct TimedCosts {
     pub hw_wait_ns: u64,
     /// Extra wait-descriptor latency with `drain` (page-request drain).
     pub hw_drain_ns: u64,
+    /// Time until a device-TLB invalidation is declared timed out (`ITE`).
+    pub hw_timeout_ns: u64,
     /// Each cost is multiplied by a seeded factor in `[1 - jitter, 1 + jitter]`.
     pub jitter: f64,
 }
@@ -222,6 +224,7 @@ impl Default for TimedCosts {
             hw_pasid_ns: 400,
             hw_wait_ns: 100,
             hw_drain_ns: 1000,
+            hw_timeout_ns: 50_000,
             jitter: 0.25,
         }
     }
@@ -239,7 +242,7 @@ impl TimedCosts {
         }
     }
 
-    fn fields(&self) -> [(&'static str, u64); 17] {
+    fn fields(&self) -> [(&'static str, u64); 18] {
         [
             ("lockNs", self.lock_ns),
             ("lockHandoffNs", self.lock_handoff_ns),
@@ -258,6 +261,7 @@ impl TimedCosts {
             ("hwPasidNs", self.hw_pasid_ns),
             ("hwWaitNs", self.hw_wait_ns),
             ("hwDrainNs", self.hw_drain_ns),
+            ("hwTimeoutNs", self.hw_timeout_ns),
         ]
     }
 }
@@ -313,8 +317,21 @@ impl SchedulerConfig {
     }
 }
 
-/// Fault injection in the hardware engine. Off (all zero) by default; the engine consults it at
-/// every fetch, so enabling faults does not change the schedule of a fault-free run.
+/// Which `qi_check_fault` walk runs after an `ITE` (DESIGN.md section 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum IteWalk {
+    /// Kernels before 7.0: start at `(IQH - 1) | 1`, step -2 (one descriptor + one wait per
+    /// submission assumed).
+    Stride2,
+    /// 7.0 and later: start at `IQH - 1`, step -1.
+    #[default]
+    Stride1,
+}
+
+/// Fault injection in the hardware engine. Off (all zero) by default. Each time the engine is
+/// scheduled at a descriptor a fault applies to, the fault happens with its rate (drawn from a
+/// stream of its own, so fault-free runs keep their schedules).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct FaultConfig {
@@ -322,14 +339,25 @@ pub struct FaultConfig {
     pub iqe_rate: f64,
     /// Probability a device-TLB invalidation times out (`ITE`).
     pub ite_rate: f64,
-    /// Probability of an invalidation completion error (`ICE`).
+    /// Probability of an invalidation completion error on a device-TLB invalidation (`ICE`).
     pub ice_rate: f64,
+    /// The kernel's `ITE` walk.
+    pub ite_walk: IteWalk,
 }
 
 impl FaultConfig {
     /// True when no fault can ever be injected.
     pub fn is_off(&self) -> bool {
         self.iqe_rate == 0.0 && self.ite_rate == 0.0 && self.ice_rate == 0.0
+    }
+
+    /// The rate of one fault kind.
+    pub fn rate(&self, f: crate::hardware::HwFault) -> f64 {
+        match f {
+            crate::hardware::HwFault::Iqe => self.iqe_rate,
+            crate::hardware::HwFault::Ite => self.ite_rate,
+            crate::hardware::HwFault::Ice => self.ice_rate,
+        }
     }
 }
 
@@ -440,8 +468,7 @@ impl Config {
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_range("qiLength", self.qi_length, MIN_QI_LENGTH, MAX_QI_LENGTH)?;
         check_range("submitters", self.submitters, 1, MAX_SUBMITTERS)?;
-        if !self.per_submitter.is_empty() && self.per_submitter.len() != self.submitters as usize
-        {
+        if !self.per_submitter.is_empty() && self.per_submitter.len() != self.submitters as usize {
             return Err(ConfigError::new(
                 "perSubmitter",
                 format!(
@@ -504,10 +531,10 @@ impl Config {
         check_prob("faults.iqeRate", self.faults.iqe_rate)?;
         check_prob("faults.iteRate", self.faults.ite_rate)?;
         check_prob("faults.iceRate", self.faults.ice_rate)?;
-        if !self.faults.is_off() {
+        if !self.faults.is_off() && self.hardware == HardwareMode::Sync {
             return Err(ConfigError::new(
                 "faults",
-                "fault injection is not implemented yet; all rates must be 0".to_string(),
+                "fault injection needs `hardware: \"async\"` (the synchronous QEMU-style engine has no fault model); set the rates to 0 or use async".to_string(),
             ));
         }
         check_range("stepLimit", self.step_limit, 1, MAX_STEP_LIMIT)?;

@@ -1,19 +1,62 @@
 //! The IOMMU's invalidation queue engine (DESIGN.md section 3): fetches from `IQH` while
 //! `IQH != IQT`, one descriptor per step, and stops while `IQE` or `ITE` is set.
+//!
+//! Fault injection: a faulting hardware step is its own actor ([`crate::Actor::Fault`]), so a
+//! replay string records faults exactly and the exhaustive explorer can branch on them.
+
+use serde::{Deserialize, Serialize};
 
 use crate::config::InvType;
 use crate::ring::{fsts, Desc, Label, Ring, Status};
+
+/// A hardware fault, injected at the descriptor at `IQH`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum HwFault {
+    /// Invalid descriptor: `IQE` is set and hardware stops at `IQH` (which is not advanced).
+    Iqe,
+    /// Device-TLB invalidation time-out: `ITE` is set, pending waits are aborted, hardware
+    /// stops at `IQH` and refetches from there once software clears `ITE`.
+    Ite,
+    /// Invalidation completion error on a device-TLB invalidation: `ICE` is set; the
+    /// descriptor completes and hardware goes on.
+    Ice,
+}
+
+impl HwFault {
+    /// Every fault kind.
+    pub const ALL: [HwFault; 3] = [HwFault::Iqe, HwFault::Ite, HwFault::Ice];
+
+    /// Register-bit name.
+    pub fn name(self) -> &'static str {
+        match self {
+            HwFault::Iqe => "IQE",
+            HwFault::Ite => "ITE",
+            HwFault::Ice => "ICE",
+        }
+    }
+
+    /// The `FSTS` bit it sets.
+    pub fn bit(self) -> u8 {
+        match self {
+            HwFault::Iqe => fsts::IQE,
+            HwFault::Ite => fsts::ITE,
+            HwFault::Ice => fsts::ICE,
+        }
+    }
+}
 
 /// What one hardware step did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Processed {
     /// Nothing to fetch (or stopped by a fault).
     Idle,
-    /// Completed an invalidation descriptor.
+    /// Completed an invalidation descriptor (with `ICE` raised when `ice`).
     Inv {
         slot: u32,
         ty: InvType,
         label: Label,
+        ice: bool,
     },
     /// Processed a wait descriptor; with SW it wrote `QI_DONE` to `status_addr`.
     Wait {
@@ -25,16 +68,14 @@ pub enum Processed {
         /// `desc_status[status_addr]` before the write.
         before: Status,
     },
+    /// Stopped at `slot` with `IQE` or `ITE` set.
+    Stopped {
+        slot: u32,
+        fault: HwFault,
+        label: Option<Label>,
+    },
     /// A slot that was never written (only reachable with a broken policy).
     Empty { slot: u32 },
-}
-
-/// Fault decision for the descriptor at `IQH`. Injection is not modelled yet: this is the seam
-/// where it plugs in (the engine asks before it processes a descriptor).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Fault {
-    #[default]
-    None,
 }
 
 /// True when the engine can fetch.
@@ -43,16 +84,47 @@ pub fn enabled(ring: &Ring) -> bool {
     ring.iqh != ring.iqt && ring.fsts & (fsts::IQE | fsts::ITE) == 0
 }
 
-/// Processes the descriptor at `IQH` and advances `IQH`.
+/// True when `fault` can be injected at the descriptor at `IQH`: `IQE` on any invalidation
+/// descriptor, `ITE` and `ICE` on device-TLB invalidations (the ones that wait for a device).
+pub fn fault_applies(ring: &Ring, fault: HwFault) -> bool {
+    if !enabled(ring) {
+        return false;
+    }
+    match (ring.desc[ring.iqh as usize], fault) {
+        (Desc::Inv { .. }, HwFault::Iqe) => true,
+        (Desc::Inv { ty, .. }, HwFault::Ite | HwFault::Ice) => ty == InvType::Devtlb,
+        _ => false,
+    }
+}
+
+/// Processes the descriptor at `IQH` and advances `IQH` — or, with a fault, stops there.
 #[inline]
-pub fn process(ring: &mut Ring, fault: Fault) -> Processed {
+pub fn process(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
     if !enabled(ring) {
         return Processed::Idle;
     }
-    let Fault::None = fault;
     let slot = ring.iqh;
+    if let Some(f @ (HwFault::Iqe | HwFault::Ite)) = fault {
+        ring.fsts |= f.bit();
+        return Processed::Stopped {
+            slot,
+            fault: f,
+            label: ring.desc[slot as usize].label(),
+        };
+    }
     let out = match ring.desc[slot as usize] {
-        Desc::Inv { ty, label } => Processed::Inv { slot, ty, label },
+        Desc::Inv { ty, label } => {
+            let ice = fault == Some(HwFault::Ice);
+            if ice {
+                ring.fsts |= fsts::ICE;
+            }
+            Processed::Inv {
+                slot,
+                ty,
+                label,
+                ice,
+            }
+        }
         Desc::Wait {
             status_addr,
             sw,

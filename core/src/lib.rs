@@ -36,11 +36,20 @@ pub use sim::{run, Outcome, RunReport, Simulation};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Who takes a step: a submitter (CPU, `T1` is index 0) or the hardware engine (`HW`).
+/// Who takes a step: a submitter (CPU, `T1` is index 0), the hardware engine (`HW`), or the
+/// hardware engine taking a step that faults (`HW:IQE`, `HW:ITE`, `HW:ICE`; fault injection).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Actor {
     Submitter(u32),
     Hardware,
+    Fault(hardware::HwFault),
+}
+
+impl Actor {
+    /// True for the hardware engine, faulting or not.
+    pub fn is_hardware(self) -> bool {
+        !matches!(self, Actor::Submitter(_))
+    }
 }
 
 impl std::fmt::Display for Actor {
@@ -52,14 +61,18 @@ impl std::fmt::Display for Actor {
 impl std::str::FromStr for Actor {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        if s == "HW" {
-            return Ok(Actor::Hardware);
+        match s {
+            "HW" => return Ok(Actor::Hardware),
+            "HW:IQE" => return Ok(Actor::Fault(hardware::HwFault::Iqe)),
+            "HW:ITE" => return Ok(Actor::Fault(hardware::HwFault::Ite)),
+            "HW:ICE" => return Ok(Actor::Fault(hardware::HwFault::Ice)),
+            _ => {}
         }
         s.strip_prefix('T')
             .and_then(|n| n.parse::<u32>().ok())
             .filter(|n| *n >= 1)
             .map(|n| Actor::Submitter(n - 1))
-            .ok_or_else(|| format!("`{s}` is not an actor; expected `HW` or `T1`, `T2`, ..."))
+            .ok_or_else(|| format!("`{s}` is not an actor; expected `HW`, `HW:IQE`, `HW:ITE`, `HW:ICE` or `T1`, `T2`, ..."))
     }
 }
 

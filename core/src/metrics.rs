@@ -65,7 +65,11 @@ impl Histogram {
         for (a, b) in self.counts.iter_mut().zip(&o.counts) {
             *a += b;
         }
-        self.min = if self.total == 0 { o.min } else { self.min.min(o.min) };
+        self.min = if self.total == 0 {
+            o.min
+        } else {
+            self.min.min(o.min)
+        };
         self.max = self.max.max(o.max);
         self.total += o.total;
         self.sum = self.sum.saturating_add(o.sum);
@@ -264,7 +268,12 @@ impl Metrics {
             submissions: 0,
             descriptors: 0,
             per_submitter: vec![SubmitterMetrics::default(); submitters as usize],
-            series: Series::new(if timed { "ns" } else { "step" }, bucket, max_buckets, submitters),
+            series: Series::new(
+                if timed { "ns" } else { "step" },
+                bucket,
+                max_buckets,
+                submitters,
+            ),
         }
     }
 

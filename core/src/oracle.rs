@@ -27,11 +27,13 @@ pub enum FindingKind {
     FreeCntInvariant,
     /// No actor can move and work remains.
     Deadlock,
+    /// The `ITE` walk of `qi_check_fault` never terminates (infinite loop under `q_lock`).
+    WalkLoop,
 }
 
 impl FindingKind {
     /// Every kind.
-    pub const ALL: [FindingKind; 9] = [
+    pub const ALL: [FindingKind; 10] = [
         FindingKind::LostCompletion,
         FindingKind::Lockup,
         FindingKind::SuspectedLockup,
@@ -41,6 +43,7 @@ impl FindingKind {
         FindingKind::StrayStatusWrite,
         FindingKind::FreeCntInvariant,
         FindingKind::Deadlock,
+        FindingKind::WalkLoop,
     ];
 
     /// camelCase name (as in JSON).
@@ -55,6 +58,7 @@ impl FindingKind {
             FindingKind::StrayStatusWrite => "strayStatusWrite",
             FindingKind::FreeCntInvariant => "freeCntInvariant",
             FindingKind::Deadlock => "deadlock",
+            FindingKind::WalkLoop => "walkLoop",
         }
     }
 
@@ -67,12 +71,16 @@ impl FindingKind {
                 | FindingKind::StrayStatusWrite
                 | FindingKind::FreeCntInvariant
                 | FindingKind::Deadlock
+                | FindingKind::WalkLoop
         )
     }
 
     /// Findings that end a run: nothing useful can happen afterwards.
     pub fn is_terminal(self) -> bool {
-        matches!(self, FindingKind::Lockup | FindingKind::Deadlock)
+        matches!(
+            self,
+            FindingKind::Lockup | FindingKind::Deadlock | FindingKind::WalkLoop
+        )
     }
 }
 

@@ -6,6 +6,7 @@
 //! replay  := "q1:" token*
 //! token   := actor count?
 //! actor   := "H"                 the hardware engine
+//!          | "E" | "T" | "C"     the hardware engine faulting: IQE, ITE, ICE
 //!          | "a".."z"            submitter 0..25 (T1..T26 in timelines)
 //!          | "{" decimal "}"     submitter N, any N (needed only above 25)
 //! count   := decimal >= 2        the actor runs that many consecutive steps
@@ -16,6 +17,7 @@
 //! omitted, so a schedule has exactly one canonical string.
 
 use crate::error::ReplayError;
+use crate::hardware::HwFault;
 use crate::Actor;
 
 /// Version prefix of the replay format.
@@ -114,6 +116,9 @@ impl Schedule {
 pub fn actor_token(a: Actor) -> String {
     match a {
         Actor::Hardware => "H".to_string(),
+        Actor::Fault(HwFault::Iqe) => "E".to_string(),
+        Actor::Fault(HwFault::Ite) => "T".to_string(),
+        Actor::Fault(HwFault::Ice) => "C".to_string(),
         Actor::Submitter(i) if i < 26 => ((b'a' + i as u8) as char).to_string(),
         Actor::Submitter(i) => format!("{{{i}}}"),
     }
@@ -173,14 +178,23 @@ pub fn parse_schedule(s: &str) -> Result<Schedule, ReplayError> {
                 i += 1;
                 Actor::Hardware
             }
+            b'E' | b'T' | b'C' => {
+                i += 1;
+                Actor::Fault(match c {
+                    b'E' => HwFault::Iqe,
+                    b'T' => HwFault::Ite,
+                    _ => HwFault::Ice,
+                })
+            }
             b'a'..=b'z' => {
                 i += 1;
                 Actor::Submitter(u32::from(c - b'a'))
             }
             b'{' => {
-                let close = body[i..].find('}').ok_or_else(|| {
-                    err(base + i, "`{` without a closing `}`".to_string())
-                })? + i;
+                let close = body[i..]
+                    .find('}')
+                    .ok_or_else(|| err(base + i, "`{` without a closing `}`".to_string()))?
+                    + i;
                 let num = &body[i + 1..close];
                 let n: u32 = num.parse().map_err(|_| {
                     err(
@@ -195,7 +209,7 @@ pub fn parse_schedule(s: &str) -> Result<Schedule, ReplayError> {
                 let ch = body[i..].chars().next().unwrap_or('?');
                 return Err(err(
                     base + i,
-                    format!("unexpected `{ch}`; expected an actor: `H`, `a`..`z` or `{{N}}`"),
+                    format!("unexpected `{ch}`; expected an actor: `H`, `E`, `T`, `C`, `a`..`z` or `{{N}}`"),
                 ));
             }
         };
@@ -237,9 +251,19 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let c = vec![S(0), S(0), S(0), S(1), H, H, S(30), S(0)];
+        let c = vec![
+            S(0),
+            S(0),
+            S(0),
+            S(1),
+            H,
+            H,
+            S(30),
+            S(0),
+            Actor::Fault(HwFault::Ite),
+        ];
         let s = encode(&c);
-        assert_eq!(s, "q1:a3bH2{30}a");
+        assert_eq!(s, "q1:a3bH2{30}aT");
         assert_eq!(parse(&s).unwrap(), c);
     }
 
@@ -255,6 +279,7 @@ mod tests {
             ("a3", 0),
             ("q1:a0", 4),
             ("q1:X", 3),
+            ("q1:aD", 4),
             ("q1:{12", 3),
             ("q1:{-1}", 4),
             ("q1:a99999999999999999999", 4),

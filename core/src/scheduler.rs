@@ -69,7 +69,7 @@ const SCHED_STREAM: u64 = 0x5eed_5c4e_d000_0001;
 fn idx(a: Actor, n: usize) -> usize {
     match a {
         Actor::Submitter(i) => i as usize,
-        Actor::Hardware => n,
+        Actor::Hardware | Actor::Fault(_) => n,
     }
 }
 
@@ -112,16 +112,19 @@ impl Scheduler {
             }),
             SchedulerConfig::Pct { depth, steps } => {
                 let mut rng = rng;
-                let k = if *steps == 0 { estimate_steps(cfg) } else { *steps };
+                let k = if *steps == 0 {
+                    estimate_steps(cfg)
+                } else {
+                    *steps
+                };
                 // Random permutation of priorities d..d+n (higher runs first).
                 let mut prio: Vec<i64> = (0..=n as i64).map(|p| p + i64::from(*depth)).collect();
                 for i in (1..prio.len()).rev() {
                     let j = rng.random_range(0..=i as u32) as usize;
                     prio.swap(i, j);
                 }
-                let mut change_points: Vec<u64> = (1..*depth)
-                    .map(|_| rng.random_range(0..k.max(1)))
-                    .collect();
+                let mut change_points: Vec<u64> =
+                    (1..*depth).map(|_| rng.random_range(0..k.max(1))).collect();
                 change_points.sort_unstable();
                 Scheduler::Pct(PctSched {
                     prio,
@@ -282,7 +285,7 @@ impl TimedSched {
         let n = sys.subs.len();
         let r = self.ready[idx(a, n)];
         match a {
-            Actor::Hardware => r.max(self.doorbell_at),
+            Actor::Hardware | Actor::Fault(_) => r.max(self.doorbell_at),
             Actor::Submitter(i) => {
                 if sys.subs[i as usize].pc.needs_lock() {
                     r.max(self.lock_free_at)
@@ -334,6 +337,10 @@ impl TimedSched {
             StepKind::Reclaim => c.reclaim_ns,
             StepKind::HwInv { ty } => c.hw_ns(ty),
             StepKind::HwWait { drain } => c.hw_wait_ns + if drain { c.hw_drain_ns } else { 0 },
+            StepKind::HwFault { fault } => match fault {
+                crate::hardware::HwFault::Ite => c.hw_timeout_ns,
+                _ => c.hw_iotlb_ns,
+            },
             StepKind::HwIdle => 0,
         };
         let cost = self.jitter(base);

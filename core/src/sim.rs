@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, SchedulerConfig, StopOn};
 use crate::error::ConfigError;
+use crate::hardware::{self, HwFault};
 use crate::hash::stable_hash;
 use crate::metrics::{Metrics, Percentiles};
 use crate::oracle::{Finding, FindingKind};
@@ -13,6 +14,8 @@ use crate::scheduler::{PickError, Scheduler};
 use crate::system::{StateView, StepKind, System};
 use crate::trace::{render_timeline, Event, NoTrace, Op, Trace, TraceSink};
 use crate::Actor;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64Mcg;
 
 /// At most this many findings are kept per run (a broken policy can fire on every step).
 pub const MAX_FINDINGS: usize = 1000;
@@ -83,6 +86,22 @@ pub struct Simulation {
     outcome: Option<Outcome>,
     enabled: Vec<Actor>,
     record: bool,
+    /// Fault draws (own stream; `None` when fault injection is off or the schedule is replayed,
+    /// where faults are explicit choices).
+    fault_rng: Option<Pcg64Mcg>,
+}
+
+const FAULT_STREAM: u64 = 0xfa17_0000_0000_0001;
+
+/// The hardware engine was scheduled: does it fault at this descriptor?
+fn roll_fault(rng: &mut Pcg64Mcg, sys: &System) -> Actor {
+    for f in HwFault::ALL {
+        let rate = sys.params.faults.rate(f);
+        if rate > 0.0 && hardware::fault_applies(&sys.ring, f) && rng.random_bool(rate) {
+            return Actor::Fault(f);
+        }
+    }
+    Actor::Hardware
 }
 
 impl Simulation {
@@ -101,6 +120,9 @@ impl Simulation {
             outcome: None,
             enabled: Vec::with_capacity(cfg.submitters as usize + 1),
             record: cfg.record_schedule,
+            fault_rng: (!cfg.faults.is_off()
+                && !matches!(cfg.scheduler, SchedulerConfig::Replay { .. }))
+            .then(|| Pcg64Mcg::seed_from_u64(cfg.seed ^ FAULT_STREAM)),
             cfg,
         })
     }
@@ -290,6 +312,10 @@ impl Simulation {
                 }
             }
         };
+        let actor = match (&mut self.fault_rng, forced, actor) {
+            (Some(rng), None, Actor::Hardware) => roll_fault(rng, &self.sys),
+            _ => actor,
+        };
         if self.record {
             self.schedule.push(actor);
         }
@@ -337,7 +363,7 @@ impl Simulation {
             self.metrics.time_ns = self.metrics.time_ns.max(t.now).max(now);
         }
         match actor {
-            Actor::Hardware => self.metrics.hw_steps += 1,
+            Actor::Hardware | Actor::Fault(_) => self.metrics.hw_steps += 1,
             Actor::Submitter(i) => {
                 let m = &mut self.metrics.per_submitter[i as usize];
                 match kind {

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Config, HardwareMode, InvType, PolicyKind, Workload};
-use crate::hardware::{self, Fault, Processed};
+use crate::config::{Config, FaultConfig, HardwareMode, InvType, IteWalk, PolicyKind, Workload};
+use crate::hardware::{self, HwFault, Processed};
 use crate::oracle::{Finding, FindingKind};
 use crate::policy::{self, StatusChange};
+use crate::ring::fsts;
 use crate::ring::{Desc, Label, Ring, Status};
-use crate::submitter::{Pc, Submitter, EAGAIN};
+use crate::submitter::{Pc, Submitter, EAGAIN, EINVAL};
 use crate::trace::{Event, Op, TraceSink};
 use crate::Actor;
 
@@ -25,6 +26,7 @@ pub struct Params {
     pub hardware: HardwareMode,
     pub watchdog: u64,
     pub workloads: Vec<Workload>,
+    pub faults: FaultConfig,
 }
 
 impl Params {
@@ -37,6 +39,7 @@ impl Params {
             workloads: (0..cfg.submitters as usize)
                 .map(|i| cfg.workload_of(i).clone())
                 .collect(),
+            faults: cfg.faults.clone(),
         }
     }
 }
@@ -44,18 +47,34 @@ impl Params {
 /// What a step was, for costs (timed scheduler) and metrics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
-    Lock { handoff: bool },
-    CheckSpace { ok: bool },
+    Lock {
+        handoff: bool,
+    },
+    CheckSpace {
+        ok: bool,
+    },
     Unlock,
     /// The final unlock of a call whose wait was aborted: it restarts (`-EAGAIN`).
     Restart,
-    Write { descs: u32 },
+    Write {
+        descs: u32,
+    },
     Doorbell,
-    Poll { done: bool },
+    Poll {
+        done: bool,
+    },
     Mark,
     Reclaim,
-    HwInv { ty: InvType },
-    HwWait { drain: bool },
+    HwInv {
+        ty: InvType,
+    },
+    HwWait {
+        drain: bool,
+    },
+    /// Hardware stopped with `IQE`/`ITE` (an `ITE` costs the device time-out).
+    HwFault {
+        fault: HwFault,
+    },
     HwIdle,
 }
 
@@ -162,6 +181,11 @@ impl System {
             Actor::Hardware => {
                 self.params.hardware == HardwareMode::Async && hardware::enabled(&self.ring)
             }
+            Actor::Fault(f) => {
+                self.params.hardware == HardwareMode::Async
+                    && self.params.faults.rate(f) > 0.0
+                    && hardware::fault_applies(&self.ring, f)
+            }
             Actor::Submitter(i) => match self.subs.get(i as usize) {
                 // Branch-free on the hot path: the scheduler's choice is random, so branches on
                 // the chosen submitter's state would mispredict.
@@ -193,6 +217,13 @@ impl System {
         }
         if self.is_enabled(Actor::Hardware) {
             out.push(Actor::Hardware);
+            if !self.params.faults.is_off() {
+                for f in HwFault::ALL {
+                    if self.is_enabled(Actor::Fault(f)) {
+                        out.push(Actor::Fault(f));
+                    }
+                }
+            }
         }
     }
 
@@ -201,7 +232,15 @@ impl System {
         self.ring.hw_idle() && self.subs.iter().all(|s| s.pc == Pc::Finished)
     }
 
-    fn report(&mut self, kind: FindingKind, step: u64, actor: Actor, sub: Option<u32>, slot: Option<u32>, message: String) {
+    fn report(
+        &mut self,
+        kind: FindingKind,
+        step: u64,
+        actor: Actor,
+        sub: Option<u32>,
+        slot: Option<u32>,
+        message: String,
+    ) {
         self.found.push(Finding {
             kind,
             step,
@@ -264,7 +303,10 @@ impl System {
                 }
                 let owner = &self.subs[label.submitter as usize];
                 let pending = owner.attempt() == label.attempt
-                    && matches!(owner.pc, Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock);
+                    && matches!(
+                        owner.pc,
+                        Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock
+                    );
                 if pending {
                     let msg = format!(
                         "{} (T{}'s wait, slot {}) was {} but T{} set it QI_FREE before T{} saw it",
@@ -306,20 +348,34 @@ impl System {
                     if matches!(st, Status::Done | Status::Abort) {
                         return;
                     }
+                    // qi_check_fault will clear ITE, or repair an IQE at its own index.
+                    let f = self.ring.fsts;
+                    if f & fsts::ITE != 0 || (f & fsts::IQE != 0 && self.ring.iqh == s.index) {
+                        return;
+                    }
                     stuck.push((k as u32, s.wait_index, st));
                 }
                 _ => return,
             }
         }
+        let why = if self.ring.fsts & fsts::IQE != 0 {
+            format!(
+                "hardware is stopped by IQE at slot {}, which is no waiting submitter's `index`, so no qi_check_fault clears it",
+                self.ring.iqh
+            )
+        } else {
+            "hardware is idle and no other CPU can write it".to_string()
+        };
         for (k, w, st) in stuck {
             let s = &self.subs[k as usize];
             let name = Self::own_wait_label(s, k).name();
             let msg = format!(
-                "T{} polls {} (slot {}), which is {}; hardware is idle and no other CPU can write it: soft lockup",
+                "T{} polls {} (slot {}), which is {}; {}: soft lockup",
                 k + 1,
                 name,
                 w,
-                st.name()
+                st.name(),
+                why
             );
             self.report(FindingKind::Lockup, step, actor, Some(k), Some(w), msg);
         }
@@ -327,10 +383,20 @@ impl System {
     }
 
     /// Performs one step of `actor` (which must be enabled) at `step` / `now_ns`.
-    pub fn apply<T: TraceSink>(&mut self, actor: Actor, step: u64, now_ns: u64, sink: &mut T) -> StepInfo {
+    pub fn apply<T: TraceSink>(
+        &mut self,
+        actor: Actor,
+        step: u64,
+        now_ns: u64,
+        sink: &mut T,
+    ) -> StepInfo {
         match actor {
-            Actor::Hardware => {
-                let kind = self.hw_step(step, sink);
+            Actor::Hardware | Actor::Fault(_) => {
+                let fault = match actor {
+                    Actor::Fault(f) => Some(f),
+                    _ => None,
+                };
+                let kind = self.hw_step(step, fault, sink);
                 StepInfo {
                     kind,
                     returned: None,
@@ -344,11 +410,26 @@ impl System {
         }
     }
 
-    fn hw_step<T: TraceSink>(&mut self, step: u64, sink: &mut T) -> StepKind {
-        let p = hardware::process(&mut self.ring, Fault::None);
-        let actor = Actor::Hardware;
+    fn hw_step<T: TraceSink>(
+        &mut self,
+        step: u64,
+        fault: Option<HwFault>,
+        sink: &mut T,
+    ) -> StepKind {
+        let p = hardware::process(&mut self.ring, fault);
+        let actor = fault.map_or(Actor::Hardware, Actor::Fault);
         match p {
             Processed::Idle => StepKind::HwIdle,
+            Processed::Stopped { slot, fault, label } => {
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::HwFault { slot, fault, label },
+                    });
+                }
+                StepKind::HwFault { fault }
+            }
             Processed::Empty { slot } => {
                 if T::ON {
                     sink.push(Event {
@@ -359,7 +440,12 @@ impl System {
                 }
                 StepKind::HwIdle
             }
-            Processed::Inv { slot, ty, label } => {
+            Processed::Inv {
+                slot,
+                ty,
+                label,
+                ice,
+            } => {
                 self.credit(label);
                 if T::ON {
                     sink.push(Event {
@@ -370,6 +456,17 @@ impl System {
                             label: Some(label),
                         },
                     });
+                    if ice {
+                        sink.push(Event {
+                            step,
+                            actor,
+                            op: Op::HwFault {
+                                slot,
+                                fault: HwFault::Ice,
+                                label: Some(label),
+                            },
+                        });
+                    }
                 }
                 StepKind::HwInv { ty }
             }
@@ -406,8 +503,11 @@ impl System {
                     }
                 }
                 if sw {
+                    // A second QI_DONE for the same descriptor (after an IQE repair its copy
+                    // completes too) is not stray; a write into a slot rewritten for another
+                    // descriptor is.
                     let occupant = self.ring.desc[status_addr as usize].label();
-                    if occupant != Some(label) || before != Status::InUse {
+                    if occupant != Some(label) {
                         let msg = format!(
                             "hardware wrote QI_DONE for {} into slot {}, which holds {} with status {}",
                             label.name(),
@@ -457,7 +557,14 @@ impl System {
                     s.pc.name()
                 );
                 let slot = s.pc.polling().then_some(s.wait_index);
-                self.report(FindingKind::SuspectedLockup, step, actor, Some(i), slot, msg);
+                self.report(
+                    FindingKind::SuspectedLockup,
+                    step,
+                    actor,
+                    Some(i),
+                    slot,
+                    msg,
+                );
             }
         }
         let mut returned = None;
@@ -468,7 +575,11 @@ impl System {
                 let handoff = self.ring.last_lock_owner.is_some_and(|o| o != i);
                 self.ring.q_lock = Some(i);
                 self.ring.last_lock_owner = Some(i);
-                self.subs[iu].pc = if pc == Pc::Lock { Pc::CheckSpace } else { Pc::Poll };
+                self.subs[iu].pc = if pc == Pc::Lock {
+                    Pc::CheckSpace
+                } else {
+                    Pc::Poll
+                };
                 if T::ON {
                     sink.push(Event {
                         step,
@@ -496,9 +607,17 @@ impl System {
                 StepKind::CheckSpace { ok }
             }
             Pc::SpaceUnlock | Pc::PollUnlock => {
-                self.subs[iu].pc = if pc == Pc::SpaceUnlock { Pc::Lock } else { Pc::PollLock };
+                self.subs[iu].pc = if pc == Pc::SpaceUnlock {
+                    Pc::Lock
+                } else {
+                    Pc::PollLock
+                };
                 if T::ON {
-                    sink.push(Event { step, actor, op: Op::Unlock });
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::Unlock,
+                    });
                 }
                 self.release_lock(step, actor);
                 StepKind::Unlock
@@ -518,7 +637,7 @@ impl System {
                     // QEMU: the MMIO write traps and the whole queue is processed before the
                     // write returns, with the submitter still holding q_lock.
                     while hardware::enabled(&self.ring) {
-                        self.hw_step(step, sink);
+                        self.hw_step(step, None, sink);
                     }
                 }
                 StepKind::Doorbell
@@ -533,7 +652,12 @@ impl System {
                         op: Op::Mark { index, count },
                     });
                 }
-                policy::policy(self.params.policy).mark(&mut self.ring, index, count, &mut self.changes);
+                policy::policy(self.params.policy).mark(
+                    &mut self.ring,
+                    index,
+                    count,
+                    &mut self.changes,
+                );
                 self.software_changes(i, step, sink);
                 self.subs[iu].pc = Pc::Reclaim;
                 StepKind::Mark
@@ -557,7 +681,11 @@ impl System {
             }
             Pc::Unlock => {
                 if T::ON {
-                    sink.push(Event { step, actor, op: Op::Unlock });
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::Unlock,
+                    });
                 }
                 self.release_lock(step, actor);
                 let s = &self.subs[iu];
@@ -577,7 +705,13 @@ impl System {
         StepInfo { kind, returned }
     }
 
-    fn finish_call<T: TraceSink>(&mut self, i: u32, step: u64, now_ns: u64, sink: &mut T) -> Returned {
+    fn finish_call<T: TraceSink>(
+        &mut self,
+        i: u32,
+        step: u64,
+        now_ns: u64,
+        sink: &mut T,
+    ) -> Returned {
         let actor = Actor::Submitter(i);
         let iu = i as usize;
         let (count, rc, hw_done, started_step, started_ns) = {
@@ -602,7 +736,14 @@ impl System {
                 count + 1
             );
             let slot = Some(self.subs[iu].index);
-            self.report(FindingKind::PrematureCompletion, step, actor, Some(i), slot, msg);
+            self.report(
+                FindingKind::PrematureCompletion,
+                step,
+                actor,
+                Some(i),
+                slot,
+                msg,
+            );
         }
         let w = &self.params.workloads[iu];
         let s = &mut self.subs[iu];
@@ -665,7 +806,14 @@ impl System {
                     self.ring.iqt,
                     old.map(|l| l.name()).unwrap_or_else(|| "nothing".into())
                 );
-                self.report(FindingKind::Overrun, step, actor, old.map(|l| l.submitter), Some(slot), msg);
+                self.report(
+                    FindingKind::Overrun,
+                    step,
+                    actor,
+                    old.map(|l| l.submitter),
+                    Some(slot),
+                    msg,
+                );
             }
             self.ring.desc[slot as usize] = if part == count {
                 Desc::Wait {
@@ -681,7 +829,8 @@ impl System {
                 }
             };
             // Writing QI_IN_USE can lose nobody's completion: only the trace needs to see it.
-            let before = std::mem::replace(&mut self.ring.desc_status[slot as usize], Status::InUse);
+            let before =
+                std::mem::replace(&mut self.ring.desc_status[slot as usize], Status::InUse);
             if T::ON {
                 sink.push(Event {
                     step,
@@ -708,9 +857,6 @@ impl System {
         let w = self.subs[iu].wait_index;
         let status = self.ring.desc_status[w as usize];
         let done = status == Status::Done;
-        // qi_check_fault(): a wait already aborted means -EAGAIN; the FSTS repairs plug in here
-        // with fault injection.
-        let rc = if !done && status == Status::Abort { EAGAIN } else { 0 };
         if T::ON {
             sink.push(Event {
                 step,
@@ -719,8 +865,20 @@ impl System {
                     wait_index: w,
                     status,
                     done,
-                    rc,
+                    rc: 0,
                 },
+            });
+        }
+        let rc = if done {
+            0
+        } else {
+            self.qi_check_fault(i, step, sink)
+        };
+        if T::ON && rc != 0 {
+            sink.push(Event {
+                step,
+                actor,
+                op: Op::CheckFault { rc },
             });
         }
         if done {
@@ -731,7 +889,9 @@ impl System {
                     "T{} woke on QI_DONE in slot {}, which now holds {}, not its {}",
                     i + 1,
                     w,
-                    occupant.map(|l| l.name()).unwrap_or_else(|| "nothing".into()),
+                    occupant
+                        .map(|l| l.name())
+                        .unwrap_or_else(|| "nothing".into()),
                     own.name()
                 );
                 self.report(FindingKind::StaleWakeup, step, actor, Some(i), Some(w), msg);
@@ -742,11 +902,109 @@ impl System {
             self.subs[iu].pc = Pc::Mark;
         } else {
             self.subs[iu].pc = Pc::PollUnlock;
-            if !hardware::enabled(&self.ring) {
+            if !hardware::enabled(&self.ring) && !self.halted {
                 self.check_lockup(step, actor);
             }
         }
         StepKind::Poll { done }
+    }
+
+    /// `qi_check_fault()` of `dmar.c`, run by submitter `i` from its poll loop with `q_lock`
+    /// held (DESIGN.md section 4). Returns the `rc` that ends the poll loop (0: keep polling).
+    fn qi_check_fault<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> i32 {
+        let actor = Actor::Submitter(i);
+        let (index, wait_index) = {
+            let s = &self.subs[i as usize];
+            (s.index, s.wait_index)
+        };
+        let len = self.ring.qi_length;
+        if self.ring.desc_status[wait_index as usize] == Status::Abort {
+            return EAGAIN;
+        }
+        let fault = self.ring.fsts;
+        // IQE: IQH points at the bad descriptor; only the submitter whose batch starts there
+        // repairs it, with a copy of its own wait descriptor.
+        if fault & fsts::IQE != 0 && self.ring.iqh == index {
+            let copy = self.ring.desc[wait_index as usize];
+            self.ring.desc[index as usize] = copy;
+            self.ring.fsts &= !fsts::IQE;
+            if T::ON {
+                sink.push(Event {
+                    step,
+                    actor,
+                    op: Op::IqeRepair {
+                        slot: index,
+                        wait_index,
+                    },
+                });
+            }
+            return EINVAL;
+        }
+        if fault & fsts::ITE != 0 {
+            let stride = match self.params.faults.ite_walk {
+                IteWalk::Stride2 => 2,
+                IteWalk::Stride1 => 1,
+            };
+            let mut head = (self.ring.iqh + len - 1) % len;
+            if stride == 2 {
+                head |= 1;
+            }
+            let tail = (self.ring.iqt + len - 1) % len;
+            let from = head;
+            // ITE is cleared before the walk, as the kernel does.
+            self.ring.fsts &= !fsts::ITE;
+            let mut terminated = false;
+            // do { ... } while (head != tail): bounded here; the kernel's loop is not.
+            for _ in 0..len {
+                if self.ring.desc_status[head as usize] == Status::InUse {
+                    policy::set_status(&mut self.ring, head, Status::Abort, &mut self.changes);
+                }
+                head = (head + len - stride) % len;
+                if head == tail {
+                    terminated = true;
+                    break;
+                }
+            }
+            if T::ON {
+                sink.push(Event {
+                    step,
+                    actor,
+                    op: Op::IteWalk {
+                        from,
+                        to: tail,
+                        stride,
+                        terminated,
+                    },
+                });
+            }
+            self.software_changes(i, step, sink);
+            if !terminated {
+                let msg = format!(
+                    "T{} runs the ITE walk from slot {} in steps of -{} but never reaches IQT - 1 = {}: qi_check_fault loops forever with q_lock held (hard lockup)",
+                    i + 1,
+                    from,
+                    stride,
+                    tail
+                );
+                self.report(FindingKind::WalkLoop, step, actor, Some(i), Some(tail), msg);
+                self.halted = true;
+                return 0;
+            }
+            if self.ring.desc_status[wait_index as usize] == Status::Abort {
+                return EAGAIN;
+            }
+        }
+        if fault & fsts::ICE != 0 {
+            self.ring.fsts &= !fsts::ICE;
+            if T::ON {
+                sink.push(Event {
+                    step,
+                    actor,
+                    op: Op::ClearIce,
+                });
+            }
+        }
+        0
     }
 }
 

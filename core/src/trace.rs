@@ -54,6 +54,27 @@ pub enum Op {
         hw: bool,
         label: Option<Label>,
     },
+    /// Hardware stopped at `slot` with a fault (`IQE`/`ITE`), or raised `ICE` there.
+    HwFault {
+        slot: u32,
+        fault: crate::hardware::HwFault,
+        label: Option<Label>,
+    },
+    /// `qi_check_fault` found a fault and returned `rc` (ends the poll loop).
+    CheckFault { rc: i32 },
+    /// `IQE` repair: the descriptor at `slot` was overwritten by a copy of the wait descriptor
+    /// at `wait_index`, `IQE` cleared.
+    IqeRepair { slot: u32, wait_index: u32 },
+    /// `ITE`: cleared, then the walk from `from` down to `to` in steps of `stride` marked
+    /// `QI_IN_USE` slots `QI_ABORT` (the status events follow); `terminated` false if it loops.
+    IteWalk {
+        from: u32,
+        to: u32,
+        stride: u32,
+        terminated: bool,
+    },
+    /// `ICE` cleared.
+    ClearIce,
     /// An oracle fired (see [`crate::oracle::Finding`] for the full report).
     Finding { kind: FindingKind, message: String },
 }
@@ -194,6 +215,32 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
         Op::HwWait { .. } => return None,
         Op::Status { .. } => return None,
         Op::Finding { kind, .. } => format!("!! {}", kind.name()),
+        Op::HwFault { slot, fault, label } => {
+            let n = label_name(label, *slot);
+            match fault {
+                crate::hardware::HwFault::Iqe => format!("{n}: IQE, stop*"),
+                crate::hardware::HwFault::Ite => format!("{n}: time-out, ITE, stop*"),
+                crate::hardware::HwFault::Ice => format!("ICE on {n}*"),
+            }
+        }
+        Op::CheckFault { rc } => format!("qi_check_fault -> {}", errno(*rc)),
+        Op::IqeRepair { slot, wait_index } => format!(
+            "IQE: slot {slot} := copy of {}; clear IQE",
+            names(*wait_index)
+        ),
+        Op::IteWalk {
+            from,
+            to,
+            stride,
+            terminated,
+        } => {
+            if *terminated {
+                format!("ITE: clear; walk {from}..{to} step -{stride}")
+            } else {
+                format!("ITE: clear; walk {from} step -{stride} never reaches {to}")
+            }
+        }
+        Op::ClearIce => "clear ICE".into(),
     })
 }
 
@@ -324,7 +371,10 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
                 }
                 let next_is_return = matches!(
                     events.get(i + 1),
-                    Some(Event { op: Op::Return { .. }, .. })
+                    Some(Event {
+                        op: Op::Return { .. },
+                        ..
+                    })
                 );
                 break_after = match ev.op {
                     Op::Poll { .. } | Op::Return { .. } | Op::Finding { .. } => true,
@@ -392,6 +442,7 @@ pub fn actor_name(a: Actor) -> String {
     match a {
         Actor::Submitter(i) => format!("T{}", i + 1),
         Actor::Hardware => "HW".to_string(),
+        Actor::Fault(f) => format!("HW:{}", f.name()),
     }
 }
 
@@ -405,7 +456,7 @@ pub fn render_timeline(events: &[Event], submitters: u32) -> String {
         .collect();
     let width = lines
         .iter()
-        .filter(|(a, _)| *a != Actor::Hardware)
+        .filter(|(a, _)| !a.is_hardware())
         .map(|(_, t)| t.chars().count())
         .max()
         .unwrap_or(0)
@@ -417,7 +468,7 @@ pub fn render_timeline(events: &[Event], submitters: u32) -> String {
     for (actor, text) in lines {
         let col = match actor {
             Actor::Submitter(i) => i as usize,
-            Actor::Hardware => submitters as usize,
+            Actor::Hardware | Actor::Fault(_) => submitters as usize,
         };
         let mut row = vec![String::new(); col + 1];
         row[col] = text;

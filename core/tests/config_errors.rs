@@ -51,14 +51,28 @@ fn default_config_is_valid() {
 #[test]
 fn qi_length_range() {
     for n in [0, 3, 65_537] {
-        assert_field(Config { qi_length: n, ..Config::default() }, "qiLength", "4..=65536");
+        assert_field(
+            Config {
+                qi_length: n,
+                ..Config::default()
+            },
+            "qiLength",
+            "4..=65536",
+        );
     }
 }
 
 #[test]
 fn submitters_range() {
     for n in [0, 257] {
-        assert_field(Config { submitters: n, ..Config::default() }, "submitters", "1..=256");
+        assert_field(
+            Config {
+                submitters: n,
+                ..Config::default()
+            },
+            "submitters",
+            "1..=256",
+        );
     }
 }
 
@@ -120,7 +134,9 @@ fn fixed_batch_that_can_never_fit_is_rejected() {
         "workload.batch.count",
         "0..=6",
     );
-    with_batch(8, BatchDist::Fixed { count: 6 }).validate().unwrap();
+    with_batch(8, BatchDist::Fixed { count: 6 })
+        .validate()
+        .unwrap();
 }
 
 #[test]
@@ -285,15 +301,16 @@ fn fault_rates_are_probabilities() {
 }
 
 #[test]
-fn fault_injection_is_refused_until_implemented() {
+fn fault_injection_needs_async_hardware() {
     let cfg = Config {
         faults: FaultConfig {
             iqe_rate: 0.1,
             ..FaultConfig::default()
         },
+        hardware: qisim_core::HardwareMode::Sync,
         ..Config::default()
     };
-    assert_field(cfg, "faults", "not implemented");
+    assert_field(cfg, "faults", "async");
 }
 
 #[test]

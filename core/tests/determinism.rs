@@ -95,7 +95,10 @@ fn different_seeds_give_different_traces() {
 
 #[test]
 fn trace_hashes_match_the_committed_fixture() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/trace_hashes.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/trace_hashes.json"
+    );
     let computed: Vec<Case> = cases()
         .into_iter()
         .map(|(name, config)| {

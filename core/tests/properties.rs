@@ -7,10 +7,7 @@ use qisim_core::{
 };
 
 /// A random small config: 2–4 submitters, ring 8–64, counts 0–3.
-fn small_config(
-    policy: PolicyKind,
-    min_count: u32,
-) -> impl Strategy<Value = Config> {
+fn small_config(policy: PolicyKind, min_count: u32) -> impl Strategy<Value = Config> {
     (
         2u32..=4,
         8u32..=64,
@@ -123,8 +120,14 @@ fn legacy_with_zero_count_loses_completions_within_50_seeds() {
         if r.has(FindingKind::Lockup) {
             lockups += 1;
             // The root cause is always reported before its consequence.
-            let lost = r.findings.iter().position(|f| f.kind == FindingKind::LostCompletion);
-            let lock = r.findings.iter().position(|f| f.kind == FindingKind::Lockup);
+            let lost = r
+                .findings
+                .iter()
+                .position(|f| f.kind == FindingKind::LostCompletion);
+            let lock = r
+                .findings
+                .iter()
+                .position(|f| f.kind == FindingKind::Lockup);
             assert!(lost < lock, "seed {seed}: {:?}", r.findings);
         }
     }

@@ -32,7 +32,11 @@ fn timed_reports_simulated_time_latency_and_throughput() {
     assert!(r.time_ns > 0);
     assert_eq!(r.metrics.series.unit, "ns");
     assert_eq!(r.latency_ns.count, 200);
-    assert!(r.latency_ns.p50 >= 500, "an IOTLB flush takes >= 500 ns: {:?}", r.latency_ns);
+    assert!(
+        r.latency_ns.p50 >= 500,
+        "an IOTLB flush takes >= 500 ns: {:?}",
+        r.latency_ns
+    );
     assert!(r.latency_ns.p50 <= r.latency_ns.p99 && r.latency_ns.p99 <= r.latency_ns.max);
     // Throughput (invalidations per µs) is consistent with the totals.
     let expect = r.metrics.descriptors as f64 * 1000.0 / r.time_ns as f64;
@@ -105,7 +109,10 @@ fn inspection_shows_pointers_lock_and_steps() {
     assert_eq!((s.free_head, s.free_tail, s.free_cnt), (3, 0, 5));
     assert_eq!((s.iqh, s.iqt), (0, 3));
     assert_eq!(s.q_lock, Some(0));
-    assert_eq!(&s.desc_status[..4], &[Status::InUse, Status::InUse, Status::InUse, Status::Free]);
+    assert_eq!(
+        &s.desc_status[..4],
+        &[Status::InUse, Status::InUse, Status::InUse, Status::Free]
+    );
     assert_eq!(s.submitters[0].pc, Pc::Poll);
     assert!(s.submitters[0].holds_lock);
     assert_eq!(s.submitters[1].pc, Pc::Lock);
@@ -139,7 +146,12 @@ fn watchdog_flags_a_long_spin_as_suspected() {
         ..Config::default()
     };
     let hit = (0..100).any(|seed| {
-        let r = Simulation::new(Config { seed, ..cfg.clone() }).unwrap().run();
+        let r = Simulation::new(Config {
+            seed,
+            ..cfg.clone()
+        })
+        .unwrap()
+        .run();
         r.has(qisim_core::FindingKind::SuspectedLockup)
     });
     assert!(hit);

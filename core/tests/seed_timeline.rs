@@ -32,7 +32,10 @@ fn legacy_loses_wd2_then_t2_locks_up() {
     let mut sim = Simulation::new(seed_config(PolicyKind::Legacy, SEED)).unwrap();
     let report = sim.run();
     let kinds: Vec<_> = report.findings.iter().map(|f| f.kind).collect();
-    assert_eq!(kinds, vec![FindingKind::LostCompletion, FindingKind::Lockup]);
+    assert_eq!(
+        kinds,
+        vec![FindingKind::LostCompletion, FindingKind::Lockup]
+    );
     assert_eq!(report.outcome, Outcome::Lockup);
     let lost = &report.findings[0];
     assert_eq!((lost.submitter, lost.slot), (Some(1), Some(2)));
@@ -82,8 +85,12 @@ fn fixed_completes_the_same_schedule() {
 fn legacy_and_fixed_agree_up_to_the_reclaim() {
     // The policies differ only in mark/reclaim: the first 14 steps trace identically.
     let prefix = "q1:a6b6H2";
-    let a = Simulation::new(seed_config(PolicyKind::Legacy, prefix)).unwrap().run();
-    let b = Simulation::new(seed_config(PolicyKind::Fixed, prefix)).unwrap().run();
+    let a = Simulation::new(seed_config(PolicyKind::Legacy, prefix))
+        .unwrap()
+        .run();
+    let b = Simulation::new(seed_config(PolicyKind::Fixed, prefix))
+        .unwrap()
+        .run();
     assert_eq!(a.trace_hash, b.trace_hash);
     assert_eq!(a.outcome, Outcome::ReplayEnded);
 }

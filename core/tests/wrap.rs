@@ -75,7 +75,12 @@ fn fixed_never_reuses_a_slot_its_owner_still_polls() {
         cfg.seed = seed;
         cfg.trace = false;
         let r = Simulation::new(cfg).unwrap().run();
-        assert_eq!(r.outcome, Outcome::Completed, "seed {seed}: {:?}", r.findings);
+        assert_eq!(
+            r.outcome,
+            Outcome::Completed,
+            "seed {seed}: {:?}",
+            r.findings
+        );
         assert!(r.findings.is_empty(), "seed {seed}: {:?}", r.findings);
     }
 }
