@@ -208,7 +208,7 @@ export function stepRows(events) {
     while (j < events.length && events[j].step === step) j++;
     const evs = events.slice(i, j);
     const row = { step, actor: evs[0].actor, parts: [], slots: new Set(), hwSlots: new Set(), swSlots: new Set() };
-    if (isHw(row.actor) && row.actor !== 'HW') row.parts.push({ text: `fault ${row.actor.slice(3)}:`, kind: 'finding' });
+
     for (const ev of evs) if (ev.op === 'status') (ev.hw ? row.hwSlots : row.swSlots).add(ev.slot);
     const name = (slot) => names.get(slot) ?? `slot${slot}`;
     for (let k = 0; k < evs.length; k++) {
@@ -302,6 +302,36 @@ export function stepRows(events) {
           break;
         case 'finding':
           row.parts.push({ text: `!! ${ev.kind}`, kind: 'finding', title: ev.message, finding: ev.kind });
+          break;
+        case 'hwFault': {
+          const n = labelName(ev.label, ev.slot);
+          const f = String(ev.fault).toUpperCase();
+          row.slots.add(ev.slot);
+          row.parts.push({
+            text: f === 'IQE' ? `${n}: IQE, stop*` : f === 'ITE' ? `${n}: time-out, ITE, stop*` : `ICE on ${n}*`,
+            kind: 'fault',
+          });
+          break;
+        }
+        case 'checkFault':
+          row.parts.push({ text: `qi_check_fault → ${errno(ev.rc)}`, kind: 'op' });
+          break;
+        case 'iqeRepair':
+          row.slots.add(ev.slot);
+          row.parts.push({ text: `IQE: slot ${ev.slot} := copy of ${name(ev.waitIndex)}; clear IQE`, kind: 'op' });
+          break;
+        case 'iteWalk': {
+          const st = following();
+          for (const x of st) row.slots.add(x.slot);
+          const aborted = st.filter((x) => x.after === 'QI_ABORT').map((x) => labelName(x.label, x.slot));
+          row.parts.push({
+            text: `clear ITE; walk ${ev.from} → ${ev.to} step −${ev.stride}${aborted.length ? `: ${aborted.join(',')} → QI_ABORT` : ''}${ev.terminated === false ? ' (loops!)' : ''}`,
+            kind: ev.terminated === false ? 'fault' : 'op',
+          });
+          break;
+        }
+        case 'clearIce':
+          row.parts.push({ text: 'clear ICE', kind: 'op' });
           break;
         default: {
           // Ops this page does not know yet (newer cores): name and fields.
@@ -539,6 +569,7 @@ table { border-collapse: collapse; width: 100%; }
 .tl tr { cursor: pointer; }
 .tl tr.more td { color: var(--muted); font-style: italic; text-align: center; cursor: default; }
 .tl .hw { color: #0f5132; font-weight: 600; }
+.tl .fault { color: #b45309; font-weight: 600; }
 .tl .finding { color: #b42318; font-weight: 700; display: block; }
 .caption { min-height: 1.4em; margin: 8px 0 0; font-size: 13px; }
 .caption b { font-weight: 600; }
