@@ -253,3 +253,62 @@ test('concurrent hunts on one pool, and bad input', async () => {
   for (const e of out.errors) assert.ok(e.isError && e.message.includes(`\`${e.field}\``), e.message);
   assert.equal(out.afterTerminate, 'AbortError');
 });
+
+test('explore in a worker: verdicts, progress, abort and bad options', async () => {
+  const out = await page.evaluate(async () => {
+    const p = pool.createPool({ workers: 2 });
+    const one = (count) => ({ submissions: 1, batch: { kind: 'fixed', count } });
+    const seed = (policy) => ({ qiLength: 8, submitters: 2, policy, perSubmitter: [one(1), one(0)] });
+    const [legacy, fixed] = await Promise.all([p.explore(seed('legacy')), p.explore(seed('fixed'))]);
+    // A long exploration reports progress and stops promptly on abort.
+    const big = { qiLength: 8, submitters: 4, policy: 'fixed',
+      workload: { submissions: 3, batch: { kind: 'fixed', count: 1 } } };
+    const ac = new AbortController();
+    const progress = [];
+    let abortedAt = 0;
+    let aborted;
+    try {
+      await p.explore(big, {
+        por: false,
+        symmetry: false,
+        signal: ac.signal,
+        onProgress: (x) => {
+          progress.push(x);
+          if (!abortedAt) {
+            abortedAt = performance.now();
+            ac.abort();
+          }
+        },
+      });
+    } catch (e) {
+      aborted = e.name;
+    }
+    const abortMs = performance.now() - abortedAt;
+    const errors = [];
+    for (const [c, o] of [
+      [seed('fixed'), { maxStates: -1 }],
+      [seed('fixed'), { counts: [] }],
+      [{ qiLength: 8, workload: { submissions: 1 } }, {}],
+    ]) {
+      try {
+        await p.explore(c, o);
+        errors.push(null);
+      } catch (e) {
+        errors.push(e.field);
+      }
+    }
+    // The pool still hunts afterwards.
+    const h = await p.hunt(cfg('fixed'), { seedCount: 10 });
+    p.terminate();
+    return { legacy, fixed, progress: progress[0], aborted, abortMs, errors, hunted: h.schedules };
+  });
+  assert.equal(out.legacy.verdict, 'counterexample');
+  assert.equal(out.legacy.kind, 'lockup');
+  assert.match(out.legacy.replay, /^q1:/);
+  assert.equal(out.fixed.verdict, 'proved');
+  assert.ok(out.progress.states >= 65536, JSON.stringify(out.progress));
+  assert.equal(out.aborted, 'AbortError');
+  assert.ok(out.abortMs < 1000, `rejected ${out.abortMs} ms after abort`);
+  assert.deepEqual(out.errors, ['maxStates', 'counts', 'workload.batch']);
+  assert.equal(out.hunted, 10);
+});

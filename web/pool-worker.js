@@ -1,10 +1,12 @@
 // One worker of the qisim pool (see pool.js): its own instance of the wasm module, compiled once
-// on the main thread and posted here. Runs one chunk of seeds at a time.
+// on the main thread and posted here. Runs one chunk of seeds (or one exploration) at a time.
 //
 // Messages in:  {type:'init', module: WebAssembly.Module, glueUrl}
 //               {type:'hunt', id, config, seedStart, seedCount, options, crash?}
+//               {type:'explore', id, config, options, crash?}
 // Messages out: {type:'ready', version} | {type:'initError', message}
 //               {type:'result', id, result, ms}
+//               {type:'progress', id, progress}               (explore: every 65536 states)
 //               {type:'error', id, message, field}   (bad input: the hunt fails)
 //               {type:'fatal', id, message}          (the instance trapped: the chunk is re-run)
 
@@ -22,7 +24,7 @@ async function init({ module, glueUrl }) {
   }
 }
 
-function hunt(msg) {
+function run(msg) {
   const { id, config, seedStart, seedCount, options } = msg;
   if (msg.crash) {
     // Fault injection for tests: an uncaught exception, as a worker that dies would give (the
@@ -36,7 +38,14 @@ function hunt(msg) {
   const t0 = performance.now();
   let result;
   try {
-    result = wasm.hunt(config, seedStart, seedCount, options);
+    if (msg.type === 'explore') {
+      const onProgress = (progress) => {
+        postMessage({ type: 'progress', id, progress });
+      };
+      result = wasm.explore(config, { ...options, onProgress });
+    } else {
+      result = wasm.hunt(config, seedStart, seedCount, options);
+    }
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError || !(e instanceof Error) || e.field === undefined) {
       // A trap (a Rust panic or out of memory) leaves the instance unusable.
@@ -53,5 +62,5 @@ function hunt(msg) {
 self.onmessage = (ev) => {
   const msg = ev.data;
   if (msg?.type === 'init') init(msg);
-  else if (msg?.type === 'hunt') hunt(msg);
+  else if (msg?.type === 'hunt' || msg?.type === 'explore') run(msg);
 };

@@ -21,6 +21,7 @@
 //   requested range. A chunk that kills its worker 3 times fails the hunt.
 // * Bad input (config, options) rejects with the wasm `Error` naming the field, before any
 //   worker runs.
+// * `pool.explore(config, options)` runs the exhaustive explorer in one worker (see below).
 
 const GLUE_URL = new URL('./pkg/qisim_wasm.js', import.meta.url);
 const WASM_URL = new URL('./pkg/qisim_wasm_bg.wasm', import.meta.url);
@@ -133,8 +134,8 @@ export function createPool(opts = {}) {
       if (task.attempts >= MAX_CHUNK_ATTEMPTS) {
         job.fail(
           new Error(
-            `seeds ${task.start}..${task.start + task.count} crashed a worker ` +
-              `${task.attempts} times; last: ${reason}`,
+            `${task.count ? `seeds ${task.start}..${task.start + task.count}` : 'the exploration'} ` +
+              `crashed a worker ${task.attempts} times; last: ${reason}`,
           ),
         );
       } else {
@@ -167,6 +168,9 @@ export function createPool(opts = {}) {
         break;
       case 'fatal':
         crash(slot, `wasm instance failed: ${msg.message}`);
+        break;
+      case 'progress':
+        if (slot.task && !slot.task.job.finished) slot.task.job.progress(msg.progress);
         break;
       case 'result':
       case 'error': {
@@ -206,15 +210,7 @@ export function createPool(opts = {}) {
       slot.task = task;
       const crashIt = crashChunks.has(dispatched);
       dispatched += 1;
-      slot.worker.postMessage({
-        type: 'hunt',
-        id: task.id,
-        config: task.job.config,
-        seedStart: task.start,
-        seedCount: task.count,
-        options: task.job.chunkOptions(task),
-        crash: crashIt,
-      });
+      slot.worker.postMessage({ ...task.job.message(task), id: task.id, crash: crashIt });
     }
   }
 
@@ -268,22 +264,25 @@ export function createPool(opts = {}) {
 
     return new Promise((resolve, reject) => {
       const job = {
-        config,
         queue: [],
         inflight: new Set(),
         done: 0,
         total: seedCount,
         failures: [],
         finished: false,
-        chunkOptions(task) {
+        message(task) {
           // Findings are kept for the lowest seeds only: once `maxFindings` are known below
           // this chunk, its findings would be dropped anyway, so do not collect or minimise
           // them (the merged result is the same).
           const f = merged.findings;
-          if (f.length >= maxFindings && task.start > f[f.length - 1].seed) {
-            return { ...options, maxFindings: 0, minimize: false };
-          }
-          return options;
+          const skip = f.length >= maxFindings && task.start > f[f.length - 1].seed;
+          return {
+            type: 'hunt',
+            config,
+            seedStart: task.start,
+            seedCount: task.count,
+            options: skip ? { ...options, maxFindings: 0, minimize: false } : options,
+          };
         },
         progress(extra = {}) {
           if (!onProgress) return;
@@ -348,6 +347,62 @@ export function createPool(opts = {}) {
     });
   }
 
+  /**
+   * Exhaustive exploration (the wasm `explore`) in one worker, so the page stays responsive.
+   * `o`: the explore options (`maxStates`, `por`, `symmetry`, `shortest`, `stopOnCause`,
+   * `counts`) plus `signal` (abort: rejects with an `AbortError` and stops the worker) and
+   * `onProgress({ states, transitions, depth, queued })` (every 65536 states; also called with
+   * `{ workerFailure }` if the worker dies, after which the exploration restarts).
+   */
+  async function explore(config, o = {}) {
+    if (terminated) throw abortError('the pool is terminated');
+    const { signal, onProgress, ...options } = o;
+    if (signal?.aborted) throw abortError('exploration aborted', null, signal.reason);
+    const { glue } = await ready;
+    // Fail fast on a bad config or bad options (names the field): a one-state exploration.
+    glue.explore(config, { ...options, maxStates: 1, shortest: false });
+    return new Promise((resolve, reject) => {
+      const job = {
+        queue: [],
+        inflight: new Set(),
+        failures: [],
+        finished: false,
+        message: () => ({ type: 'explore', config, options }),
+        progress(p) {
+          try {
+            onProgress?.(p);
+          } catch (e) {
+            console.error('qisim pool: onProgress threw', e);
+          }
+        },
+        chunkDone(task, verdict) {
+          job.inflight.delete(task);
+          job.close();
+          if (job.failures.length) verdict.workerFailures = job.failures;
+          resolve(verdict);
+        },
+        fail(err) {
+          if (job.finished) return;
+          job.close();
+          stopInflight(job);
+          reject(err);
+        },
+        close() {
+          job.finished = true;
+          const i = jobs.indexOf(job);
+          if (i >= 0) jobs.splice(i, 1);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      const onAbort = () => job.fail(abortError('exploration aborted', null, signal.reason));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      job.queue.push({ id: nextId++, job, start: 0, count: 0, attempts: 0 });
+      jobs.push(job);
+      if (liveSlots().length === 0) job.fail(new Error('no worker is running'));
+      pump();
+    });
+  }
+
   function terminate() {
     if (terminated) return;
     terminated = true;
@@ -368,6 +423,7 @@ export function createPool(opts = {}) {
     /** Resolves once the module is compiled (rejects if it cannot be loaded). */
     ready: ready.then(() => undefined),
     hunt,
+    explore,
     terminate,
     /** Every worker failure so far (for diagnostics). */
     get failures() {

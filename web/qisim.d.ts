@@ -558,6 +558,18 @@ export interface Pool {
   readonly ready: Promise<void>;
   /** Same result as one `hunt()` over the range, whatever the number of workers. */
   hunt(config: Config, options: PoolHuntOptions): Promise<HuntResult>;
+  /**
+   * The exhaustive explorer in one worker (the page stays responsive). `onProgress` gets
+   * `ExploreProgress` every 65536 states, or `{ workerFailure }` if the worker died (the
+   * exploration then restarts on a new worker). Aborting rejects with an `AbortError`.
+   */
+  explore(
+    config: Config,
+    options?: Omit<ExploreOptions, 'onProgress'> & {
+      signal?: AbortSignal;
+      onProgress?: (p: ExploreProgress | { workerFailure: WorkerFailure }) => void;
+    },
+  ): Promise<Verdict & { workerFailures?: WorkerFailure[] }>;
   /** Stops every worker; running hunts reject with an `AbortError`. */
   terminate(): void;
   readonly failures: WorkerFailure[];
