@@ -367,6 +367,27 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
             ));
         }
     }
+    // Hand-made results must not make the merge loop forever (it doubles bucket widths).
+    for (name, r) in [("a", &a), ("b", &b)] {
+        if r.series.bucket == 0 || r.series.max_buckets < 2 {
+            return Err(error(
+                &format!("{name}.series"),
+                &format!(
+                    "cannot merge hunt results: `{name}.series` needs bucket >= 1 and \
+                     maxBuckets >= 2 (has {} and {})",
+                    r.series.bucket, r.series.max_buckets
+                ),
+            ));
+        }
+        if let Some((s, e)) = r.seed_ranges.iter().find(|(s, e)| s > e) {
+            return Err(error(
+                &format!("{name}.seedRanges"),
+                &format!(
+                    "cannot merge hunt results: `{name}.seedRanges` has [{s}, {e}), start > end"
+                ),
+            ));
+        }
+    }
     for &(s, e) in &b.seed_ranges {
         if let Some(&(s2, e2)) = a.seed_ranges.iter().find(|(s2, e2)| s < *e2 && *s2 < e) {
             return Err(error(

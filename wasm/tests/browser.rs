@@ -132,6 +132,20 @@ fn merged_chunks_equal_one_hunt() {
     assert_eq!(json(&merged), json(&whole));
     // Seeds counted twice are refused.
     expect_field_error(merge_hunt_results(a.clone(), a), "seedRanges");
+    // Hand-made results that would make the merge loop forever are refused.
+    let broken = json(&b);
+    let mut zero = broken.clone();
+    zero["series"]["bucket"] = 0.into();
+    expect_field_error(
+        merge_hunt_results(js(&zero.to_string()), c.clone()),
+        "a.series",
+    );
+    let mut tiny = broken.clone();
+    tiny["series"]["maxBuckets"] = 1.into();
+    expect_field_error(
+        merge_hunt_results(c.clone(), js(&tiny.to_string())),
+        "b.series",
+    );
     // Results of different policies do not merge.
     let f = hunt(hunt_config("fixed"), n(100.0), n(2.0), opts()).unwrap();
     expect_field_error(merge_hunt_results(b, f), "policy");
