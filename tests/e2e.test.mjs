@@ -192,6 +192,32 @@ test('Cancel stops a running hunt', async () => {
   assert.match(await page.textContent('#progress-text'), /^cancelled/);
 });
 
+test('Prove: the explorer finds the shortest legacy lockup and proves the fix', async () => {
+  await openPlayground();
+  await page.check('input[name=policy][value=both]');
+  await page.fill('input[name=submitters]', '2');
+  await page.fill('input[name=submissions]', '2');
+  await page.click('#prove');
+  await page.waitForSelector('body[data-running=false][data-proved=true]', { timeout: 120000 });
+  const v = await page.evaluate(() => ({
+    legacy: window.qisim.verdicts.legacy,
+    fixed: window.qisim.verdicts.fixed,
+    counts: window.qisim.proveCounts,
+  }));
+  console.log(
+    `prove: counts ${v.counts}; legacy ${v.legacy.verdict} ${v.legacy.kind ?? ''} in ${v.legacy.steps} steps after ${v.legacy.states} states; fixed ${v.fixed.verdict} over ${v.fixed.states} states`,
+  );
+  assert.equal(v.legacy.verdict, 'counterexample');
+  assert.equal(v.legacy.kind, 'lockup');
+  assert.equal(v.fixed.verdict, 'proved');
+  await page.locator('.verdict.fixed', { hasText: 'proved' }).waitFor();
+  // The shortest counterexample is shown in the viewer.
+  await page.waitForFunction((r) => document.querySelector('#viewer').replay === r, v.legacy.replay, { timeout: 10000 });
+  const info = await viewerInfo(page);
+  assert.match(info.badge, /^lockup of T\d at step \d+$/);
+  assert.equal(info.steps, v.legacy.steps);
+});
+
 test('fault storm preset (when fault injection is in the build)', async (t) => {
   await openPlayground();
   if (!(await page.evaluate(() => window.qisim.faults))) {

@@ -13,6 +13,7 @@ import {
   formToHash,
   hashToForm,
   setHwWeightKey,
+  exploreCounts,
 } from './app-config.js';
 import { quantile, throughputData, latencyData, POLICY_COLORS } from './app-metrics.js';
 
@@ -230,6 +231,7 @@ async function run() {
   const seedStart = Math.max(0, Math.floor(Number(f.seedStart) || 0));
   const workers = Math.max(1, Math.min(64, Math.floor(Number(f.workers) || 1)));
   Object.assign(state, {
+    lastAction: 'hunt',
     runForm: f,
     running: true,
     policies,
@@ -243,10 +245,7 @@ async function run() {
     error: null,
   });
   for (const p of policies) state.done[p] = { done: 0, total: seedCount };
-  $('#run').disabled = true;
-  $('#cancel').disabled = false;
-  document.body.dataset.running = 'true';
-  delete document.body.dataset.finished;
+  setBusy(true);
   $('#findings').replaceChildren();
   renderedFindingsKey = '';
   createPlots();
@@ -293,13 +292,167 @@ async function run() {
   else finish(`hunt failed: ${failed.reason?.message ?? failed.reason}`);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Proving: the exhaustive explorer, one worker per policy
+
+$('#prove').addEventListener('click', () => prove());
+
+async function prove() {
+  if (state.running) return;
+  const f = readForm(form);
+  const policies = f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy];
+  const configs = {};
+  const counts = exploreCounts(f);
+  const maxStates = Math.max(1000, Math.floor(Number(f.maxStates) || 2000000));
+  try {
+    for (const p of policies) {
+      configs[p] = configFor(f, p);
+      state.wasm.validateConfig(configs[p]);
+    }
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  Object.assign(state, {
+    lastAction: 'prove',
+    running: true,
+    proving: true,
+    proveConfigs: configs,
+    proveCounts: counts,
+    proveMax: maxStates,
+    provePolicies: policies,
+    verdicts: {},
+    exploreProgress: {},
+    proveStarted: performance.now(),
+    controller: new AbortController(),
+  });
+  setBusy(true);
+  $('#verdicts').hidden = false;
+  scheduleRender();
+  const workers = Math.max(1, Math.min(64, Math.floor(Number(f.workers) || 1)));
+  const signal = state.controller.signal;
+  let pool;
+  try {
+    pool = await getPool(workers);
+  } catch (e) {
+    proveDone(`could not start the workers: ${e.message}`);
+    return;
+  }
+  if (typeof pool.explore !== 'function') {
+    proveDone('this build of the worker pool has no explore()');
+    return;
+  }
+  const jobs = policies.map((p) =>
+    pool
+      .explore(configs[p], {
+        maxStates,
+        counts,
+        signal,
+        onProgress: (pr) => {
+          if (pr && typeof pr.states === 'number') state.exploreProgress[p] = pr;
+          scheduleRender();
+        },
+      })
+      .then((v) => {
+        state.verdicts[p] = v;
+        scheduleRender();
+      }),
+  );
+  const settled = await Promise.allSettled(jobs);
+  const failed = settled.find((x) => x.status === 'rejected');
+  if (!failed) proveDone(null);
+  else if (failed.reason?.name === 'AbortError' || signal.aborted) proveDone('cancelled');
+  else proveDone(`explore failed: ${failed.reason?.message ?? failed.reason}`);
+}
+
+function proveDone(problem) {
+  state.running = false;
+  state.proving = false;
+  state.proveError = problem;
+  state.proveSeconds = (performance.now() - state.proveStarted) / 1000;
+  setBusy(false);
+  document.body.dataset.proved = problem ? 'error' : 'true';
+  if (problem && problem !== 'cancelled') showError(problem);
+  $('#announce').textContent = `Prove ${problem ?? 'done'}: ${state.provePolicies
+    .map((p) => `${p} ${state.verdicts[p]?.verdict ?? 'no verdict'}`)
+    .join('; ')}.`;
+  // Show the first shortest counterexample.
+  const p = state.provePolicies.find((x) => state.verdicts[x]?.verdict === 'counterexample');
+  if (p) showVerdict(p);
+  scheduleRender();
+}
+
+function setBusy(busy) {
+  $('#run').disabled = busy;
+  $('#prove').disabled = busy;
+  $('#cancel').disabled = !busy;
+  document.body.dataset.running = String(busy);
+  if (busy) {
+    delete document.body.dataset.finished;
+    delete document.body.dataset.proved;
+  }
+}
+
+function showVerdict(p) {
+  const v = state.verdicts[p];
+  if (v?.verdict !== 'counterexample') return;
+  state.selected = { policy: p, seed: v.config.seed ?? 0, view: 'shortest', replay: v.replay, config: v.config, ownConfig: true };
+  state.runForm = readForm(form);
+  markSelected();
+  $('#views').replaceChildren();
+  $('#viewer-note').textContent = `The explorer's shortest ${v.kind} over every interleaving${state.proveCounts?.length ? ` and every sequence of batch counts ${state.proveCounts.join('/')}` : ''} (breadth-first: no shorter schedule exists).`;
+  viewer.load({ config: v.config, replay: v.replay, title: `${p} · shortest ${v.kind} (exhaustive)`, step: 'end' });
+  updateHash();
+}
+
+function renderVerdicts() {
+  const box = $('#verdicts');
+  if (!state.provePolicies?.length) return;
+  box.replaceChildren(
+    ...state.provePolicies.map((p) => {
+      const v = state.verdicts[p];
+      const pr = state.exploreProgress[p];
+      const card = document.createElement('div');
+      card.className = `verdict ${p} ${v?.verdict ?? 'running'}`;
+      card.dataset.policy = p;
+      const h = document.createElement('h3');
+      h.textContent = `${p} · exhaustive`;
+      const line = document.createElement('div');
+      line.className = 'v';
+      const detail = document.createElement('div');
+      detail.className = 'muted small';
+      const n = (x) => Number(x ?? 0).toLocaleString('en-US');
+      const counts = state.proveCounts.length ? `, batch counts ${state.proveCounts.join('/')}` : '';
+      if (!v) {
+        line.textContent = state.proving ? 'exploring…' : state.proveError ?? 'no verdict';
+        detail.textContent = pr ? `${n(pr.states)} states, depth ${pr.depth}, ${n(pr.queued)} queued` : 'starting';
+      } else if (v.verdict === 'proved') {
+        line.textContent = '✓ proved: no lockup, no safety violation';
+        detail.textContent = `every interleaving${counts}: ${n(v.states)} states, ${n(v.transitions)} transitions, ${v.seconds?.toFixed?.(1) ?? '?'} s`;
+      } else if (v.verdict === 'counterexample') {
+        line.textContent = `✗ ${v.kind}: shortest counterexample, ${v.steps} steps`;
+        detail.textContent = `found after ${n(v.states)} states${counts}`;
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = 'Show it';
+        b.addEventListener('click', () => showVerdict(p));
+        card.append(h, line, detail, b);
+        return card;
+      } else {
+        line.textContent = `bound reached: no verdict after ${n(v.states ?? v.maxStates ?? v.max_states)} states`;
+        detail.textContent = 'Fewer CPUs, calls or batch counts make the space small enough to prove.';
+      }
+      card.append(h, line, detail);
+      return card;
+    }),
+  );
+}
+
 function finish(problem) {
   state.running = false;
   state.finishedAt = performance.now();
   state.error = problem;
-  $('#run').disabled = false;
-  $('#cancel').disabled = true;
-  document.body.dataset.running = 'false';
+  setBusy(false);
   document.body.dataset.finished = problem ? 'error' : 'true';
   if (problem && problem !== 'cancelled') showError(problem);
   const summary = state.policies
@@ -324,11 +477,23 @@ function renderFrame() {
   raf = 0;
   renderProgress();
   renderCounters();
+  renderVerdicts();
   renderPlots();
   renderFindings();
 }
 
 function renderProgress() {
+  if (state.lastAction === 'prove') {
+    const sts = state.provePolicies.map((p) => state.verdicts[p]?.states ?? state.exploreProgress[p]?.states ?? 0);
+    const sum = sts.reduce((a, b) => a + b, 0);
+    $('#progress').max = state.proveMax * state.provePolicies.length;
+    $('#progress').value = sum;
+    const secs = state.proving ? (performance.now() - state.proveStarted) / 1000 : state.proveSeconds;
+    if (!state.proving) $('#progress').value = $('#progress').max;
+    const what = state.proving ? 'proving' : state.proveError === 'cancelled' ? 'cancelled' : state.proveError ? 'failed' : 'explored';
+    $('#progress-text').textContent = `${what}: ${sum.toLocaleString('en-US')} states · ${secs.toFixed(1)} s`;
+    return;
+  }
   const ps = state.policies;
   let done = 0;
   let total = 0;
