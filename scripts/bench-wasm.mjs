@@ -180,6 +180,18 @@ and the 2-worker pool needs both cores free).
 | wasm steps/s, Chromium main thread | ${fmt(c)} | ${(c / n).toFixed(2)} × native | |
 | pool, 1 worker, schedules/s | ${fmt(p1)} | 1.00 | |
 | pool, 2 workers, schedules/s | ${fmt(p2)} | ${(p2 / p1).toFixed(2)} × 1 worker | ≥ 1.8 |
+
+Notes (from profiling the wasm build with \`node --cpu-prof\`, names from the name section):
+- The wasm step loop spends its time where the native one does (\`System::apply\`,
+  \`Simulation::step_with\`, \`RandomSched::pick_fast\`); V8's code for this branchy integer
+  code is simply slower than LLVM's native code. binaryen's \`wasm-opt -O3\` (npm binaryen 132)
+  gave no measurable gain, nor did \`+simd128\`; the module ships without wasm-opt.
+- The schedulers' and workloads' \`Pcg64Mcg\` draws a 128-bit multiply per step, a
+  \`__multi3\` call in wasm (no 64×64→128 instruction): swapping in a 64-bit-state generator
+  (\`Pcg32\`) measured about +13 % for wasm and ±0 natively. That is a core change (it changes
+  every seed's schedule, so the determinism fixture would be re-blessed).
+- Pool scaling needs two idle cores; with other jobs on a 2-core machine the second worker
+  competes with them, so the 2-worker figure is only meaningful at a low load average.
 `;
 console.log(table);
 fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true });
