@@ -74,6 +74,8 @@ const server = http.createServer((req, res) => {
         'Content-Length': st2.size,
         'Cache-Control': 'no-cache',
         'X-Content-Type-Options': 'nosniff',
+        // Docs pages served from elsewhere (another port) may embed <qi-sim> from here.
+        'Access-Control-Allow-Origin': '*',
       });
       if (req.method === 'HEAD') {
         res.end();
