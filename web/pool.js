@@ -191,9 +191,12 @@ export function createPool(opts = {}) {
   function nextTask() {
     for (let k = 0; k < jobs.length; k++) {
       const job = jobs[(rr + k) % jobs.length];
-      if (job.queue.length) {
+      // Re-runs of crashed chunks first, then the next fresh chunk (made lazily: a huge seed
+      // range costs no memory up front).
+      const task = job.queue.shift() ?? job.take();
+      if (task) {
         rr = (rr + k + 1) % Math.max(1, jobs.length);
-        return job.queue.shift();
+        return task;
       }
     }
     return null;
@@ -263,8 +266,17 @@ export function createPool(opts = {}) {
     );
 
     return new Promise((resolve, reject) => {
+      const end = seedStart + seedCount;
       const job = {
         queue: [],
+        next: seedStart,
+        take() {
+          if (job.next >= end) return null;
+          const count = Math.min(chunkSize, end - job.next);
+          const task = { id: nextId++, job, start: job.next, count, attempts: 0 };
+          job.next += count;
+          return task;
+        },
         inflight: new Set(),
         done: 0,
         total: seedCount,
@@ -303,7 +315,7 @@ export function createPool(opts = {}) {
           }
           job.done += task.count;
           job.progress();
-          if (job.queue.length === 0 && job.inflight.size === 0) job.finish();
+          if (job.queue.length === 0 && job.inflight.size === 0 && job.next >= end) job.finish();
         },
         finish() {
           const want = seedCount ? [[seedStart, seedStart + seedCount]] : null;
@@ -333,11 +345,7 @@ export function createPool(opts = {}) {
       };
       const onAbort = () => job.fail(abortError('hunt aborted', merged, signal.reason));
       signal?.addEventListener('abort', onAbort, { once: true });
-      for (let s = seedStart; s < seedStart + seedCount; s += chunkSize) {
-        const count = Math.min(chunkSize, seedStart + seedCount - s);
-        job.queue.push({ id: nextId++, job, start: s, count, attempts: 0 });
-      }
-      if (job.queue.length === 0) {
+      if (seedCount === 0) {
         job.finish();
         return;
       }
@@ -367,6 +375,7 @@ export function createPool(opts = {}) {
         inflight: new Set(),
         failures: [],
         finished: false,
+        take: () => null,
         message: () => ({ type: 'explore', config, options }),
         progress(p) {
           try {
