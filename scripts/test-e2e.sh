@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: builds web/ if needed, serves it on a free port with
 # scripts/serve.mjs, runs tests/e2e.test.mjs (node:test + playwright-core + /usr/bin/chromium),
-# stops the server. Writes docs/screenshot.png.
+# stops the server. Screenshot: tests/artifacts/screenshot.png; QISIM_UPDATE_SCREENSHOT=1 rewrites the
+# committed docs/screenshot.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { echo "[e2e] $*" >&2; }
