@@ -659,8 +659,8 @@ function mainKind(f) {
 function renderFindings() {
   const list = allFindings();
   const key = list.map((x) => `${x.policy}.${x.f.seed}`).join(',');
-  const total = state.policies.reduce((s, p) => s + (state.results[p]?.runsWith?.length ? countRuns(state.results[p]) : 0), 0);
-  $('#findings-count').textContent = list.length ? `(${list.length} shown${total > list.length ? ` of ${total.toLocaleString()}` : ''})` : '';
+  const kept = state.policies.some((p) => (state.results[p]?.findings?.length ?? 0) >= (state.results[p]?.maxFindings ?? Infinity));
+  $('#findings-count').textContent = list.length ? `(${list.length}${kept ? ', the lowest seeds' : ''})` : '';
   if (key === renderedFindingsKey) return;
   renderedFindingsKey = key;
   const ol = $('#findings');
@@ -697,11 +697,6 @@ function renderFindings() {
     const pick = list.find((x) => x.f.kinds.includes('lockup')) ?? list[0];
     selectFinding(pick.policy, pick.f.seed, { focus: false });
   }
-}
-
-function countRuns(r) {
-  // Runs with any finding: the largest per-kind count is a lower bound; exact enough for a label.
-  return Math.max(0, ...r.runsWith.map(([, n]) => n));
 }
 
 $('#findings').addEventListener('keydown', (e) => {
