@@ -17,9 +17,12 @@
 //!
 //! # State encoding and fingerprints
 //!
-//! Only 64-bit fingerprints of visited states are stored, with a parent index (like stateright
-//! and SPIN's hash-compact); paths are rebuilt by replaying the model from the root and
-//! matching fingerprints. A fingerprint hashes a canonical encoding of everything that can
+//! Only 64-bit fingerprints of visited states are stored (an open-addressing table, 12 bytes a
+//! slot), with a parent index (like stateright and SPIN's hash-compact); paths are rebuilt by
+//! replaying the model from the root and matching fingerprints. The BFS queue holds the states
+//! of the current and the next level packed into fixed-size byte records (no heap block per
+//! state), unpacked into one scratch `System` for expansion (debug builds check that every
+//! unpacked state has its stored fingerprint). A fingerprint hashes a canonical encoding of everything that can
 //! influence future behaviour or an oracle:
 //! - the ring: every slot's status and descriptor (kind, label with submitter, attempt, part and
 //!   count, type, status address, SW and PD bits), `free_head`, `free_tail`, `free_cnt`, the
@@ -116,17 +119,16 @@
 //! consequence (unless [`ExploreOptions::stop_on_cause`]). Every other finding kind is a
 //! violation.
 
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::{BatchDist, Config, SchedulerConfig, StopOn, Workload};
 use crate::error::ConfigError;
 use crate::oracle::{Finding, FindingKind};
-use crate::ring::{Desc, Status};
+use crate::ring::{Desc, Ring, Status};
 use crate::sim::Simulation;
-use crate::submitter::Pc;
+use crate::submitter::{Pc, Submitter};
 use crate::system::System;
 use crate::trace::NoTrace;
 use crate::Actor;
@@ -307,6 +309,12 @@ fn check_workload(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
 /// Validates `cfg` for exploration and returns the config actually explored (watchdog off).
 pub fn explorable(cfg: &Config) -> Result<Config, ConfigError> {
     cfg.validate()?;
+    if !cfg.faults.is_off() {
+        return Err(ConfigError::new(
+            "faults",
+            "the explorer does not model fault injection; all rates must be 0".to_string(),
+        ));
+    }
     // Only the workloads in use: `workload` is unused when `perSubmitter` is given.
     if cfg.per_submitter.is_empty() {
         check_workload("workload", &cfg.workload)?;
@@ -463,23 +471,79 @@ pub fn explore_roots(
     })
 }
 
-/// Identity hasher for fingerprints (already well mixed).
-#[derive(Default, Clone, Copy)]
-struct FpHasher(u64);
-
-impl Hasher for FpHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("fingerprints are hashed as u64")
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
+/// The visited set: fingerprint -> state index, open addressing with linear probing over a
+/// power-of-two table kept at most 3/4 full (12 bytes per slot). Fingerprint 0 is stored as 1
+/// (a 2^-64 merge, like any fingerprint collision).
+#[derive(Default)]
+struct FpTable {
+    keys: Vec<u64>,
+    vals: Vec<u32>,
+    len: usize,
 }
 
-type FpMap = HashMap<u64, u32, BuildHasherDefault<FpHasher>>;
+impl FpTable {
+    fn capacity(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Inserts `fp -> val` unless present; returns the existing value if present.
+    #[inline]
+    fn insert(&mut self, fp: u64, val: u32) -> Option<u32> {
+        if (self.len + 1) * 4 > self.keys.len() * 3 {
+            self.grow();
+        }
+        let fp = fp.max(1);
+        let mask = self.keys.len() - 1;
+        let mut i = (fp as usize) & mask;
+        loop {
+            let k = self.keys[i];
+            if k == fp {
+                return Some(self.vals[i]);
+            }
+            if k == 0 {
+                self.keys[i] = fp;
+                self.vals[i] = val;
+                self.len += 1;
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn contains(&self, fp: u64) -> bool {
+        if self.keys.is_empty() {
+            return false;
+        }
+        let fp = fp.max(1);
+        let mask = self.keys.len() - 1;
+        let mut i = (fp as usize) & mask;
+        loop {
+            match self.keys[i] {
+                0 => return false,
+                k if k == fp => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let cap = (self.keys.len() * 2).max(1 << 12);
+        let keys = std::mem::replace(&mut self.keys, vec![0; cap]);
+        let vals = std::mem::replace(&mut self.vals, vec![0; cap]);
+        let mask = cap - 1;
+        for (k, v) in keys.into_iter().zip(vals) {
+            if k != 0 {
+                let mut i = (k as usize) & mask;
+                while self.keys[i] != 0 {
+                    i = (i + 1) & mask;
+                }
+                self.keys[i] = k;
+                self.vals[i] = v;
+            }
+        }
+    }
+}
 
 /// Fast 64-bit mixing hash over words (wyhash-style folded multiply).
 #[derive(Clone, Copy)]
@@ -546,6 +610,8 @@ struct Encoder {
     symmetry: bool,
     /// Workload id of each submitter, per root.
     wids: Vec<Vec<u32>>,
+    /// Per root: whether sorting can merge anything (else symmetry has nothing to permute).
+    sym_roots: Vec<bool>,
     keys: Vec<(u64, u64, u64, u32)>,
     foot: Vec<Mix>,
     /// Original index -> canonical index.
@@ -581,7 +647,7 @@ impl Encoder {
         let wids = &self.wids[root];
         let ring = &sys.ring;
         self.rename.clear();
-        if self.symmetry && n > 1 {
+        if self.symmetry && self.sym_roots[root] {
             self.foot.clear();
             self.foot.resize(n, Mix::new());
             for (slot, d) in ring.desc.iter().enumerate() {
@@ -656,12 +722,328 @@ impl Encoder {
     }
 }
 
-/// `dst = src.clone()`. (A field-wise `Clone::clone_from` on `System` that reuses the
-/// vectors' allocations would make this the cheap hot path; the derived one clones.)
-#[inline]
+/// `*dst = src.clone()`, reusing `dst`'s vectors (the hot path of the search: no allocation
+/// once the queue recycles expanded states). Copies every public field; `System`'s private
+/// fields are an oracle flag that is false in every explored state (a `freeCntInvariant`
+/// finding ends the search) and a scratch vector that is empty between steps. `Ring` and
+/// `Submitter` are destructured exhaustively, so a new field there fails to compile here; for
+/// `System` (which has private fields) debug builds compare the full `Debug` output of a
+/// sample of copies.
 fn copy_into(dst: &mut System, src: &System) {
-    dst.clone_from(src);
+    let System {
+        params,
+        ring,
+        subs,
+        found,
+        halted,
+        run_mask,
+        lock_mask,
+        ..
+    } = src;
+    if !std::sync::Arc::ptr_eq(&dst.params, params) {
+        dst.params = params.clone();
+    }
+    let Ring {
+        qi_length,
+        desc,
+        desc_status,
+        free_head,
+        free_tail,
+        free_cnt,
+        q_lock,
+        last_lock_owner,
+        iqt,
+        iqh,
+        fsts,
+    } = ring;
+    let d = &mut dst.ring;
+    d.qi_length = *qi_length;
+    d.desc.clone_from(desc);
+    d.desc_status.clone_from(desc_status);
+    d.free_head = *free_head;
+    d.free_tail = *free_tail;
+    d.free_cnt = *free_cnt;
+    d.q_lock = *q_lock;
+    d.last_lock_owner = *last_lock_owner;
+    d.iqt = *iqt;
+    d.iqh = *iqh;
+    d.fsts = *fsts;
+    dst.subs.truncate(subs.len());
+    for (i, s) in subs.iter().enumerate() {
+        if i == dst.subs.len() {
+            dst.subs.push(s.clone());
+            continue;
+        }
+        let Submitter {
+            pc,
+            count,
+            index,
+            wait_index,
+            rc,
+            submissions_done,
+            submissions_total,
+            attempts,
+            hw_done,
+            types,
+            started_step,
+            started_ns,
+            steps_since_progress,
+            watchdog_fired,
+            gen,
+        } = s;
+        let d = &mut dst.subs[i];
+        d.pc = *pc;
+        d.count = *count;
+        d.index = *index;
+        d.wait_index = *wait_index;
+        d.rc = *rc;
+        d.submissions_done = *submissions_done;
+        d.submissions_total = *submissions_total;
+        d.attempts = *attempts;
+        d.hw_done = *hw_done;
+        d.types.clone_from(types);
+        d.started_step = *started_step;
+        d.started_ns = *started_ns;
+        d.steps_since_progress = *steps_since_progress;
+        d.watchdog_fired = *watchdog_fired;
+        d.gen.clone_from(gen);
+    }
+    dst.found.clone_from(found);
+    dst.halted = *halted;
+    dst.run_mask = *run_mask;
+    dst.lock_mask = *lock_mask;
+    #[cfg(debug_assertions)]
+    {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COPIES: AtomicU64 = AtomicU64::new(0);
+        if COPIES.fetch_add(1, Ordering::Relaxed) % 4096 == 0 {
+            assert_eq!(
+                format!("{dst:?}"),
+                format!("{src:?}"),
+                "explore::copy_into misses a field of System"
+            );
+        }
+    }
 }
+
+/// A state packed into a fixed-size byte record of the BFS queue (cache-friendly, no heap
+/// blocks per state). It keeps every field the steps and oracles read; on unpacking, the fields
+/// no step reads in an exploration are reset: `started_step`, `started_ns`,
+/// `steps_since_progress`, `watchdog_fired` (watchdog off, metrics unused), the workload
+/// generator (a deterministic workload never uses its values) and `found` (empty between
+/// steps). `types` is rebuilt as `count` copies of the batch's type (one type per workload).
+struct Packed {
+    /// Record size in bytes.
+    size: usize,
+    slots: usize,
+    subs: usize,
+}
+
+const SLOT_BYTES: usize = 4 + 4 * 4 + 2;
+const SUB_BYTES: usize = 2 + 6 * 4 + 2 * 8;
+const HEAD_BYTES: usize = 4 + 2 + 4 * 7 + 2;
+
+impl Packed {
+    fn new(sys: &System) -> Self {
+        let slots = sys.ring.desc.len();
+        let subs = sys.subs.len();
+        Packed {
+            size: HEAD_BYTES + slots * SLOT_BYTES + subs * SUB_BYTES,
+            slots,
+            subs,
+        }
+    }
+
+    fn pack(&self, sys: &System, idx: u32, root: u16, out: &mut Vec<u8>) {
+        let start = out.len();
+        let mut w = |b: &[u8]| out.extend_from_slice(b);
+        let r = &sys.ring;
+        w(&idx.to_le_bytes());
+        w(&root.to_le_bytes());
+        for v in [
+            r.free_head,
+            r.free_tail,
+            r.free_cnt,
+            r.iqt,
+            r.iqh,
+            r.q_lock.map_or(0, |o| o + 1),
+            r.last_lock_owner.map_or(0, |o| o + 1),
+        ] {
+            w(&v.to_le_bytes());
+        }
+        w(&[r.fsts, u8::from(sys.halted)]);
+        for (d, st) in r.desc.iter().zip(&r.desc_status) {
+            let st = status_code(*st) as u8;
+            let (kind, bits, l, addr) = match d {
+                Desc::Empty => (0u8, 0u8, None, 0u32),
+                Desc::Inv { ty, label } => (1, *ty as u8, Some(*label), 0),
+                Desc::Wait {
+                    status_addr,
+                    sw,
+                    drain,
+                    label,
+                } => (
+                    2,
+                    u8::from(*sw) | u8::from(*drain) << 1,
+                    Some(*label),
+                    *status_addr,
+                ),
+            };
+            w(&[st, kind, bits]);
+            let l = l.unwrap_or(crate::ring::Label {
+                submitter: 0,
+                attempt: 0,
+                part: 0,
+                count: 0,
+            });
+            w(&(l.submitter as u8).to_le_bytes());
+            w(&l.attempt.to_le_bytes());
+            w(&l.part.to_le_bytes());
+            w(&l.count.to_le_bytes());
+            w(&addr.to_le_bytes());
+            w(&[0, 0]);
+        }
+        for s in &sys.subs {
+            w(&[pc_code(s.pc) as u8, s.types.first().map_or(0, |t| *t as u8)]);
+            for v in [
+                s.count,
+                s.index,
+                s.wait_index,
+                s.rc as u32,
+                s.attempts,
+                s.hw_done,
+            ] {
+                w(&v.to_le_bytes());
+            }
+            w(&s.submissions_done.to_le_bytes());
+            w(&s.submissions_total.to_le_bytes());
+        }
+        debug_assert_eq!(out.len() - start, self.size);
+    }
+
+    /// Unpacks `rec` into `dst`; returns (state index, root).
+    fn unpack(&self, rec: &[u8], roots: &[System], dst: &mut System) -> (u32, u16) {
+        let mut rd = Rd { b: rec, at: 0 };
+        let idx = rd.u32();
+        let root = u16::from(rd.u8()) | u16::from(rd.u8()) << 8;
+        let rs = &roots[usize::from(root)];
+        if !std::sync::Arc::ptr_eq(&dst.params, &rs.params) {
+            copy_into(dst, rs);
+        }
+        let r = &mut dst.ring;
+        r.free_head = rd.u32();
+        r.free_tail = rd.u32();
+        r.free_cnt = rd.u32();
+        r.iqt = rd.u32();
+        r.iqh = rd.u32();
+        r.q_lock = rd.u32().checked_sub(1);
+        r.last_lock_owner = rd.u32().checked_sub(1);
+        r.fsts = rd.u8();
+        dst.halted = rd.u8() != 0;
+        for k in 0..self.slots {
+            let (st, kind, bits) = (rd.u8(), rd.u8(), rd.u8());
+            let submitter = u32::from(rd.u8());
+            let attempt = rd.u32();
+            let part = rd.u32();
+            let count = rd.u32();
+            let addr = rd.u32();
+            rd.at += 2;
+            let label = crate::ring::Label {
+                submitter,
+                attempt,
+                part,
+                count,
+            };
+            r.desc_status[k] = match st {
+                0 => Status::Free,
+                1 => Status::InUse,
+                2 => Status::Done,
+                _ => Status::Abort,
+            };
+            r.desc[k] = match kind {
+                0 => Desc::Empty,
+                1 => Desc::Inv {
+                    ty: crate::config::InvType::ALL[usize::from(bits)],
+                    label,
+                },
+                _ => Desc::Wait {
+                    status_addr: addr,
+                    sw: bits & 1 != 0,
+                    drain: bits & 2 != 0,
+                    label,
+                },
+            };
+        }
+        for i in 0..self.subs {
+            let pc = PCS[usize::from(rd.u8())];
+            let ty = crate::config::InvType::ALL[usize::from(rd.u8())];
+            let s = &mut dst.subs[i];
+            s.pc = pc;
+            s.count = rd.u32();
+            s.index = rd.u32();
+            s.wait_index = rd.u32();
+            s.rc = rd.u32() as i32;
+            s.attempts = rd.u32();
+            s.hw_done = rd.u32();
+            s.submissions_done = rd.u64();
+            s.submissions_total = rd.u64();
+            s.types.clear();
+            s.types.resize(s.count as usize, ty);
+            s.started_step = 0;
+            s.started_ns = 0;
+            s.steps_since_progress = 0;
+            s.watchdog_fired = false;
+            s.gen.clone_from(&rs.subs[i].gen);
+        }
+        dst.found.clear();
+        dst.refresh_masks();
+        (idx, root)
+    }
+}
+
+/// Little-endian reader over a packed record.
+struct Rd<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl Rd<'_> {
+    #[inline]
+    fn u8(&mut self) -> u8 {
+        self.at += 1;
+        self.b[self.at - 1]
+    }
+    #[inline]
+    fn u32(&mut self) -> u32 {
+        let mut a = [0u8; 4];
+        a.copy_from_slice(&self.b[self.at..self.at + 4]);
+        self.at += 4;
+        u32::from_le_bytes(a)
+    }
+    #[inline]
+    fn u64(&mut self) -> u64 {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(&self.b[self.at..self.at + 8]);
+        self.at += 8;
+        u64::from_le_bytes(a)
+    }
+}
+
+/// [`pc_code`] inverted.
+const PCS: [Pc; 12] = [
+    Pc::Lock,
+    Pc::CheckSpace,
+    Pc::SpaceUnlock,
+    Pc::Write,
+    Pc::Doorbell,
+    Pc::Poll,
+    Pc::PollUnlock,
+    Pc::PollLock,
+    Pc::Mark,
+    Pc::Reclaim,
+    Pc::Unlock,
+    Pc::Finished,
+];
 
 /// Slots `index .. index + len` (mod the ring length).
 #[inline]
@@ -782,7 +1164,7 @@ enum BfsEnd {
 struct Explorer {
     roots: Vec<Config>,
     enc: Encoder,
-    seen: FpMap,
+    seen: FpTable,
     /// Parent index of each stored state (u32::MAX for roots) and its fingerprint.
     parent: Vec<u32>,
     fps: Vec<u64>,
@@ -816,12 +1198,18 @@ impl Explorer {
             roots,
             enc: Encoder {
                 symmetry,
+                // Sorting is needed if two submitters share a workload, or if another root
+                // may be a permutation of this one (different roots merge by symmetry).
+                sym_roots: wids
+                    .iter()
+                    .map(|w| wids.len() > 1 || (1..w.len()).any(|i| w[..i].contains(&w[i])))
+                    .collect(),
                 wids,
                 keys: Vec::new(),
                 foot: Vec::new(),
                 rename: Vec::new(),
             },
-            seen: FpMap::default(),
+            seen: FpTable::default(),
             parent: Vec::new(),
             fps: Vec::new(),
             root_of: HashMap::new(),
@@ -831,19 +1219,9 @@ impl Explorer {
         }
     }
 
-    fn state_bytes(sys: &System) -> u64 {
-        let r = &sys.ring;
-        (std::mem::size_of::<System>()
-            + r.desc.capacity() * std::mem::size_of::<Desc>()
-            + r.desc_status.capacity()
-            + sys.subs.capacity() * std::mem::size_of::<crate::submitter::Submitter>()
-            + sys.subs.iter().map(|s| s.types.capacity()).sum::<usize>()
-            + 32) as u64
-    }
-
     fn stats(&self, por: bool) -> ExploreStats {
         let states = self.parent.len() as u64;
-        let table = self.seen.capacity() as u64 * (std::mem::size_of::<(u64, u32)>() as u64 + 1);
+        let table = self.seen.capacity() as u64 * 12;
         let links = states * 12;
         let bytes = table + links + self.peak_queue_bytes;
         ExploreStats {
@@ -874,7 +1252,9 @@ impl Explorer {
         }
     }
 
-    /// Breadth-first search. States at depth `max_depth` are not expanded.
+    /// Breadth-first search, level by level. The queue holds packed states ([`Packed`]) in one
+    /// contiguous buffer per level. States at depth `max_depth` are not expanded.
+    #[allow(clippy::too_many_arguments)]
     fn bfs(
         &mut self,
         por: bool,
@@ -884,110 +1264,110 @@ impl Explorer {
         target: Option<FindingKind>,
         progress: &mut impl FnMut(&ExploreProgress) -> bool,
     ) -> BfsEnd {
-        let mut queue: VecDeque<(System, u32, u32, u16)> = VecDeque::new();
-        let mut per_state = 0u64;
-        for (ri, c) in self.roots.iter().enumerate() {
-            let sys = System::new(c);
-            let fp = self.enc.fingerprint(ri, &sys);
-            if self.seen.contains_key(&fp) {
+        let root_sys: Vec<System> = self.roots.iter().map(System::new).collect();
+        let pk = Packed::new(&root_sys[0]);
+        let mut cur: Vec<u8> = Vec::new();
+        let mut next: Vec<u8> = Vec::new();
+        for (ri, sys) in root_sys.iter().enumerate() {
+            let fp = self.enc.fingerprint(ri, sys);
+            let idx = self.parent.len() as u32;
+            if self.seen.insert(fp, idx).is_some() {
                 continue;
             }
-            let idx = self.parent.len() as u32;
-            self.seen.insert(fp, idx);
             self.parent.push(u32::MAX);
             self.fps.push(fp);
             self.root_of.insert(idx, ri);
-            per_state = Self::state_bytes(&sys);
-            queue.push_back((sys, idx, 0, ri as u16));
+            pk.pack(sys, idx, ri as u16, &mut cur);
         }
         let mut enabled: Vec<Actor> = Vec::new();
         let mut next_report = 1u64 << 16;
-        // Reused allocations: a scratch successor and expanded states.
-        let mut scratch_slot: Option<System> = None;
-        let mut spare: Vec<System> = Vec::new();
-        while let Some((sys, idx, depth, root)) = queue.pop_front() {
-            let depth = u64::from(depth);
-            self.max_depth = self.max_depth.max(depth);
-            let qb = queue.len() as u64 * (per_state + 16);
-            self.peak_queue_bytes = self.peak_queue_bytes.max(qb);
-            if self.parent.len() as u64 >= next_report {
-                next_report += 1 << 16;
-                let p = ExploreProgress {
-                    states: self.parent.len() as u64,
-                    transitions: self.transitions,
-                    depth,
-                    queued: queue.len() as u64,
-                };
-                if !progress(&p) {
-                    return BfsEnd::Bound;
-                }
-            }
+        let mut sys = root_sys[0].clone();
+        let mut scratch = root_sys[0].clone();
+        let mut depth = 0u64;
+        while !cur.is_empty() {
+            self.max_depth = depth;
+            let queued = (cur.len() + next.capacity()) as u64;
+            self.peak_queue_bytes = self.peak_queue_bytes.max(queued + cur.capacity() as u64);
             if depth >= max_depth {
-                continue;
+                break;
             }
-            match por.then(|| ample(&sys)).flatten() {
-                Some(a) => {
-                    enabled.clear();
-                    enabled.push(a);
-                }
-                None => sys.enabled_into(&mut enabled),
-            }
-            if enabled.is_empty() {
-                if !sys.all_done() && target.is_none_or(|t| t == FindingKind::Deadlock) {
-                    return BfsEnd::Violation(Violation {
-                        parent: idx,
-                        fp: self.fps[idx as usize],
-                        kind: FindingKind::Deadlock,
+            for rec in cur.chunks_exact(pk.size) {
+                let (idx, root) = pk.unpack(rec, &root_sys, &mut sys);
+                debug_assert_eq!(
+                    self.enc.fingerprint(usize::from(root), &sys),
+                    self.fps[idx as usize],
+                    "a packed state unpacks to a different state"
+                );
+                if self.parent.len() as u64 >= next_report {
+                    next_report += 1 << 16;
+                    let p = ExploreProgress {
+                        states: self.parent.len() as u64,
+                        transitions: self.transitions,
                         depth,
-                        at_parent: true,
-                    });
+                        queued: ((cur.len() + next.len()) / pk.size) as u64,
+                    };
+                    if !progress(&p) {
+                        return BfsEnd::Bound;
+                    }
                 }
-                continue;
-            }
-            let mut scratch = scratch_slot.take().unwrap_or_else(|| sys.clone());
-            for &a in enabled.iter() {
-                copy_into(&mut scratch, &sys);
-                scratch.apply(a, depth, 0, &mut NoTrace);
-                self.transitions += 1;
-                let fp = self.enc.fingerprint(usize::from(root), &scratch);
-                let kind = scratch
-                    .found
-                    .iter()
-                    .map(|f| f.kind)
-                    .find(|k| Self::is_violation(*k, stop_on_cause, target))
-                    .or_else(|| {
-                        (target.is_none_or(|t| t == FindingKind::Lockup) && stuck(&scratch))
-                            .then_some(FindingKind::Lockup)
-                    });
-                if let Some(kind) = kind {
-                    return BfsEnd::Violation(Violation {
-                        parent: idx,
-                        fp,
-                        kind,
-                        depth: depth + 1,
-                        at_parent: false,
-                    });
+                match por.then(|| ample(&sys)).flatten() {
+                    Some(a) => {
+                        enabled.clear();
+                        enabled.push(a);
+                    }
+                    None => sys.enabled_into(&mut enabled),
                 }
-                if self.seen.contains_key(&fp) {
+                if enabled.is_empty() {
+                    if !sys.all_done() && target.is_none_or(|t| t == FindingKind::Deadlock) {
+                        return BfsEnd::Violation(Violation {
+                            parent: idx,
+                            fp: self.fps[idx as usize],
+                            kind: FindingKind::Deadlock,
+                            depth,
+                            at_parent: true,
+                        });
+                    }
                     continue;
                 }
-                if self.parent.len() as u64 >= max_states {
-                    return BfsEnd::Bound;
+                for &a in enabled.iter() {
+                    copy_into(&mut scratch, &sys);
+                    scratch.apply(a, depth, 0, &mut NoTrace);
+                    self.transitions += 1;
+                    let fp = self.enc.fingerprint(usize::from(root), &scratch);
+                    let kind = scratch
+                        .found
+                        .iter()
+                        .map(|f| f.kind)
+                        .find(|k| Self::is_violation(*k, stop_on_cause, target))
+                        .or_else(|| {
+                            (target.is_none_or(|t| t == FindingKind::Lockup) && stuck(&scratch))
+                                .then_some(FindingKind::Lockup)
+                        });
+                    if let Some(kind) = kind {
+                        return BfsEnd::Violation(Violation {
+                            parent: idx,
+                            fp,
+                            kind,
+                            depth: depth + 1,
+                            at_parent: false,
+                        });
+                    }
+                    let ni = self.parent.len() as u32;
+                    if self.seen.contains(fp) {
+                        continue;
+                    }
+                    if u64::from(ni) >= max_states {
+                        return BfsEnd::Bound;
+                    }
+                    self.seen.insert(fp, ni);
+                    self.parent.push(idx);
+                    self.fps.push(fp);
+                    pk.pack(&scratch, ni, root, &mut next);
                 }
-                scratch.found.clear();
-                let ni = self.parent.len() as u32;
-                self.seen.insert(fp, ni);
-                self.parent.push(idx);
-                self.fps.push(fp);
-                // The successor itself goes to the queue; the next one is built in a spare.
-                let fresh = spare.pop().unwrap_or_else(|| sys.clone());
-                let stored = std::mem::replace(&mut scratch, fresh);
-                queue.push_back((stored, ni, depth as u32 + 1, root));
             }
-            scratch_slot = Some(scratch);
-            if spare.len() < 64 {
-                spare.push(sys);
-            }
+            std::mem::swap(&mut cur, &mut next);
+            next.clear();
+            depth += 1;
         }
         BfsEnd::Done
     }
