@@ -81,7 +81,12 @@ impl InvType {
 
 /// Distribution of the descriptor count of one submission (before the zero-count draw).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum BatchDist {
     /// Always `count` descriptors.
     Fixed { count: u32 },
@@ -268,7 +273,12 @@ impl TimedCosts {
 
 /// Which actor runs next.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
 pub enum SchedulerConfig {
     /// Uniform over enabled actors; the hardware engine has weight `hwWeight` (submitters 1).
     Random {

@@ -248,8 +248,16 @@ pub fn hunt_with(
         if !kinds.is_empty() && res.findings.len() < opts.max_findings {
             c.record_schedule = true;
             let report = Simulation::new(c)?.run();
+            // Minimise towards the worst consequence the run reached (the lockup rather than the
+            // lost completion that caused it); ties go to the first found.
+            let target = kinds
+                .iter()
+                .copied()
+                .rev()
+                .max_by_key(|k| k.severity())
+                .unwrap_or(kinds[0]);
             let minimized = if opts.minimize {
-                crate::shrink::minimize(&report.config, &report.replay, &kinds[0])
+                crate::shrink::minimize(&report.config, &report.replay, &target)
             } else {
                 None
             };

@@ -75,6 +75,21 @@ impl FindingKind {
         )
     }
 
+    /// How bad the finding is, for choosing what a counterexample should demonstrate: a
+    /// consequence (lockup, hang, safety violation) ranks above its cause (lost completion).
+    pub fn severity(self) -> u8 {
+        match self {
+            FindingKind::Lockup | FindingKind::WalkLoop | FindingKind::Deadlock => 4,
+            FindingKind::PrematureCompletion
+            | FindingKind::Overrun
+            | FindingKind::StrayStatusWrite
+            | FindingKind::FreeCntInvariant => 3,
+            FindingKind::StaleWakeup => 2,
+            FindingKind::SuspectedLockup => 1,
+            FindingKind::LostCompletion => 0,
+        }
+    }
+
     /// Findings that end a run: nothing useful can happen afterwards.
     pub fn is_terminal(self) -> bool {
         matches!(

@@ -22,7 +22,11 @@ pub const MAX_FINDINGS: usize = 1000;
 
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Outcome {
     /// Every submitter returned from every call and hardware is idle.
     Completed,

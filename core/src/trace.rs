@@ -12,7 +12,7 @@ use crate::Actor;
 /// What happened in one event. A step produces one operation event followed by the status
 /// changes it caused and any findings it revealed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "camelCase")]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Op {
     /// Took `q_lock` (`handoff`: the previous owner was another submitter).
     Lock { handoff: bool },
