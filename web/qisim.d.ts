@@ -65,9 +65,8 @@ export interface TimedCosts {
 }
 
 export type Scheduler =
-  /** Uniform over enabled actors; hardware has weight `hw_weight` (submitters 1). Note: this
-   * key is snake_case in qisim-core 0.1.0 (`hw_weight`), unlike every other key. */
-  | { kind: 'random'; hw_weight?: number }
+  /** Uniform over enabled actors; hardware has weight `hwWeight` (submitters 1). */
+  | { kind: 'random'; hwWeight?: number }
   /** PCT with bug depth `depth` (3); change points over the first `steps` steps (0 = estimate). */
   | { kind: 'pct'; depth?: number; steps?: number }
   /** A recorded choice sequence, e.g. `"q1:a6b6H3a5b2"`. */
@@ -75,10 +74,16 @@ export type Scheduler =
   /** Discrete-event simulation over simulated nanoseconds. */
   | { kind: 'timed'; costs?: TimedCosts };
 
+/** Hardware fault injection (off by default): each rate is a probability, 0..=1. */
 export interface Faults {
+  /** Invalid descriptor (`IQE`). */
   iqeRate?: number;
+  /** Device-TLB invalidation time-out (`ITE`). */
   iteRate?: number;
+  /** Invalidation completion error on a device-TLB invalidation (`ICE`). */
   iceRate?: number;
+  /** The kernel's `ITE` walk: before 7.0 (`stride2`) or 7.0 and later (`stride1`, default). */
+  iteWalk?: 'stride1' | 'stride2';
 }
 
 /** A simulation configuration; `{}` is valid (the kernel's ring of 256, two submitters). */
@@ -123,7 +128,8 @@ export type NormalizedConfig = Required<Config> & {
 // ---------------------------------------------------------------------------------------------
 // Results
 
-/** `"T1"`, `"T2"`, ... (submitters, T1 is index 0) or `"HW"` (the hardware engine). */
+/** `"T1"`, `"T2"`, ... (submitters, T1 is index 0), `"HW"` (the hardware engine), or a fault
+ * the hardware raises as its own step with fault injection on: `"HW:IQE"`, `"HW:ITE"`, `"HW:ICE"`. */
 export type Actor = string;
 
 export type FindingKind =
@@ -135,7 +141,9 @@ export type FindingKind =
   | 'overrun'
   | 'strayStatusWrite'
   | 'freeCntInvariant'
-  | 'deadlock';
+  | 'deadlock'
+  /** The `ITE` walk of `qi_check_fault` does not terminate. */
+  | 'walkLoop';
 
 export interface Finding {
   kind: FindingKind;
@@ -247,8 +255,8 @@ export interface Label {
 export type Desc =
   | { kind: 'empty' }
   | { kind: 'inv'; ty: InvType; label: Label }
-  /** `status_addr` is snake_case in qisim-core 0.1.0. */
-  | { kind: 'wait'; status_addr: number; sw: boolean; drain: boolean; label: Label };
+  /** With SW set, hardware writes `QI_DONE` to `descStatus[statusAddr]`. */
+  | { kind: 'wait'; statusAddr: number; sw: boolean; drain: boolean; label: Label };
 
 /** Program counter of a submitter: the next step of `qi_submit_sync` it takes. */
 export type Pc =
@@ -300,18 +308,19 @@ export interface StateView {
   submitters: SubmitterView[];
 }
 
-/** One trace event: `step`, `actor` and the operation's fields (`op` says which). Variant
- * fields of more than one word are snake_case in qisim-core 0.1.0. */
+export type HwFault = 'iqe' | 'ite' | 'ice';
+
+/** One trace event: `step`, `actor` and the operation's fields (`op` says which). */
 export type Event = { step: number; actor: Actor } & (
   | { op: 'lock'; handoff: boolean }
-  | { op: 'checkSpace'; free_cnt: number; need: number; ok: boolean }
-  | { op: 'write'; index: number; count: number; wait_index: number }
+  | { op: 'checkSpace'; freeCnt: number; need: number; ok: boolean }
+  | { op: 'write'; index: number; count: number; waitIndex: number }
   | { op: 'doorbell'; iqt: number }
-  | { op: 'poll'; wait_index: number; status: SlotStatus; done: boolean; rc: number }
+  | { op: 'poll'; waitIndex: number; status: SlotStatus; done: boolean; rc: number }
   | { op: 'unlock' }
   | { op: 'mark'; index: number; count: number }
   | { op: 'reclaim'; from: number; to: number }
-  | { op: 'return'; rc: number; latency_steps: number }
+  | { op: 'return'; rc: number; latencySteps: number }
   | { op: 'hwInv'; slot: number; label: Label | null }
   | { op: 'hwWait'; slot: number; label: Label | null }
   | {
@@ -323,6 +332,15 @@ export type Event = { step: number; actor: Actor } & (
       hw: boolean;
       label: Label | null;
     }
+  /** Hardware stopped at `slot` with a fault (`IQE`/`ITE`), or raised `ICE` there. */
+  | { op: 'hwFault'; slot: number; fault: HwFault; label: Label | null }
+  /** `qi_check_fault` found a fault and returned `rc`. */
+  | { op: 'checkFault'; rc: number }
+  /** `IQE` repair: the descriptor at `slot` replaced by a copy of the wait at `waitIndex`. */
+  | { op: 'iqeRepair'; slot: number; waitIndex: number }
+  /** `ITE` walk from `from` down to `to` by `stride`; `terminated` false if it loops. */
+  | { op: 'iteWalk'; from: number; to: number; stride: number; terminated: boolean }
+  | { op: 'clearIce' }
   | { op: 'finding'; kind: FindingKind; message: string }
 );
 
