@@ -389,3 +389,32 @@ fn explore_bad_input_is_named() {
     );
     expect_field_error(explore(big, js(r#"{"counts": [1]}"#)), "counts");
 }
+
+#[wasm_bindgen_test]
+fn fault_injection_crosses_the_boundary() {
+    let cfg = r#"{"qiLength": 16, "submitters": 2, "policy": "fixed", "trace": true, "seed": 3,
+                  "faults": {"iteRate": 0.3, "iceRate": 0.2, "iqeRate": 0.1, "iteWalk": "stride2"},
+                  "workload": {"submissions": 10, "types": {"iotlb": 1, "devtlb": 1}}}"#;
+    let mut sim = Simulation::new(js(cfg)).unwrap();
+    let report = json(&sim.run().unwrap());
+    let trace = json(&sim.trace().unwrap());
+    let events = trace.as_array().unwrap();
+    assert!(events.iter().any(|e| e["op"] == "hwFault"), "{trace}");
+    assert!(events
+        .iter()
+        .any(|e| e["actor"].as_str().unwrap_or("").starts_with("HW:")));
+    // The replay (with fault steps) reproduces the run.
+    let mut c: serde_json::Value = serde_json::from_str(cfg).unwrap();
+    c["trace"] = false.into();
+    c["scheduler"] = serde_json::json!({"kind": "replay", "choices": report["replay"]});
+    let again = json(&Simulation::new(js(&c.to_string())).unwrap().run().unwrap());
+    assert_eq!(again["runHash"], report["runHash"]);
+    expect_field_error(
+        validate_config(js(r#"{"faults": {"iteWalk": "stride3"}}"#)),
+        "faults.iteWalk",
+    );
+    expect_field_error(
+        validate_config(js(r#"{"faults": {"iteRate": 2}}"#)),
+        "faults.iteRate",
+    );
+}
