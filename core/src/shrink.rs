@@ -12,9 +12,9 @@
 //!    `sequence` batch of the counts its calls drew (zero-count draws included) and as many
 //!    submissions as it started, so the run no longer depends on the seed or on submitter
 //!    numbers. Then, each accepted only if the finding persists: drop a whole submitter (its
-//!    choices removed, later submitters renumbered), drop a submitter's last call, lower a
-//!    call's count to 0 or by one. After any workload change the choices are minimised again,
-//!    until nothing changes.
+//!    choices removed, later submitters renumbered), drop a submitter's last calls (the largest
+//!    cut that works, found by halving), minimise the choices, lower a call's count to 0 or by
+//!    one; repeated until nothing changes.
 //! 3. **Shortest.** When the reduced workload is deterministic enough for the explorer (it is
 //!    after freezing, unless several invalidation types are mixed), a breadth-first search for
 //!    the kind ([`crate::explore`] with a target, at most [`EXPLORE_STATES`] states) replaces
@@ -302,26 +302,33 @@ pub fn minimize(cfg: &Config, replay_str: &str, kind: &FindingKind) -> Option<Mi
                 changed = true;
             }
         }
-        // Drop last calls, then lower counts.
+        // Drop calls from the end: the largest cut that keeps the finding (halving steps).
         for i in 0..cur_cfg.submitters as usize {
-            loop {
+            let mut step = seq_of(&cur_cfg.per_submitter[i]).len();
+            while step > 0 {
                 let seq = seq_of(&cur_cfg.per_submitter[i]);
-                if seq.is_empty() {
-                    break;
-                }
-                let mut c = cur_cfg.clone();
-                c.per_submitter[i] = seq_workload(&cur_cfg.per_submitter[i], &seq[..seq.len() - 1]);
-                match sh.run(&c, &cur) {
-                    Some(h) => {
+                if step <= seq.len() {
+                    let mut c = cur_cfg.clone();
+                    c.per_submitter[i] =
+                        seq_workload(&cur_cfg.per_submitter[i], &seq[..seq.len() - step]);
+                    if let Some(h) = sh.run(&c, &cur) {
                         cur_cfg = c;
                         cur = h.taken;
                         changed = true;
+                        continue;
                     }
-                    None => break,
                 }
+                step /= 2;
             }
-            let seq = seq_of(&cur_cfg.per_submitter[i]);
-            for j in 0..seq.len() {
+        }
+        // Shorter choices make the count trials below cheap.
+        let before = cur.len();
+        cur = sh.ddmin(&cur_cfg, cur);
+        changed |= cur.len() < before;
+        // Lower counts.
+        for i in 0..cur_cfg.submitters as usize {
+            let n = seq_of(&cur_cfg.per_submitter[i]).len();
+            for j in 0..n {
                 let cnt = seq_of(&cur_cfg.per_submitter[i])[j];
                 for lower in [0, cnt.saturating_sub(1)] {
                     if lower >= cnt {
@@ -340,9 +347,8 @@ pub fn minimize(cfg: &Config, replay_str: &str, kind: &FindingKind) -> Option<Mi
                 }
             }
         }
-        let before = cur.len();
-        cur = sh.ddmin(&cur_cfg, cur);
-        if !changed && cur.len() == before {
+        if !changed {
+            cur = sh.ddmin(&cur_cfg, cur);
             break;
         }
     }
