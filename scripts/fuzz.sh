@@ -19,7 +19,7 @@ EXECS=${1:-1000000}
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target-fuzz}
 export RUSTC_BOOTSTRAP=1
-TARGETS=${FUZZ_TARGETS:-"config_json replay_string"}
+TARGETS=${FUZZ_TARGETS:-"config_json config_structured replay_string"}
 TIMEOUT=${FUZZ_TIMEOUT:-10}
 RSS_MB=${FUZZ_RSS_MB:-2048}
 
