@@ -84,3 +84,130 @@ fn fixed_family_ring8_three_submitters() {
     println!("{}", serde_json::to_string(&v).unwrap());
     assert!(matches!(v, Verdict::Proved { .. }), "{v:?}");
 }
+
+#[test]
+fn reductions_agree_with_the_plain_search() {
+    // Two submitters, two calls, counts in {0,1,2}: every reduction gives the same verdict,
+    // and counterexamples have the same (shortest) length.
+    for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
+        let base = Config {
+            qi_length: 6,
+            submitters: 2,
+            workload: Workload {
+                submissions: 2,
+                batch: BatchDist::Fixed { count: 1 },
+                ..Workload::default()
+            },
+            policy,
+            ..Config::default()
+        };
+        let fam = count_family(&base, &[0, 1, 2]).unwrap();
+        let mut seen = Vec::new();
+        for (por, symmetry) in [(true, true), (false, true), (true, false), (false, false)] {
+            let o = ExploreOptions {
+                por,
+                symmetry,
+                ..opts()
+            };
+            let v = explore_roots(&fam, &o, |_| true).unwrap();
+            let key = match &v {
+                Verdict::Proved { .. } => (v.name(), 0, None),
+                Verdict::Counterexample {
+                    steps,
+                    kind,
+                    reproduced,
+                    ..
+                } => {
+                    assert!(reproduced);
+                    (v.name(), *steps, Some(*kind))
+                }
+                other => panic!("{other:?}"),
+            };
+            seen.push(key);
+        }
+        assert!(
+            seen.windows(2).all(|w| w[0] == w[1]),
+            "{policy:?}: {seen:?}"
+        );
+        let expect = if policy == PolicyKind::Fixed {
+            "proved"
+        } else {
+            "counterexample"
+        };
+        assert_eq!(seen[0].0, expect);
+    }
+}
+
+#[test]
+fn bound_reached_and_config_errors() {
+    let base = Config {
+        qi_length: 8,
+        submitters: 3,
+        workload: Workload {
+            submissions: 2,
+            batch: BatchDist::Fixed { count: 1 },
+            ..Workload::default()
+        },
+        ..Config::default()
+    };
+    let o = ExploreOptions {
+        max_states: 100,
+        ..opts()
+    };
+    let v = explore(&base, &o).unwrap();
+    assert!(
+        matches!(
+            v,
+            Verdict::BoundReached {
+                max_states: 100,
+                ..
+            }
+        ),
+        "{v:?}"
+    );
+    let json = serde_json::to_value(v.with_elapsed(0.5)).unwrap();
+    assert_eq!(json["verdict"], "boundReached");
+    assert_eq!(json["seconds"], 0.5);
+    assert!(json["bytesPerState"].as_f64().unwrap() > 0.0);
+    assert!(json["maxDepth"].is_u64() && json["transitions"].is_u64());
+
+    let mut c = base.clone();
+    c.workload.batch = BatchDist::Uniform { min: 0, max: 2 };
+    assert_eq!(explore(&c, &opts()).unwrap_err().field, "workload.batch");
+    let mut c = base.clone();
+    c.workload.zero_count_prob = 0.5;
+    assert_eq!(
+        explore(&c, &opts()).unwrap_err().field,
+        "workload.zeroCountProb"
+    );
+    let mut c = base.clone();
+    c.workload.types.devtlb = 1.0;
+    assert_eq!(explore(&c, &opts()).unwrap_err().field, "workload.types");
+    let mut c = base;
+    c.per_submitter = vec![c.workload.clone(), c.workload.clone(), c.workload.clone()];
+    c.per_submitter[2].zero_count_prob = 0.3;
+    assert_eq!(
+        explore(&c, &opts()).unwrap_err().field,
+        "perSubmitter[2].zeroCountProb"
+    );
+}
+
+#[test]
+fn legacy_with_counts_of_at_least_one_is_proved() {
+    // DESIGN.md section 5: an in-use invalidation descriptor before each wait descriptor stops
+    // the legacy reclaim walk, so the lockup needs a count-0 submission.
+    let base = Config {
+        qi_length: 8,
+        submitters: 3,
+        workload: Workload {
+            submissions: 2,
+            batch: BatchDist::Fixed { count: 1 },
+            ..Workload::default()
+        },
+        policy: PolicyKind::Legacy,
+        ..Config::default()
+    };
+    let fam = count_family(&base, &[1, 2]).unwrap();
+    let v = explore_roots(&fam, &opts(), |_| true).unwrap();
+    assert!(matches!(v, Verdict::Proved { .. }), "{v:?}");
+}
