@@ -68,8 +68,12 @@ test('results equal a single hunt whatever the number of workers', async () => {
     }
     const fixed = pool.createPool({ workers: 2 });
     const f = await fixed.hunt(cfg('fixed'), { seedStart: 0, seedCount: 200 });
+    // maxFindings 0: counts only.
+    const counts = await fixed.hunt(cfg('legacy'), { seedCount: 100, chunkSize: 10, maxFindings: 0 });
+    const countsRef = glue.hunt(cfg('legacy'), 0, 100, { maxFindings: 0 });
+    const countsSame = JSON.stringify(strip(counts)) === JSON.stringify(strip(countsRef));
     fixed.terminate();
-    return { results, reference: strip(reference), fixed: strip(f) };
+    return { results, reference: strip(reference), fixed: strip(f), countsSame };
   });
   assert.ok(out.reference.lockups > 0, 'legacy finds lockups');
   assert.deepEqual(out.reference.seedRanges, [[10, 310]]);
@@ -80,6 +84,7 @@ test('results equal a single hunt whatever the number of workers', async () => {
     assert.deepEqual(last, [300, 300, 300]);
     for (let i = 1; i < r.progress.length; i++) assert.ok(r.progress[i][0] > r.progress[i - 1][0]);
   }
+  assert.ok(out.countsSame, 'maxFindings 0 (counts only) equals the single hunt');
   assert.equal(out.fixed.lockups, 0);
   assert.equal(out.fixed.safety, 0);
   assert.equal(out.fixed.schedules, 200);

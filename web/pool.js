@@ -287,7 +287,7 @@ export function createPool(opts = {}) {
           // this chunk, its findings would be dropped anyway, so do not collect or minimise
           // them (the merged result is the same).
           const f = merged.findings;
-          const skip = f.length >= maxFindings && task.start > f[f.length - 1].seed;
+          const skip = f.length > 0 && f.length >= maxFindings && task.start > f[f.length - 1].seed;
           return {
             type: 'hunt',
             config,
