@@ -163,6 +163,10 @@ struct ExploreArgs {
     /// Report `lostCompletion` itself instead of looking for its consequence.
     #[arg(long = "stop-on-cause")]
     stop_on_cause: bool,
+    /// Decide liveness by fair-cycle (SCC) analysis of the whole graph instead of the stuck
+    /// predicate (a cross-check; keeps every edge, no partial-order reduction).
+    #[arg(long)]
+    cycles: bool,
     #[command(flatten)]
     out: Output,
 }
@@ -583,6 +587,7 @@ fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         shortest: true,
         stop_on_cause: a.stop_on_cause,
         target: None,
+        cycles: a.cycles,
     };
     let pb = progress_bar(None, a.out.quiet || a.out.json);
     let t = Instant::now();
@@ -613,7 +618,12 @@ fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
                 findings,
                 ..
             } => {
-                println!("counterexample: {} in {} steps (shortest)", kind.name(), steps);
+                let how = if a.cycles {
+                    "path to a fair non-progress cycle"
+                } else {
+                    "shortest"
+                };
+                println!("counterexample: {} in {} steps ({how})", kind.name(), steps);
                 println!("replay: {replay}");
                 let ks: Vec<&str> = findings.iter().map(|f| f.kind.name()).collect();
                 println!(

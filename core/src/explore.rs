@@ -115,6 +115,11 @@
 //! stuck state), so the replay reproduces `lockup`. A state where nothing is enabled and work
 //! remains is a `deadlock`.
 //!
+//! [`ExploreOptions::cycles`] replaces this argument by a direct check, as a cross-check: the
+//! whole graph is kept (without the partial-order reduction) and searched for a *fair
+//! non-progress cycle* — a strongly connected set in which every actor enabled somewhere also
+//! steps inside (the `Graph` type below). The tests check that both give the same verdicts.
+//!
 //! `lostCompletion` is the cause, not a violation: exploration continues past it to find its
 //! consequence (unless [`ExploreOptions::stop_on_cause`]). Every other finding kind is a
 //! violation.
@@ -152,6 +157,10 @@ pub struct ExploreOptions {
     pub stop_on_cause: bool,
     /// Look only for this kind (other findings do not stop the search); `None`: any violation.
     pub target: Option<FindingKind>,
+    /// Decide liveness by fair-cycle analysis of the whole state graph instead of the stuck
+    /// predicate (a cross-check of the module docs' argument; slower: keeps every edge, and
+    /// turns the partial-order reduction off).
+    pub cycles: bool,
 }
 
 impl Default for ExploreOptions {
@@ -163,6 +172,7 @@ impl Default for ExploreOptions {
             shortest: true,
             stop_on_cause: false,
             target: None,
+            cycles: false,
         }
     }
 }
@@ -431,17 +441,38 @@ pub fn explore_roots(
             "is 0; allowed range is >= 1".into(),
         ));
     }
+    if opts.cycles && first.submitters > 63 {
+        return Err(ConfigError::new(
+            "submitters",
+            "is above 63; the cycle analysis handles at most 63".into(),
+        ));
+    }
+    let por = opts.por && !opts.cycles;
     let mut ex = Explorer::new(roots, opts.symmetry);
+    if opts.cycles {
+        ex.graph = Some(Graph::default());
+    }
     let mut out = ex.bfs(
-        opts.por,
+        por,
         opts.max_states,
         u64::MAX,
         opts.stop_on_cause,
         opts.target,
         &mut progress,
     );
-    let stats = ex.stats(opts.por);
-    if opts.por && opts.shortest {
+    if let (BfsEnd::Done, Some(g)) = (&out, &ex.graph) {
+        if let Some(state) = g.fair_cycle() {
+            out = BfsEnd::Violation(Violation {
+                parent: state,
+                fp: ex.fps[state as usize],
+                kind: FindingKind::Lockup,
+                depth: 0,
+                at_parent: true,
+            });
+        }
+    }
+    let stats = ex.stats(por);
+    if por && opts.shortest {
         if let BfsEnd::Violation(v) = &out {
             let depth = v.depth;
             let mut ex2 = Explorer::new(ex.roots.clone(), opts.symmetry);
@@ -511,17 +542,17 @@ impl FpTable {
     }
 
     #[inline]
-    fn contains(&self, fp: u64) -> bool {
+    fn get(&self, fp: u64) -> Option<u32> {
         if self.keys.is_empty() {
-            return false;
+            return None;
         }
         let fp = fp.max(1);
         let mask = self.keys.len() - 1;
         let mut i = (fp as usize) & mask;
         loop {
             match self.keys[i] {
-                0 => return false,
-                k if k == fp => return true,
+                0 => return None,
+                k if k == fp => return Some(self.vals[i]),
                 _ => i = (i + 1) & mask,
             }
         }
@@ -1142,6 +1173,179 @@ pub fn stuck(sys: &System) -> bool {
     any
 }
 
+/// Bit of an actor in enabled/taken masks: submitter i is bit i (< 63), hardware bit 63.
+fn actor_bit(a: Actor) -> u64 {
+    match a {
+        Actor::Submitter(i) if i < 63 => 1 << i,
+        _ => 1 << 63,
+    }
+}
+
+/// The explored state graph, for the fair-cycle analysis ([`ExploreOptions::cycles`]).
+///
+/// A state lies on a *fair non-progress cycle* if it is in a strongly connected set C of the
+/// graph in which every actor enabled somewhere in C also takes a step inside C (strong
+/// fairness for the lock hand-off and for hardware). No cycle contains a return (it increments
+/// `submissions_done`), a `write` or a hardware step (both move pointers forward for good), so
+/// every cycle is a non-progress cycle of spins, and hardware's enabledness is constant on it
+/// (weak and strong fairness coincide for it). Found by the usual refinement: compute SCCs;
+/// an SCC with an actor enabled but never taken inside drops the states where that actor is
+/// enabled and is decomposed again.
+#[derive(Default)]
+struct Graph {
+    /// (from, to, actor bit index).
+    edges: Vec<(u32, u32, u8)>,
+    /// Enabled actors per expanded state.
+    masks: Vec<u64>,
+}
+
+impl Graph {
+    fn set_mask(&mut self, idx: u32, mask: u64) {
+        let i = idx as usize;
+        if self.masks.len() <= i {
+            self.masks.resize(i + 1, 0);
+        }
+        self.masks[i] = mask;
+    }
+
+    /// A state on a fair non-progress cycle, if any.
+    fn fair_cycle(&self) -> Option<u32> {
+        let n = self.masks.len();
+        // Adjacency in CSR form (edges between expanded states only).
+        let mut start = vec![0usize; n + 1];
+        for &(f, t, _) in &self.edges {
+            if (t as usize) < n {
+                start[f as usize + 1] += 1;
+            }
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut adj = vec![(0u32, 0u8); start[n]];
+        for &(f, t, a) in &self.edges {
+            if (t as usize) < n {
+                adj[fill[f as usize]] = (t, a);
+                fill[f as usize] += 1;
+            }
+        }
+        let mut stamp = vec![0u32; n];
+        let mut comp = vec![u32::MAX; n];
+        let mut index = vec![u32::MAX; n];
+        let mut low = vec![0u32; n];
+        let mut gen = 0u32;
+        let mut work: Vec<Vec<u32>> = vec![(0..n as u32).collect()];
+        while let Some(set) = work.pop() {
+            gen += 1;
+            for &v in &set {
+                stamp[v as usize] = gen;
+                index[v as usize] = u32::MAX;
+            }
+            let ncomp = tarjan(
+                &set, gen, &stamp, &start, &adj, &mut comp, &mut index, &mut low,
+            );
+            let mut enabled = vec![0u64; ncomp];
+            let mut taken = vec![0u64; ncomp];
+            let mut cyclic = vec![false; ncomp];
+            for &v in &set {
+                let c = comp[v as usize] as usize;
+                enabled[c] |= self.masks[v as usize];
+                for &(t, a) in &adj[start[v as usize]..start[v as usize + 1]] {
+                    if stamp[t as usize] == gen && comp[t as usize] as usize == c {
+                        taken[c] |= 1u64 << a;
+                        cyclic[c] = true;
+                    }
+                }
+            }
+            let mut subs: Vec<Vec<u32>> = vec![Vec::new(); ncomp];
+            for &v in &set {
+                let c = comp[v as usize] as usize;
+                if !cyclic[c] {
+                    continue;
+                }
+                let bad = enabled[c] & !taken[c];
+                if bad == 0 {
+                    return Some(v);
+                }
+                if self.masks[v as usize] & bad == 0 {
+                    subs[c].push(v);
+                }
+            }
+            work.extend(subs.into_iter().filter(|s| !s.is_empty()));
+        }
+        None
+    }
+}
+
+/// Iterative Tarjan over the states of `set` (those with `stamp == gen`); fills `comp` and
+/// returns the number of components.
+#[allow(clippy::too_many_arguments)]
+fn tarjan(
+    set: &[u32],
+    gen: u32,
+    stamp: &[u32],
+    start: &[usize],
+    adj: &[(u32, u8)],
+    comp: &mut [u32],
+    index: &mut [u32],
+    low: &mut [u32],
+) -> usize {
+    let mut next = 0u32;
+    let mut ncomp = 0usize;
+    let mut stack: Vec<u32> = Vec::new();
+    let mut on = vec![false; 0];
+    on.resize(index.len(), false);
+    let mut call: Vec<(u32, usize)> = Vec::new();
+    for &root in set {
+        if index[root as usize] != u32::MAX {
+            continue;
+        }
+        call.push((root, start[root as usize]));
+        index[root as usize] = next;
+        low[root as usize] = next;
+        next += 1;
+        stack.push(root);
+        on[root as usize] = true;
+        while let Some(&mut (v, ref mut pos)) = call.last_mut() {
+            let vu = v as usize;
+            if *pos < start[vu + 1] {
+                let (w, _) = adj[*pos];
+                *pos += 1;
+                let wu = w as usize;
+                if stamp[wu] != gen {
+                    continue;
+                }
+                if index[wu] == u32::MAX {
+                    index[wu] = next;
+                    low[wu] = next;
+                    next += 1;
+                    stack.push(w);
+                    on[wu] = true;
+                    call.push((w, start[wu]));
+                } else if on[wu] {
+                    low[vu] = low[vu].min(index[wu]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(p, _)) = call.last() {
+                    low[p as usize] = low[p as usize].min(low[vu]);
+                }
+                if low[vu] == index[vu] {
+                    while let Some(w) = stack.pop() {
+                        on[w as usize] = false;
+                        comp[w as usize] = ncomp as u32;
+                        if w == v {
+                            break;
+                        }
+                    }
+                    ncomp += 1;
+                }
+            }
+        }
+    }
+    ncomp
+}
+
 /// A violation found by the BFS: a transition from stored state `parent` into a state with
 /// fingerprint `fp` (a finding of `kind`, a stuck state, or a deadlock).
 #[derive(Clone, Debug)]
@@ -1173,6 +1377,8 @@ struct Explorer {
     transitions: u64,
     max_depth: u64,
     peak_queue_bytes: u64,
+    /// The state graph, kept for the fair-cycle analysis.
+    graph: Option<Graph>,
 }
 
 impl Explorer {
@@ -1216,6 +1422,7 @@ impl Explorer {
             transitions: 0,
             max_depth: 0,
             peak_queue_bytes: 0,
+            graph: None,
         }
     }
 
@@ -1223,7 +1430,11 @@ impl Explorer {
         let states = self.parent.len() as u64;
         let table = self.seen.capacity() as u64 * 12;
         let links = states * 12;
-        let bytes = table + links + self.peak_queue_bytes;
+        let graph = self.graph.as_ref().map_or(0, |g| {
+            (g.edges.capacity() * std::mem::size_of::<(u32, u32, u8)>() + g.masks.capacity() * 8)
+                as u64
+        });
+        let bytes = table + links + self.peak_queue_bytes + graph;
         ExploreStats {
             states,
             transitions: self.transitions,
@@ -1264,6 +1475,7 @@ impl Explorer {
         target: Option<FindingKind>,
         progress: &mut impl FnMut(&ExploreProgress) -> bool,
     ) -> BfsEnd {
+        let cycles = self.graph.is_some();
         let root_sys: Vec<System> = self.roots.iter().map(System::new).collect();
         let pk = Packed::new(&root_sys[0]);
         let mut cur: Vec<u8> = Vec::new();
@@ -1317,6 +1529,10 @@ impl Explorer {
                     }
                     None => sys.enabled_into(&mut enabled),
                 }
+                if let Some(g) = &mut self.graph {
+                    let mask = enabled.iter().fold(0u64, |m, a| m | actor_bit(*a));
+                    g.set_mask(idx, mask);
+                }
                 if enabled.is_empty() {
                     if !sys.all_done() && target.is_none_or(|t| t == FindingKind::Deadlock) {
                         return BfsEnd::Violation(Violation {
@@ -1338,10 +1554,15 @@ impl Explorer {
                         .found
                         .iter()
                         .map(|f| f.kind)
-                        .find(|k| Self::is_violation(*k, stop_on_cause, target))
+                        .find(|k| {
+                            Self::is_violation(*k, stop_on_cause, target)
+                                && !(cycles && *k == FindingKind::Lockup)
+                        })
                         .or_else(|| {
-                            (target.is_none_or(|t| t == FindingKind::Lockup) && stuck(&scratch))
-                                .then_some(FindingKind::Lockup)
+                            (!cycles
+                                && target.is_none_or(|t| t == FindingKind::Lockup)
+                                && stuck(&scratch))
+                            .then_some(FindingKind::Lockup)
                         });
                     if let Some(kind) = kind {
                         return BfsEnd::Violation(Violation {
@@ -1353,8 +1574,15 @@ impl Explorer {
                         });
                     }
                     let ni = self.parent.len() as u32;
-                    if self.seen.contains(fp) {
+                    if let Some(old) = self.seen.get(fp) {
+                        if let Some(g) = &mut self.graph {
+                            g.edges
+                                .push((idx, old, actor_bit(a).trailing_zeros() as u8));
+                        }
                         continue;
+                    }
+                    if let Some(g) = &mut self.graph {
+                        g.edges.push((idx, ni, actor_bit(a).trailing_zeros() as u8));
                     }
                     if u64::from(ni) >= max_states {
                         return BfsEnd::Bound;

@@ -211,3 +211,52 @@ fn legacy_with_counts_of_at_least_one_is_proved() {
     let v = explore_roots(&fam, &opts(), |_| true).unwrap();
     assert!(matches!(v, Verdict::Proved { .. }), "{v:?}");
 }
+
+#[test]
+fn fair_cycle_analysis_agrees_with_the_stuck_predicate() {
+    // The module docs argue that a fair non-progress cycle exists iff a stuck state is
+    // reachable; the SCC analysis checks it independently on small configs.
+    let seq = |counts: &[u32]| Workload {
+        submissions: counts.len() as u64,
+        batch: BatchDist::Sequence {
+            counts: counts.to_vec(),
+        },
+        ..Workload::default()
+    };
+    let cases: Vec<(u32, Vec<Workload>)> = vec![
+        (8, vec![seq(&[1]), seq(&[0])]),
+        (4, vec![seq(&[0]), seq(&[1])]),
+        (6, vec![seq(&[1, 0]), seq(&[0, 1])]),
+        (6, vec![seq(&[1, 1]), seq(&[1, 2])]),
+        (6, vec![seq(&[0, 2]), seq(&[2, 0]), seq(&[1])]),
+    ];
+    for (ring, ws) in cases {
+        for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
+            let cfg = Config {
+                qi_length: ring,
+                submitters: ws.len() as u32,
+                per_submitter: ws.clone(),
+                policy,
+                ..Config::default()
+            };
+            let a = explore(&cfg, &opts()).unwrap();
+            let o = ExploreOptions {
+                cycles: true,
+                ..opts()
+            };
+            let b = explore(&cfg, &o).unwrap();
+            let kind = |v: &Verdict| match v {
+                Verdict::Counterexample { kind, .. } => Some(*kind),
+                _ => None,
+            };
+            assert_eq!(
+                (a.name(), kind(&a)),
+                (b.name(), kind(&b)),
+                "ring {ring} {policy:?} {ws:?}"
+            );
+            if let Verdict::Counterexample { reproduced, .. } = &b {
+                assert!(reproduced, "ring {ring} {policy:?}");
+            }
+        }
+    }
+}
