@@ -541,6 +541,18 @@ impl Config {
         check_prob("faults.iqeRate", self.faults.iqe_rate)?;
         check_prob("faults.iteRate", self.faults.ite_rate)?;
         check_prob("faults.iceRate", self.faults.ice_rate)?;
+        if self.faults.ite_rate > 0.0
+            && self.faults.ite_walk == IteWalk::Stride2
+            && self.qi_length % 2 == 1
+        {
+            return Err(ConfigError::new(
+                "qiLength",
+                format!(
+                    "is {}; the stride-2 ITE walk starts at `(IQH - 1) | 1`, which needs an even QI_LENGTH (the kernel's is 256): use an even qiLength or iteWalk \"stride1\"",
+                    self.qi_length
+                ),
+            ));
+        }
         if !self.faults.is_off() && self.hardware == HardwareMode::Sync {
             return Err(ConfigError::new(
                 "faults",

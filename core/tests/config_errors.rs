@@ -396,3 +396,17 @@ fn json_empty_object_is_the_default() {
     let c: Config = serde_json::from_str("{}").unwrap();
     assert_eq!(c, Config::default());
 }
+
+#[test]
+fn stride2_ite_walk_needs_an_even_ring() {
+    let cfg = Config {
+        qi_length: 7,
+        faults: FaultConfig {
+            ite_rate: 0.1,
+            ite_walk: qisim_core::config::IteWalk::Stride2,
+            ..FaultConfig::default()
+        },
+        ..Config::default()
+    };
+    assert_field(cfg, "qiLength", "even");
+}

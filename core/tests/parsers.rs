@@ -1173,10 +1173,9 @@ fn replay_strings_in_configs() {
 /// 5 but the index is 5" at core/src/system.rs:959 (`System::qi_check_fault`). Replay `a4Ta`:
 /// T1 writes its descriptor (slot 0) and wait (slot 1) and rings the doorbell, hardware times
 /// out at slot 0 (ITE, IQH = 0), T1's next poll runs the walk. The kernel's ring is 256 (even),
-/// so the model, not the kernel, is at fault: it accepts any `qiLength` in 4..=65536. Fixed when
-/// `validate` rejects odd rings for the stride-2 walk (or the walk wraps `head` after `| 1`).
+/// so the model, not the kernel, was at fault: it accepted any `qiLength` in 4..=65536. Fixed:
+/// `validate` rejects odd rings for the stride-2 walk, naming `qiLength`.
 #[test]
-#[ignore = "core bug: odd qiLength + stride-2 ITE walk indexes past the ring (system.rs qi_check_fault)"]
 fn odd_ring_with_stride2_ite_walk_does_not_panic() {
     for qi_length in [5, 7, 15, 255] {
         let text = format!(
