@@ -208,6 +208,8 @@ impl From<ConfigError> for Usage {
             "policy" => " (flag --policy)",
             "stepLimit" => " (flag --step-limit)",
             "seedCount" => " (flag --seeds)",
+            "counts" => " (flags --count MIN..MAX, --submissions, --submitters)",
+            "maxStates" => " (flag --max-states)",
             "scheduler" => match e.field.as_str() {
                 "scheduler.hwWeight" => " (flag --hw-weight)",
                 "scheduler.depth" => " (flag --pct-depth)",

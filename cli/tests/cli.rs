@@ -275,3 +275,52 @@ fn bench_reports_rates() {
     assert!(v["stepsPerSecond"].as_f64().unwrap() > 0.0);
     assert!(v["schedulesPerSecond"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn explore_cycles_agrees_and_json_has_the_counterexample() {
+    let args = |policy: &'static str, cycles: bool| {
+        let mut v = vec![
+            "explore",
+            "--policy",
+            policy,
+            "--ring",
+            "8",
+            "--per-submitter",
+            "1",
+            "--per-submitter",
+            "0",
+            "--json",
+        ];
+        if cycles {
+            v.push("--cycles");
+        }
+        v
+    };
+    for cycles in [false, true] {
+        let o = qisim(&args("fixed", cycles));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let o = qisim(&args("legacy", cycles));
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        assert_eq!(v["verdict"], "counterexample");
+        assert_eq!(v["kind"], "lockup");
+        assert_eq!(v["reproduced"], true);
+        assert!(v["replay"].as_str().unwrap().starts_with("q1:"));
+        assert!(v["timeline"].as_str().unwrap().contains("!! lockup"));
+        assert!(v["statesPerSecond"].is_number() || v["seconds"].as_f64() == Some(0.0));
+    }
+    // Too many workload combinations: a usage error naming the flags.
+    let o = qisim(&[
+        "explore",
+        "--ring",
+        "8",
+        "--submitters",
+        "4",
+        "--submissions",
+        "20",
+        "--count",
+        "0..3",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--count"), "{}", stderr(&o));
+}
