@@ -13,8 +13,10 @@
 //!    submissions as it started, so the run no longer depends on the seed or on submitter
 //!    numbers. Then, each accepted only if the finding persists: drop a whole submitter (its
 //!    choices removed, later submitters renumbered), drop a submitter's last calls (the largest
-//!    cut that works, found by halving), minimise the choices, lower a call's count to 0 or by
-//!    one; repeated until nothing changes.
+//!    cut that works, found by halving), minimise the choices, drop single calls anywhere,
+//!    lower a call's count to 0 or by one; repeated until nothing changes. A reduction that
+//!    breaks the current schedule is also tried with a breadth-first search for the kind when
+//!    the workload is small ([`SEARCH_CALLS`]): a smaller workload often needs another schedule.
 //! 3. **Shortest.** When the reduced workload is deterministic enough for the explorer (it is
 //!    after freezing, unless several invalidation types are mixed), a breadth-first search for
 //!    the kind ([`crate::explore`] with a target, at most [`EXPLORE_STATES`] states) replaces
@@ -40,6 +42,12 @@ pub const MAX_TESTS: usize = 20_000;
 
 /// States the final breadth-first search may store.
 pub const EXPLORE_STATES: u64 = 200_000;
+
+/// Workloads of at most this many calls in all are also tried by breadth-first search when a
+/// reduction breaks the current schedule, with at most [`TRIAL_STATES`] states.
+pub const SEARCH_CALLS: u64 = 6;
+/// States of one such trial search.
+pub const TRIAL_STATES: u64 = 20_000;
 
 /// Steps of the round-robin completion after a candidate's choices run out.
 pub const COMPLETION_STEPS: u64 = 2_000;
@@ -130,6 +138,40 @@ impl Shrinker {
             }
         }
         None
+    }
+
+    /// Whether `cfg` (a reduced workload) still shows the kind: first with the current
+    /// choices, then, if the workload is small, by a breadth-first search for the kind (a
+    /// smaller workload often needs a different schedule). Returns the choices that hit.
+    fn try_cfg(&mut self, cfg: &Config, choices: &[Actor]) -> Option<Vec<Actor>> {
+        if let Some(h) = self.run(cfg, choices) {
+            return Some(h.taken);
+        }
+        let calls: u64 = (0..cfg.submitters as usize)
+            .map(|i| cfg.workload_of(i).submissions)
+            .sum();
+        if calls > SEARCH_CALLS || crate::explore::explorable(cfg).is_err() {
+            return None;
+        }
+        let path = self.search(cfg, TRIAL_STATES)?;
+        self.run(cfg, &path).map(|h| h.taken)
+    }
+
+    /// A shortest path to the kind by breadth-first search, at most `max_states` states.
+    fn search(&mut self, cfg: &Config, max_states: u64) -> Option<Vec<Actor>> {
+        if self.tests >= MAX_TESTS {
+            return None;
+        }
+        self.tests += 1;
+        let opts = crate::explore::ExploreOptions {
+            max_states,
+            target: Some(self.kind),
+            ..Default::default()
+        };
+        match crate::explore::explore(cfg, &opts) {
+            Ok(crate::explore::Verdict::Counterexample { replay: r, .. }) => replay::parse(&r).ok(),
+            _ => None,
+        }
     }
 
     /// ddmin over `choices` (which must hit); returns a 1-minimal hitting sequence.
@@ -296,9 +338,9 @@ pub fn minimize(cfg: &Config, replay_str: &str, kind: &FindingKind) -> Option<Mi
         while k > 0 && cur_cfg.submitters > 1 {
             k -= 1;
             let (c, ch) = without(&cur_cfg, &cur, k);
-            if let Some(h) = sh.run(&c, &ch) {
+            if let Some(t) = sh.try_cfg(&c, &ch) {
                 cur_cfg = c;
-                cur = h.taken;
+                cur = t;
                 changed = true;
             }
         }
@@ -325,6 +367,24 @@ pub fn minimize(cfg: &Config, replay_str: &str, kind: &FindingKind) -> Option<Mi
         let before = cur.len();
         cur = sh.ddmin(&cur_cfg, cur);
         changed |= cur.len() < before;
+        // Drop single calls anywhere in a sequence.
+        for i in 0..cur_cfg.submitters as usize {
+            let mut j = 0;
+            while j < seq_of(&cur_cfg.per_submitter[i]).len() {
+                let mut s2 = seq_of(&cur_cfg.per_submitter[i]);
+                s2.remove(j);
+                let mut c = cur_cfg.clone();
+                c.per_submitter[i] = seq_workload(&cur_cfg.per_submitter[i], &s2);
+                match sh.try_cfg(&c, &cur) {
+                    Some(t) => {
+                        cur_cfg = c;
+                        cur = t;
+                        changed = true;
+                    }
+                    None => j += 1,
+                }
+            }
+        }
         // Lower counts.
         for i in 0..cur_cfg.submitters as usize {
             let n = seq_of(&cur_cfg.per_submitter[i]).len();
@@ -338,9 +398,9 @@ pub fn minimize(cfg: &Config, replay_str: &str, kind: &FindingKind) -> Option<Mi
                     s2[j] = lower;
                     let mut c = cur_cfg.clone();
                     c.per_submitter[i] = seq_workload(&cur_cfg.per_submitter[i], &s2);
-                    if let Some(h) = sh.run(&c, &cur) {
+                    if let Some(t) = sh.try_cfg(&c, &cur) {
                         cur_cfg = c;
-                        cur = h.taken;
+                        cur = t;
                         changed = true;
                         break;
                     }
@@ -353,20 +413,11 @@ pub fn minimize(cfg: &Config, replay_str: &str, kind: &FindingKind) -> Option<Mi
         }
     }
     // The workload is small now: a breadth-first search for the kind gives a shortest path.
-    if crate::explore::explorable(&cur_cfg).is_ok() && sh.tests < MAX_TESTS {
-        let opts = crate::explore::ExploreOptions {
-            max_states: EXPLORE_STATES,
-            target: Some(kind),
-            ..Default::default()
-        };
-        if let Ok(crate::explore::Verdict::Counterexample { replay: r, .. }) =
-            crate::explore::explore(&cur_cfg, &opts)
-        {
-            if let Ok(path) = replay::parse(&r) {
-                if let Some(h) = sh.run(&cur_cfg, &path) {
-                    if h.taken.len() < cur.len() {
-                        cur = h.taken;
-                    }
+    if crate::explore::explorable(&cur_cfg).is_ok() {
+        if let Some(path) = sh.search(&cur_cfg, EXPLORE_STATES) {
+            if let Some(h) = sh.run(&cur_cfg, &path) {
+                if h.taken.len() < cur.len() {
+                    cur = h.taken;
                 }
             }
         }
