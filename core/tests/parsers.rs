@@ -89,6 +89,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "faults.iteRate",
     "faults.iceRate",
     "faults.iteWalk",
+    "faults.maxFaults",
     "seed",
     "stepLimit",
     "watchdog",
@@ -271,6 +272,7 @@ fn leaves() -> Vec<Leaf> {
         leaf("faults.iteRate", "faults.iteRate", Ty::F64, json!({})),
         leaf("faults.iceRate", "faults.iceRate", Ty::F64, json!({})),
         leaf("faults.iteWalk", "faults.iteWalk", Ty::Enum, json!({})),
+        leaf("faults.maxFaults", "faults.maxFaults", Ty::U32, json!({})),
         leaf(
             "scheduler.hwWeight",
             "scheduler.hwWeight",
@@ -772,7 +774,11 @@ fn serialised_keys_are_in_the_schema() {
             }
         }
     }
-    assert!(odd.is_empty(), "keys outside the schema: {odd:?}");
+    assert!(
+        odd.is_empty(),
+        "keys outside the schema: {odd:?} (a new config field? add it to CONFIG_FIELDS, \
+         WORKLOAD_FIELDS or COST_FIELDS at the top of core/tests/parsers.rs, and to leaves())"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
