@@ -61,6 +61,14 @@ enum SchedArg {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
+enum WalkArg {
+    /// Kernels before 7.0: `(IQH - 1) | 1`, step -2.
+    Stride2,
+    /// 7.0 and later: `IQH - 1`, step -1.
+    Stride1,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum HwArg {
     Sync,
     Async,
@@ -112,6 +120,25 @@ struct ConfigArgs {
     /// Hardware engine: async (real hardware) or sync (QEMU).
     #[arg(long, value_enum)]
     hardware: Option<HwArg>,
+    /// Share of device-TLB invalidations among the descriptors (0..=1; the rest are IOTLB).
+    /// ITE and ICE faults happen only on device-TLB invalidations.
+    #[arg(long = "devtlb-share", value_name = "P")]
+    devtlb_share: Option<f64>,
+    /// Fault injection: probability of an invalid descriptor (IQE) at each fetch (0..=1).
+    #[arg(long = "iqe-rate", value_name = "P")]
+    iqe_rate: Option<f64>,
+    /// Fault injection: probability that a device-TLB invalidation times out (ITE) (0..=1).
+    #[arg(long = "ite-rate", value_name = "P")]
+    ite_rate: Option<f64>,
+    /// Fault injection: probability of a completion error (ICE) on a device-TLB invalidation.
+    #[arg(long = "ice-rate", value_name = "P")]
+    ice_rate: Option<f64>,
+    /// The kernel's ITE walk in qi_check_fault.
+    #[arg(long = "ite-walk", value_enum)]
+    ite_walk: Option<WalkArg>,
+    /// At most this many faults per run (0 = no limit; `explore` needs >= 1 with faults).
+    #[arg(long = "max-faults", value_name = "N")]
+    max_faults: Option<u32>,
 }
 
 #[derive(Args, Debug)]
@@ -167,6 +194,10 @@ struct ExploreArgs {
     /// predicate (a cross-check; keeps every edge, no partial-order reduction).
     #[arg(long)]
     cycles: bool,
+    /// Look only for this finding kind (e.g. `deadlock`, `freeCntInvariant`, `overrun`); other
+    /// findings do not stop the search.
+    #[arg(long, value_name = "KIND")]
+    target: Option<String>,
     #[command(flatten)]
     out: Output,
 }
@@ -279,8 +310,40 @@ impl ConfigArgs {
                 HwArg::Async => HardwareMode::Async,
             };
         }
+        if let Some(p) = self.iqe_rate {
+            c.faults.iqe_rate = p;
+        }
+        if let Some(p) = self.ite_rate {
+            c.faults.ite_rate = p;
+        }
+        if let Some(p) = self.ice_rate {
+            c.faults.ice_rate = p;
+        }
+        if let Some(w) = self.ite_walk {
+            c.faults.ite_walk = match w {
+                WalkArg::Stride2 => qisim_core::config::IteWalk::Stride2,
+                WalkArg::Stride1 => qisim_core::config::IteWalk::Stride1,
+            };
+        }
+        if let Some(n) = self.max_faults {
+            c.faults.max_faults = n;
+        }
+        if let Some(p) = self.devtlb_share {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(Usage(format!(
+                    "flag --devtlb-share is {p}; allowed range is 0..=1"
+                )));
+            }
+        }
         let batch = self.count.as_deref().map(parse_count).transpose()?;
         let each = |w: &mut Workload| {
+            if let Some(p) = self.devtlb_share {
+                w.types = qisim_core::config::TypeMix {
+                    iotlb: 1.0 - p,
+                    devtlb: p,
+                    ..qisim_core::config::TypeMix::default()
+                };
+            }
             if let Some(n) = self.submissions {
                 w.submissions = n;
             }
@@ -588,7 +651,20 @@ fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         symmetry: !a.no_symmetry,
         shortest: true,
         stop_on_cause: a.stop_on_cause,
-        target: None,
+        target: match &a.target {
+            None => None,
+            Some(t) => Some(
+                qisim_core::FindingKind::ALL
+                    .into_iter()
+                    .find(|k| k.name() == t)
+                    .ok_or_else(|| {
+                        Usage(format!(
+                            "flag --target: `{t}` is not a finding kind; expected one of {}",
+                            qisim_core::FindingKind::ALL.map(|k| k.name()).join(", ")
+                        ))
+                    })?,
+            ),
+        },
         cycles: a.cycles,
     };
     let pb = progress_bar(None, a.out.quiet || a.out.json);
@@ -607,10 +683,17 @@ fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
     } else {
         let s = v.stats();
         match &v {
-            Verdict::Proved { .. } => println!(
-                "proved: policy {} has no lockup, deadlock or safety violation in any interleaving",
-                cfg.policy.name()
-            ),
+            Verdict::Proved { .. } => match &opts.target {
+                Some(k) => println!(
+                    "proved: policy {} reaches no `{}` in any interleaving",
+                    cfg.policy.name(),
+                    k.name()
+                ),
+                None => println!(
+                    "proved: policy {} has no lockup, deadlock or safety violation in any interleaving",
+                    cfg.policy.name()
+                ),
+            },
             Verdict::Counterexample {
                 kind,
                 replay,

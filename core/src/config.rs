@@ -353,6 +353,9 @@ pub struct FaultConfig {
     pub ice_rate: f64,
     /// The kernel's `ITE` walk.
     pub ite_walk: IteWalk,
+    /// At most this many faults per run (0 = no limit). The exhaustive explorer needs a limit:
+    /// every `-EAGAIN` restart is a new attempt, so unbounded faults mean unbounded states.
+    pub max_faults: u32,
 }
 
 impl FaultConfig {

@@ -319,10 +319,10 @@ fn check_workload(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
 /// Validates `cfg` for exploration and returns the config actually explored (watchdog off).
 pub fn explorable(cfg: &Config) -> Result<Config, ConfigError> {
     cfg.validate()?;
-    if !cfg.faults.is_off() {
+    if !cfg.faults.is_off() && cfg.faults.max_faults == 0 {
         return Err(ConfigError::new(
-            "faults",
-            "the explorer does not model fault injection; all rates must be 0".to_string(),
+            "faults.maxFaults",
+            "is 0 (no limit); with fault injection the explorer needs a limit of at least 1 (every -EAGAIN restart is a new state), e.g. 1 or 2".to_string(),
         ));
     }
     // Only the workloads in use: `workload` is unused when `perSubmitter` is given.
@@ -747,7 +747,12 @@ impl Encoder {
         let lock = ring.q_lock.map_or(0, |o| u64::from(r[o as usize]) + 1);
         m.word(u64::from(ring.free_head) | u64::from(ring.free_tail) << 32);
         m.word(u64::from(ring.free_cnt) | u64::from(ring.iqt) << 32);
-        m.word(u64::from(ring.iqh) | u64::from(ring.fsts) << 32 | u64::from(sys.halted) << 40);
+        m.word(
+            u64::from(ring.iqh)
+                | u64::from(ring.fsts) << 32
+                | u64::from(sys.halted) << 40
+                | u64::from(ring.faults) << 48,
+        );
         m.word(lock);
         m.finish()
     }
@@ -786,6 +791,7 @@ fn copy_into(dst: &mut System, src: &System) {
         iqt,
         iqh,
         fsts,
+        faults,
     } = ring;
     let d = &mut dst.ring;
     d.qi_length = *qi_length;
@@ -799,6 +805,7 @@ fn copy_into(dst: &mut System, src: &System) {
     d.iqt = *iqt;
     d.iqh = *iqh;
     d.fsts = *fsts;
+    d.faults = *faults;
     dst.subs.truncate(subs.len());
     for (i, s) in subs.iter().enumerate() {
         if i == dst.subs.len() {
@@ -872,7 +879,7 @@ struct Packed {
 
 const SLOT_BYTES: usize = 4 + 4 * 4 + 2;
 const SUB_BYTES: usize = 2 + 6 * 4 + 2 * 8;
-const HEAD_BYTES: usize = 4 + 2 + 4 * 7 + 2;
+const HEAD_BYTES: usize = 4 + 2 + 4 * 8 + 2;
 
 impl Packed {
     fn new(sys: &System) -> Self {
@@ -899,6 +906,7 @@ impl Packed {
             r.iqh,
             r.q_lock.map_or(0, |o| o + 1),
             r.last_lock_owner.map_or(0, |o| o + 1),
+            r.faults,
         ] {
             w(&v.to_le_bytes());
         }
@@ -969,6 +977,7 @@ impl Packed {
         r.iqh = rd.u32();
         r.q_lock = rd.u32().checked_sub(1);
         r.last_lock_owner = rd.u32().checked_sub(1);
+        r.faults = rd.u32();
         r.fsts = rd.u8();
         dst.halted = rd.u8() != 0;
         for k in 0..self.slots {
@@ -1086,6 +1095,10 @@ fn any_in_window(sys: &System, index: u32, len: u32) -> bool {
 /// The ample set of a state: `Some(holder)` when the lock holder's next step is independent
 /// of every hardware step that can precede it (module docs), else `None` (expand in full).
 fn ample(sys: &System) -> Option<Actor> {
+    // Fault steps set FSTS, which the holder's poll reads (qi_check_fault): no reduction.
+    if !sys.params.faults.is_off() {
+        return None;
+    }
     let h = sys.ring.q_lock?;
     if !sys.is_enabled(Actor::Hardware) {
         // Only the holder can move.
@@ -1157,6 +1170,12 @@ pub fn stuck(sys: &System) -> bool {
                     r.desc_status[s.wait_index as usize],
                     Status::Done | Status::Abort
                 ) {
+                    return false;
+                }
+                // qi_check_fault will clear ITE, or repair an IQE at this batch's `index`.
+                if r.fsts & crate::ring::fsts::ITE != 0
+                    || (r.fsts & crate::ring::fsts::IQE != 0 && r.iqh == s.index)
+                {
                     return false;
                 }
                 any = true;

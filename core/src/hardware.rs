@@ -104,6 +104,9 @@ pub fn process(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
         return Processed::Idle;
     }
     let slot = ring.iqh;
+    if fault.is_some() {
+        ring.faults += 1;
+    }
     if let Some(f @ (HwFault::Iqe | HwFault::Ite)) = fault {
         ring.fsts |= f.bit();
         return Processed::Stopped {

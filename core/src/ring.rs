@@ -135,6 +135,9 @@ pub struct Ring {
     pub iqh: u32,
     /// Fault status bits (see [`fsts`]).
     pub fsts: u8,
+    /// Faults injected so far (a model counter, not kernel state: bounds fault injection with
+    /// `faults.maxFaults`, which keeps exhaustive exploration finite).
+    pub faults: u32,
 }
 
 impl Ring {
@@ -152,6 +155,7 @@ impl Ring {
             iqt: 0,
             iqh: 0,
             fsts: 0,
+            faults: 0,
         }
     }
 

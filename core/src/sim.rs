@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, SchedulerConfig, StopOn};
 use crate::error::ConfigError;
-use crate::hardware::{self, HwFault};
+use crate::hardware::HwFault;
 use crate::hash::stable_hash;
 use crate::metrics::{Metrics, Percentiles};
 use crate::oracle::{Finding, FindingKind};
@@ -101,7 +101,7 @@ const FAULT_STREAM: u64 = 0xfa17_0000_0000_0001;
 fn roll_fault(rng: &mut Pcg64Mcg, sys: &System) -> Actor {
     for f in HwFault::ALL {
         let rate = sys.params.faults.rate(f);
-        if rate > 0.0 && hardware::fault_applies(&sys.ring, f) && rng.random_bool(rate) {
+        if rate > 0.0 && sys.is_enabled(Actor::Fault(f)) && rng.random_bool(rate) {
             return Actor::Fault(f);
         }
     }

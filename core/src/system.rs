@@ -182,8 +182,10 @@ impl System {
                 self.params.hardware == HardwareMode::Async && hardware::enabled(&self.ring)
             }
             Actor::Fault(f) => {
+                let budget = self.params.faults.max_faults;
                 self.params.hardware == HardwareMode::Async
                     && self.params.faults.rate(f) > 0.0
+                    && (budget == 0 || self.ring.faults < budget)
                     && hardware::fault_applies(&self.ring, f)
             }
             Actor::Submitter(i) => match self.subs.get(i as usize) {
