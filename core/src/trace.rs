@@ -265,17 +265,20 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
         let mut break_after = false;
         match &ev.op {
             Op::Status {
-                slot, label, hw, ..
+                slot,
+                label,
+                hw,
+                after,
+                ..
             } => {
                 if let Some(l) = label {
                     slot_names.insert(*slot, l.name());
                 }
                 if *hw {
-                    let after = match &ev.op {
-                        Op::Status { after, .. } => after.name(),
-                        _ => unreachable!(),
-                    };
-                    texts.push(format!("{} = {}*", label_name(label, *slot), after));
+                    texts.push(format!("{} = {}*", label_name(label, *slot), after.name()));
+                } else {
+                    // Software changes outside mark/reclaim/write: the ITE walk's aborts.
+                    texts.push(format!("{} -> {}", label_name(label, *slot), after.name()));
                 }
             }
             Op::Mark { .. } | Op::Reclaim { .. } => {
