@@ -79,6 +79,7 @@ export function createPool(opts = {}) {
   const slots = []; // one per worker index: { index, worker, ready, dead, task, initFailures }
   const jobs = []; // running hunts
   const failures = []; // every worker failure of this pool
+  let busyMs = 0; // worker time spent in finished chunks (for utilisation figures)
 
   const ready = (async () => {
     const module = opts.module ?? (await compileModule(wasmUrl));
@@ -176,6 +177,7 @@ export function createPool(opts = {}) {
       case 'error': {
         const task = slot.task;
         slot.task = null;
+        if (typeof msg.ms === 'number') busyMs += msg.ms;
         if (task && !task.job.finished) {
           if (msg.type === 'result') task.job.chunkDone(task, msg.result);
           else task.job.fail(fieldError(msg.message, msg.field));
@@ -438,7 +440,7 @@ export function createPool(opts = {}) {
     get failures() {
       return [...failures];
     },
-    /** Workers alive, started, busy. */
+    /** Workers alive, started, busy; `busyMs`: worker time spent in finished chunks so far. */
     stats() {
       const live = liveSlots();
       return {
@@ -447,6 +449,7 @@ export function createPool(opts = {}) {
         ready: live.filter((s) => s.ready).length,
         busy: live.filter((s) => s.task).length,
         failures: failures.length,
+        busyMs,
       };
     },
     /**

@@ -591,7 +591,8 @@ export interface Pool {
   /** Stops every worker; running hunts reject with an `AbortError`. */
   terminate(): void;
   readonly failures: WorkerFailure[];
-  stats(): { workers: number; live: number; ready: number; busy: number; failures: number };
+  /** Workers alive, started, busy; `busyMs`: worker time spent in finished chunks so far. */
+  stats(): { workers: number; live: number; ready: number; busy: number; failures: number; busyMs: number };
   /** Tests: kill worker `i` (or the first busy one) as if it crashed; returns its index if busy, else -1. */
   _debugKillWorker(i?: number | 'busy'): number;
 }
