@@ -1,6 +1,5 @@
 //! Checks shared by the config fuzz targets.
 
-use qisim_core::config::IteWalk;
 use qisim_core::{Config, Simulation};
 
 /// Every run is clamped to this many steps so that no input can hang the fuzzer.
@@ -32,9 +31,6 @@ pub fn check_json(data: &[u8]) -> bool {
         panic!("valid config {json} is invalid after a JSON round trip: {e}");
     }
 
-    if known_bug(&cfg) {
-        return false;
-    }
     cfg.step_limit = cfg.step_limit.min(STEP_CLAMP);
     cfg.trace_capacity = cfg.trace_capacity.min(TRACE_CLAMP);
     let mut sim = Simulation::new(cfg).expect("a validated config builds a simulation");
@@ -50,18 +46,4 @@ pub fn check_json(data: &[u8]) -> bool {
     let _ = sim.state();
     serde_json::to_string(&report).expect("a report serialises");
     true
-}
-
-/// Valid configs that crash the simulator through a bug already reported, skipped so that the
-/// fuzzer can look for others. Set `QISIM_FUZZ_KNOWN_BUGS=1` to run them anyway. Each entry has
-/// a regression test in core/tests/parsers.rs; remove it once that test passes.
-fn known_bug(cfg: &Config) -> bool {
-    static RUN_THEM: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if *RUN_THEM.get_or_init(|| std::env::var_os("QISIM_FUZZ_KNOWN_BUGS").is_some()) {
-        return false;
-    }
-    // `odd_ring_with_stride2_ite_walk_does_not_panic`: with an odd `qiLength` the stride-2 ITE
-    // walk starts at `(IQH - 1) | 1`, which is `qiLength` when IQH = 0: index out of bounds in
-    // `System::qi_check_fault` (core/src/system.rs).
-    cfg.qi_length % 2 == 1 && cfg.faults.ite_rate > 0.0 && cfg.faults.ite_walk == IteWalk::Stride2
 }
