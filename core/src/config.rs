@@ -512,9 +512,10 @@ impl Config {
                 check_range("scheduler.steps", *steps, 0, MAX_STEP_LIMIT)?;
             }
             SchedulerConfig::Replay { choices } => {
-                let parsed = replay::parse(choices)
+                // Run-length form: memory proportional to the string, not to the steps.
+                let parsed = replay::parse_schedule(choices)
                     .map_err(|e| ConfigError::new("scheduler.choices", e.to_string()))?;
-                if let Some(bad) = parsed.iter().find_map(|c| match c {
+                if let Some(bad) = parsed.runs().iter().find_map(|(c, _)| match c {
                     crate::Actor::Submitter(i) if *i >= self.submitters => Some(*i),
                     _ => None,
                 }) {

@@ -201,7 +201,11 @@ pub struct ExploreStats {
 
 /// The result of an exploration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "verdict", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "verdict",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 #[allow(clippy::large_enum_variant)] // one verdict per exploration
 pub enum Verdict {
     /// Every reachable state was explored: no finding, no lockup, no deadlock.

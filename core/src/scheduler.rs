@@ -35,10 +35,27 @@ pub struct PctSched {
     next_low: i64,
 }
 
-/// Replays recorded choices.
+/// Replays recorded choices, kept run-length encoded (a `q1:a100000000` string stays small).
 #[derive(Clone, Debug)]
 pub struct ReplaySched {
-    choices: Vec<Actor>,
+    runs: Vec<(Actor, u64)>,
+    /// Index of the run covering the current step, and the step at which that run starts.
+    run: usize,
+    run_start: u64,
+}
+
+impl ReplaySched {
+    /// The choice for `step` (steps only move forward).
+    fn choice(&mut self, step: u64) -> Option<Actor> {
+        while let Some(&(_, len)) = self.runs.get(self.run) {
+            if step < self.run_start + len {
+                break;
+            }
+            self.run_start += len;
+            self.run += 1;
+        }
+        self.runs.get(self.run).map(|(a, _)| *a)
+    }
 }
 
 /// Discrete-event scheduler over simulated nanoseconds.
@@ -133,7 +150,11 @@ impl Scheduler {
                 })
             }
             SchedulerConfig::Replay { choices } => Scheduler::Replay(ReplaySched {
-                choices: replay::parse(choices).unwrap_or_default(),
+                runs: replay::parse_schedule(choices)
+                    .map(|s| s.runs().to_vec())
+                    .unwrap_or_default(),
+                run: 0,
+                run_start: 0,
             }),
             SchedulerConfig::Timed { costs } => Scheduler::Timed(TimedSched {
                 rng,
@@ -153,7 +174,7 @@ impl Scheduler {
             Scheduler::Random(r) => Ok(r.pick(enabled)),
             Scheduler::Pct(p) => Ok(p.pick(sys, enabled, step)),
             Scheduler::Replay(r) => {
-                let a = *r.choices.get(step as usize).ok_or(PickError::ReplayEnded)?;
+                let a = r.choice(step).ok_or(PickError::ReplayEnded)?;
                 if enabled.contains(&a) {
                     Ok(a)
                 } else {

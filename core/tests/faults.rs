@@ -139,8 +139,16 @@ fn f3_stride2_walk_never_ends_with_batches_or_zero_counts() {
         assert_proved(&cfg1);
     }
     // One descriptor per call keeps IQT even: the stride-2 walk terminates.
-    assert_proved(&config(PolicyKind::Fixed, ite(IteWalk::Stride2), &[&[1], &[1]]));
-    assert_proved(&config(PolicyKind::Legacy, ite(IteWalk::Stride2), &[&[1, 1], &[1, 1]]));
+    assert_proved(&config(
+        PolicyKind::Fixed,
+        ite(IteWalk::Stride2),
+        &[&[1], &[1]],
+    ));
+    assert_proved(&config(
+        PolicyKind::Legacy,
+        ite(IteWalk::Stride2),
+        &[&[1, 1], &[1, 1]],
+    ));
 }
 
 /// F4. Legacy reclaim with the stride-1 walk: the walk marks another CPU's completed (still
@@ -165,7 +173,11 @@ fn f4_legacy_reclaim_with_stride1_walk_loses_completions() {
         v => panic!("{v:?}"),
     }
     // The fixed policy with the same walk is safe on this and a larger workload.
-    assert_proved(&config(PolicyKind::Fixed, ite(IteWalk::Stride1), &[&[1], &[1]]));
+    assert_proved(&config(
+        PolicyKind::Fixed,
+        ite(IteWalk::Stride1),
+        &[&[1], &[1]],
+    ));
     assert_proved(&config(
         PolicyKind::Fixed,
         ite(IteWalk::Stride1),
@@ -230,8 +242,14 @@ fn ice_is_harmless() {
 #[test]
 fn random_fault_runs_replay_exactly() {
     for (policy, scheduler) in [
-        (PolicyKind::Legacy, SchedulerConfig::Random { hw_weight: 1.0 }),
-        (PolicyKind::Fixed, SchedulerConfig::Pct { depth: 3, steps: 0 }),
+        (
+            PolicyKind::Legacy,
+            SchedulerConfig::Random { hw_weight: 1.0 },
+        ),
+        (
+            PolicyKind::Fixed,
+            SchedulerConfig::Pct { depth: 3, steps: 0 },
+        ),
         (
             PolicyKind::Fixed,
             SchedulerConfig::Timed {
