@@ -355,6 +355,19 @@ pub fn count_family(cfg: &Config, counts: &[u32]) -> Result<Vec<Config>, ConfigE
         ));
     }
     let n = cfg.submitters as usize;
+    // Check the size before enumerating positions: `submissions` can be huge.
+    let calls: u64 = (0..n)
+        .map(|i| cfg.workload_of(i).submissions)
+        .fold(0u64, |a, b| a.saturating_add(b));
+    if counts.len() > 1 && calls > 64 {
+        return Err(ConfigError::new(
+            "counts",
+            format!(
+                "gives {}^{calls} workload combinations; at most 1000000 are allowed",
+                counts.len()
+            ),
+        ));
+    }
     let mut slots: Vec<(usize, usize)> = Vec::new(); // (submitter, position)
     let mut base: Vec<Workload> = Vec::with_capacity(n);
     for i in 0..n {

@@ -163,7 +163,8 @@ impl Series {
     }
 
     fn double(&mut self) {
-        self.bucket = self.bucket.saturating_mul(2);
+        // max(1): a hand-made series with bucket 0 must not make merge loop forever.
+        self.bucket = self.bucket.max(1).saturating_mul(2);
         Self::halve(&mut self.submissions);
         Self::halve(&mut self.descriptors);
         for s in &mut self.per_submitter {
@@ -196,7 +197,7 @@ impl Series {
         for (a, b) in self.per_submitter.iter_mut().zip(&o.per_submitter) {
             add(a, b);
         }
-        while self.submissions.len() > self.max_buckets as usize {
+        while self.submissions.len() > self.max_buckets.max(2) as usize {
             self.double();
         }
     }

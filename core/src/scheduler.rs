@@ -1,7 +1,7 @@
 //! Schedulers: pick one enabled actor per step (DESIGN.md section 7).
 
 use rand::{Rng, RngCore, SeedableRng};
-use rand_pcg::Pcg64Mcg;
+use rand_pcg::Pcg32;
 
 use crate::config::{Config, SchedulerConfig, TimedCosts};
 use crate::replay;
@@ -21,7 +21,7 @@ pub enum PickError {
 /// Uniform random choice (hardware weighted).
 #[derive(Clone, Debug)]
 pub struct RandomSched {
-    rng: Pcg64Mcg,
+    rng: Pcg32,
     hw_weight: f64,
 }
 
@@ -61,7 +61,7 @@ impl ReplaySched {
 /// Discrete-event scheduler over simulated nanoseconds.
 #[derive(Clone, Debug)]
 pub struct TimedSched {
-    rng: Pcg64Mcg,
+    rng: Pcg32,
     costs: TimedCosts,
     /// Earliest time each actor (submitters, then hardware) can take its next step.
     ready: Vec<u64>,
@@ -94,7 +94,7 @@ fn idx(a: Actor, n: usize) -> usize {
 /// on the common path, and the same on every platform. This is the hot path of hunting, where
 /// `random_range`'s per-call zone computation showed in profiles.
 #[inline]
-pub fn below(rng: &mut Pcg64Mcg, n: u32) -> u32 {
+pub fn below(rng: &mut Pcg32, n: u32) -> u32 {
     let mut m = u64::from(rng.next_u32()) * u64::from(n);
     if (m as u32) < n {
         let threshold = n.wrapping_neg() % n;
@@ -120,7 +120,7 @@ pub fn estimate_steps(cfg: &Config) -> u64 {
 impl Scheduler {
     /// Builds the scheduler of a validated config.
     pub fn new(cfg: &Config) -> Self {
-        let rng = Pcg64Mcg::seed_from_u64(cfg.seed ^ SCHED_STREAM);
+        let rng = Pcg32::seed_from_u64(cfg.seed ^ SCHED_STREAM);
         let n = cfg.submitters as usize;
         match &cfg.scheduler {
             SchedulerConfig::Random { hw_weight } => Scheduler::Random(RandomSched {

@@ -15,7 +15,7 @@ use crate::system::{StateView, StepKind, System};
 use crate::trace::{render_timeline, Event, NoTrace, Op, Trace, TraceSink};
 use crate::Actor;
 use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg64Mcg;
+use rand_pcg::Pcg32;
 
 /// At most this many findings are kept per run (a broken policy can fire on every step).
 pub const MAX_FINDINGS: usize = 1000;
@@ -92,13 +92,13 @@ pub struct Simulation {
     record: bool,
     /// Fault draws (own stream; `None` when fault injection is off or the schedule is replayed,
     /// where faults are explicit choices).
-    fault_rng: Option<Pcg64Mcg>,
+    fault_rng: Option<Pcg32>,
 }
 
 const FAULT_STREAM: u64 = 0xfa17_0000_0000_0001;
 
 /// The hardware engine was scheduled: does it fault at this descriptor?
-fn roll_fault(rng: &mut Pcg64Mcg, sys: &System) -> Actor {
+fn roll_fault(rng: &mut Pcg32, sys: &System) -> Actor {
     for f in HwFault::ALL {
         let rate = sys.params.faults.rate(f);
         if rate > 0.0 && sys.is_enabled(Actor::Fault(f)) && rng.random_bool(rate) {
@@ -126,7 +126,7 @@ impl Simulation {
             record: cfg.record_schedule,
             fault_rng: (!cfg.faults.is_off()
                 && !matches!(cfg.scheduler, SchedulerConfig::Replay { .. }))
-            .then(|| Pcg64Mcg::seed_from_u64(cfg.seed ^ FAULT_STREAM)),
+            .then(|| Pcg32::seed_from_u64(cfg.seed ^ FAULT_STREAM)),
             cfg,
         })
     }
