@@ -193,10 +193,9 @@ Notes (from profiling the wasm build with \`node --cpu-prof\`, names from the na
   \`Simulation::step_with\`, \`RandomSched::pick_fast\`); V8's code for this branchy integer
   code is simply slower than LLVM's native code. binaryen's \`wasm-opt -O3\` (npm binaryen 132)
   gave no measurable gain, nor did \`+simd128\`; the module ships without wasm-opt.
-- The schedulers' and workloads' \`Pcg64Mcg\` draws a 128-bit multiply per step, a
-  \`__multi3\` call in wasm (no 64×64→128 instruction): swapping in a 64-bit-state generator
-  (\`Pcg32\`) measured about +13 % for wasm and ±0 natively. That is a core change (it changes
-  every seed's schedule, so the determinism fixture would be re-blessed).
+- The random streams were \`Pcg64Mcg\`, whose 128-bit multiply is a \`__multi3\` call in wasm;
+  they are \`Pcg32\` (64-bit state) now, which lifted wasm from 0.57× to 0.64× native (Node) at
+  no native cost. The remaining gap is V8's code quality on this branchy integer loop.
 - Pool scaling needs two idle cores; with other jobs on a 2-core machine the second worker
   competes with them, so the 2-worker figure is only meaningful at a low load average.
   "Worker utilisation" is the share of the workers' wall time spent inside chunks (worker-side
