@@ -223,7 +223,11 @@ impl Simulation {
                 self.trace = Some(t);
             }
             None => {
-                for _ in 0..n {
+                let mut left = n;
+                if !self.record && self.fault_rng.is_none() {
+                    left -= self.hunt_steps(n);
+                }
+                for _ in 0..left {
                     if !self.step_with(None, &mut NoTrace) {
                         break;
                     }
@@ -231,6 +235,75 @@ impl Simulation {
             }
         }
         self.step - start
+    }
+
+    /// The hunting fast path: random scheduler, no trace, no schedule, no faults. Does exactly
+    /// what [`Simulation::step_with`] does for those settings, without re-testing them every
+    /// step; hands over to it for anything else (the end of the run, findings). Returns the
+    /// steps taken.
+    fn hunt_steps(&mut self, n: u64) -> u64 {
+        let Simulation {
+            cfg,
+            sys,
+            sched,
+            metrics,
+            step,
+            outcome,
+            ..
+        } = self;
+        let Scheduler::Random(r) = sched else {
+            return 0;
+        };
+        let limit = cfg.step_limit.min(step.saturating_add(n));
+        let start = *step;
+        while *step < limit && outcome.is_none() && sys.found.is_empty() && !sys.halted {
+            let Some(actor) = r.pick_fast(sys) else {
+                break;
+            };
+            let info = sys.apply(actor, *step, 0, &mut NoTrace);
+            match actor {
+                Actor::Submitter(i) => {
+                    let m = &mut metrics.per_submitter[i as usize];
+                    match info.kind {
+                        StepKind::Lock { handoff } => {
+                            m.lock_acquisitions += 1;
+                            m.lock_handoffs += u64::from(handoff);
+                        }
+                        StepKind::Poll { done: false } => m.spins += 1,
+                        StepKind::CheckSpace { ok: false } => m.space_retries += 1,
+                        StepKind::Restart => m.restarts += 1,
+                        _ => {}
+                    }
+                    if let Some(ret) = info.returned {
+                        m.submissions += 1;
+                        m.descriptors += u64::from(ret.count);
+                        m.latency_steps.record(*step + 1 - ret.started_step);
+                        metrics.submissions += 1;
+                        metrics.descriptors += u64::from(ret.count);
+                        metrics.series.record(*step, ret.submitter, ret.count);
+                    }
+                }
+                _ => metrics.hw_steps += 1,
+            }
+            *step += 1;
+        }
+        metrics.steps = *step;
+        let taken = *step - start;
+        // Findings and halts of the last step are handled as step_with would have.
+        if !self.sys.found.is_empty() || self.sys.halted {
+            let found = std::mem::take(&mut self.sys.found);
+            let any = !found.is_empty();
+            for f in found {
+                self.push_finding(f, &mut NoTrace);
+            }
+            if any && self.cfg.stop_on == StopOn::FirstFinding {
+                self.finish(Outcome::StoppedOnFinding);
+            }
+            if self.sys.halted {
+                self.finish(Outcome::Lockup);
+            }
+        }
+        taken
     }
 
     /// Steps `actor` now, bypassing the scheduler (interactive visualisers, explorers).

@@ -76,6 +76,24 @@ proptest! {
         prop_assert!(r.findings.is_empty(), "{:?}", r.findings);
     }
 
+    /// The hunting fast path (no schedule recorded) runs exactly the same simulation as the
+    /// general step loop (schedule recorded): same findings, outcome and metrics.
+    #[test]
+    fn hunting_fast_path_matches_the_general_loop(cfg in small_config(PolicyKind::Legacy, 0)) {
+        let general = Simulation::new(cfg.clone()).unwrap().run();
+        let fast = Simulation::new(Config { record_schedule: false, ..cfg }).unwrap().run();
+        prop_assert_eq!(&general.findings, &fast.findings);
+        prop_assert_eq!(&general.outcome, &fast.outcome);
+        prop_assert_eq!(&general.metrics, &fast.metrics);
+        prop_assert_eq!(fast.replay.as_str(), "q1:");
+        let stop = Config { stop_on: qisim_core::StopOn::FirstFinding, ..general.config.clone() };
+        let general = Simulation::new(stop.clone()).unwrap().run();
+        let fast = Simulation::new(Config { record_schedule: false, ..stop }).unwrap().run();
+        prop_assert_eq!(&general.findings, &fast.findings);
+        prop_assert_eq!(&general.outcome, &fast.outcome);
+        prop_assert_eq!(general.steps, fast.steps);
+    }
+
     /// Replaying a run's own schedule reproduces it exactly.
     #[test]
     fn replay_reproduces_the_run(cfg in small_config(PolicyKind::Legacy, 0)) {
