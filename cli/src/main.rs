@@ -290,8 +290,18 @@ impl ConfigArgs {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| Usage(format!("flag --config: cannot read `{path}`: {e}")))?;
-                serde_json::from_str::<Config>(&text)
-                    .map_err(|e| Usage(format!("invalid config file `{path}`: {e}")))?
+                // serde_path_to_error names the field (`workload.zeroCountProb`) that serde_json
+                // only locates by line and column.
+                let de = &mut serde_json::Deserializer::from_str(&text);
+                serde_path_to_error::deserialize::<_, Config>(de).map_err(|e| {
+                    let field = e.path().to_string();
+                    let inner = e.into_inner();
+                    if field.is_empty() || field == "." {
+                        Usage(format!("invalid config file `{path}`: {inner}"))
+                    } else {
+                        Usage(format!("invalid config file `{path}`: field `{field}`: {inner}"))
+                    }
+                })?
             }
             None => Config::default(),
         };
