@@ -299,7 +299,9 @@ impl ConfigArgs {
                     if field.is_empty() || field == "." {
                         Usage(format!("invalid config file `{path}`: {inner}"))
                     } else {
-                        Usage(format!("invalid config file `{path}`: field `{field}`: {inner}"))
+                        Usage(format!(
+                            "invalid config file `{path}`: field `{field}`: {inner}"
+                        ))
                     }
                 })?
             }
