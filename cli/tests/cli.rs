@@ -324,3 +324,19 @@ fn explore_cycles_agrees_and_json_has_the_counterexample() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--count"), "{}", stderr(&o));
 }
+
+#[test]
+fn config_file_errors_name_the_field_path() {
+    let dir = std::env::temp_dir().join(format!("qisim-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.json");
+    std::fs::write(&file, r#"{"workload": {"zeroCountProb": "high"}}"#).unwrap();
+    let o = qisim(&["hunt", "--config", file.to_str().unwrap(), "--seeds", "1", "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("workload.zeroCountProb"), "{}", stderr(&o));
+    // Fault flags reach the config and are validated like every other field.
+    let o = qisim(&["hunt", "--ite-rate", "1.5", "--seeds", "1", "-q"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("faults.iteRate"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&dir).ok();
+}
