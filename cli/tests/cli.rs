@@ -331,9 +331,20 @@ fn config_file_errors_name_the_field_path() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.json");
     std::fs::write(&file, r#"{"workload": {"zeroCountProb": "high"}}"#).unwrap();
-    let o = qisim(&["hunt", "--config", file.to_str().unwrap(), "--seeds", "1", "-q"]);
+    let o = qisim(&[
+        "hunt",
+        "--config",
+        file.to_str().unwrap(),
+        "--seeds",
+        "1",
+        "-q",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("workload.zeroCountProb"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("workload.zeroCountProb"),
+        "{}",
+        stderr(&o)
+    );
     // Fault flags reach the config and are validated like every other field.
     let o = qisim(&["hunt", "--ite-rate", "1.5", "--seeds", "1", "-q"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
