@@ -245,7 +245,6 @@ export function stepRows(events) {
           const n = name(ev.waitIndex);
           let t;
           if (ev.done) t = `poll: ${n} done`;
-          else if (ev.rc !== 0) t = `poll: ${n} ${ev.status} → ${errno(ev.rc)}`;
           else if (ev.status === 'QI_IN_USE') t = `poll: ${n} not done`;
           else t = `poll: ${n} is ${ev.status}`;
           row.parts.push({ text: t, kind: 'op' });

@@ -316,7 +316,7 @@ export type Event = { step: number; actor: Actor } & (
   | { op: 'checkSpace'; freeCnt: number; need: number; ok: boolean }
   | { op: 'write'; index: number; count: number; waitIndex: number }
   | { op: 'doorbell'; iqt: number }
-  | { op: 'poll'; waitIndex: number; status: SlotStatus; done: boolean; rc: number }
+  | { op: 'poll'; waitIndex: number; status: SlotStatus; done: boolean }
   | { op: 'unlock' }
   | { op: 'mark'; index: number; count: number }
   | { op: 'reclaim'; from: number; to: number }

@@ -166,10 +166,9 @@ impl System {
             return;
         }
         let bit = 1u64 << i;
-        let pc = self.subs[i].pc as u8;
-        let finished = pc == Pc::Finished as u8;
-        let needs_lock = (pc == Pc::Lock as u8) | (pc == Pc::PollLock as u8);
-        let runs = !finished & !needs_lock;
+        let pc = self.subs[i].pc;
+        let needs_lock = pc.needs_lock();
+        let runs = (pc != Pc::Finished) & !needs_lock;
         self.run_mask = (self.run_mask & !bit) | (u64::from(runs) << i);
         self.lock_mask = (self.lock_mask & !bit) | (u64::from(needs_lock) << i);
     }
@@ -188,17 +187,11 @@ impl System {
                     && (budget == 0 || self.ring.faults < budget)
                     && hardware::fault_applies(&self.ring, f)
             }
-            Actor::Submitter(i) => match self.subs.get(i as usize) {
-                // Branch-free on the hot path: the scheduler's choice is random, so branches on
-                // the chosen submitter's state would mispredict.
-                Some(s) => {
-                    let pc = s.pc as u8;
-                    let finished = pc == Pc::Finished as u8;
-                    let needs_lock = (pc == Pc::Lock as u8) | (pc == Pc::PollLock as u8);
-                    !finished & (!needs_lock | self.ring.q_lock.is_none())
-                }
-                None => false,
-            },
+            // Non-short-circuit `&`/`|`: the scheduler's choice is random, so branches on the
+            // chosen submitter's state would mispredict.
+            Actor::Submitter(i) => self.subs.get(i as usize).is_some_and(|s| {
+                (s.pc != Pc::Finished) & (!s.pc.needs_lock() | self.ring.q_lock.is_none())
+            }),
         }
     }
 
@@ -206,15 +199,9 @@ impl System {
     #[inline]
     pub fn enabled_into(&self, out: &mut Vec<Actor>) {
         out.clear();
-        let lock_free = self.ring.q_lock.is_none();
-        for (i, s) in self.subs.iter().enumerate() {
-            let en = match s.pc {
-                Pc::Finished => false,
-                Pc::Lock | Pc::PollLock => lock_free,
-                _ => true,
-            };
-            if en {
-                out.push(Actor::Submitter(i as u32));
+        for i in 0..self.subs.len() as u32 {
+            if self.is_enabled(Actor::Submitter(i)) {
+                out.push(Actor::Submitter(i));
             }
         }
         if self.is_enabled(Actor::Hardware) {
@@ -337,10 +324,8 @@ impl System {
 
     /// Lockup: hardware idle, every poller reads a status nothing will change, every other
     /// submitter finished. Then no step can ever write `desc_status` again.
+    /// Called only when hardware cannot fetch (idle, or stopped by a fault).
     fn check_lockup(&mut self, step: u64, actor: Actor) {
-        if !self.ring.hw_idle() && hardware::enabled(&self.ring) {
-            return;
-        }
         let mut stuck = Vec::new();
         for (k, s) in self.subs.iter().enumerate() {
             match s.pc {
@@ -867,7 +852,6 @@ impl System {
                     wait_index: w,
                     status,
                     done,
-                    rc: 0,
                 },
             });
         }

@@ -26,12 +26,12 @@ pub enum Op {
     },
     /// `IQT = free_head`.
     Doorbell { iqt: u32 },
-    /// Read `desc_status[wait_index]`; `rc` is `qi_check_fault`'s result when not done.
+    /// Read `desc_status[wait_index]` (a `CheckFault` event follows when `qi_check_fault` ends
+    /// the loop).
     Poll {
         wait_index: u32,
         status: Status,
         done: bool,
-        rc: i32,
     },
     /// Released `q_lock`.
     Unlock,
@@ -194,13 +194,10 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
             wait_index,
             status,
             done,
-            rc,
         } => {
             let n = names(*wait_index);
             if *done {
                 format!("poll: {n} done")
-            } else if *rc != 0 {
-                format!("poll: {n} {} -> {}", status.name(), errno(*rc))
             } else if *status == Status::InUse {
                 format!("poll: {n} not done")
             } else {
