@@ -217,25 +217,13 @@ impl Scheduler {
 }
 
 impl RandomSched {
-    /// Picks without building the enabled list: the enabled set is a bit mask from the system's
-    /// cached masks (no branches on the random actor's state, which would mispredict), then one
-    /// draw selects among its set bits. Makes exactly the choice [`RandomSched::pick`] makes from
-    /// the list, so both paths give the same schedule. `None` above 63 submitters.
+    /// Draws among `subs` enabled submitters and, if `hw`, the hardware engine (index `subs`,
+    /// weighted `hw_weight`). Fault steps are not drawn here: the simulator decides whether a
+    /// hardware step faults, with the configured rates.
     #[inline]
-    pub fn pick_fast(&mut self, sys: &System) -> Option<Actor> {
-        let n = sys.subs.len();
-        if n > 63 {
-            return None;
-        }
-        let lock_free = sys.ring.q_lock.is_none();
-        let mask = sys.run_mask | (sys.lock_mask & 0u64.wrapping_sub(u64::from(lock_free)));
-        let hw = sys.is_enabled(Actor::Hardware);
-        let subs = mask.count_ones();
+    fn draw(&mut self, subs: u32, hw: bool) -> u32 {
         let total = subs + u32::from(hw);
-        if total == 0 {
-            return None;
-        }
-        let k = if total == 1 {
+        if total == 1 {
             0
         } else if !hw || self.hw_weight == 1.0 {
             below(&mut self.rng, total)
@@ -246,7 +234,26 @@ impl RandomSched {
             } else {
                 (x as u32).min(subs - 1)
             }
-        };
+        }
+    }
+
+    /// Picks without building the enabled list: the enabled set is a bit mask from the system's
+    /// cached masks (no branches on the random actor's state, which would mispredict), then one
+    /// draw selects among its set bits. Makes exactly the choice [`RandomSched::pick`] makes from
+    /// the list, so both paths give the same schedule. `None` above 63 submitters.
+    #[inline]
+    pub fn pick_fast(&mut self, sys: &System) -> Option<Actor> {
+        if sys.subs.len() > 63 {
+            return None;
+        }
+        let lock_free = sys.ring.q_lock.is_none();
+        let mask = sys.run_mask | (sys.lock_mask & 0u64.wrapping_sub(u64::from(lock_free)));
+        let hw = sys.is_enabled(Actor::Hardware);
+        let subs = mask.count_ones();
+        if subs == 0 && !hw {
+            return None;
+        }
+        let k = self.draw(subs, hw);
         if k == subs {
             return Some(Actor::Hardware);
         }
@@ -257,22 +264,20 @@ impl RandomSched {
         Some(Actor::Submitter(m.trailing_zeros()))
     }
 
+    /// Picks from the enabled list (submitters in order, then the hardware engine, then the
+    /// fault steps, which are ignored).
     #[inline]
     fn pick(&mut self, enabled: &[Actor]) -> Actor {
-        let n = enabled.len();
-        if n == 1 {
-            return enabled[0];
-        }
-        let has_hw = enabled[n - 1] == Actor::Hardware;
-        if !has_hw || self.hw_weight == 1.0 {
-            return enabled[below(&mut self.rng, n as u32) as usize];
-        }
-        let subs = (n - 1) as f64;
-        let x = self.rng.random::<f64>() * (subs + self.hw_weight);
-        if x >= subs {
+        let subs = enabled
+            .iter()
+            .take_while(|a| matches!(a, Actor::Submitter(_)))
+            .count();
+        let hw = enabled.get(subs) == Some(&Actor::Hardware);
+        let k = self.draw(subs as u32, hw) as usize;
+        if k == subs {
             Actor::Hardware
         } else {
-            enabled[(x as usize).min(n - 2)]
+            enabled[k]
         }
     }
 }
