@@ -11,7 +11,7 @@ use crate::metrics::{Metrics, Percentiles};
 use crate::oracle::{Finding, FindingKind};
 use crate::replay::Schedule;
 use crate::scheduler::{PickError, Scheduler};
-use crate::system::{StateView, StepKind, System};
+use crate::system::{StateView, StepInfo, StepKind, System};
 use crate::trace::{render_timeline, Event, NoTrace, Op, Trace, TraceSink};
 use crate::Actor;
 use rand::{Rng, SeedableRng};
@@ -261,48 +261,13 @@ impl Simulation {
                 break;
             };
             let info = sys.apply(actor, *step, 0, &mut NoTrace);
-            match actor {
-                Actor::Submitter(i) => {
-                    let m = &mut metrics.per_submitter[i as usize];
-                    match info.kind {
-                        StepKind::Lock { handoff } => {
-                            m.lock_acquisitions += 1;
-                            m.lock_handoffs += u64::from(handoff);
-                        }
-                        StepKind::Poll { done: false } => m.spins += 1,
-                        StepKind::CheckSpace { ok: false } => m.space_retries += 1,
-                        StepKind::Restart => m.restarts += 1,
-                        _ => {}
-                    }
-                    if let Some(ret) = info.returned {
-                        m.submissions += 1;
-                        m.descriptors += u64::from(ret.count);
-                        m.latency_steps.record(*step + 1 - ret.started_step);
-                        metrics.submissions += 1;
-                        metrics.descriptors += u64::from(ret.count);
-                        metrics.series.record(*step, ret.submitter, ret.count);
-                    }
-                }
-                _ => metrics.hw_steps += 1,
-            }
+            account(metrics, actor, &info, *step, None);
             *step += 1;
         }
         metrics.steps = *step;
         let taken = *step - start;
-        // Findings and halts of the last step are handled as step_with would have.
-        if !self.sys.found.is_empty() || self.sys.halted {
-            let found = std::mem::take(&mut self.sys.found);
-            let any = !found.is_empty();
-            for f in found {
-                self.push_finding(f, &mut NoTrace);
-            }
-            if any && self.cfg.stop_on == StopOn::FirstFinding {
-                self.finish(Outcome::StoppedOnFinding);
-            }
-            if self.sys.halted {
-                self.finish(Outcome::Lockup);
-            }
-        }
+        // Findings and halts of the last step, as step_with handles them.
+        self.take_findings(&mut NoTrace);
         taken
     }
 
@@ -399,61 +364,33 @@ impl Simulation {
         let now = self.sched.now();
         let info = self.sys.apply(actor, self.step, now, sink);
         self.sched.after(&self.sys, actor, info.kind);
-        self.account(actor, info.kind, now);
-        if let Some(r) = info.returned {
-            let m = &mut self.metrics.per_submitter[r.submitter as usize];
-            m.submissions += 1;
-            m.descriptors += u64::from(r.count);
-            m.latency_steps.record(self.step + 1 - r.started_step);
-            let t = if matches!(self.sched, Scheduler::Timed(_)) {
-                let end = self.sched.now().max(now);
-                m.latency_ns.record(end.saturating_sub(r.started_ns));
-                end
-            } else {
-                self.step
-            };
-            self.metrics.submissions += 1;
-            self.metrics.descriptors += u64::from(r.count);
-            self.metrics.series.record(t, r.submitter, r.count);
+        let timed_end = match &self.sched {
+            Scheduler::Timed(t) => Some(t.now.max(now)),
+            _ => None,
+        };
+        if let Some(end) = timed_end {
+            self.metrics.time_ns = self.metrics.time_ns.max(end);
         }
+        account(&mut self.metrics, actor, &info, self.step, timed_end);
         self.step += 1;
         self.metrics.steps = self.step;
+        self.take_findings(sink);
+        true
+    }
+
+    /// Moves the system's new findings into the report and ends the run if they end it.
+    fn take_findings<T: TraceSink>(&mut self, sink: &mut T) {
         if !self.sys.found.is_empty() {
             let found = std::mem::take(&mut self.sys.found);
-            let any = !found.is_empty();
             for f in found {
                 self.push_finding(f, sink);
             }
-            if any && self.cfg.stop_on == StopOn::FirstFinding {
+            if self.cfg.stop_on == StopOn::FirstFinding {
                 self.finish(Outcome::StoppedOnFinding);
             }
         }
         if self.sys.halted {
             self.finish(Outcome::Lockup);
-        }
-        true
-    }
-
-    #[inline]
-    fn account(&mut self, actor: Actor, kind: StepKind, now: u64) {
-        if let Scheduler::Timed(t) = &self.sched {
-            self.metrics.time_ns = self.metrics.time_ns.max(t.now).max(now);
-        }
-        match actor {
-            Actor::Hardware | Actor::Fault(_) => self.metrics.hw_steps += 1,
-            Actor::Submitter(i) => {
-                let m = &mut self.metrics.per_submitter[i as usize];
-                match kind {
-                    StepKind::Lock { handoff } => {
-                        m.lock_acquisitions += 1;
-                        m.lock_handoffs += u64::from(handoff);
-                    }
-                    StepKind::Poll { done: false } => m.spins += 1,
-                    StepKind::CheckSpace { ok: false } => m.space_retries += 1,
-                    StepKind::Restart => m.restarts += 1,
-                    _ => {}
-                }
-            }
         }
     }
 
@@ -500,4 +437,44 @@ impl Simulation {
 /// Runs `cfg` to the end.
 pub fn run(cfg: Config) -> Result<RunReport, ConfigError> {
     Ok(Simulation::new(cfg)?.run())
+}
+
+/// Counts one step of `actor` in `metrics`; `timed_end` is the step's end in simulated ns under
+/// the timed scheduler.
+#[inline]
+fn account(
+    metrics: &mut Metrics,
+    actor: Actor,
+    info: &StepInfo,
+    step: u64,
+    timed_end: Option<u64>,
+) {
+    let Actor::Submitter(i) = actor else {
+        metrics.hw_steps += 1;
+        return;
+    };
+    let m = &mut metrics.per_submitter[i as usize];
+    match info.kind {
+        StepKind::Lock { handoff } => {
+            m.lock_acquisitions += 1;
+            m.lock_handoffs += u64::from(handoff);
+        }
+        StepKind::Poll { done: false } => m.spins += 1,
+        StepKind::CheckSpace { ok: false } => m.space_retries += 1,
+        StepKind::Restart => m.restarts += 1,
+        _ => {}
+    }
+    if let Some(r) = info.returned {
+        m.submissions += 1;
+        m.descriptors += u64::from(r.count);
+        m.latency_steps.record(step + 1 - r.started_step);
+        if let Some(end) = timed_end {
+            m.latency_ns.record(end.saturating_sub(r.started_ns));
+        }
+        metrics.submissions += 1;
+        metrics.descriptors += u64::from(r.count);
+        metrics
+            .series
+            .record(timed_end.unwrap_or(step), r.submitter, r.count);
+    }
 }
