@@ -8,27 +8,9 @@
 //! - `traced`: recording plus the event trace (timelines).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use qisim_core::{BatchDist, Config, PolicyKind, Simulation, Workload};
+use qisim_core::{Config, Simulation};
 
 const STEPS: u64 = 1_000_000;
-
-/// The reference workload.
-pub fn reference(seed: u64) -> Config {
-    Config {
-        qi_length: 256,
-        submitters: 4,
-        policy: PolicyKind::Fixed,
-        seed,
-        step_limit: STEPS,
-        watchdog: 0,
-        workload: Workload {
-            submissions: qisim_core::config::MAX_SUBMISSIONS,
-            batch: BatchDist::Uniform { min: 0, max: 3 },
-            ..Workload::default()
-        },
-        ..Config::default()
-    }
-}
 
 fn step_rate(c: &mut Criterion) {
     let mut g = c.benchmark_group("step_rate");
@@ -42,10 +24,12 @@ fn step_rate(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("random_4x256", name), &(), |b, _| {
             b.iter(|| {
                 let cfg = Config {
+                    seed: 1,
+                    step_limit: STEPS,
                     record_schedule: record,
                     trace,
                     trace_capacity: 100_000,
-                    ..reference(1)
+                    ..Config::reference()
                 };
                 let mut sim = Simulation::new(cfg).unwrap();
                 let n = sim.step_n(STEPS);

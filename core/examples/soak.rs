@@ -12,24 +12,15 @@
 
 use std::time::Instant;
 
-use qisim_core::{BatchDist, Config, PolicyKind, Simulation, Workload};
+use qisim_core::{Config, Simulation};
 
 fn reference(steps: u64) -> Config {
     Config {
-        qi_length: 256,
-        submitters: 4,
-        policy: PolicyKind::Fixed,
         step_limit: steps,
         watchdog: 100_000,
         trace: true,
         trace_capacity: 100_000,
-        record_schedule: false,
-        workload: Workload {
-            submissions: qisim_core::config::MAX_SUBMISSIONS,
-            batch: BatchDist::Uniform { min: 0, max: 3 },
-            ..Workload::default()
-        },
-        ..Config::default()
+        ..Config::reference()
     }
 }
 

@@ -472,6 +472,25 @@ fn check_prob(field: &str, p: f64) -> Result<(), ConfigError> {
 }
 
 impl Config {
+    /// The reference workload of the step-rate benchmarks (criterion, `steprate`, the soak): 4
+    /// submitters, ring 256, batches uniform in `0..=3`, fixed policy (it never stops early),
+    /// random scheduler, submissions without end, watchdog off, schedule not recorded.
+    pub fn reference() -> Config {
+        Config {
+            qi_length: 256,
+            submitters: 4,
+            policy: PolicyKind::Fixed,
+            watchdog: 0,
+            record_schedule: false,
+            workload: Workload {
+                submissions: MAX_SUBMISSIONS,
+                batch: BatchDist::Uniform { min: 0, max: 3 },
+                ..Workload::default()
+            },
+            ..Config::default()
+        }
+    }
+
     /// The workload of submitter `i`.
     pub fn workload_of(&self, i: usize) -> &Workload {
         self.per_submitter.get(i).unwrap_or(&self.workload)
