@@ -95,15 +95,9 @@ export function writeForm(form, values) {
   }
 }
 
-// The core's scheduler variant fields: `hwWeight` per the contract (older cores: `hw_weight`).
-let hwWeightKey = 'hwWeight';
-export function setHwWeightKey(k) {
-  hwWeightKey = k;
-}
-
-function int(v, name, min = 0) {
-  if (!Number.isFinite(v) || Math.floor(v) !== v || v < min) {
-    const e = new Error(`${name} must be a whole number ≥ ${min}`);
+function int(v, name, min = 0, max = Number.MAX_SAFE_INTEGER) {
+  if (!Number.isFinite(v) || Math.floor(v) !== v || v < min || v > max) {
+    const e = new Error(`${name} must be a whole number in ${min}..=${max}`);
     e.field = name;
     throw e;
   }
@@ -143,7 +137,7 @@ export function configFor(f, policy) {
     scheduler = { kind: 'random' };
     const w = Number(f.hwWeight);
     if (!(w > 0)) throw Object.assign(new Error('hardware weight must be > 0'), { field: 'hwWeight' });
-    if (w !== 1) scheduler[hwWeightKey] = w;
+    if (w !== 1) scheduler.hwWeight = w;
   }
   const stepLimit = int(f.stepLimit, 'step limit', 1);
   const faults = { iqeRate: prob(f.iqeRate ?? 0, 'IQE rate'), iteRate: prob(f.iteRate ?? 0, 'ITE rate'), iceRate: prob(f.iceRate ?? 0, 'ICE rate') };
@@ -171,6 +165,16 @@ export function configFor(f, policy) {
  * Descriptor counts the explorer should enumerate for form values `f`: every count the batch
  * distribution can draw, plus 0 when wait-only calls are possible.
  */
+/** The hunt's and the explorer's own settings from the form, checked (never clamped). */
+export function runSettings(f) {
+  return {
+    seedCount: int(Number(f.seeds), 'seeds', 1, 1e9),
+    seedStart: int(Number(f.seedStart), 'first seed', 0),
+    workers: int(Number(f.workers), 'workers', 1, 64),
+    maxStates: int(Number(f.maxStates), 'max states', 1000, 1e9),
+  };
+}
+
 export function exploreCounts(f) {
   const lo = f.batchKind === 'fixed' ? f.batchMin : Math.min(f.batchMin, f.batchMax);
   const hi = f.batchKind === 'fixed' ? f.batchMin : Math.max(f.batchMin, f.batchMax);

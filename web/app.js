@@ -12,8 +12,8 @@ import {
   configFor,
   formToHash,
   hashToForm,
-  setHwWeightKey,
   exploreCounts,
+  runSettings,
 } from './app-config.js';
 import { quantile, throughputData, latencyData, POLICY_COLORS } from './app-metrics.js';
 
@@ -53,11 +53,6 @@ async function start() {
     engine.textContent = 'the simulator failed to load';
     showError(`Could not load the wasm package (web/pkg): ${e.message}. Build it with scripts/build.sh.`);
     return;
-  }
-  try {
-    state.wasm.validateConfig({ scheduler: { kind: 'random', hwWeight: 2 } });
-  } catch {
-    setHwWeightKey('hw_weight'); // a core whose scheduler fields are still snake_case
   }
   state.faults = faultInjectionWorks(state.wasm);
   if (state.faults) {
@@ -213,9 +208,9 @@ function mainThreadPool(m) {
   };
 }
 
-async function run() {
-  if (state.running) return;
-  const f = readForm(form);
+/** The form's policies, their validated configs and the run settings, or null after showing
+ * the error (which names the field). */
+function checkedForm(f) {
   const policies = f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy];
   const configs = {};
   try {
@@ -223,13 +218,19 @@ async function run() {
       configs[p] = configFor(f, p);
       state.wasm.validateConfig(configs[p]);
     }
+    return { policies, configs, ...runSettings(f) };
   } catch (e) {
     showError(e.message);
-    return;
+    return null;
   }
-  const seedCount = Math.max(1, Math.floor(Number(f.seeds)));
-  const seedStart = Math.max(0, Math.floor(Number(f.seedStart) || 0));
-  const workers = Math.max(1, Math.min(64, Math.floor(Number(f.workers) || 1)));
+}
+
+async function run() {
+  if (state.running) return;
+  const f = readForm(form);
+  const checked = checkedForm(f);
+  if (!checked) return;
+  const { policies, configs, seedCount, seedStart, workers } = checked;
   Object.assign(state, {
     lastAction: 'hunt',
     runForm: f,
@@ -300,19 +301,10 @@ $('#prove').addEventListener('click', () => prove());
 async function prove() {
   if (state.running) return;
   const f = readForm(form);
-  const policies = f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy];
-  const configs = {};
+  const checked = checkedForm(f);
+  if (!checked) return;
+  const { policies, configs, maxStates, workers } = checked;
   const counts = exploreCounts(f);
-  const maxStates = Math.max(1000, Math.floor(Number(f.maxStates) || 2000000));
-  try {
-    for (const p of policies) {
-      configs[p] = configFor(f, p);
-      state.wasm.validateConfig(configs[p]);
-    }
-  } catch (e) {
-    showError(e.message);
-    return;
-  }
   Object.assign(state, {
     lastAction: 'prove',
     running: true,
@@ -329,7 +321,6 @@ async function prove() {
   setBusy(true);
   $('#verdicts').hidden = false;
   scheduleRender();
-  const workers = Math.max(1, Math.min(64, Math.floor(Number(f.workers) || 1)));
   const signal = state.controller.signal;
   let pool;
   try {
