@@ -51,7 +51,7 @@ impl Label {
     }
 
     /// Timeline name: `ID1`/`WD1` for T1's first batch, `ID1b` for the second descriptor of a
-    /// larger batch, `WD1'` / `WD1''` / `WD1^3` for later attempts.
+    /// larger batch, `WD1'` / `WD1''` / `WD1^4` for T1's second, third, fourth batch written.
     pub fn name(&self) -> String {
         let t = self.submitter + 1;
         let mut s = if self.is_wait() {
