@@ -776,7 +776,8 @@ impl Encoder {
 }
 
 /// `*dst = src.clone()`, reusing `dst`'s vectors (the hot path of the search: no allocation
-/// once the queue recycles expanded states). Copies every public field; `System`'s private
+/// once the queue recycles expanded states). Copies every public and crate-visible field (the
+/// config copies only when `params` differs); `System`'s private
 /// fields are an oracle flag that is false in every explored state (a `freeCntInvariant`
 /// finding ends the search) and a scratch vector that is empty between steps. `Ring` and
 /// `Submitter` are destructured exhaustively, so a new field there fails to compile here; for
@@ -791,10 +792,19 @@ fn copy_into(dst: &mut System, src: &System) {
         halted,
         run_mask,
         lock_mask,
+        counters,
+        hw_steps,
+        last_return,
+        policy,
+        hw_async,
+        watchdog,
         ..
     } = src;
     if !std::sync::Arc::ptr_eq(&dst.params, params) {
         dst.params = params.clone();
+        dst.policy = *policy;
+        dst.hw_async = *hw_async;
+        dst.watchdog = *watchdog;
     }
     let Ring {
         qi_length,
@@ -867,6 +877,9 @@ fn copy_into(dst: &mut System, src: &System) {
     dst.halted = *halted;
     dst.run_mask = *run_mask;
     dst.lock_mask = *lock_mask;
+    dst.counters.clone_from(counters);
+    dst.hw_steps = *hw_steps;
+    dst.last_return = *last_return;
     #[cfg(debug_assertions)]
     {
         use std::sync::atomic::{AtomicU64, Ordering};

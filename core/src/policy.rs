@@ -1,6 +1,6 @@
 //! Reclaim policies: steps 7 (`mark`) and 8 (`reclaim`) of `qi_submit_sync`, the only place the
 //! legacy kernel and the fix differ. A new policy is a type implementing [`ReclaimPolicy`] and a
-//! variant in [`crate::config::PolicyKind`].
+//! variant in [`crate::config::PolicyKind`], dispatched in [`mark`] and [`reclaim`].
 
 use crate::config::PolicyKind;
 use crate::ring::{Ring, Status};
@@ -85,11 +85,22 @@ impl ReclaimPolicy for Fixed {
     }
 }
 
-/// The policy object for a configured kind.
-pub fn policy(kind: PolicyKind) -> &'static dyn ReclaimPolicy {
+/// Step 7 of the configured policy, statically dispatched (the step loop's hot path: a `dyn`
+/// call here could not be inlined).
+#[inline]
+pub fn mark(kind: PolicyKind, ring: &mut Ring, index: u32, count: u32, ch: &mut Vec<StatusChange>) {
     match kind {
-        PolicyKind::Legacy => &Legacy,
-        PolicyKind::Fixed => &Fixed,
+        PolicyKind::Legacy => Legacy.mark(ring, index, count, ch),
+        PolicyKind::Fixed => Fixed.mark(ring, index, count, ch),
+    }
+}
+
+/// Step 8 of the configured policy, statically dispatched.
+#[inline]
+pub fn reclaim(kind: PolicyKind, ring: &mut Ring, ch: &mut Vec<StatusChange>) {
+    match kind {
+        PolicyKind::Legacy => Legacy.reclaim(ring, ch),
+        PolicyKind::Fixed => Fixed.reclaim(ring, ch),
     }
 }
 

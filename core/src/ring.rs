@@ -162,14 +162,31 @@ impl Ring {
     /// `(i + n) % QI_LENGTH`.
     #[inline]
     pub fn add(&self, i: u32, n: u32) -> u32 {
+        // Every caller has i < QI_LENGTH and n <= QI_LENGTH, where one conditional subtraction
+        // is the modulo; a division here cost more than the rest of a hardware step.
+        let len = u64::from(self.qi_length);
         let s = u64::from(i) + u64::from(n);
-        (s % u64::from(self.qi_length)) as u32
+        let r = if s >= len { s - len } else { s };
+        if r < len {
+            r as u32
+        } else {
+            (s % len) as u32
+        }
     }
 
     /// Distance from `from` forward to `to`.
     #[inline]
     pub fn dist(&self, from: u32, to: u32) -> u32 {
-        (to + self.qi_length - from) % self.qi_length
+        if to >= from {
+            let d = to - from;
+            if d < self.qi_length {
+                d
+            } else {
+                d % self.qi_length
+            }
+        } else {
+            self.add(to, self.qi_length - from)
+        }
     }
 
     /// True when hardware has nothing to fetch.
@@ -208,6 +225,25 @@ mod tests {
         assert_eq!(l(1, 3, 0).name(), "ID1b");
         assert_eq!(l(3, 3, 1).name(), "WD1'");
         assert_eq!(l(3, 3, 4).name(), "WD1^5");
+    }
+
+    #[test]
+    fn add_and_dist_are_modular() {
+        for len in [2u32, 3, 8, 255, 256] {
+            let r = Ring::new(len);
+            for i in 0..len {
+                for n in 0..=len {
+                    assert_eq!(r.add(i, n), (i + n) % len, "add({i}, {n}) mod {len}");
+                }
+                for j in 0..len {
+                    assert_eq!(
+                        r.dist(i, j),
+                        (j + len - i) % len,
+                        "dist({i}, {j}) mod {len}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

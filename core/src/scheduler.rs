@@ -23,6 +23,8 @@ pub enum PickError {
 pub struct RandomSched {
     rng: Pcg32,
     hw_weight: f64,
+    /// `hw_weight == 1.0`: every actor equally likely (one integer draw).
+    uniform: bool,
 }
 
 /// PCT: strict priorities with d-1 change points. A spin (poll not done, no space) yields: the
@@ -105,6 +107,54 @@ pub fn below(rng: &mut Pcg32, n: u32) -> u32 {
     (m >> 32) as u32
 }
 
+/// `SELECT8[b][k]`: position of the `k`-th set bit of the byte `b`; `SELECT8[b][8]`: how many
+/// bits `b` has. A table because the bit-clearing loop's trip count is the random draw itself
+/// (a mispredicted exit every step), and the default x86-64 target has no `popcnt`.
+static SELECT8: [[u8; 9]; 256] = {
+    let mut t = [[0u8; 9]; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut k = 0;
+        let mut bit = 0;
+        while bit < 8 {
+            if b & (1 << bit) != 0 {
+                t[b][k] = bit as u8;
+                k += 1;
+            }
+            bit += 1;
+        }
+        t[b][8] = k as u8;
+        b += 1;
+    }
+    t
+};
+
+/// Set bits of `mask` (a table lookup for the usual at most 8 submitters).
+#[inline]
+fn count_bits(mask: u64) -> u32 {
+    if mask < 256 {
+        u32::from(SELECT8[mask as usize][8])
+    } else {
+        mask.count_ones()
+    }
+}
+
+/// Position of the `k`-th set bit of `mask` (`k < mask.count_ones()`), a byte at a time.
+#[inline]
+fn select_bit(mask: u64, k: u32) -> u32 {
+    let (mut m, mut k, mut base) = (mask, k, 0);
+    loop {
+        let row = &SELECT8[(m & 0xff) as usize];
+        let c = u32::from(row[8]);
+        if k < c {
+            return base + u32::from(row[k as usize]);
+        }
+        k -= c;
+        m >>= 8;
+        base += 8;
+    }
+}
+
 /// Rough number of steps a run takes (PCT spreads its change points over it).
 pub fn estimate_steps(cfg: &Config) -> u64 {
     (0..cfg.submitters as usize)
@@ -126,6 +176,7 @@ impl Scheduler {
             SchedulerConfig::Random { hw_weight } => Scheduler::Random(RandomSched {
                 rng,
                 hw_weight: *hw_weight,
+                uniform: *hw_weight == 1.0,
             }),
             SchedulerConfig::Pct { depth, steps } => {
                 let mut rng = rng;
@@ -222,11 +273,18 @@ impl RandomSched {
     /// hardware step faults, with the configured rates.
     #[inline]
     fn draw(&mut self, subs: u32, hw: bool) -> u32 {
-        let total = subs + u32::from(hw);
-        if total == 1 {
+        if subs + u32::from(hw) == 1 {
             0
-        } else if !hw || self.hw_weight == 1.0 {
-            below(&mut self.rng, total)
+        } else {
+            self.draw_among(subs, hw)
+        }
+    }
+
+    /// [`RandomSched::draw`] for at least two actors.
+    #[inline(always)]
+    fn draw_among(&mut self, subs: u32, hw: bool) -> u32 {
+        if !hw || self.uniform {
+            below(&mut self.rng, subs + u32::from(hw))
         } else {
             let x = self.rng.random::<f64>() * (f64::from(subs) + self.hw_weight);
             if x >= f64::from(subs) {
@@ -241,7 +299,7 @@ impl RandomSched {
     /// cached masks (no branches on the random actor's state, which would mispredict), then one
     /// draw selects among its set bits. Makes exactly the choice [`RandomSched::pick`] makes from
     /// the list, so both paths give the same schedule. `None` above 63 submitters.
-    #[inline]
+    #[inline(always)]
     pub fn pick_fast(&mut self, sys: &System) -> Option<Actor> {
         if sys.subs.len() > 63 {
             return None;
@@ -249,19 +307,16 @@ impl RandomSched {
         let lock_free = sys.ring.q_lock.is_none();
         let mask = sys.run_mask | (sys.lock_mask & 0u64.wrapping_sub(u64::from(lock_free)));
         let hw = sys.is_enabled(Actor::Hardware);
-        let subs = mask.count_ones();
-        if subs == 0 && !hw {
-            return None;
-        }
-        let k = self.draw(subs, hw);
+        let subs = count_bits(mask);
+        let k = match subs + u32::from(hw) {
+            0 => return None,
+            1 => 0,
+            _ => self.draw_among(subs, hw),
+        };
         if k == subs {
             return Some(Actor::Hardware);
         }
-        let mut m = mask;
-        for _ in 0..k {
-            m &= m - 1;
-        }
-        Some(Actor::Submitter(m.trailing_zeros()))
+        Some(Actor::Submitter(select_bit(mask, k)))
     }
 
     /// Picks from the enabled list (submitters in order, then the hardware engine, then the
@@ -384,6 +439,27 @@ impl TimedSched {
             let s = &sys.subs[i as usize];
             if s.pc == Pc::Lock && s.started_ns > end {
                 self.ready[k] = s.started_ns;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bit_selection_matches_the_clearing_loop() {
+        let masks =
+            (0..4096u64).chain([u64::MAX >> 1, 0x8000_0000_0000_0001, 0xf0f0_0000_ff00_0101]);
+        for mask in masks {
+            assert_eq!(super::count_bits(mask), mask.count_ones(), "{mask:#x}");
+            let mut m = mask;
+            for k in 0..mask.count_ones() {
+                assert_eq!(
+                    super::select_bit(mask, k),
+                    m.trailing_zeros(),
+                    "{mask:#x} k={k}"
+                );
+                m &= m - 1;
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::metrics::{Metrics, Percentiles};
 use crate::oracle::{Finding, FindingKind};
 use crate::replay::Schedule;
 use crate::scheduler::{PickError, Scheduler};
-use crate::system::{StateView, StepInfo, StepKind, System};
+use crate::system::{Returned, StateView, System};
 use crate::trace::{render_timeline, Event, NoTrace, Op, Trace, TraceSink};
 use crate::Actor;
 use rand::{Rng, SeedableRng};
@@ -200,13 +200,32 @@ impl Simulation {
 
     /// Takes one scheduled step. Returns false once the run is over.
     pub fn step(&mut self) -> bool {
-        match self.trace.take() {
+        let r = match self.trace.take() {
             Some(mut t) => {
                 let r = self.step_with(None, &mut t);
                 self.trace = Some(t);
                 r
             }
             None => self.step_with(None, &mut NoTrace),
+        };
+        self.sync_counters();
+        r
+    }
+
+    /// Copies the counters the steps keep in [`System`] into the metrics.
+    fn sync_counters(&mut self) {
+        self.metrics.hw_steps = self.sys.hw_steps;
+        for (m, c) in self
+            .metrics
+            .per_submitter
+            .iter_mut()
+            .zip(&self.sys.counters)
+        {
+            m.lock_acquisitions = c.lock_acquisitions;
+            m.lock_handoffs = c.lock_handoffs;
+            m.spins = c.spins;
+            m.space_retries = c.space_retries;
+            m.restarts = c.restarts;
         }
     }
 
@@ -234,6 +253,7 @@ impl Simulation {
                 }
             }
         }
+        self.sync_counters();
         self.step - start
     }
 
@@ -254,18 +274,28 @@ impl Simulation {
         let Scheduler::Random(r) = sched else {
             return 0;
         };
+        if outcome.is_some() || !sys.found.is_empty() || sys.halted {
+            return 0;
+        }
         let limit = cfg.step_limit.min(step.saturating_add(n));
         let start = *step;
-        while *step < limit && outcome.is_none() && sys.found.is_empty() && !sys.halted {
+        let mut now = start;
+        while now < limit {
             let Some(actor) = r.pick_fast(sys) else {
                 break;
             };
-            let info = sys.apply(actor, *step, 0, &mut NoTrace);
-            account(metrics, actor, &info, *step, None);
-            *step += 1;
+            let info = sys.apply(actor, now, 0, &mut NoTrace);
+            if info.returned {
+                account_return(metrics, &sys.last_return, now, None);
+            }
+            now += 1;
+            if !sys.found.is_empty() | sys.halted {
+                break;
+            }
         }
-        metrics.steps = *step;
-        let taken = *step - start;
+        *step = now;
+        metrics.steps = now;
+        let taken = now - start;
         // Findings and halts of the last step, as step_with handles them.
         self.take_findings(&mut NoTrace);
         taken
@@ -292,6 +322,7 @@ impl Simulation {
                 self.step_with(Some(actor), &mut NoTrace);
             }
         }
+        self.sync_counters();
         Ok(())
     }
 
@@ -371,7 +402,14 @@ impl Simulation {
         if let Some(end) = timed_end {
             self.metrics.time_ns = self.metrics.time_ns.max(end);
         }
-        account(&mut self.metrics, actor, &info, self.step, timed_end);
+        if info.returned {
+            account_return(
+                &mut self.metrics,
+                &self.sys.last_return,
+                self.step,
+                timed_end,
+            );
+        }
         self.step += 1;
         self.metrics.steps = self.step;
         self.take_findings(sink);
@@ -439,42 +477,21 @@ pub fn run(cfg: Config) -> Result<RunReport, ConfigError> {
     Ok(Simulation::new(cfg)?.run())
 }
 
-/// Counts one step of `actor` in `metrics`; `timed_end` is the step's end in simulated ns under
-/// the timed scheduler.
+/// Counts a call that returned at `step` in `metrics`; `timed_end` is the step's end in
+/// simulated ns under the timed scheduler. (Per-step counters are kept by [`System`] and
+/// copied in by [`Simulation::sync_counters`].)
 #[inline]
-fn account(
-    metrics: &mut Metrics,
-    actor: Actor,
-    info: &StepInfo,
-    step: u64,
-    timed_end: Option<u64>,
-) {
-    let Actor::Submitter(i) = actor else {
-        metrics.hw_steps += 1;
-        return;
-    };
-    let m = &mut metrics.per_submitter[i as usize];
-    match info.kind {
-        StepKind::Lock { handoff } => {
-            m.lock_acquisitions += 1;
-            m.lock_handoffs += u64::from(handoff);
-        }
-        StepKind::Poll { done: false } => m.spins += 1,
-        StepKind::CheckSpace { ok: false } => m.space_retries += 1,
-        StepKind::Restart => m.restarts += 1,
-        _ => {}
+fn account_return(metrics: &mut Metrics, r: &Returned, step: u64, timed_end: Option<u64>) {
+    let m = &mut metrics.per_submitter[r.submitter as usize];
+    m.submissions += 1;
+    m.descriptors += u64::from(r.count);
+    m.latency_steps.record(step + 1 - r.started_step);
+    if let Some(end) = timed_end {
+        m.latency_ns.record(end.saturating_sub(r.started_ns));
     }
-    if let Some(r) = info.returned {
-        m.submissions += 1;
-        m.descriptors += u64::from(r.count);
-        m.latency_steps.record(step + 1 - r.started_step);
-        if let Some(end) = timed_end {
-            m.latency_ns.record(end.saturating_sub(r.started_ns));
-        }
-        metrics.submissions += 1;
-        metrics.descriptors += u64::from(r.count);
-        metrics
-            .series
-            .record(timed_end.unwrap_or(step), r.submitter, r.count);
-    }
+    metrics.submissions += 1;
+    metrics.descriptors += u64::from(r.count);
+    metrics
+        .series
+        .record(timed_end.unwrap_or(step), r.submitter, r.count);
 }

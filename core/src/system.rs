@@ -92,7 +92,22 @@ pub struct Returned {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StepInfo {
     pub kind: StepKind,
-    pub returned: Option<Returned>,
+    /// A call returned in this step: see [`System::last_return`].
+    pub returned: bool,
+}
+
+/// Per-submitter step counters, kept by the steps themselves (where the step's kind is already
+/// known) rather than re-derived by the driver after every step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StepCounters {
+    pub lock_acquisitions: u64,
+    pub lock_handoffs: u64,
+    /// Poll iterations that did not see `QI_DONE`.
+    pub spins: u64,
+    /// `check_space` failures.
+    pub space_retries: u64,
+    /// `-EAGAIN` restarts.
+    pub restarts: u64,
 }
 
 /// The modelled system.
@@ -112,6 +127,16 @@ pub struct System {
     /// [`System::apply`]; call [`System::refresh_masks`] after changing `subs` by hand.
     pub run_mask: u64,
     pub lock_mask: u64,
+    /// Step counters per submitter (metrics; not part of the state).
+    pub counters: Vec<StepCounters>,
+    /// Scheduled hardware and fault steps taken (metrics; not part of the state).
+    pub hw_steps: u64,
+    /// The call that returned in the last step whose [`StepInfo::returned`] is set.
+    pub last_return: Returned,
+    // Copies of `params` fields read on every step (no pointer chase on the hot path).
+    pub(crate) policy: PolicyKind,
+    pub(crate) hw_async: bool,
+    pub(crate) watchdog: u64,
 }
 
 impl PartialEq for System {
@@ -146,6 +171,18 @@ impl System {
             changes: Vec::new(),
             run_mask: 0,
             lock_mask: 0,
+            counters: vec![StepCounters::default(); cfg.submitters as usize],
+            hw_steps: 0,
+            last_return: Returned {
+                submitter: 0,
+                count: 0,
+                rc: 0,
+                started_step: 0,
+                started_ns: 0,
+            },
+            policy: cfg.policy,
+            hw_async: cfg.hardware == HardwareMode::Async,
+            watchdog: cfg.watchdog,
         };
         sys.refresh_masks();
         sys
@@ -177,12 +214,10 @@ impl System {
     #[inline]
     pub fn is_enabled(&self, actor: Actor) -> bool {
         match actor {
-            Actor::Hardware => {
-                self.params.hardware == HardwareMode::Async && hardware::enabled(&self.ring)
-            }
+            Actor::Hardware => self.hw_async && hardware::enabled(&self.ring),
             Actor::Fault(f) => {
                 let budget = self.params.faults.max_faults;
-                self.params.hardware == HardwareMode::Async
+                self.hw_async
                     && self.params.faults.rate(f) > 0.0
                     && (budget == 0 || self.ring.faults < budget)
                     && hardware::fault_applies(&self.ring, f)
@@ -269,7 +304,6 @@ impl System {
     fn software_changes<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) {
         let changes = std::mem::take(&mut self.changes);
         for c in &changes {
-            let occupant = self.ring.desc[c.slot as usize];
             if T::ON {
                 sink.push(Event {
                     step,
@@ -279,47 +313,59 @@ impl System {
                         before: c.before,
                         after: c.after,
                         hw: false,
-                        label: occupant.label(),
+                        label: self.ring.desc[c.slot as usize].label(),
                     },
                 });
             }
             if c.after != Status::Free || !matches!(c.before, Status::Done | Status::Abort) {
                 continue;
             }
-            if let Desc::Wait { label, .. } = occupant {
-                if label.submitter == i {
-                    continue;
-                }
-                let owner = &self.subs[label.submitter as usize];
-                let pending = owner.attempt() == label.attempt
-                    && matches!(
-                        owner.pc,
-                        Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock
-                    );
-                if pending {
-                    let msg = format!(
-                        "{} (T{}'s wait, slot {}) was {} but T{} set it QI_FREE before T{} saw it",
-                        label.name(),
-                        label.submitter + 1,
-                        c.slot,
-                        c.before.name(),
-                        i + 1,
-                        label.submitter + 1
-                    );
-                    self.report(
-                        FindingKind::LostCompletion,
-                        step,
-                        Actor::Submitter(i),
-                        Some(label.submitter),
-                        Some(c.slot),
-                        msg,
-                    );
-                }
+            let (submitter, attempt) = match &self.ring.desc[c.slot as usize] {
+                Desc::Wait { label, .. } => (label.submitter, label.attempt),
+                _ => continue,
+            };
+            if submitter == i {
+                continue;
+            }
+            let owner = &self.subs[submitter as usize];
+            let pending = owner.attempt() == attempt
+                && matches!(
+                    owner.pc,
+                    Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock
+                );
+            if pending {
+                self.report_lost_completion(i, step, *c);
             }
         }
         let mut changes = changes;
         changes.clear();
         self.changes = changes;
+    }
+
+    /// The lost-completion oracle fired: submitter `i` freed another's pending wait (`c`).
+    #[cold]
+    #[inline(never)]
+    fn report_lost_completion(&mut self, i: u32, step: u64, c: StatusChange) {
+        let Some(label) = self.ring.desc[c.slot as usize].label() else {
+            return;
+        };
+        let msg = format!(
+            "{} (T{}'s wait, slot {}) was {} but T{} set it QI_FREE before T{} saw it",
+            label.name(),
+            label.submitter + 1,
+            c.slot,
+            c.before.name(),
+            i + 1,
+            label.submitter + 1
+        );
+        self.report(
+            FindingKind::LostCompletion,
+            step,
+            Actor::Submitter(i),
+            Some(label.submitter),
+            Some(c.slot),
+            msg,
+        );
     }
 
     /// Lockup: hardware idle, every poller reads a status nothing will change, every other
@@ -370,6 +416,7 @@ impl System {
     }
 
     /// Performs one step of `actor` (which must be enabled) at `step` / `now_ns`.
+    #[inline(always)]
     pub fn apply<T: TraceSink>(
         &mut self,
         actor: Actor,
@@ -383,10 +430,11 @@ impl System {
                     Actor::Fault(f) => Some(f),
                     _ => None,
                 };
+                self.hw_steps += 1;
                 let kind = self.hw_step(step, fault, sink);
                 StepInfo {
                     kind,
-                    returned: None,
+                    returned: false,
                 }
             }
             Actor::Submitter(i) => {
@@ -493,28 +541,45 @@ impl System {
                     // A second QI_DONE for the same descriptor (after an IQE repair its copy
                     // completes too) is not stray; a write into a slot rewritten for another
                     // descriptor is.
-                    let occupant = self.ring.desc[status_addr as usize].label();
-                    if occupant != Some(label) {
-                        let msg = format!(
-                            "hardware wrote QI_DONE for {} into slot {}, which holds {} with status {}",
-                            label.name(),
-                            status_addr,
-                            occupant.map(|l| l.name()).unwrap_or_else(|| "nothing".into()),
-                            before.name()
-                        );
-                        self.report(
-                            FindingKind::StrayStatusWrite,
-                            step,
-                            actor,
-                            Some(label.submitter),
-                            Some(status_addr),
-                            msg,
-                        );
+                    if self.ring.desc[status_addr as usize].label() != Some(label) {
+                        self.report_stray_write(step, actor, status_addr, label, before);
                     }
                 }
                 StepKind::HwWait { drain }
             }
         }
+    }
+
+    /// Stray-write oracle: hardware wrote `QI_DONE` for `label` into `slot`, which holds
+    /// another descriptor (its status was `before`).
+    #[cold]
+    #[inline(never)]
+    fn report_stray_write(
+        &mut self,
+        step: u64,
+        actor: Actor,
+        slot: u32,
+        label: Label,
+        before: Status,
+    ) {
+        let occupant = self.ring.desc[slot as usize].label();
+        let msg = format!(
+            "hardware wrote QI_DONE for {} into slot {}, which holds {} with status {}",
+            label.name(),
+            slot,
+            occupant
+                .map(|l| l.name())
+                .unwrap_or_else(|| "nothing".into()),
+            before.name()
+        );
+        self.report(
+            FindingKind::StrayStatusWrite,
+            step,
+            actor,
+            Some(label.submitter),
+            Some(slot),
+            msg,
+        );
     }
 
     /// Hardware completed a descriptor of `label`'s batch: count it if that batch is still the
@@ -528,38 +593,49 @@ impl System {
         }
     }
 
+    #[cold]
+    #[inline(never)]
+    fn watchdog_fires(&mut self, i: u32, step: u64) {
+        let s = &mut self.subs[i as usize];
+        s.watchdog_fired = true;
+        let msg = format!(
+            "T{} made no progress for {} of its own steps (at `{}`)",
+            i + 1,
+            self.watchdog,
+            s.pc.name()
+        );
+        let slot = s.pc.polling().then_some(s.wait_index);
+        self.report(
+            FindingKind::SuspectedLockup,
+            step,
+            Actor::Submitter(i),
+            Some(i),
+            slot,
+            msg,
+        );
+    }
+
+    #[inline(always)]
     fn sub_step<T: TraceSink>(&mut self, i: u32, step: u64, now_ns: u64, sink: &mut T) -> StepInfo {
         let actor = Actor::Submitter(i);
         let iu = i as usize;
-        let watchdog = self.params.watchdog;
         {
             let s = &mut self.subs[iu];
             s.steps_since_progress += 1;
-            if watchdog > 0 && s.steps_since_progress == watchdog && !s.watchdog_fired {
-                s.watchdog_fired = true;
-                let msg = format!(
-                    "T{} made no progress for {} of its own steps (at `{}`)",
-                    i + 1,
-                    watchdog,
-                    s.pc.name()
-                );
-                let slot = s.pc.polling().then_some(s.wait_index);
-                self.report(
-                    FindingKind::SuspectedLockup,
-                    step,
-                    actor,
-                    Some(i),
-                    slot,
-                    msg,
-                );
+            // The count starts at 1 here, so `watchdog` 0 (off) never matches.
+            if s.steps_since_progress == self.watchdog && !s.watchdog_fired {
+                self.watchdog_fires(i, step);
             }
         }
-        let mut returned = None;
+        let mut returned = false;
         let pc = self.subs[iu].pc;
         let kind = match pc {
             Pc::Lock | Pc::PollLock => {
                 debug_assert!(self.ring.q_lock.is_none());
                 let handoff = self.ring.last_lock_owner.is_some_and(|o| o != i);
+                let c = &mut self.counters[iu];
+                c.lock_acquisitions += 1;
+                c.lock_handoffs += u64::from(handoff);
                 self.ring.q_lock = Some(i);
                 self.ring.last_lock_owner = Some(i);
                 self.subs[iu].pc = if pc == Pc::Lock {
@@ -579,6 +655,7 @@ impl System {
             Pc::CheckSpace => {
                 let need = self.subs[iu].count + 2;
                 let ok = self.ring.free_cnt >= need;
+                self.counters[iu].space_retries += u64::from(!ok);
                 self.subs[iu].pc = if ok { Pc::Write } else { Pc::SpaceUnlock };
                 if T::ON {
                     sink.push(Event {
@@ -620,7 +697,7 @@ impl System {
                         op: Op::Doorbell { iqt: self.ring.iqt },
                     });
                 }
-                if self.params.hardware == HardwareMode::Sync {
+                if !self.hw_async {
                     // QEMU: the MMIO write traps and the whole queue is processed before the
                     // write returns, with the submitter still holding q_lock.
                     while hardware::enabled(&self.ring) {
@@ -639,19 +716,14 @@ impl System {
                         op: Op::Mark { index, count },
                     });
                 }
-                policy::policy(self.params.policy).mark(
-                    &mut self.ring,
-                    index,
-                    count,
-                    &mut self.changes,
-                );
+                policy::mark(self.policy, &mut self.ring, index, count, &mut self.changes);
                 self.software_changes(i, step, sink);
                 self.subs[iu].pc = Pc::Reclaim;
                 StepKind::Mark
             }
             Pc::Reclaim => {
                 let from = self.ring.free_tail;
-                policy::policy(self.params.policy).reclaim(&mut self.ring, &mut self.changes);
+                policy::reclaim(self.policy, &mut self.ring, &mut self.changes);
                 if T::ON {
                     sink.push(Event {
                         step,
@@ -681,9 +753,11 @@ impl System {
                     let s = &mut self.subs[iu];
                     s.pc = Pc::Lock;
                     s.rc = 0;
+                    self.counters[iu].restarts += 1;
                     StepKind::Restart
                 } else {
-                    returned = Some(self.finish_call(i, step, now_ns, sink));
+                    self.last_return = self.finish_call(i, step, now_ns, sink);
+                    returned = true;
                     StepKind::Unlock
                 }
             }
@@ -783,24 +857,7 @@ impl System {
                 count,
             };
             if self.ring.unfetched(slot) {
-                let old = self.ring.desc[slot as usize].label();
-                let msg = format!(
-                    "T{} wrote {} into slot {}, which is in IQH..IQT ({}..{}) and still holds unfetched {}",
-                    i + 1,
-                    label.name(),
-                    slot,
-                    self.ring.iqh,
-                    self.ring.iqt,
-                    old.map(|l| l.name()).unwrap_or_else(|| "nothing".into())
-                );
-                self.report(
-                    FindingKind::Overrun,
-                    step,
-                    actor,
-                    old.map(|l| l.submitter),
-                    Some(slot),
-                    msg,
-                );
+                self.report_overrun(step, slot, label);
             }
             self.ring.desc[slot as usize] = if part == count {
                 Desc::Wait {
@@ -838,12 +895,38 @@ impl System {
         StepKind::Write { descs: count + 1 }
     }
 
+    /// Overrun oracle: `label` is being written into `slot`, which hardware has not fetched.
+    /// Out of line: its formatting needs `label` in memory, which slowed every write.
+    #[cold]
+    #[inline(never)]
+    fn report_overrun(&mut self, step: u64, slot: u32, label: Label) {
+        let old = self.ring.desc[slot as usize].label();
+        let msg = format!(
+            "T{} wrote {} into slot {}, which is in IQH..IQT ({}..{}) and still holds unfetched {}",
+            label.submitter + 1,
+            label.name(),
+            slot,
+            self.ring.iqh,
+            self.ring.iqt,
+            old.map(|l| l.name()).unwrap_or_else(|| "nothing".into())
+        );
+        self.report(
+            FindingKind::Overrun,
+            step,
+            Actor::Submitter(label.submitter),
+            old.map(|l| l.submitter),
+            Some(slot),
+            msg,
+        );
+    }
+
     fn poll<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> StepKind {
         let actor = Actor::Submitter(i);
         let iu = i as usize;
         let w = self.subs[iu].wait_index;
         let status = self.ring.desc_status[w as usize];
         let done = status == Status::Done;
+        self.counters[iu].spins += u64::from(!done);
         if T::ON {
             sink.push(Event {
                 step,
@@ -869,18 +952,8 @@ impl System {
         }
         if done {
             let own = Self::own_wait_label(&self.subs[iu], i);
-            let occupant = self.ring.desc[w as usize].label();
-            if occupant != Some(own) {
-                let msg = format!(
-                    "T{} woke on QI_DONE in slot {}, which now holds {}, not its {}",
-                    i + 1,
-                    w,
-                    occupant
-                        .map(|l| l.name())
-                        .unwrap_or_else(|| "nothing".into()),
-                    own.name()
-                );
-                self.report(FindingKind::StaleWakeup, step, actor, Some(i), Some(w), msg);
+            if self.ring.desc[w as usize].label() != Some(own) {
+                self.report_stale_wakeup(i, step, w, own);
             }
             self.subs[iu].pc = Pc::Mark;
         } else if rc != 0 {
@@ -893,6 +966,25 @@ impl System {
             }
         }
         StepKind::Poll { done }
+    }
+
+    /// Stale-wake-up oracle: submitter `i` saw `QI_DONE` in slot `w`, which no longer holds its
+    /// wait descriptor `own`.
+    #[cold]
+    #[inline(never)]
+    fn report_stale_wakeup(&mut self, i: u32, step: u64, w: u32, own: Label) {
+        let occupant = self.ring.desc[w as usize].label();
+        let msg = format!(
+            "T{} woke on QI_DONE in slot {}, which now holds {}, not its {}",
+            i + 1,
+            w,
+            occupant
+                .map(|l| l.name())
+                .unwrap_or_else(|| "nothing".into()),
+            own.name()
+        );
+        let actor = Actor::Submitter(i);
+        self.report(FindingKind::StaleWakeup, step, actor, Some(i), Some(w), msg);
     }
 
     /// `qi_check_fault()` of `dmar.c`, run by submitter `i` from its poll loop with `q_lock`
