@@ -98,7 +98,7 @@ pub fn fault_applies(ring: &Ring, fault: HwFault) -> bool {
 }
 
 /// Processes the descriptor at `IQH` and advances `IQH` — or, with a fault, stops there.
-#[inline]
+#[inline(always)]
 pub fn process(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
     if !enabled(ring) {
         return Processed::Idle;

@@ -129,16 +129,6 @@ static SELECT8: [[u8; 9]; 256] = {
     t
 };
 
-/// Set bits of `mask` (a table lookup for the usual at most 8 submitters).
-#[inline]
-fn count_bits(mask: u64) -> u32 {
-    if mask < 256 {
-        u32::from(SELECT8[mask as usize][8])
-    } else {
-        mask.count_ones()
-    }
-}
-
 /// Position of the `k`-th set bit of `mask` (`k < mask.count_ones()`), a byte at a time.
 #[inline]
 fn select_bit(mask: u64, k: u32) -> u32 {
@@ -307,16 +297,36 @@ impl RandomSched {
         let lock_free = sys.ring.q_lock.is_none();
         let mask = sys.run_mask | (sys.lock_mask & 0u64.wrapping_sub(u64::from(lock_free)));
         let hw = sys.is_enabled(Actor::Hardware);
-        let subs = count_bits(mask);
-        let k = match subs + u32::from(hw) {
-            0 => return None,
-            1 => 0,
-            _ => self.draw_among(subs, hw),
-        };
-        if k == subs {
-            return Some(Actor::Hardware);
+        if mask < 256 {
+            // Up to 8 submitters: one table row gives both the count and the selection.
+            let row = &SELECT8[mask as usize];
+            let subs = u32::from(row[8]);
+            let k = self.choose(subs, hw)?;
+            // k < subs <= 8, so `& 7` changes nothing (and drops the bounds check).
+            Some(if k == subs {
+                Actor::Hardware
+            } else {
+                Actor::Submitter(u32::from(row[k as usize & 7]))
+            })
+        } else {
+            let subs = mask.count_ones();
+            let k = self.choose(subs, hw)?;
+            Some(if k == subs {
+                Actor::Hardware
+            } else {
+                Actor::Submitter(select_bit(mask, k))
+            })
         }
-        Some(Actor::Submitter(select_bit(mask, k)))
+    }
+
+    /// [`RandomSched::draw`], or `None` when no actor is enabled.
+    #[inline(always)]
+    fn choose(&mut self, subs: u32, hw: bool) -> Option<u32> {
+        match subs + u32::from(hw) {
+            0 => None,
+            1 => Some(0),
+            _ => Some(self.draw_among(subs, hw)),
+        }
     }
 
     /// Picks from the enabled list (submitters in order, then the hardware engine, then the
@@ -451,7 +461,12 @@ mod tests {
         let masks =
             (0..4096u64).chain([u64::MAX >> 1, 0x8000_0000_0000_0001, 0xf0f0_0000_ff00_0101]);
         for mask in masks {
-            assert_eq!(super::count_bits(mask), mask.count_ones(), "{mask:#x}");
+            if mask < 256 {
+                assert_eq!(
+                    u32::from(super::SELECT8[mask as usize][8]),
+                    mask.count_ones()
+                );
+            }
             let mut m = mask;
             for k in 0..mask.count_ones() {
                 assert_eq!(

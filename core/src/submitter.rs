@@ -169,7 +169,7 @@ pub struct Submitter {
     /// Step and simulated time at which the current call started (latency).
     pub started_step: u64,
     pub started_ns: u64,
-    /// Own steps since the last return (watchdog).
+    /// Own steps since the last return (counted only while the watchdog is on).
     pub steps_since_progress: u64,
     pub watchdog_fired: bool,
     pub gen: WorkloadGen,

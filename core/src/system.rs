@@ -445,6 +445,7 @@ impl System {
         }
     }
 
+    #[inline(always)]
     fn hw_step<T: TraceSink>(
         &mut self,
         step: u64,
@@ -619,10 +620,9 @@ impl System {
     fn sub_step<T: TraceSink>(&mut self, i: u32, step: u64, now_ns: u64, sink: &mut T) -> StepInfo {
         let actor = Actor::Submitter(i);
         let iu = i as usize;
-        {
+        if self.watchdog != 0 {
             let s = &mut self.subs[iu];
             s.steps_since_progress += 1;
-            // The count starts at 1 here, so `watchdog` 0 (off) never matches.
             if s.steps_since_progress == self.watchdog && !s.watchdog_fired {
                 self.watchdog_fires(i, step);
             }
