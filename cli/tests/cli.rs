@@ -345,6 +345,18 @@ fn config_file_errors_name_the_field_path() {
         "{}",
         stderr(&o)
     );
+    // Inside the scheduler object too (serde's tagged enums used to stop at `scheduler`).
+    std::fs::write(&file, r#"{"scheduler": {"kind": "pct", "depth": -1}}"#).unwrap();
+    let o = qisim(&[
+        "hunt",
+        "--config",
+        file.to_str().unwrap(),
+        "--seeds",
+        "1",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("scheduler.depth"), "{}", stderr(&o));
     // Fault flags reach the config and are validated like every other field.
     let o = qisim(&["hunt", "--ite-rate", "1.5", "--seeds", "1", "-q"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

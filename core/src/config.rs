@@ -79,13 +79,14 @@ impl InvType {
     ];
 }
 
-/// Distribution of the descriptor count of one submission (before the zero-count draw).
+/// Distribution of the descriptor count of one submission (before the zero-count draw). Read
+/// through [`crate::tagged`], so errors name the inner field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
-    deny_unknown_fields
+    try_from = "crate::tagged::RawBatch"
 )]
 pub enum BatchDist {
     /// Always `count` descriptors.
@@ -271,42 +272,25 @@ impl TimedCosts {
     }
 }
 
-/// Which actor runs next.
+/// Which actor runs next. Read through [`crate::tagged`], so errors name the inner field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
-    deny_unknown_fields
+    try_from = "crate::tagged::RawScheduler"
 )]
 pub enum SchedulerConfig {
-    /// Uniform over enabled actors; the hardware engine has weight `hwWeight` (submitters 1).
-    Random {
-        #[serde(default = "one")]
-        hw_weight: f64,
-    },
-    /// PCT (Burckhardt et al. 2010) with bug depth `depth` (d - 1 priority change points spread
-    /// over the first `steps` steps; 0 = estimate from the workload).
-    Pct {
-        #[serde(default = "three")]
-        depth: u32,
-        #[serde(default)]
-        steps: u64,
-    },
+    /// Uniform over enabled actors; the hardware engine has weight `hwWeight` (default 1;
+    /// submitters 1).
+    Random { hw_weight: f64 },
+    /// PCT (Burckhardt et al. 2010) with bug depth `depth` (default 3): d - 1 priority change
+    /// points spread over the first `steps` steps (default 0 = estimate from the workload).
+    Pct { depth: u32, steps: u64 },
     /// A recorded choice sequence (see [`crate::replay`]).
     Replay { choices: String },
-    /// Discrete-event simulation over simulated nanoseconds.
-    Timed {
-        #[serde(default)]
-        costs: TimedCosts,
-    },
-}
-
-fn one() -> f64 {
-    1.0
-}
-fn three() -> u32 {
-    3
+    /// Discrete-event simulation over simulated nanoseconds (`costs` default: [`TimedCosts`]).
+    Timed { costs: TimedCosts },
 }
 
 impl Default for SchedulerConfig {

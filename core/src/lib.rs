@@ -27,6 +27,7 @@ pub mod shrink;
 pub mod sim;
 pub mod submitter;
 pub mod system;
+mod tagged;
 pub mod trace;
 
 pub use config::{BatchDist, Config, HardwareMode, PolicyKind, SchedulerConfig, StopOn, Workload};

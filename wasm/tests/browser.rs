@@ -190,11 +190,27 @@ fn bad_config_fields_are_named() {
         validate_config(js(r#"{"workload": {"submission": 1}}"#)),
         "workload.submission",
     );
-    let msg = expect_field_error(
+    expect_field_error(
         validate_config(js(r#"{"scheduler": {"kind": "random", "hwWieght": 2}}"#)),
+        "scheduler.hwWieght",
+    );
+    // Inside the tagged objects (`scheduler`, `batch`) the path goes down to the field.
+    expect_field_error(
+        validate_config(js(r#"{"scheduler": {"kind": "pct", "depth": -1}}"#)),
+        "scheduler.depth",
+    );
+    expect_field_error(
+        validate_config(js(
+            r#"{"workload": {"batch": {"kind": "uniform", "min": 0, "max": 2.5}}}"#,
+        )),
+        "workload.batch.max",
+    );
+    // A field of another kind is named in the message.
+    let msg = expect_field_error(
+        validate_config(js(r#"{"scheduler": {"kind": "random", "depth": 2}}"#)),
         "scheduler",
     );
-    assert!(msg.contains("hwWieght"), "{msg}");
+    assert!(msg.contains("`depth`"), "{msg}");
     // Missing required replay choices.
     let msg = expect_field_error(
         validate_config(js(r#"{"scheduler": {"kind": "replay"}}"#)),
