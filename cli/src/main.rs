@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Exit codes: 0 nothing found (or proved), 1 a finding or counterexample, 2 bad usage or
-//! config (the message names the field or flag and the allowed range).
+//! config (the message names the field or flag and the allowed range), 3 `explore` stopped at
+//! `--max-states` (nothing found, nothing proved).
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -28,7 +29,7 @@ use serde_json::{json, Value};
     name = "qisim",
     version,
     about = "Simulate, hunt and prove the Intel VT-d queued-invalidation (qi_submit_sync) reclaim lockup",
-    after_help = "Exit codes: 0 nothing found / proved, 1 a finding / counterexample, 2 bad usage or config."
+    after_help = "Exit codes: 0 nothing found / proved, 1 a finding / counterexample, 2 bad usage or config, 3 explore stopped at --max-states (nothing proved)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -749,6 +750,8 @@ fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
     }
     Ok(match v {
         Verdict::Counterexample { .. } => ExitCode::from(1),
+        // Nothing found and nothing proved: a script must not read this as "proved".
+        Verdict::BoundReached { .. } => ExitCode::from(3),
         _ => ExitCode::SUCCESS,
     })
 }
