@@ -98,6 +98,8 @@ pub fn fault_applies(ring: &Ring, fault: HwFault) -> bool {
 }
 
 /// Processes the descriptor at `IQH` and advances `IQH` — or, with a fault, stops there.
+/// Always inlined into the hardware step: out of line, the wasm32 build returned
+/// [`Processed`] through the shadow stack.
 #[inline(always)]
 pub fn process(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
     if !enabled(ring) {

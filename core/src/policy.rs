@@ -38,6 +38,7 @@ pub trait ReclaimPolicy {
 pub struct Legacy;
 
 impl ReclaimPolicy for Legacy {
+    #[inline(always)]
     fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>) {
         // Only the invalidation descriptors: the wait slot keeps what hardware (or the fault
         // path) wrote, QI_DONE or QI_ABORT.
@@ -68,6 +69,7 @@ impl ReclaimPolicy for Legacy {
 pub struct Fixed;
 
 impl ReclaimPolicy for Fixed {
+    #[inline(always)]
     fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>) {
         for i in 0..=count {
             let slot = ring.add(index, i);

@@ -296,7 +296,7 @@ impl RandomSched {
         }
         let lock_free = sys.ring.q_lock.is_none();
         let mask = sys.run_mask | (sys.lock_mask & 0u64.wrapping_sub(u64::from(lock_free)));
-        let hw = sys.is_enabled(Actor::Hardware);
+        let hw = sys.hw_enabled();
         if mask < 256 {
             // Up to 8 submitters: one table row gives both the count and the selection.
             let row = &SELECT8[mask as usize];

@@ -210,11 +210,19 @@ impl System {
         self.lock_mask = (self.lock_mask & !bit) | (u64::from(needs_lock) << i);
     }
 
+    /// Whether the hardware engine can take a step now. Separate from [`System::is_enabled`] for
+    /// the scheduler's per-step check: the wasm32 build did not inline `is_enabled` there and
+    /// passed the `Actor` through memory (8-byte enums go by pointer in the wasm32 Rust ABI).
+    #[inline(always)]
+    pub fn hw_enabled(&self) -> bool {
+        self.hw_async && hardware::enabled(&self.ring)
+    }
+
     /// Whether `actor` can take a step now.
     #[inline]
     pub fn is_enabled(&self, actor: Actor) -> bool {
         match actor {
-            Actor::Hardware => self.hw_async && hardware::enabled(&self.ring),
+            Actor::Hardware => self.hw_enabled(),
             Actor::Fault(f) => {
                 let budget = self.params.faults.max_faults;
                 self.hw_async
@@ -284,26 +292,39 @@ impl System {
         }
     }
 
-    fn release_lock(&mut self, step: u64, actor: Actor) {
+    /// Submitter `i` releases `q_lock`; checks the `free_cnt` invariant. Takes the index, not an
+    /// [`Actor`]: an 8-byte enum argument goes through the shadow stack in the wasm32 Rust ABI.
+    #[inline]
+    fn release_lock(&mut self, step: u64, i: u32) {
         self.ring.q_lock = None;
         if !self.invariant_reported && self.ring.free_cnt != self.ring.expected_free_cnt() {
-            self.invariant_reported = true;
-            let r = &self.ring;
-            let msg = format!(
-                "free_cnt is {} but QI_LENGTH - ((free_head {} - free_tail {}) mod QI_LENGTH) is {}",
-                r.free_cnt,
-                r.free_head,
-                r.free_tail,
-                r.expected_free_cnt()
-            );
-            self.report(FindingKind::FreeCntInvariant, step, actor, None, None, msg);
+            self.report_free_cnt(step, i);
         }
     }
 
-    /// Oracle checks and trace events for the status changes a software step made.
+    #[cold]
+    #[inline(never)]
+    fn report_free_cnt(&mut self, step: u64, i: u32) {
+        self.invariant_reported = true;
+        let r = &self.ring;
+        let msg = format!(
+            "free_cnt is {} but QI_LENGTH - ((free_head {} - free_tail {}) mod QI_LENGTH) is {}",
+            r.free_cnt,
+            r.free_head,
+            r.free_tail,
+            r.expected_free_cnt()
+        );
+        let actor = Actor::Submitter(i);
+        self.report(FindingKind::FreeCntInvariant, step, actor, None, None, msg);
+    }
+
+    /// Oracle checks and trace events for the status changes a software step made. Inlined
+    /// into the mark and reclaim steps (a call per step there showed in wasm profiles); indexed
+    /// rather than `mem::take`n, as only the oracle's cold report needs `&mut self`.
+    #[inline(always)]
     fn software_changes<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) {
-        let changes = std::mem::take(&mut self.changes);
-        for c in &changes {
+        for k in 0..self.changes.len() {
+            let c = &self.changes[k];
             if T::ON {
                 sink.push(Event {
                     step,
@@ -334,18 +355,18 @@ impl System {
                     Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock
                 );
             if pending {
-                self.report_lost_completion(i, step, *c);
+                self.report_lost_completion(i, step, k);
             }
         }
-        let mut changes = changes;
-        changes.clear();
-        self.changes = changes;
+        self.changes.clear();
     }
 
-    /// The lost-completion oracle fired: submitter `i` freed another's pending wait (`c`).
+    /// The lost-completion oracle fired: submitter `i` freed another's pending wait (the
+    /// status change `changes[k]`).
     #[cold]
     #[inline(never)]
-    fn report_lost_completion(&mut self, i: u32, step: u64, c: StatusChange) {
+    fn report_lost_completion(&mut self, i: u32, step: u64, k: usize) {
+        let c = self.changes[k];
         let Some(label) = self.ring.desc[c.slot as usize].label() else {
             return;
         };
@@ -445,6 +466,9 @@ impl System {
         }
     }
 
+    // The hardware, write and poll steps are inlined into `apply`: the wasm32 build did not
+    // inline them and returned their `StepKind` through the shadow stack, a call and a memory
+    // round trip on every step in V8.
     #[inline(always)]
     fn hw_step<T: TraceSink>(
         &mut self,
@@ -543,7 +567,7 @@ impl System {
                     // completes too) is not stray; a write into a slot rewritten for another
                     // descriptor is.
                     if self.ring.desc[status_addr as usize].label() != Some(label) {
-                        self.report_stray_write(step, actor, status_addr, label, before);
+                        self.report_stray_write(step, fault, status_addr, label, before);
                     }
                 }
                 StepKind::HwWait { drain }
@@ -558,11 +582,12 @@ impl System {
     fn report_stray_write(
         &mut self,
         step: u64,
-        actor: Actor,
+        fault: Option<HwFault>,
         slot: u32,
         label: Label,
         before: Status,
     ) {
+        let actor = fault.map_or(Actor::Hardware, Actor::Fault);
         let occupant = self.ring.desc[slot as usize].label();
         let msg = format!(
             "hardware wrote QI_DONE for {} into slot {}, which holds {} with status {}",
@@ -683,7 +708,7 @@ impl System {
                         op: Op::Unlock,
                     });
                 }
-                self.release_lock(step, actor);
+                self.release_lock(step, i);
                 StepKind::Unlock
             }
             Pc::Write => self.write(i, step, sink),
@@ -746,7 +771,7 @@ impl System {
                         op: Op::Unlock,
                     });
                 }
-                self.release_lock(step, actor);
+                self.release_lock(step, i);
                 let s = &self.subs[iu];
                 if s.rc == EAGAIN {
                     // Restart the whole submission with the same batch.
@@ -766,6 +791,9 @@ impl System {
         StepInfo { kind, returned }
     }
 
+    /// Inlined into the unlock step: out of line, the wasm32 build returned [`Returned`] through
+    /// the shadow stack.
+    #[inline(always)]
     fn finish_call<T: TraceSink>(
         &mut self,
         i: u32,
@@ -790,21 +818,7 @@ impl System {
             });
         }
         if rc == 0 && hw_done < count + 1 {
-            let msg = format!(
-                "T{} returned 0 but hardware had completed only {} of its {} descriptors (the invalidation is not done: DMA to freed memory)",
-                i + 1,
-                hw_done,
-                count + 1
-            );
-            let slot = Some(self.subs[iu].index);
-            self.report(
-                FindingKind::PrematureCompletion,
-                step,
-                actor,
-                Some(i),
-                slot,
-                msg,
-            );
+            self.report_premature(i, step, hw_done, count);
         }
         let w = &self.params.workloads[iu];
         let s = &mut self.subs[iu];
@@ -822,6 +836,31 @@ impl System {
         }
     }
 
+    /// Premature-completion oracle: submitter `i` returned 0 with only `hw_done` of its
+    /// `count + 1` descriptors completed.
+    #[cold]
+    #[inline(never)]
+    fn report_premature(&mut self, i: u32, step: u64, hw_done: u32, count: u32) {
+        let msg = format!(
+            "T{} returned 0 but hardware had completed only {} of its {} descriptors (the invalidation is not done: DMA to freed memory)",
+            i + 1,
+            hw_done,
+            count + 1
+        );
+        let slot = Some(self.subs[i as usize].index);
+        let actor = Actor::Submitter(i);
+        self.report(
+            FindingKind::PrematureCompletion,
+            step,
+            actor,
+            Some(i),
+            slot,
+            msg,
+        );
+    }
+
+    /// Step 3 (inlined into `apply`, like [`System::hw_step`]).
+    #[inline(always)]
     fn write<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> StepKind {
         let actor = Actor::Submitter(i);
         let iu = i as usize;
@@ -920,6 +959,8 @@ impl System {
         );
     }
 
+    /// Step 5 (inlined into `apply`, like [`System::hw_step`]).
+    #[inline(always)]
     fn poll<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> StepKind {
         let actor = Actor::Submitter(i);
         let iu = i as usize;
@@ -938,10 +979,13 @@ impl System {
                 },
             });
         }
-        let rc = if done {
-            0
-        } else {
+        // qi_check_fault only acts on an aborted wait or a fault bit: skip the call otherwise
+        // (every spin of the poll loop gets here).
+        let faulted = status == Status::Abort || self.ring.fsts != 0;
+        let rc = if !done && faulted {
             self.qi_check_fault(i, step, sink)
+        } else {
+            0
         };
         if T::ON && rc != 0 {
             sink.push(Event {
