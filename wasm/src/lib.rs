@@ -227,6 +227,31 @@ fn u64_arg(name: &str, value: &JsValue, default: Option<u64>, max: u64) -> Resul
     Ok(v)
 }
 
+/// Steps per call into the core's step loop. V8 has no on-stack replacement for wasm: a call
+/// that is running when its function is optimised finishes in the baseline tier, so one
+/// `step(1e8)` would run unoptimised throughout. In chunks, every chunk after the tier-up runs
+/// the optimised code; a chunk costs far less than it steps.
+const STEP_CHUNK: u64 = 1 << 16;
+
+/// Up to `n` steps of `sim` in chunks of [`STEP_CHUNK`]; returns the steps taken.
+fn step_chunked(sim: &mut qisim_core::Simulation, n: u64) -> u64 {
+    // Out of line, so that the loop below is not part of the function V8 optimises.
+    #[inline(never)]
+    fn chunk(sim: &mut qisim_core::Simulation, n: u64) -> u64 {
+        sim.step_n(n)
+    }
+    let mut done = 0;
+    while done < n {
+        let want = (n - done).min(STEP_CHUNK);
+        let took = chunk(sim, want);
+        done += took;
+        if took < want {
+            break;
+        }
+    }
+    done
+}
+
 /// A step-by-step simulation (wraps [`qisim_core::Simulation`]).
 #[wasm_bindgen]
 pub struct Simulation {
@@ -246,12 +271,13 @@ impl Simulation {
     /// Takes up to `n` scheduled steps (default 1); returns how many were taken (0 once done).
     pub fn step(&mut self, n: JsValue) -> Result<f64, JsValue> {
         let n = u64_arg("n", &n, Some(1), u64::MAX)?;
-        Ok(self.inner.step_n(n) as f64)
+        Ok(step_chunked(&mut self.inner, n) as f64)
     }
 
     /// Runs to the end (or the step limit) and returns the `RunReport`.
     pub fn run(&mut self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.run())
+        step_chunked(&mut self.inner, u64::MAX);
+        to_js(&self.inner.report())
     }
 
     /// The `RunReport` of the run so far.

@@ -90,6 +90,29 @@ fn step_counts_and_limits() {
     assert_eq!(enabled, serde_json::json!(["T1", "T2"]));
 }
 
+/// `step(n)` runs in chunks (for V8's tier-up): the same run as single steps, across several
+/// chunk boundaries, and it stops exactly at the end.
+#[wasm_bindgen_test]
+fn long_steps_equal_single_steps() {
+    let cfg = r#"{"policy": "fixed", "stepLimit": 200000, "seed": 7,
+        "workload": {"submissions": 100000, "zeroCountProb": 0.3}}"#;
+    let mut long = Simulation::new(js(cfg)).unwrap();
+    let mut single = Simulation::new(js(cfg)).unwrap();
+    let took = long.step(JsValue::from_f64(1e12)).unwrap();
+    let mut n = 0.0;
+    while single.step(JsValue::UNDEFINED).unwrap() == 1.0 {
+        n += 1.0;
+    }
+    assert_eq!((took, n), (200_000.0, 200_000.0));
+    let (a, b) = (
+        json(&long.report().unwrap()),
+        json(&single.report().unwrap()),
+    );
+    assert_eq!(a["runHash"], b["runHash"]);
+    assert_eq!(a["metrics"], b["metrics"]);
+    assert_eq!(a["outcome"], b["outcome"]);
+}
+
 #[wasm_bindgen_test]
 fn hunt_finds_lockups_under_legacy_only() {
     let legacy = json(

@@ -64,6 +64,6 @@ fn errors_in_a_worker_are_errors() {
         Simulation::new(js(
             r#"{"workload": {"batch": {"kind": "fixed", "count": -1}}}"#,
         )),
-        "workload.batch",
+        "workload.batch.count",
     );
 }
