@@ -188,14 +188,19 @@ and the 2-worker pool needs both cores free).
 | pool, 2 workers, schedules/s | ${fmt(p2)} | ${(p2 / p1).toFixed(2)} × 1 worker | ≥ 1.8 |
 | pool, 2 workers, worker utilisation | ${(100 * best(chrome.util[2])).toFixed(1)} % | ${(2 * best(chrome.util[2])).toFixed(2)} workers' worth | |
 
-Notes (from profiling the wasm build with \`node --cpu-prof\`, names from the name section):
-- The wasm step loop spends its time where the native one does (\`System::apply\`,
-  \`Simulation::step_with\`, \`RandomSched::pick_fast\`); V8's code for this branchy integer
-  code is simply slower than LLVM's native code. binaryen's \`wasm-opt -O3\` (npm binaryen 132)
-  gave no measurable gain, nor did \`+simd128\`; the module ships without wasm-opt.
-- The random streams were \`Pcg64Mcg\`, whose 128-bit multiply is a \`__multi3\` call in wasm;
-  they are \`Pcg32\` (64-bit state) now, which lifted wasm from 0.57× to 0.64× native (Node) at
-  no native cost. The remaining gap is V8's code quality on this branchy integer loop.
+Notes (from V8 profiles — \`node --cpu-prof\`, \`perf\` with \`--perf-prof\` — and \`--emit=asm\`):
+- The wasm32 build inlines much less than x86-64, and its Rust ABI passes 8-byte enums
+  (\`Actor\`) by pointer and returns \`StepKind\`/\`Processed\`/\`Returned\` through the shadow
+  stack: each out-of-line step function cost a call and a memory round trip per step. The step
+  functions are \`#[inline(always)]\` now and take indices, not \`Actor\`s (0.74× → 0.91×).
+- The random streams are \`Pcg32\` (64-bit state): \`Pcg64Mcg\`'s 128-bit multiply was a
+  \`__multi3\` call in wasm (0.57× → 0.64× at the time).
+- V8 has no on-stack replacement for wasm: a call running when its function is optimised
+  finishes in baseline code. \`Simulation.step(n)\`/\`run()\` therefore go through the core in
+  chunks of 65,536 steps, so even the first long call runs optimised after the tier-up.
+- No effect: \`+simd128\`, \`lto = "fat"\`, \`opt-level = 2\`; binaryen's \`wasm-opt -O3\`
+  gave nothing earlier (Debian's wasm-opt 108 breaks wasm-bindgen 0.2.13x output, so the module
+  ships without wasm-opt).
 - Pool scaling needs two idle cores; with other jobs on a 2-core machine the second worker
   competes with them, so the 2-worker figure is only meaningful at a low load average.
   "Worker utilisation" is the share of the workers' wall time spent inside chunks (worker-side

@@ -802,9 +802,10 @@ fn cmd_bench(a: &BenchArgs) -> Result<ExitCode, Usage> {
         minimize: false,
     };
     let pb = progress_bar(Some(a.seeds), a.out.quiet || a.out.json);
-    // Single-thread step rate on one seed, then the whole pool.
+    // Single-thread step rate over a few seeds (one schedule is too short to time), then the
+    // whole pool.
     let t = Instant::now();
-    let one = hunt::hunt(&cfg, 0, 1, &opts)?;
+    let one = hunt::hunt(&cfg, 0, a.seeds.clamp(1, 20), &opts)?;
     let one_secs = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let r = parallel_hunt(&cfg, 0, a.seeds, &opts, &pool, &pb)?;
