@@ -331,33 +331,23 @@ fn config_file_errors_name_the_field_path() {
     let dir = std::env::temp_dir().join(format!("qisim-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("bad.json");
-    std::fs::write(&file, r#"{"workload": {"zeroCountProb": "high"}}"#).unwrap();
-    let o = qisim(&[
-        "hunt",
-        "--config",
-        file.to_str().unwrap(),
-        "--seeds",
-        "1",
-        "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("workload.zeroCountProb"),
-        "{}",
-        stderr(&o)
+    // A hunt with `config` in a file must fail with usage (2) naming `field`.
+    let names = |config: &str, field: &str| {
+        std::fs::write(&file, config).unwrap();
+        let path = file.to_str().unwrap();
+        let o = qisim(&["hunt", "--config", path, "--seeds", "1", "-q"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(field), "{config}: {}", stderr(&o));
+    };
+    names(
+        r#"{"workload": {"zeroCountProb": "high"}}"#,
+        "workload.zeroCountProb",
     );
     // Inside the scheduler object too (serde's tagged enums used to stop at `scheduler`).
-    std::fs::write(&file, r#"{"scheduler": {"kind": "pct", "depth": -1}}"#).unwrap();
-    let o = qisim(&[
-        "hunt",
-        "--config",
-        file.to_str().unwrap(),
-        "--seeds",
-        "1",
-        "-q",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("scheduler.depth"), "{}", stderr(&o));
+    names(
+        r#"{"scheduler": {"kind": "pct", "depth": -1}}"#,
+        "scheduler.depth",
+    );
     // Fault flags reach the config and are validated like every other field.
     let o = qisim(&["hunt", "--ite-rate", "1.5", "--seeds", "1", "-q"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
