@@ -54,13 +54,6 @@ async function start() {
     showError(`Could not load the wasm package (web/pkg): ${e.message}. Build it with scripts/build.sh.`);
     return;
   }
-  state.faults = faultInjectionWorks(state.wasm);
-  if (state.faults) {
-    form.querySelector('option[value=faultStorm]').disabled = false;
-    form.querySelector('option[value=faultStorm]').textContent = 'Fault storm (IQE/ITE/ICE)';
-    $('#faults').disabled = false;
-    $('#faults-state').textContent = '';
-  }
   const fromHash = hashToForm(location.hash);
   writeForm(form, fromHash?.form ?? presetForm('seed'));
   if (!fromHash && navigator.hardwareConcurrency) {
@@ -78,27 +71,6 @@ async function start() {
   else setTimeout(warm, 300);
 }
 
-/** Whether this build's hardware engine injects faults (a run at high rates records some). */
-function faultInjectionWorks(m) {
-  let sim;
-  try {
-    sim = new m.Simulation({
-      qiLength: 8,
-      submitters: 2,
-      workload: { submissions: 30, types: { iotlb: 0, devtlb: 1 } },
-      faults: { iqeRate: 0.5, iteRate: 0.5, iceRate: 0.5 },
-      seed: 1,
-      stepLimit: 20000,
-    });
-    sim.run();
-    return /[ETC]/.test(sim.replay().slice(3));
-  } catch {
-    return false;
-  } finally {
-    sim?.free?.();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Form behaviour
 
@@ -112,9 +84,7 @@ const PRESET_NOTES = {
 function syncVisibility() {
   const f = form.elements;
   const note = PRESET_NOTES[f.preset.value] ?? '';
-  $('#preset-note').textContent = state.faults
-    ? note
-    : `${note}${note ? ' ' : ''}Fault storm (IQE/ITE/ICE injection) is greyed out until fault injection lands in the core.`;
+  $('#preset-note').textContent = note;
   const batchKind = f.batchKind.value;
   for (const el of form.querySelectorAll('[data-show]')) el.hidden = el.dataset.show !== batchKind;
   const sched = f.scheduler.value;

@@ -267,10 +267,10 @@ export function createPool(opts = {}) {
       Math.floor(o.chunkSize ?? Math.min(1000, Math.ceil(seedCount / (live * 8)))),
     );
 
-    return new Promise((resolve, reject) => {
-      const end = seedStart + seedCount;
-      const job = {
-        queue: [],
+    const end = seedStart + seedCount;
+    const aborted = () => abortError('hunt aborted', merged, signal.reason);
+    return runJob(signal, aborted, (job, resolve) => {
+      Object.assign(job, {
         next: seedStart,
         take() {
           if (job.next >= end) return null;
@@ -279,11 +279,8 @@ export function createPool(opts = {}) {
           job.next += count;
           return task;
         },
-        inflight: new Set(),
         done: 0,
         total: seedCount,
-        failures: [],
-        finished: false,
         message(task) {
           // Findings are kept for the lowest seeds only: once `maxFindings` are known below
           // this chunk, its findings would be dropped anyway, so do not collect or minimise
@@ -332,28 +329,12 @@ export function createPool(opts = {}) {
           merged.workerFailures = job.failures;
           resolve(merged);
         },
-        fail(err) {
-          if (job.finished) return;
-          job.close();
-          stopInflight(job);
-          reject(err);
-        },
-        close() {
-          job.finished = true;
-          const i = jobs.indexOf(job);
-          if (i >= 0) jobs.splice(i, 1);
-          signal?.removeEventListener('abort', onAbort);
-        },
-      };
-      const onAbort = () => job.fail(abortError('hunt aborted', merged, signal.reason));
-      signal?.addEventListener('abort', onAbort, { once: true });
+      });
       if (seedCount === 0) {
         job.finish();
-        return;
+        return false;
       }
-      jobs.push(job);
-      if (liveSlots().length === 0) job.fail(new Error('no worker is running'));
-      pump();
+      return true;
     });
   }
 
@@ -371,12 +352,9 @@ export function createPool(opts = {}) {
     const { glue } = await ready;
     // Fail fast on a bad config or bad options (names the field): a one-state exploration.
     glue.explore(config, { ...options, maxStates: 1, shortest: false });
-    return new Promise((resolve, reject) => {
-      const job = {
-        queue: [],
-        inflight: new Set(),
-        failures: [],
-        finished: false,
+    const aborted = () => abortError('exploration aborted', null, signal.reason);
+    return runJob(signal, aborted, (job, resolve) => {
+      Object.assign(job, {
         take: () => null,
         message: () => ({ type: 'explore', config, options }),
         progress(p) {
@@ -392,6 +370,26 @@ export function createPool(opts = {}) {
           if (job.failures.length) verdict.workerFailures = job.failures;
           resolve(verdict);
         },
+      });
+      job.queue.push({ id: nextId++, job, start: 0, count: 0, attempts: 0 });
+      return true;
+    });
+  }
+
+  /**
+   * The life cycle every job shares: its chunks queue and run on the workers while it is
+   * registered in `jobs`; `fail` ends it once (stops its running chunks, rejects); `signal`
+   * aborts it with the error `aborted()` makes. `setup(job, resolve)` adds the job's own
+   * `take`, `message`, `progress` and `chunkDone` and returns whether it still has work (false:
+   * it has already resolved).
+   */
+  function runJob(signal, aborted, setup) {
+    return new Promise((resolve, reject) => {
+      const job = {
+        queue: [],
+        inflight: new Set(),
+        failures: [],
+        finished: false,
         fail(err) {
           if (job.finished) return;
           job.close();
@@ -405,9 +403,9 @@ export function createPool(opts = {}) {
           signal?.removeEventListener('abort', onAbort);
         },
       };
-      const onAbort = () => job.fail(abortError('exploration aborted', null, signal.reason));
+      const onAbort = () => job.fail(aborted());
       signal?.addEventListener('abort', onAbort, { once: true });
-      job.queue.push({ id: nextId++, job, start: 0, count: 0, attempts: 0 });
+      if (!setup(job, resolve)) return;
       jobs.push(job);
       if (liveSlots().length === 0) job.fail(new Error('no worker is running'));
       pump();
