@@ -64,10 +64,9 @@ test('the page loads with the seed preset, legacy policy and the canonical sched
   await openPlayground();
   assert.equal(await page.inputValue('select[name=preset]'), 'seed');
   assert.equal(await page.isChecked('input[name=policy][value=legacy]'), true);
-  // "Fault storm" is greyed out unless this build's engine injects faults.
-  const faults = await page.evaluate(() => window.qisim.faults);
-  assert.equal(await page.isDisabled('select[name=preset] option[value=faultStorm]'), !faults);
-  assert.equal(await page.isDisabled('input[name=iteRate]'), !faults);
+  // Fault injection is part of every build: its preset and rates are enabled.
+  assert.equal(await page.isDisabled('select[name=preset] option[value=faultStorm]'), false);
+  assert.equal(await page.isDisabled('input[name=iteRate]'), false);
   // Before any run the viewer shows the fix's commit-message schedule: T2 locks up.
   const v = await viewerInfo(page);
   assert.equal(v.badge, 'lockup of T2 at step 21');
@@ -227,12 +226,8 @@ test('Prove: the explorer finds the shortest legacy lockup and proves the fix', 
   assert.equal(info.steps, v.legacy.steps);
 });
 
-test('fault storm preset (when fault injection is in the build)', async (t) => {
+test('fault storm preset', async () => {
   await openPlayground();
-  if (!(await page.evaluate(() => window.qisim.faults))) {
-    t.skip('fault injection is not in this build');
-    return;
-  }
   await page.selectOption('select[name=preset]', 'faultStorm');
   await page.check('input[name=policy][value=both]');
   await page.fill('input[name=seeds]', '500');
