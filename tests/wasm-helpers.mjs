@@ -2,9 +2,9 @@
 // Debian Chromium through playwright-core (nothing is downloaded).
 import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchContext } from './e2e/browser.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB = path.join(ROOT, 'web');
@@ -44,34 +44,11 @@ export async function startServer(root = WEB) {
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(r)) };
 }
 
-export const CHROMIUM = process.env.CHROME_BIN || '/usr/bin/chromium';
-
 /** Launches headless Debian Chromium (as root: no sandbox) with a fresh profile. */
 export async function launchChromium() {
-  const { chromium } = await import('playwright-core');
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qisim-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  const { context, close } = await launchContext('qisim-chromium-');
   const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    async close() {
-      await context.close();
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+  return { context, page, close };
 }
 
 /** The web/pkg build must exist (scripts/build.sh). */

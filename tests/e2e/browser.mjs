@@ -16,7 +16,32 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
+
+/** Debian's chromium (nothing is downloaded); `CHROMIUM` or `CHROME_BIN` overrides it. */
+export const CHROMIUM = process.env.CHROMIUM ?? process.env.CHROME_BIN ?? '/usr/bin/chromium';
+
+/**
+ * Headless chromium with a fresh user-data dir (`prefix` names it); `close` also removes the dir.
+ * `options` go to playwright's `launchPersistentContext` (e.g. `viewport`).
+ */
+export async function launchContext(prefix, options = {}) {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    ...options,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Starts scripts/serve.mjs on a free port unless QISIM_URL is set; returns { url, stop }. */
 export async function startServer() {
@@ -48,11 +73,7 @@ export async function startServer() {
 
 /** Launches chromium with a fresh user-data dir; returns { context, problems, close }. */
 export async function launchBrowser() {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qisim-e2e-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    headless: true,
+  const { context, close } = await launchContext('qisim-e2e-', {
     viewport: { width: 1440, height: 900 },
   });
   const problems = [];
@@ -71,12 +92,5 @@ export async function launchBrowser() {
   };
   context.on('page', watch);
   for (const p of context.pages()) watch(p);
-  return {
-    context,
-    problems,
-    close: async () => {
-      await context.close();
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
+  return { context, problems, close };
 }
