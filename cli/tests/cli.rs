@@ -110,22 +110,24 @@ fn hunt_findings_do_not_depend_on_workers() {
     assert_eq!(run("1"), run("2"));
 }
 
+/// `explore` over a small family: fixed policy, ring 8, 2 CPUs × 2 calls, counts 0..=2.
+const FIXED_FAMILY: &[&str] = &[
+    "explore",
+    "--policy",
+    "fixed",
+    "--ring",
+    "8",
+    "--submitters",
+    "2",
+    "--submissions",
+    "2",
+    "--count",
+    "0..2",
+];
+
 #[test]
 fn explore_fixed_proves_and_legacy_gives_a_counterexample() {
-    let o = qisim(&[
-        "explore",
-        "--policy",
-        "fixed",
-        "--ring",
-        "8",
-        "--submitters",
-        "2",
-        "--submissions",
-        "2",
-        "--count",
-        "0..2",
-        "--json",
-    ]);
+    let o = qisim(&[FIXED_FAMILY, &["--json"]].concat());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
     assert_eq!(v["verdict"], "proved");
@@ -153,22 +155,7 @@ fn explore_fixed_proves_and_legacy_gives_a_counterexample() {
 
 #[test]
 fn explore_bound_is_reported() {
-    let o = qisim(&[
-        "explore",
-        "--policy",
-        "fixed",
-        "--ring",
-        "8",
-        "--submitters",
-        "2",
-        "--submissions",
-        "2",
-        "--count",
-        "0..2",
-        "--max-states",
-        "50",
-        "--json",
-    ]);
+    let o = qisim(&[FIXED_FAMILY, &["--max-states", "50", "--json"]].concat());
     // Inconclusive: its own exit code, not the 0 of a proof.
     assert_eq!(o.status.code(), Some(3));
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
