@@ -24,6 +24,21 @@ fn seed(policy: PolicyKind) -> Config {
     }
 }
 
+/// Ring 8, 3 CPUs × 2 calls of count 1 (the acceptance family's base).
+fn ring8_three(policy: PolicyKind) -> Config {
+    Config {
+        qi_length: 8,
+        submitters: 3,
+        workload: Workload {
+            submissions: 2,
+            batch: BatchDist::Fixed { count: 1 },
+            ..Workload::default()
+        },
+        policy,
+        ..Config::default()
+    }
+}
+
 fn opts() -> ExploreOptions {
     ExploreOptions::default()
 }
@@ -68,17 +83,7 @@ fn fixed_seed_config_is_proved() {
 
 #[test]
 fn fixed_family_ring8_three_submitters() {
-    let base = Config {
-        qi_length: 8,
-        submitters: 3,
-        workload: Workload {
-            submissions: 2,
-            batch: BatchDist::Fixed { count: 1 },
-            ..Workload::default()
-        },
-        policy: PolicyKind::Fixed,
-        ..Config::default()
-    };
+    let base = ring8_three(PolicyKind::Fixed);
     let fam = count_family(&base, &[0, 1, 2]).unwrap();
     let v = explore_roots(&fam, &opts(), |_| true).unwrap();
     println!("{}", serde_json::to_string(&v).unwrap());
@@ -140,16 +145,7 @@ fn reductions_agree_with_the_plain_search() {
 
 #[test]
 fn bound_reached_and_config_errors() {
-    let base = Config {
-        qi_length: 8,
-        submitters: 3,
-        workload: Workload {
-            submissions: 2,
-            batch: BatchDist::Fixed { count: 1 },
-            ..Workload::default()
-        },
-        ..Config::default()
-    };
+    let base = ring8_three(PolicyKind::default());
     let o = ExploreOptions {
         max_states: 100,
         ..opts()
@@ -196,17 +192,7 @@ fn bound_reached_and_config_errors() {
 fn legacy_with_counts_of_at_least_one_is_proved() {
     // DESIGN.md section 5: an in-use invalidation descriptor before each wait descriptor stops
     // the legacy reclaim walk, so the lockup needs a count-0 submission.
-    let base = Config {
-        qi_length: 8,
-        submitters: 3,
-        workload: Workload {
-            submissions: 2,
-            batch: BatchDist::Fixed { count: 1 },
-            ..Workload::default()
-        },
-        policy: PolicyKind::Legacy,
-        ..Config::default()
-    };
+    let base = ring8_three(PolicyKind::Legacy);
     let fam = count_family(&base, &[1, 2]).unwrap();
     let v = explore_roots(&fam, &opts(), |_| true).unwrap();
     assert!(matches!(v, Verdict::Proved { .. }), "{v:?}");
