@@ -1175,7 +1175,7 @@ fn ample(sys: &System) -> Option<Actor> {
         Pc::Mark => !any_in_window(sys, s.index, s.count + 1),
         Pc::Reclaim => {
             // The walk reads free_tail .. the first slot that stops it (inclusive).
-            let legacy = sys.params.policy == crate::config::PolicyKind::Legacy;
+            let legacy = sys.policy == crate::config::PolicyKind::Legacy;
             let mut slot = r.free_tail;
             let mut ok = true;
             for _ in 0..=r.qi_length {

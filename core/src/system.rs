@@ -19,12 +19,10 @@ use crate::submitter::{Pc, Submitter, EAGAIN, EINVAL};
 use crate::trace::{Event, Op, TraceSink};
 use crate::Actor;
 
-/// Parts of the config the steps need (shared, immutable).
+/// Parts of the config the steps need (shared, immutable). The policy, hardware mode and
+/// watchdog, read on every step, are plain fields of [`System`] instead.
 #[derive(Clone, Debug)]
 pub struct Params {
-    pub policy: PolicyKind,
-    pub hardware: HardwareMode,
-    pub watchdog: u64,
     pub workloads: Vec<Workload>,
     pub faults: FaultConfig,
 }
@@ -33,9 +31,6 @@ impl Params {
     /// From a validated config.
     pub fn from_config(cfg: &Config) -> Self {
         Params {
-            policy: cfg.policy,
-            hardware: cfg.hardware,
-            watchdog: cfg.watchdog,
             workloads: (0..cfg.submitters as usize)
                 .map(|i| cfg.workload_of(i).clone())
                 .collect(),
@@ -133,7 +128,7 @@ pub struct System {
     pub hw_steps: u64,
     /// The call that returned in the last step whose [`StepInfo::returned`] is set.
     pub last_return: Returned,
-    // Copies of `params` fields read on every step (no pointer chase on the hot path).
+    // Config fields read on every step (kept here, not in `params`: no pointer chase).
     pub(crate) policy: PolicyKind,
     pub(crate) hw_async: bool,
     pub(crate) watchdog: u64,
