@@ -258,19 +258,9 @@ impl Scheduler {
 }
 
 impl RandomSched {
-    /// Draws among `subs` enabled submitters and, if `hw`, the hardware engine (index `subs`,
-    /// weighted `hw_weight`). Fault steps are not drawn here: the simulator decides whether a
-    /// hardware step faults, with the configured rates.
-    #[inline]
-    fn draw(&mut self, subs: u32, hw: bool) -> u32 {
-        if subs + u32::from(hw) == 1 {
-            0
-        } else {
-            self.draw_among(subs, hw)
-        }
-    }
-
-    /// [`RandomSched::draw`] for at least two actors.
+    /// Draws among the `subs` enabled submitters and, if `hw`, the hardware engine (at least
+    /// two actors; the engine is index `subs`, weighted `hw_weight`). Fault steps are not drawn
+    /// here: the simulator decides whether a hardware step faults, with the configured rates.
     #[inline(always)]
     fn draw_among(&mut self, subs: u32, hw: bool) -> u32 {
         if !hw || self.uniform {
@@ -319,7 +309,9 @@ impl RandomSched {
         }
     }
 
-    /// [`RandomSched::draw`], or `None` when no actor is enabled.
+    /// The index of the chosen actor among `subs` enabled submitters and, if `hw`, the hardware
+    /// engine (index `subs`); no draw when only one can move; `None` when none can. Both pick
+    /// paths choose through here, so they make the same choice.
     #[inline(always)]
     fn choose(&mut self, subs: u32, hw: bool) -> Option<u32> {
         match subs + u32::from(hw) {
@@ -338,7 +330,8 @@ impl RandomSched {
             .take_while(|a| matches!(a, Actor::Submitter(_)))
             .count();
         let hw = enabled.get(subs) == Some(&Actor::Hardware);
-        let k = self.draw(subs as u32, hw) as usize;
+        // `enabled` is not empty, so neither is the choice.
+        let k = self.choose(subs as u32, hw).unwrap_or(0) as usize;
         if k == subs {
             Actor::Hardware
         } else {
