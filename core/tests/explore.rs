@@ -24,11 +24,11 @@ fn seed(policy: PolicyKind) -> Config {
     }
 }
 
-/// Ring 8, 3 CPUs × 2 calls of count 1 (the acceptance family's base).
-fn ring8_three(policy: PolicyKind) -> Config {
+/// A family's base: `submitters` CPUs × 2 calls of count 1 on a ring of `qi_length`.
+fn family_base(qi_length: u32, submitters: u32, policy: PolicyKind) -> Config {
     Config {
-        qi_length: 8,
-        submitters: 3,
+        qi_length,
+        submitters,
         workload: Workload {
             submissions: 2,
             batch: BatchDist::Fixed { count: 1 },
@@ -83,7 +83,7 @@ fn fixed_seed_config_is_proved() {
 
 #[test]
 fn fixed_family_ring8_three_submitters() {
-    let base = ring8_three(PolicyKind::Fixed);
+    let base = family_base(8, 3, PolicyKind::Fixed);
     let fam = count_family(&base, &[0, 1, 2]).unwrap();
     let v = explore_roots(&fam, &opts(), |_| true).unwrap();
     println!("{}", serde_json::to_string(&v).unwrap());
@@ -95,17 +95,7 @@ fn reductions_agree_with_the_plain_search() {
     // Two submitters, two calls, counts in {0,1,2}: every reduction gives the same verdict,
     // and counterexamples have the same (shortest) length.
     for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
-        let base = Config {
-            qi_length: 6,
-            submitters: 2,
-            workload: Workload {
-                submissions: 2,
-                batch: BatchDist::Fixed { count: 1 },
-                ..Workload::default()
-            },
-            policy,
-            ..Config::default()
-        };
+        let base = family_base(6, 2, policy);
         let fam = count_family(&base, &[0, 1, 2]).unwrap();
         let mut seen = Vec::new();
         for (por, symmetry) in [(true, true), (false, true), (true, false), (false, false)] {
@@ -145,7 +135,7 @@ fn reductions_agree_with_the_plain_search() {
 
 #[test]
 fn bound_reached_and_config_errors() {
-    let base = ring8_three(PolicyKind::default());
+    let base = family_base(8, 3, PolicyKind::default());
     let o = ExploreOptions {
         max_states: 100,
         ..opts()
@@ -192,7 +182,7 @@ fn bound_reached_and_config_errors() {
 fn legacy_with_counts_of_at_least_one_is_proved() {
     // DESIGN.md section 5: an in-use invalidation descriptor before each wait descriptor stops
     // the legacy reclaim walk, so the lockup needs a count-0 submission.
-    let base = ring8_three(PolicyKind::Legacy);
+    let base = family_base(8, 3, PolicyKind::Legacy);
     let fam = count_family(&base, &[1, 2]).unwrap();
     let v = explore_roots(&fam, &opts(), |_| true).unwrap();
     assert!(matches!(v, Verdict::Proved { .. }), "{v:?}");
