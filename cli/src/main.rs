@@ -137,9 +137,27 @@ struct ConfigArgs {
     /// The kernel's ITE walk in qi_check_fault.
     #[arg(long = "ite-walk", value_enum)]
     ite_walk: Option<WalkArg>,
+    /// Fault injection: probability that a device-TLB invalidation times out and its device is
+    /// gone (ITE, then qi_check_fault returns -ETIMEDOUT) (0..=1).
+    #[arg(long = "device-gone-rate", value_name = "P")]
+    device_gone_rate: Option<f64>,
+    /// A time-out (ITE, device gone) fires only once hardware has fetched every published
+    /// descriptor (the kernel's assumption); default: as soon as its device-TLB invalidation
+    /// is fetched (what the VT-d spec allows).
+    #[arg(long = "ite-all-fetched")]
+    ite_all_fetched: bool,
     /// At most this many faults per run (0 = no limit; `explore` needs >= 1 with faults).
     #[arg(long = "max-faults", value_name = "N")]
     max_faults: Option<u32>,
+    /// How many descriptors hardware may hold fetched and pending (0 = no limit, the default;
+    /// 1 = a serial engine).
+    #[arg(long = "fetch-depth", value_name = "N")]
+    fetch_depth: Option<u32>,
+    /// Kernel preset: 6.9 (up to 6.11: legacy reclaim, stride-2 ITE walk), 6.12 (to 6.19:
+    /// fixed, stride-2) or 7.0 (and later: fixed, stride-1). Sets policy, ITE walk and, unless
+    /// --count or --per-submitter is given, the realistic batch sizes of that version's callers.
+    #[arg(long, value_name = "VERSION")]
+    kernel: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -237,7 +255,17 @@ impl From<ConfigError> for Usage {
             "qiLength" => " (flag --ring)",
             "submitters" => " (flag --submitters)",
             "perSubmitter" => " (flag --per-submitter)",
-            "policy" => " (flag --policy)",
+            "policy" => " (flags --policy, --kernel)",
+            "fetchDepth" => " (flag --fetch-depth)",
+            "faults" => match e.field.as_str() {
+                "faults.iqeRate" => " (flag --iqe-rate)",
+                "faults.iteRate" => " (flag --ite-rate)",
+                "faults.iceRate" => " (flag --ice-rate)",
+                "faults.deviceGoneRate" => " (flag --device-gone-rate)",
+                "faults.iteWalk" => " (flags --ite-walk, --kernel)",
+                "faults.maxFaults" => " (flag --max-faults)",
+                _ => "",
+            },
             "stepLimit" => " (flag --step-limit)",
             "seedCount" => " (flag --seeds)",
             "counts" => " (flags --count MIN..MAX, --submissions, --submitters)",
@@ -308,14 +336,22 @@ impl ConfigArgs {
             }
             None => Config::default(),
         };
+        if let Some(r) = self.ring {
+            c.qi_length = r;
+        }
+        if let Some(k) = &self.kernel {
+            let k = qisim_core::kernel::Kernel::parse(k)
+                .map_err(|e| Usage(format!("flag --kernel: {e}")))?;
+            k.apply(&mut c);
+            if self.count.is_none() && self.per_submitter.is_empty() {
+                c.workload = k.realistic_workload(&c.workload, c.qi_length);
+            }
+        }
         if let Some(p) = self.policy {
             c.policy = match p {
                 PolicyArg::Legacy => PolicyKind::Legacy,
                 PolicyArg::Fixed => PolicyKind::Fixed,
             };
-        }
-        if let Some(r) = self.ring {
-            c.qi_length = r;
         }
         if let Some(h) = self.hardware {
             c.hardware = match h {
@@ -331,6 +367,15 @@ impl ConfigArgs {
         }
         if let Some(p) = self.ice_rate {
             c.faults.ice_rate = p;
+        }
+        if let Some(p) = self.device_gone_rate {
+            c.faults.device_gone_rate = p;
+        }
+        if let Some(n) = self.fetch_depth {
+            c.fetch_depth = n;
+        }
+        if self.ite_all_fetched {
+            c.faults.ite_all_fetched = true;
         }
         if let Some(w) = self.ite_walk {
             c.faults.ite_walk = match w {
@@ -650,14 +695,9 @@ fn cmd_hunt(a: &HuntArgs) -> Result<ExitCode, Usage> {
 
 fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
     let cfg = a.cfg.build()?;
-    // A count range is explored as every combination of counts in it.
-    let roots = match (&cfg.workload.batch, cfg.per_submitter.is_empty()) {
-        (BatchDist::Uniform { min, max }, true) if min != max => {
-            let counts: Vec<u32> = (*min..=*max).collect();
-            explore::count_family(&cfg, &counts)?
-        }
-        _ => vec![cfg.clone()],
-    };
+    // Count ranges and a zero-count probability are explored as every combination of the
+    // counts they allow (the core's one family builder).
+    let (roots, _) = explore::family(&cfg)?;
     let opts = ExploreOptions {
         max_states: a.max_states,
         por: !a.no_por,

@@ -335,8 +335,18 @@ pub struct FaultConfig {
     pub ite_rate: f64,
     /// Probability of an invalidation completion error on a device-TLB invalidation (`ICE`).
     pub ice_rate: f64,
+    /// Probability a device-TLB invalidation times out and its device is gone (an `ITE` after
+    /// which `qi_check_fault` returns `-ETIMEDOUT`: `ite_sid` names a device that
+    /// `pci_device_is_present()` denies).
+    pub device_gone_rate: f64,
     /// The kernel's `ITE` walk.
     pub ite_walk: IteWalk,
+    /// An `ITE` (or device gone) fires only once hardware has fetched every published
+    /// descriptor (`IQH == IQT`): the device time-out is long, and the kernel's walk assumes
+    /// hardware fetched the batch's wait descriptor before it fired. Off (the default), a
+    /// time-out may fire as soon as its device-TLB invalidation is fetched, as the VT-d spec
+    /// allows.
+    pub ite_all_fetched: bool,
     /// At most this many faults per run (0 = no limit). The exhaustive explorer needs a limit:
     /// every `-EAGAIN` restart is a new attempt, so unbounded faults mean unbounded states.
     pub max_faults: u32,
@@ -345,7 +355,9 @@ pub struct FaultConfig {
 impl FaultConfig {
     /// True when no fault can ever be injected.
     pub fn is_off(&self) -> bool {
-        self.iqe_rate == 0.0 && self.ite_rate == 0.0 && self.ice_rate == 0.0
+        crate::hardware::HwFault::ALL
+            .iter()
+            .all(|f| self.rate(*f) == 0.0)
     }
 
     /// The rate of one fault kind.
@@ -354,6 +366,17 @@ impl FaultConfig {
             crate::hardware::HwFault::Iqe => self.iqe_rate,
             crate::hardware::HwFault::Ite => self.ite_rate,
             crate::hardware::HwFault::Ice => self.ice_rate,
+            crate::hardware::HwFault::Gone => self.device_gone_rate,
+        }
+    }
+
+    /// JSON name of the rate of one fault kind.
+    pub fn rate_field(f: crate::hardware::HwFault) -> &'static str {
+        match f {
+            crate::hardware::HwFault::Iqe => "faults.iqeRate",
+            crate::hardware::HwFault::Ite => "faults.iteRate",
+            crate::hardware::HwFault::Ice => "faults.iceRate",
+            crate::hardware::HwFault::Gone => "faults.deviceGoneRate",
         }
     }
 }
@@ -383,6 +406,16 @@ pub struct Config {
     pub per_submitter: Vec<Workload>,
     pub policy: PolicyKind,
     pub hardware: HardwareMode,
+    /// How many descriptors hardware may hold fetched and pending at once (VT-d: hardware may
+    /// fetch ahead of completion). 0 = no limit (up to `IQT`), the default: every smaller
+    /// depth's behaviour is then included, so a proof holds for any engine; 1 = a serial
+    /// engine (fetch one, complete it, fetch the next).
+    pub fetch_depth: u32,
+    /// The kernel version this config models (see [`crate::kernel`]); its policy and ITE walk
+    /// must agree with `policy` and `faults.iteWalk`. Absent: none claimed (`null` is a type
+    /// error, as everywhere in the schema).
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<crate::kernel::Kernel>,
     pub scheduler: SchedulerConfig,
     pub faults: FaultConfig,
     /// Seed of every random choice (workload, schedule, jitter).
@@ -415,6 +448,8 @@ impl Default for Config {
             per_submitter: Vec::new(),
             policy: PolicyKind::default(),
             hardware: HardwareMode::default(),
+            fetch_depth: 0,
+            kernel: None,
             scheduler: SchedulerConfig::default(),
             faults: FaultConfig::default(),
             seed: 0,
@@ -428,6 +463,15 @@ impl Default for Config {
             stop_on: StopOn::default(),
         }
     }
+}
+
+/// An optional field that, when present, must hold a value (not `null`).
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
@@ -456,6 +500,15 @@ fn check_prob(field: &str, p: f64) -> Result<(), ConfigError> {
 }
 
 impl Config {
+    /// The effective fetch depth: `fetchDepth`, or `QI_LENGTH` for 0 (no limit).
+    pub fn effective_fetch_depth(&self) -> u32 {
+        if self.fetch_depth == 0 {
+            self.qi_length
+        } else {
+            self.fetch_depth
+        }
+    }
+
     /// The reference workload of the step-rate benchmarks (criterion, `steprate`, the soak): 4
     /// submitters, ring 256, batches uniform in `0..=3`, fixed policy (it never stops early),
     /// random scheduler, submissions without end, watchdog off, schedule not recorded.
@@ -545,10 +598,14 @@ impl Config {
                 }
             }
         }
-        check_prob("faults.iqeRate", self.faults.iqe_rate)?;
-        check_prob("faults.iteRate", self.faults.ite_rate)?;
-        check_prob("faults.iceRate", self.faults.ice_rate)?;
-        if self.faults.ite_rate > 0.0
+        for f in crate::hardware::HwFault::ALL {
+            check_prob(FaultConfig::rate_field(f), self.faults.rate(f))?;
+        }
+        check_range("fetchDepth", self.fetch_depth, 0, self.qi_length)?;
+        if let Some(k) = self.kernel {
+            k.check(self)?;
+        }
+        if (self.faults.ite_rate > 0.0 || self.faults.device_gone_rate > 0.0)
             && self.faults.ite_walk == IteWalk::Stride2
             && self.qi_length % 2 == 1
         {

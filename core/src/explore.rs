@@ -130,6 +130,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{BatchDist, Config, SchedulerConfig, StopOn, Workload};
 use crate::error::ConfigError;
+pub use crate::family::{count_family, family};
 use crate::oracle::{Finding, FindingKind};
 use crate::ring::{Desc, Ring, Status};
 use crate::sim::Simulation;
@@ -225,7 +226,8 @@ pub enum Verdict {
         steps: u64,
         /// Findings of the replay in the simulator.
         findings: Vec<Finding>,
-        /// True if the simulator's replay reported `kind`.
+        /// True if the simulator's replay reported `kind` as its first violation (the
+        /// explorer and the simulator decide with the same code: a test sweeps this).
         reproduced: bool,
         /// The column timeline of the replay.
         timeline: String,
@@ -343,81 +345,6 @@ pub fn explorable(cfg: &Config) -> Result<Config, ConfigError> {
     Ok(c)
 }
 
-/// Every config that gives each submitter of `cfg` its own `sequence` workload of
-/// `submissions` counts drawn from `counts` (all |counts|^(submitters·submissions)
-/// combinations; symmetric ones merge in the explorer). The other workload fields of each
-/// submitter are kept.
-pub fn count_family(cfg: &Config, counts: &[u32]) -> Result<Vec<Config>, ConfigError> {
-    if counts.is_empty() {
-        return Err(ConfigError::new(
-            "counts",
-            "is empty; give at least one count".into(),
-        ));
-    }
-    let n = cfg.submitters as usize;
-    // Check the size before enumerating positions: `submissions` can be huge.
-    let calls: u64 = (0..n)
-        .map(|i| cfg.workload_of(i).submissions)
-        .fold(0u64, |a, b| a.saturating_add(b));
-    if counts.len() > 1 && calls > 64 {
-        return Err(ConfigError::new(
-            "counts",
-            format!(
-                "gives {}^{calls} workload combinations; at most 1000000 are allowed",
-                counts.len()
-            ),
-        ));
-    }
-    let mut slots: Vec<(usize, usize)> = Vec::new(); // (submitter, position)
-    let mut base: Vec<Workload> = Vec::with_capacity(n);
-    for i in 0..n {
-        let w = cfg.workload_of(i).clone();
-        for p in 0..w.submissions as usize {
-            slots.push((i, p));
-        }
-        base.push(w);
-    }
-    let total = (counts.len() as u128).checked_pow(slots.len() as u32);
-    if total.is_none_or(|t| t > 1_000_000) {
-        return Err(ConfigError::new(
-            "counts",
-            format!(
-                "gives {}^{} workload combinations; at most 1000000 are allowed",
-                counts.len(),
-                slots.len()
-            ),
-        ));
-    }
-    let total = total.unwrap_or(0) as usize;
-    let mut out = Vec::with_capacity(total);
-    for mut k in 0..total {
-        let mut seqs: Vec<Vec<u32>> = base
-            .iter()
-            .map(|w| vec![0; w.submissions as usize])
-            .collect();
-        for (i, p) in &slots {
-            seqs[*i][*p] = counts[k % counts.len()];
-            k /= counts.len();
-        }
-        let mut c = cfg.clone();
-        c.per_submitter = base
-            .iter()
-            .zip(seqs)
-            .map(|(w, s)| Workload {
-                batch: if s.is_empty() {
-                    BatchDist::Fixed { count: 0 }
-                } else {
-                    BatchDist::Sequence { counts: s }
-                },
-                zero_count_prob: 0.0,
-                ..w.clone()
-            })
-            .collect();
-        out.push(c);
-    }
-    Ok(out)
-}
-
 /// Explores `cfg` exhaustively.
 pub fn explore(cfg: &Config, opts: &ExploreOptions) -> Result<Verdict, ConfigError> {
     explore_roots(std::slice::from_ref(cfg), opts, |_| true)
@@ -515,7 +442,7 @@ pub fn explore_roots(
             max_states: opts.max_states,
             stats,
         },
-        BfsEnd::Violation(v) => ex.counterexample(&v, stats),
+        BfsEnd::Violation(v) => ex.counterexample(&v, stats, opts.stop_on_cause, opts.target),
     })
 }
 
@@ -734,6 +661,13 @@ impl Encoder {
                     f.word(u64::from(l.attempt) | status_code(ring.desc_status[slot]) << 40);
                 }
             }
+            for slot in pending_slots(ring) {
+                if let Some(l) = ring.fetched[slot as usize].label() {
+                    let f = &mut self.foot[l.submitter as usize];
+                    f.word(u64::from(slot) | 1 << 19 | u64::from(l.part) << 20);
+                    f.word(u64::from(l.attempt) | u64::from(l.count) << 32);
+                }
+            }
             self.keys.clear();
             for (i, s) in sys.subs.iter().enumerate() {
                 let (a, b) = Self::local(wids[i], s);
@@ -760,35 +694,11 @@ impl Encoder {
         }
         let r = &self.rename;
         for (slot, d) in ring.desc.iter().enumerate() {
-            let st = status_code(ring.desc_status[slot]);
-            match d {
-                Desc::Empty => m.word(st),
-                Desc::Inv { ty, label } => {
-                    m.word(
-                        st | 1 << 2
-                            | (*ty as u64) << 4
-                            | u64::from(r[label.submitter as usize]) << 8,
-                    );
-                    m.word(u64::from(label.attempt) | u64::from(label.part) << 32);
-                    m.word(u64::from(label.count));
-                }
-                Desc::Wait {
-                    status_addr,
-                    sw,
-                    drain,
-                    label,
-                } => {
-                    m.word(
-                        st | 2 << 2
-                            | u64::from(*sw) << 4
-                            | u64::from(*drain) << 5
-                            | u64::from(r[label.submitter as usize]) << 8
-                            | u64::from(*status_addr) << 32,
-                    );
-                    m.word(u64::from(label.attempt) | u64::from(label.part) << 32);
-                    m.word(u64::from(label.count));
-                }
-            }
+            hash_desc(&mut m, status_code(ring.desc_status[slot]), d, r);
+        }
+        // Hardware's copies of the pending descriptors (the rest are never read again).
+        for slot in pending_slots(ring) {
+            hash_desc(&mut m, 0, &ring.fetched[slot as usize], r);
         }
         let lock = ring.q_lock.map_or(0, |o| u64::from(r[o as usize]) + 1);
         m.word(u64::from(ring.free_head) | u64::from(ring.free_tail) << 32);
@@ -797,10 +707,45 @@ impl Encoder {
             u64::from(ring.iqh)
                 | u64::from(ring.fsts) << 32
                 | u64::from(sys.halted) << 40
+                | u64::from(ring.ite_gone) << 41
                 | u64::from(ring.faults) << 48,
         );
-        m.word(lock);
+        m.word(u64::from(ring.pending_from) | lock << 32);
         m.finish()
+    }
+}
+
+/// Slots `pending_from..IQH`: fetched and pending in hardware.
+fn pending_slots(ring: &Ring) -> impl Iterator<Item = u32> + '_ {
+    (0..ring.pending()).map(move |k| ring.add(ring.pending_from, k))
+}
+
+/// Hashes one descriptor (with status code `st`), its submitter renamed by `r`.
+#[inline]
+fn hash_desc(m: &mut Mix, st: u64, d: &Desc, r: &[u32]) {
+    match d {
+        Desc::Empty => m.word(st),
+        Desc::Inv { ty, label } => {
+            m.word(st | 1 << 2 | (*ty as u64) << 4 | u64::from(r[label.submitter as usize]) << 8);
+            m.word(u64::from(label.attempt) | u64::from(label.part) << 32);
+            m.word(u64::from(label.count));
+        }
+        Desc::Wait {
+            status_addr,
+            sw,
+            drain,
+            label,
+        } => {
+            m.word(
+                st | 2 << 2
+                    | u64::from(*sw) << 4
+                    | u64::from(*drain) << 5
+                    | u64::from(r[label.submitter as usize]) << 8
+                    | u64::from(*status_addr) << 32,
+            );
+            m.word(u64::from(label.attempt) | u64::from(label.part) << 32);
+            m.word(u64::from(label.count));
+        }
     }
 }
 
@@ -827,6 +772,7 @@ fn copy_into(dst: &mut System, src: &System) {
         policy,
         hw_async,
         watchdog,
+        fetch_depth,
         ..
     } = src;
     if !std::sync::Arc::ptr_eq(&dst.params, params) {
@@ -834,6 +780,7 @@ fn copy_into(dst: &mut System, src: &System) {
         dst.policy = *policy;
         dst.hw_async = *hw_async;
         dst.watchdog = *watchdog;
+        dst.fetch_depth = *fetch_depth;
     }
     let Ring {
         qi_length,
@@ -846,7 +793,10 @@ fn copy_into(dst: &mut System, src: &System) {
         last_lock_owner,
         iqt,
         iqh,
+        pending_from,
+        fetched,
         fsts,
+        ite_gone,
         faults,
     } = ring;
     let d = &mut dst.ring;
@@ -860,7 +810,10 @@ fn copy_into(dst: &mut System, src: &System) {
     d.last_lock_owner = *last_lock_owner;
     d.iqt = *iqt;
     d.iqh = *iqh;
+    d.pending_from = *pending_from;
+    d.fetched.clone_from(fetched);
     d.fsts = *fsts;
+    d.ite_gone = *ite_gone;
     d.faults = *faults;
     dst.subs.truncate(subs.len());
     for (i, s) in subs.iter().enumerate() {
@@ -936,9 +889,64 @@ struct Packed {
     subs: usize,
 }
 
-const SLOT_BYTES: usize = 4 + 4 * 4 + 2;
+const DESC_BYTES: usize = 3 + 4 * 4;
+const SLOT_BYTES: usize = 1 + 2 * DESC_BYTES;
 const SUB_BYTES: usize = 2 + 6 * 4 + 2 * 8;
-const HEAD_BYTES: usize = 4 + 2 + 4 * 8 + 2;
+const HEAD_BYTES: usize = 4 + 4 + 9 * 4 + 3;
+
+/// Packs one descriptor into [`DESC_BYTES`] bytes.
+fn pack_desc(d: &Desc, out: &mut Vec<u8>) {
+    let (kind, bits, l, addr) = match d {
+        Desc::Empty => (0u8, 0u8, None, 0u32),
+        Desc::Inv { ty, label } => (1, *ty as u8, Some(*label), 0),
+        Desc::Wait {
+            status_addr,
+            sw,
+            drain,
+            label,
+        } => (
+            2,
+            u8::from(*sw) | u8::from(*drain) << 1,
+            Some(*label),
+            *status_addr,
+        ),
+    };
+    let l = l.unwrap_or(crate::ring::Label {
+        submitter: 0,
+        attempt: 0,
+        part: 0,
+        count: 0,
+    });
+    out.extend_from_slice(&[kind, bits, l.submitter as u8]);
+    for v in [l.attempt, l.part, l.count, addr] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// [`pack_desc`] inverted.
+fn unpack_desc(rd: &mut Rd) -> Desc {
+    let (kind, bits, submitter) = (rd.u8(), rd.u8(), u32::from(rd.u8()));
+    let label = crate::ring::Label {
+        submitter,
+        attempt: rd.u32(),
+        part: rd.u32(),
+        count: rd.u32(),
+    };
+    let addr = rd.u32();
+    match kind {
+        0 => Desc::Empty,
+        1 => Desc::Inv {
+            ty: crate::config::InvType::ALL[usize::from(bits)],
+            label,
+        },
+        _ => Desc::Wait {
+            status_addr: addr,
+            sw: bits & 1 != 0,
+            drain: bits & 2 != 0,
+            label,
+        },
+    }
+}
 
 impl Packed {
     fn new(sys: &System) -> Self {
@@ -951,58 +959,34 @@ impl Packed {
         }
     }
 
-    fn pack(&self, sys: &System, idx: u32, root: u16, out: &mut Vec<u8>) {
+    fn pack(&self, sys: &System, idx: u32, root: u32, out: &mut Vec<u8>) {
         let start = out.len();
-        let mut w = |b: &[u8]| out.extend_from_slice(b);
         let r = &sys.ring;
-        w(&idx.to_le_bytes());
-        w(&root.to_le_bytes());
+        out.extend_from_slice(&idx.to_le_bytes());
+        out.extend_from_slice(&root.to_le_bytes());
         for v in [
             r.free_head,
             r.free_tail,
             r.free_cnt,
             r.iqt,
             r.iqh,
+            r.pending_from,
             r.q_lock.map_or(0, |o| o + 1),
             r.last_lock_owner.map_or(0, |o| o + 1),
             r.faults,
         ] {
-            w(&v.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
         }
-        w(&[r.fsts, u8::from(sys.halted)]);
-        for (d, st) in r.desc.iter().zip(&r.desc_status) {
-            let st = status_code(*st) as u8;
-            let (kind, bits, l, addr) = match d {
-                Desc::Empty => (0u8, 0u8, None, 0u32),
-                Desc::Inv { ty, label } => (1, *ty as u8, Some(*label), 0),
-                Desc::Wait {
-                    status_addr,
-                    sw,
-                    drain,
-                    label,
-                } => (
-                    2,
-                    u8::from(*sw) | u8::from(*drain) << 1,
-                    Some(*label),
-                    *status_addr,
-                ),
-            };
-            w(&[st, kind, bits]);
-            let l = l.unwrap_or(crate::ring::Label {
-                submitter: 0,
-                attempt: 0,
-                part: 0,
-                count: 0,
-            });
-            w(&(l.submitter as u8).to_le_bytes());
-            w(&l.attempt.to_le_bytes());
-            w(&l.part.to_le_bytes());
-            w(&l.count.to_le_bytes());
-            w(&addr.to_le_bytes());
-            w(&[0, 0]);
+        out.extend_from_slice(&[r.fsts, u8::from(sys.halted), u8::from(r.ite_gone)]);
+        for (k, (d, st)) in r.desc.iter().zip(&r.desc_status).enumerate() {
+            out.push(status_code(*st) as u8);
+            pack_desc(d, out);
+            // Only the copies of pending descriptors are ever read again.
+            let pending = r.dist(r.pending_from, k as u32) < r.pending();
+            pack_desc(if pending { &r.fetched[k] } else { &Desc::Empty }, out);
         }
         for s in &sys.subs {
-            w(&[pc_code(s.pc) as u8, s.types.first().map_or(0, |t| *t as u8)]);
+            out.extend_from_slice(&[pc_code(s.pc) as u8, s.types.first().map_or(0, |t| *t as u8)]);
             for v in [
                 s.count,
                 s.index,
@@ -1011,20 +995,20 @@ impl Packed {
                 s.attempts,
                 s.hw_done,
             ] {
-                w(&v.to_le_bytes());
+                out.extend_from_slice(&v.to_le_bytes());
             }
-            w(&s.submissions_done.to_le_bytes());
-            w(&s.submissions_total.to_le_bytes());
+            out.extend_from_slice(&s.submissions_done.to_le_bytes());
+            out.extend_from_slice(&s.submissions_total.to_le_bytes());
         }
         debug_assert_eq!(out.len() - start, self.size);
     }
 
     /// Unpacks `rec` into `dst`; returns (state index, root).
-    fn unpack(&self, rec: &[u8], roots: &[System], dst: &mut System) -> (u32, u16) {
+    fn unpack(&self, rec: &[u8], roots: &[System], dst: &mut System) -> (u32, u32) {
         let mut rd = Rd { b: rec, at: 0 };
         let idx = rd.u32();
-        let root = u16::from(rd.u8()) | u16::from(rd.u8()) << 8;
-        let rs = &roots[usize::from(root)];
+        let root = rd.u32();
+        let rs = &roots[root as usize];
         if !std::sync::Arc::ptr_eq(&dst.params, &rs.params) {
             copy_into(dst, rs);
         }
@@ -1034,44 +1018,22 @@ impl Packed {
         r.free_cnt = rd.u32();
         r.iqt = rd.u32();
         r.iqh = rd.u32();
+        r.pending_from = rd.u32();
         r.q_lock = rd.u32().checked_sub(1);
         r.last_lock_owner = rd.u32().checked_sub(1);
         r.faults = rd.u32();
         r.fsts = rd.u8();
         dst.halted = rd.u8() != 0;
+        r.ite_gone = rd.u8() != 0;
         for k in 0..self.slots {
-            let (st, kind, bits) = (rd.u8(), rd.u8(), rd.u8());
-            let submitter = u32::from(rd.u8());
-            let attempt = rd.u32();
-            let part = rd.u32();
-            let count = rd.u32();
-            let addr = rd.u32();
-            rd.at += 2;
-            let label = crate::ring::Label {
-                submitter,
-                attempt,
-                part,
-                count,
-            };
-            r.desc_status[k] = match st {
+            r.desc_status[k] = match rd.u8() {
                 0 => Status::Free,
                 1 => Status::InUse,
                 2 => Status::Done,
                 _ => Status::Abort,
             };
-            r.desc[k] = match kind {
-                0 => Desc::Empty,
-                1 => Desc::Inv {
-                    ty: crate::config::InvType::ALL[usize::from(bits)],
-                    label,
-                },
-                _ => Desc::Wait {
-                    status_addr: addr,
-                    sw: bits & 1 != 0,
-                    drain: bits & 2 != 0,
-                    label,
-                },
-            };
+            r.desc[k] = unpack_desc(&mut rd);
+            r.fetched[k] = unpack_desc(&mut rd);
         }
         for i in 0..self.subs {
             let pc = PCS[usize::from(rd.u8())];
@@ -1144,11 +1106,12 @@ const PCS: [Pc; 12] = [
     Pc::Finished,
 ];
 
-/// Slots `index .. index + len` (mod the ring length).
+/// Any of slots `index .. index + len` (mod the ring length) in hardware's window
+/// `pending_from..IQT`, where hardware reads descriptors and writes statuses.
 #[inline]
 fn any_in_window(sys: &System, index: u32, len: u32) -> bool {
     let r = &sys.ring;
-    (0..len).any(|k| r.unfetched(r.add(index, k)))
+    (0..len).any(|k| r.in_hw_window(r.add(index, k)))
 }
 
 /// The ample set of a state: `Some(holder)` when the lock holder's next step is independent
@@ -1159,7 +1122,7 @@ fn ample(sys: &System) -> Option<Actor> {
         return None;
     }
     let h = sys.ring.q_lock?;
-    if !sys.is_enabled(Actor::Hardware) {
+    if !sys.hw_enabled() {
         // Only the holder can move.
         return Some(Actor::Submitter(h));
     }
@@ -1170,26 +1133,19 @@ fn ample(sys: &System) -> Option<Actor> {
         Pc::SpaceUnlock | Pc::PollUnlock | Pc::Doorbell => true,
         Pc::Write => !any_in_window(sys, r.free_head, s.count + 1),
         Pc::Poll => {
-            r.desc_status[s.wait_index as usize] == Status::Done && !r.unfetched(s.wait_index)
+            r.desc_status[s.wait_index as usize] == Status::Done && !r.in_hw_window(s.wait_index)
         }
         Pc::Mark => !any_in_window(sys, s.index, s.count + 1),
         Pc::Reclaim => {
             // The walk reads free_tail .. the first slot that stops it (inclusive).
-            let legacy = sys.policy == crate::config::PolicyKind::Legacy;
             let mut slot = r.free_tail;
             let mut ok = true;
             for _ in 0..=r.qi_length {
-                if r.unfetched(slot) {
+                if r.in_hw_window(slot) {
                     ok = false;
                     break;
                 }
-                let st = r.desc_status[slot as usize];
-                let more = if legacy {
-                    matches!(st, Status::Done | Status::Abort)
-                } else {
-                    st == Status::Free && slot != r.free_head
-                };
-                if !more {
+                if !crate::policy::reclaimable(sys.policy, r, slot) {
                     break;
                 }
                 slot = r.add(slot, 1);
@@ -1197,10 +1153,13 @@ fn ample(sys: &System) -> Option<Actor> {
             ok
         }
         Pc::Unlock => {
-            let mut k = r.iqh;
+            // Hardware's credit to this submitter (from a descriptor or a pending copy in the
+            // window) would race with the premature-completion oracle.
+            let mine = |d: &Desc| d.label().is_some_and(|l| l.submitter == h);
+            let mut k = r.pending_from;
             let mut ok = true;
             while k != r.iqt {
-                if r.desc[k as usize].label().is_some_and(|l| l.submitter == h) {
+                if mine(&r.desc[k as usize]) || mine(&r.fetched[k as usize]) {
                     ok = false;
                     break;
                 }
@@ -1211,44 +1170,6 @@ fn ample(sys: &System) -> Option<Actor> {
         Pc::Lock | Pc::PollLock | Pc::Finished => false,
     };
     ok.then_some(Actor::Submitter(h))
-}
-
-/// Stuck (module docs, Liveness): hardware cannot fetch and every unfinished submitter spins
-/// in a loop it can never leave. Requires at least one unfinished submitter.
-pub fn stuck(sys: &System) -> bool {
-    if sys.is_enabled(Actor::Hardware) {
-        return false;
-    }
-    let r = &sys.ring;
-    let mut any = false;
-    for s in &sys.subs {
-        match s.pc {
-            Pc::Finished => {}
-            pc if pc.polling() => {
-                if matches!(
-                    r.desc_status[s.wait_index as usize],
-                    Status::Done | Status::Abort
-                ) {
-                    return false;
-                }
-                // qi_check_fault will clear ITE, or repair an IQE at this batch's `index`.
-                if r.fsts & crate::ring::fsts::ITE != 0
-                    || (r.fsts & crate::ring::fsts::IQE != 0 && r.iqh == s.index)
-                {
-                    return false;
-                }
-                any = true;
-            }
-            Pc::Lock | Pc::CheckSpace | Pc::SpaceUnlock => {
-                if r.free_cnt >= s.count + 2 {
-                    return false;
-                }
-                any = true;
-            }
-            _ => return false,
-        }
-    }
-    any
 }
 
 /// Bit of an actor in enabled/taken masks: submitter i is bit i (< 63), hardware bit 63.
@@ -1567,7 +1488,7 @@ impl Explorer {
             self.parent.push(u32::MAX);
             self.fps.push(fp);
             self.root_of.insert(idx, ri);
-            pk.pack(sys, idx, ri as u16, &mut cur);
+            pk.pack(sys, idx, ri as u32, &mut cur);
         }
         let mut enabled: Vec<Actor> = Vec::new();
         let mut next_report = 1u64 << 16;
@@ -1584,7 +1505,7 @@ impl Explorer {
             for rec in cur.chunks_exact(pk.size) {
                 let (idx, root) = pk.unpack(rec, &root_sys, &mut sys);
                 debug_assert_eq!(
-                    self.enc.fingerprint(usize::from(root), &sys),
+                    self.enc.fingerprint(root as usize, &sys),
                     self.fps[idx as usize],
                     "a packed state unpacks to a different state"
                 );
@@ -1627,7 +1548,7 @@ impl Explorer {
                     copy_into(&mut scratch, &sys);
                     scratch.apply(a, depth, 0, &mut NoTrace);
                     self.transitions += 1;
-                    let fp = self.enc.fingerprint(usize::from(root), &scratch);
+                    let fp = self.enc.fingerprint(root as usize, &scratch);
                     let kind = scratch
                         .found
                         .iter()
@@ -1639,7 +1560,7 @@ impl Explorer {
                         .or_else(|| {
                             (!cycles
                                 && target.is_none_or(|t| t == FindingKind::Lockup)
-                                && stuck(&scratch))
+                                && scratch.stuck())
                             .then_some(FindingKind::Lockup)
                         });
                     if let Some(kind) = kind {
@@ -1680,7 +1601,13 @@ impl Explorer {
 
     /// Rebuilds the path to `v` by replaying the model and matching fingerprints, extends a
     /// stuck state until the simulator's lockup oracle fires, and replays it in the simulator.
-    fn counterexample(&mut self, v: &Violation, stats: ExploreStats) -> Verdict {
+    fn counterexample(
+        &mut self,
+        v: &Violation,
+        stats: ExploreStats,
+        stop_on_cause: bool,
+        target: Option<FindingKind>,
+    ) -> Verdict {
         let mut chain = Vec::new();
         let mut i = v.parent;
         loop {
@@ -1713,7 +1640,7 @@ impl Explorer {
                 let ok = self.enc.fingerprint(ri, &n) == fp
                     && (!last
                         || n.found.iter().any(|f| f.kind == v.kind)
-                        || (v.kind == FindingKind::Lockup && stuck(&n)));
+                        || (v.kind == FindingKind::Lockup && n.stuck()));
                 if ok {
                     found = Some((a, n));
                     break;
@@ -1727,17 +1654,14 @@ impl Explorer {
         }
         if v.kind == FindingKind::Lockup && !sys.found.iter().any(|f| f.kind == FindingKind::Lockup)
         {
-            // Spin until a poller polls in the stuck state (the simulator's lockup oracle).
+            // Spin until a spinner polls or checks for space in the stuck state (where the
+            // simulator's lockup oracle runs, System::check_lockup).
             let bound = 4 * (sys.subs.len() as u64 + 1);
             for _ in 0..bound {
                 sys.enabled_into(&mut enabled);
                 let pick = match sys.ring.q_lock {
                     Some(h) => Some(Actor::Submitter(h)),
-                    None => enabled
-                        .iter()
-                        .copied()
-                        .find(|a| matches!(a, Actor::Submitter(i) if sys.subs[*i as usize].pc == Pc::PollLock))
-                        .or_else(|| enabled.first().copied()),
+                    None => enabled.first().copied(),
                 };
                 let Some(a) = pick else { break };
                 sys.apply(a, step, 0, &mut NoTrace);
@@ -1758,7 +1682,14 @@ impl Explorer {
         let (findings, timeline, reproduced) = match Simulation::new(c) {
             Ok(mut sim) => {
                 let rep = sim.run();
-                let reproduced = rep.has(v.kind);
+                // The simulator decides with the same code: its first violation on this
+                // schedule is the explorer's.
+                let first = rep
+                    .findings
+                    .iter()
+                    .map(|f| f.kind)
+                    .find(|k| Self::is_violation(*k, stop_on_cause, target));
+                let reproduced = first == Some(v.kind);
                 (rep.findings, sim.timeline(), reproduced)
             }
             Err(_) => (Vec::new(), String::new(), false),

@@ -1,38 +1,61 @@
-//! The IOMMU's invalidation queue engine (DESIGN.md section 3): fetches from `IQH` while
-//! `IQH != IQT`, one descriptor per step, and stops while `IQE` or `ITE` is set.
+//! The IOMMU's invalidation queue engine (DESIGN.md section 3, VT-d spec 6.5.2).
 //!
-//! Fault injection: a faulting hardware step is its own actor ([`crate::Actor::Fault`]), so a
-//! replay string records faults exactly and the exhaustive explorer can branch on them.
+//! Fetch and completion are separate: hardware *fetches* the descriptor at `IQH` (and `IQH`
+//! moves on at once, spec 6.5.2: "incremented by hardware after fetching a valid descriptor"),
+//! keeps a copy of it pending, and *completes* pending descriptors in queue order. A wait
+//! descriptor completes only after every earlier descriptor has, and with SW it then writes
+//! `QI_DONE` to the status address it carries; an invalidation descriptor writes nothing.
+//! `fetchDepth` bounds how many descriptors may be pending at once.
+//!
+//! Two hardware actors take these steps: [`crate::Actor::Hardware`] completes the oldest pending
+//! descriptor (fetching it first when nothing is pending, which is the whole job of a serial
+//! engine), and [`crate::Actor::Fetch`] fetches one more descriptor ahead. Faults are actors of
+//! their own ([`crate::Actor::Fault`]), so a replay string records them exactly and the
+//! explorer branches on them:
+//! - `IQE` (spec 6.5.2.10) happens at fetch: the descriptor at `IQH` is invalid, it is not
+//!   fetched, `IQH` stays on it and fetching stops until software clears `IQE`. Any descriptor
+//!   kind can be the invalid one, wait descriptors too. Pending descriptors still complete.
+//! - `ITE` (spec 6.5.2.11) happens at the completion of a pending device-TLB invalidation (the
+//!   oldest pending descriptor: completion is in order): every pending wait descriptor is
+//!   aborted (no status write), the other pending invalidations complete, `IQH` is not moved,
+//!   and fetching resumes at `IQH` once software clears `ITE`. The timed-out invalidation
+//!   itself does not complete.
+//! - device gone: an `ITE` whose source device is no longer present (`qi_check_fault` then
+//!   returns `-ETIMEDOUT`).
+//! - `ICE`: a device-TLB invalidation completes with an error bit; hardware goes on.
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::InvType;
 use crate::ring::{fsts, Desc, Label, Ring, Status};
 
-/// A hardware fault, injected at the descriptor at `IQH`.
+/// A hardware fault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum HwFault {
-    /// Invalid descriptor: `IQE` is set and hardware stops at `IQH` (which is not advanced).
+    /// Invalid descriptor at `IQH` (at fetch): `IQE` is set and fetching stops there.
     Iqe,
-    /// Device-TLB invalidation time-out: `ITE` is set, pending waits are aborted, hardware
-    /// stops at `IQH` and refetches from there once software clears `ITE`.
+    /// Device-TLB invalidation time-out (at completion): `ITE` is set, pending waits are
+    /// aborted, fetching stops until software clears `ITE`.
     Ite,
     /// Invalidation completion error on a device-TLB invalidation: `ICE` is set; the
     /// descriptor completes and hardware goes on.
     Ice,
+    /// An `ITE` whose device is gone (`IQER.ITESID` names a device that is no longer present).
+    Gone,
 }
 
 impl HwFault {
     /// Every fault kind.
-    pub const ALL: [HwFault; 3] = [HwFault::Iqe, HwFault::Ite, HwFault::Ice];
+    pub const ALL: [HwFault; 4] = [HwFault::Iqe, HwFault::Ite, HwFault::Ice, HwFault::Gone];
 
-    /// Register-bit name.
+    /// Short name (register bit, or `GONE` for a device-gone `ITE`).
     pub fn name(self) -> &'static str {
         match self {
             HwFault::Iqe => "IQE",
             HwFault::Ite => "ITE",
             HwFault::Ice => "ICE",
+            HwFault::Gone => "GONE",
         }
     }
 
@@ -40,17 +63,24 @@ impl HwFault {
     pub fn bit(self) -> u8 {
         match self {
             HwFault::Iqe => fsts::IQE,
-            HwFault::Ite => fsts::ITE,
+            HwFault::Ite | HwFault::Gone => fsts::ITE,
             HwFault::Ice => fsts::ICE,
         }
+    }
+
+    /// True for the faults that happen at fetch (the others happen at completion).
+    pub fn at_fetch(self) -> bool {
+        self == HwFault::Iqe
     }
 }
 
 /// What one hardware step did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Processed {
-    /// Nothing to fetch (or stopped by a fault).
+    /// Nothing to do (or stopped by a fault).
     Idle,
+    /// Fetched the descriptor at `slot` (it is now pending).
+    Fetched { slot: u32, label: Option<Label> },
     /// Completed an invalidation descriptor (with `ICE` raised when `ice`).
     Inv {
         slot: u32,
@@ -58,7 +88,7 @@ pub enum Processed {
         label: Label,
         ice: bool,
     },
-    /// Processed a wait descriptor; with SW it wrote `QI_DONE` to `status_addr`.
+    /// Completed a wait descriptor; with SW it wrote `QI_DONE` to `status_addr`.
     Wait {
         slot: u32,
         status_addr: u32,
@@ -68,59 +98,111 @@ pub enum Processed {
         /// `desc_status[status_addr]` before the write.
         before: Status,
     },
-    /// Stopped at `slot` with `IQE` or `ITE` set.
-    Stopped {
+    /// `IQE` at the descriptor at `slot` (not fetched).
+    Invalid { slot: u32, label: Option<Label> },
+    /// The device-TLB invalidation at `slot` timed out (`ITE`; `gone`: its device is gone).
+    /// The descriptors pending behind it are taken with [`take_pending`].
+    TimedOut {
         slot: u32,
-        fault: HwFault,
         label: Option<Label>,
+        gone: bool,
     },
     /// A slot that was never written (only reachable with a broken policy).
     Empty { slot: u32 },
 }
 
-/// True when the engine can fetch.
+/// True when hardware may fetch the descriptor at `IQH` (`fetch_depth` >= 1 pending at most).
 #[inline]
-pub fn enabled(ring: &Ring) -> bool {
-    ring.iqh != ring.iqt && ring.fsts & (fsts::IQE | fsts::ITE) == 0
+pub fn can_fetch(ring: &Ring, fetch_depth: u32) -> bool {
+    ring.iqh != ring.iqt && ring.fsts & (fsts::IQE | fsts::ITE) == 0 && ring.pending() < fetch_depth
 }
 
-/// True when `fault` can be injected at the descriptor at `IQH`: `IQE` on any invalidation
-/// descriptor, `ITE` and `ICE` on device-TLB invalidations (the ones that wait for a device).
-pub fn fault_applies(ring: &Ring, fault: HwFault) -> bool {
-    if !enabled(ring) {
+/// True when hardware can complete a descriptor: one is pending, or it can fetch one.
+#[inline]
+pub fn can_complete(ring: &Ring) -> bool {
+    ring.pending_from != ring.iqh || can_fetch(ring, 1)
+}
+
+/// The oldest pending descriptor, if any.
+#[inline]
+fn oldest_pending(ring: &Ring) -> Option<Desc> {
+    (ring.pending_from != ring.iqh).then(|| ring.fetched[ring.pending_from as usize])
+}
+
+/// True when `fault` can happen now: `IQE` when hardware can fetch (any descriptor kind);
+/// `ITE`, device gone and `ICE` when the oldest pending descriptor is a device-TLB
+/// invalidation (the one that waits for a device) — with `ite_all_fetched`, a time-out only
+/// once every published descriptor is fetched.
+pub fn fault_applies(ring: &Ring, fault: HwFault, fetch_depth: u32, ite_all_fetched: bool) -> bool {
+    if fault.at_fetch() {
+        return can_fetch(ring, fetch_depth);
+    }
+    if ite_all_fetched && fault != HwFault::Ice && ring.iqh != ring.iqt {
         return false;
     }
-    match (ring.desc[ring.iqh as usize], fault) {
-        (Desc::Inv { .. }, HwFault::Iqe) => true,
-        (Desc::Inv { ty, .. }, HwFault::Ite | HwFault::Ice) => ty == InvType::Devtlb,
-        _ => false,
+    matches!(
+        oldest_pending(ring),
+        Some(Desc::Inv {
+            ty: InvType::Devtlb,
+            ..
+        })
+    )
+}
+
+/// Fetches the descriptor at `IQH`: a copy goes pending and `IQH` moves on. With `IQE` the
+/// descriptor is not fetched: `IQE` is set and `IQH` stays on it.
+#[inline(always)]
+pub fn fetch(ring: &mut Ring, iqe: bool) -> Processed {
+    let slot = ring.iqh;
+    let d = ring.desc[slot as usize];
+    if iqe {
+        ring.faults += 1;
+        ring.fsts |= fsts::IQE;
+        return Processed::Invalid {
+            slot,
+            label: d.label(),
+        };
+    }
+    ring.fetched[slot as usize] = d;
+    ring.iqh = ring.add(slot, 1);
+    Processed::Fetched {
+        slot,
+        label: d.label(),
     }
 }
 
-/// Processes the descriptor at `IQH` and advances `IQH` — or, with a fault, stops there.
-/// Always inlined into the hardware step: out of line, the wasm32 build returned
-/// [`Processed`] through the shadow stack.
+/// Completes the oldest pending descriptor (fetching it first when nothing is pending), or
+/// times it out with `ITE` (`Ite`/`Gone`) or completes it with `ICE`. The caller checked
+/// [`can_complete`] and, for a fault, [`fault_applies`]. With `ITE`, the aborted waits and
+/// completed invalidations are left pending for [`take_pending`].
 #[inline(always)]
-pub fn process(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
-    if !enabled(ring) {
-        return Processed::Idle;
+pub fn complete(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
+    if ring.pending_from == ring.iqh {
+        if !can_fetch(ring, 1) {
+            return Processed::Idle;
+        }
+        fetch(ring, false);
     }
-    let slot = ring.iqh;
-    if fault.is_some() {
+    let slot = ring.pending_from;
+    let d = ring.fetched[slot as usize];
+    if let Some(f @ (HwFault::Ite | HwFault::Gone)) = fault {
         ring.faults += 1;
-    }
-    if let Some(f @ (HwFault::Iqe | HwFault::Ite)) = fault {
-        ring.fsts |= f.bit();
-        return Processed::Stopped {
+        ring.fsts |= fsts::ITE;
+        ring.ite_gone = f == HwFault::Gone;
+        // The timed-out descriptor leaves the pending set without completing.
+        ring.pending_from = ring.add(slot, 1);
+        return Processed::TimedOut {
             slot,
-            fault: f,
-            label: ring.desc[slot as usize].label(),
+            label: d.label(),
+            gone: f == HwFault::Gone,
         };
     }
-    let out = match ring.desc[slot as usize] {
+    ring.pending_from = ring.add(slot, 1);
+    match d {
         Desc::Inv { ty, label } => {
             let ice = fault == Some(HwFault::Ice);
             if ice {
+                ring.faults += 1;
                 ring.fsts |= fsts::ICE;
             }
             Processed::Inv {
@@ -150,7 +232,177 @@ pub fn process(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
             }
         }
         Desc::Empty => Processed::Empty { slot },
-    };
-    ring.iqh = ring.add(slot, 1);
-    out
+    }
+}
+
+/// After an `ITE`: the descriptors still pending, oldest first, as `(slot, copy)`, and the
+/// pending set emptied. Wait descriptors among them are aborted (they never write their
+/// status); invalidation descriptors complete.
+pub fn take_pending(ring: &mut Ring, out: &mut Vec<(u32, Desc)>) {
+    out.clear();
+    let mut k = ring.pending_from;
+    while k != ring.iqh {
+        out.push((k, ring.fetched[k as usize]));
+        k = ring.add(k, 1);
+    }
+    ring.pending_from = ring.iqh;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ring::Label;
+
+    fn label(part: u32, count: u32) -> Label {
+        Label {
+            submitter: 0,
+            attempt: 0,
+            part,
+            count,
+        }
+    }
+
+    /// A ring with one batch `devtlb, wait` written at slots 0..2 and published.
+    fn batch() -> Ring {
+        let mut r = Ring::new(8);
+        r.desc[0] = Desc::Inv {
+            ty: InvType::Devtlb,
+            label: label(0, 1),
+        };
+        r.desc[1] = Desc::Wait {
+            status_addr: 1,
+            sw: true,
+            drain: false,
+            label: label(1, 1),
+        };
+        r.desc_status[0] = Status::InUse;
+        r.desc_status[1] = Status::InUse;
+        r.iqt = 2;
+        r
+    }
+
+    #[test]
+    fn iqh_moves_at_fetch_and_completion_is_in_order() {
+        let mut r = batch();
+        assert!(can_fetch(&r, 2) && can_complete(&r));
+        assert!(matches!(
+            fetch(&mut r, false),
+            Processed::Fetched { slot: 0, .. }
+        ));
+        assert_eq!((r.iqh, r.pending()), (1, 1));
+        assert!(matches!(
+            fetch(&mut r, false),
+            Processed::Fetched { slot: 1, .. }
+        ));
+        assert_eq!((r.iqh, r.pending()), (2, 2));
+        assert!(!can_fetch(&r, 8), "nothing left to fetch");
+        assert!(matches!(
+            complete(&mut r, None),
+            Processed::Inv { slot: 0, .. }
+        ));
+        assert_eq!(
+            r.desc_status[1],
+            Status::InUse,
+            "an invalidation writes no status"
+        );
+        assert!(matches!(
+            complete(&mut r, None),
+            Processed::Wait { slot: 1, .. }
+        ));
+        assert_eq!(r.desc_status[1], Status::Done);
+        assert!(r.hw_idle() && !can_complete(&r));
+    }
+
+    #[test]
+    fn fetch_depth_bounds_the_pending_set() {
+        let mut r = batch();
+        fetch(&mut r, false);
+        assert!(!can_fetch(&r, 1) && can_fetch(&r, 2));
+        // Completing with nothing pending fetches first: a serial engine is one actor.
+        let mut s = batch();
+        assert!(matches!(
+            complete(&mut s, None),
+            Processed::Inv { slot: 0, .. }
+        ));
+        assert_eq!((s.iqh, s.pending_from), (1, 1));
+    }
+
+    #[test]
+    fn ite_applies_to_a_pending_devtlb_and_aborts_pending_waits() {
+        let mut r = batch();
+        assert!(
+            !fault_applies(&r, HwFault::Ite, 8, false),
+            "nothing fetched yet"
+        );
+        fetch(&mut r, false);
+        assert!(
+            !fault_applies(&r, HwFault::Ite, 8, true),
+            "the wait is not fetched"
+        );
+        fetch(&mut r, false);
+        assert!(fault_applies(&r, HwFault::Ite, 8, false));
+        assert!(fault_applies(&r, HwFault::Ite, 8, true));
+        let p = complete(&mut r, Some(HwFault::Ite));
+        assert!(matches!(
+            p,
+            Processed::TimedOut {
+                slot: 0,
+                gone: false,
+                ..
+            }
+        ));
+        assert_eq!(r.fsts & fsts::ITE, fsts::ITE);
+        assert_eq!(r.iqh, 2, "IQH is not moved back");
+        let mut rest = Vec::new();
+        take_pending(&mut r, &mut rest);
+        assert_eq!(rest.len(), 1);
+        assert!(matches!(rest[0], (1, Desc::Wait { .. })));
+        assert_eq!(
+            r.desc_status[1],
+            Status::InUse,
+            "an aborted wait writes nothing"
+        );
+        assert!(r.hw_idle() && !can_complete(&r));
+    }
+
+    #[test]
+    fn iqe_stops_fetching_at_any_descriptor_kind() {
+        let mut r = batch();
+        fetch(&mut r, false);
+        // The wait descriptor is the invalid one.
+        assert!(fault_applies(&r, HwFault::Iqe, 8, false));
+        assert!(matches!(
+            fetch(&mut r, true),
+            Processed::Invalid { slot: 1, .. }
+        ));
+        assert_eq!(r.iqh, 1);
+        assert!(!can_fetch(&r, 8));
+        // The pending invalidation still completes.
+        assert!(can_complete(&r));
+        assert!(matches!(
+            complete(&mut r, None),
+            Processed::Inv { slot: 0, .. }
+        ));
+        assert!(!can_complete(&r));
+    }
+
+    #[test]
+    fn hardware_completes_its_copy_when_software_rewrote_the_slot() {
+        let mut r = batch();
+        fetch(&mut r, false);
+        fetch(&mut r, false);
+        r.desc[1] = Desc::Empty;
+        assert!(matches!(
+            complete(&mut r, None),
+            Processed::Inv { slot: 0, .. }
+        ));
+        assert!(matches!(
+            complete(&mut r, None),
+            Processed::Wait {
+                slot: 1,
+                status_addr: 1,
+                ..
+            }
+        ));
+    }
 }

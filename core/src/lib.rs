@@ -14,9 +14,11 @@
 pub mod config;
 pub mod error;
 pub mod explore;
+pub mod family;
 pub mod hardware;
 pub mod hash;
 pub mod hunt;
+pub mod kernel;
 pub mod metrics;
 pub mod oracle;
 pub mod policy;
@@ -37,12 +39,16 @@ pub use sim::{run, Outcome, RunReport, Simulation};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Who takes a step: a submitter (CPU, `T1` is index 0), the hardware engine (`HW`), or the
-/// hardware engine taking a step that faults (`HW:IQE`, `HW:ITE`, `HW:ICE`; fault injection).
+/// Who takes a step: a submitter (CPU, `T1` is index 0), the hardware engine completing its
+/// oldest pending descriptor (`HW`; it fetches it first when nothing is pending), the hardware
+/// engine fetching one more descriptor ahead (`HW:fetch`), or the hardware engine taking a step
+/// that faults (`HW:IQE`, `HW:ITE`, `HW:ICE`, `HW:GONE`; fault injection). See
+/// [`hardware`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Actor {
     Submitter(u32),
     Hardware,
+    Fetch,
     Fault(hardware::HwFault),
 }
 
@@ -64,16 +70,20 @@ impl std::str::FromStr for Actor {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "HW" => return Ok(Actor::Hardware),
-            "HW:IQE" => return Ok(Actor::Fault(hardware::HwFault::Iqe)),
-            "HW:ITE" => return Ok(Actor::Fault(hardware::HwFault::Ite)),
-            "HW:ICE" => return Ok(Actor::Fault(hardware::HwFault::Ice)),
+            "HW:fetch" => return Ok(Actor::Fetch),
             _ => {}
+        }
+        if let Some(f) = hardware::HwFault::ALL
+            .into_iter()
+            .find(|f| s.strip_prefix("HW:") == Some(f.name()))
+        {
+            return Ok(Actor::Fault(f));
         }
         s.strip_prefix('T')
             .and_then(|n| n.parse::<u32>().ok())
             .filter(|n| *n >= 1)
             .map(|n| Actor::Submitter(n - 1))
-            .ok_or_else(|| format!("`{s}` is not an actor; expected `HW`, `HW:IQE`, `HW:ITE`, `HW:ICE` or `T1`, `T2`, ..."))
+            .ok_or_else(|| format!("`{s}` is not an actor; expected `HW`, `HW:fetch`, `HW:IQE`, `HW:ITE`, `HW:ICE`, `HW:GONE` or `T1`, `T2`, ..."))
     }
 }
 

@@ -27,8 +27,13 @@ pub fn set_status(ring: &mut Ring, slot: u32, after: Status, changes: &mut Vec<S
 
 /// What a submitter does with its slots once its wait is over, and how slots return to the pool.
 pub trait ReclaimPolicy {
+    /// Whether step 7 sets the wait slot's status too (else the owner leaves it to hardware
+    /// and reclaim, and owns it until it returns).
+    const MARKS_WAIT_SLOT: bool;
     /// Step 7: mark the submitter's own slots (`index..=wait_index`, `count` invalidations).
     fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>);
+    /// Whether step 8's walk goes over `slot` (at `free_tail`) rather than stopping there.
+    fn reclaimable(&self, ring: &Ring, slot: u32) -> bool;
     /// Step 8: advance `free_tail` over reclaimable slots, growing `free_cnt`.
     fn reclaim(&self, ring: &mut Ring, changes: &mut Vec<StatusChange>);
 }
@@ -38,6 +43,8 @@ pub trait ReclaimPolicy {
 pub struct Legacy;
 
 impl ReclaimPolicy for Legacy {
+    const MARKS_WAIT_SLOT: bool = false;
+
     #[inline(always)]
     fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>) {
         // Only the invalidation descriptors: the wait slot keeps what hardware (or the fault
@@ -48,18 +55,21 @@ impl ReclaimPolicy for Legacy {
         }
     }
 
+    #[inline(always)]
+    fn reclaimable(&self, ring: &Ring, slot: u32) -> bool {
+        // reclaim_free_desc() (6.9): *any* finished slot, whoever owns it.
+        matches!(
+            ring.desc_status[slot as usize],
+            Status::Done | Status::Abort
+        )
+    }
+
     fn reclaim(&self, ring: &mut Ring, changes: &mut Vec<StatusChange>) {
-        // reclaim_free_desc(): frees *any* finished slot at free_tail, whoever owns it.
-        loop {
+        while self.reclaimable(ring, ring.free_tail) {
             let tail = ring.free_tail;
-            match ring.desc_status[tail as usize] {
-                Status::Done | Status::Abort => {
-                    set_status(ring, tail, Status::Free, changes);
-                    ring.free_tail = ring.add(tail, 1);
-                    ring.free_cnt += 1;
-                }
-                _ => break,
-            }
+            set_status(ring, tail, Status::Free, changes);
+            ring.free_tail = ring.add(tail, 1);
+            ring.free_cnt += 1;
         }
     }
 }
@@ -69,6 +79,8 @@ impl ReclaimPolicy for Legacy {
 pub struct Fixed;
 
 impl ReclaimPolicy for Fixed {
+    const MARKS_WAIT_SLOT: bool = true;
+
     #[inline(always)]
     fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>) {
         for i in 0..=count {
@@ -77,10 +89,14 @@ impl ReclaimPolicy for Fixed {
         }
     }
 
+    #[inline(always)]
+    fn reclaimable(&self, ring: &Ring, slot: u32) -> bool {
+        // reclaim_free_desc() (7.x): only slots their owners set QI_FREE, up to free_head.
+        ring.desc_status[slot as usize] == Status::Free && slot != ring.free_head
+    }
+
     fn reclaim(&self, ring: &mut Ring, _changes: &mut Vec<StatusChange>) {
-        while ring.desc_status[ring.free_tail as usize] == Status::Free
-            && ring.free_tail != ring.free_head
-        {
+        while self.reclaimable(ring, ring.free_tail) {
             ring.free_tail = ring.add(ring.free_tail, 1);
             ring.free_cnt += 1;
         }
@@ -94,6 +110,24 @@ pub fn mark(kind: PolicyKind, ring: &mut Ring, index: u32, count: u32, ch: &mut 
     match kind {
         PolicyKind::Legacy => Legacy.mark(ring, index, count, ch),
         PolicyKind::Fixed => Fixed.mark(ring, index, count, ch),
+    }
+}
+
+/// Whether step 7 of the configured policy sets the wait slot's status.
+#[inline]
+pub fn marks_wait_slot(kind: PolicyKind) -> bool {
+    match kind {
+        PolicyKind::Legacy => Legacy::MARKS_WAIT_SLOT,
+        PolicyKind::Fixed => Fixed::MARKS_WAIT_SLOT,
+    }
+}
+
+/// Whether step 8 of the configured policy walks over `slot`.
+#[inline]
+pub fn reclaimable(kind: PolicyKind, ring: &Ring, slot: u32) -> bool {
+    match kind {
+        PolicyKind::Legacy => Legacy.reclaimable(ring, slot),
+        PolicyKind::Fixed => Fixed.reclaimable(ring, slot),
     }
 }
 

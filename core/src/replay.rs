@@ -5,8 +5,12 @@
 //! ```text
 //! replay  := "q1:" token*
 //! token   := actor count?
-//! actor   := "H"                 the hardware engine
-//!          | "E" | "T" | "C"     the hardware engine faulting: IQE, ITE, ICE
+//! actor   := "H"                 the hardware engine completes its oldest pending descriptor
+//!                                (fetching it first when nothing is pending)
+//!          | "F"                 the hardware engine fetches one more descriptor ahead
+//!          | "E" | "T" | "C" | "G"  the hardware engine faulting: IQE (at fetch), ITE, ICE,
+//!                                ITE with the device gone (at the completion of a pending
+//!                                device-TLB invalidation)
 //!          | "a".."z"            submitter 0..25 (T1..T26 in timelines)
 //!          | "{" decimal "}"     submitter N, any N (needed only above 25)
 //! count   := decimal >= 2        the actor runs that many consecutive steps
@@ -112,15 +116,25 @@ impl Schedule {
     }
 }
 
+/// The one-letter tokens of the hardware actors (submitters are `a`..`z` and `{N}`).
+pub const HW_TOKENS: [(u8, Actor); 6] = [
+    (b'H', Actor::Hardware),
+    (b'F', Actor::Fetch),
+    (b'E', Actor::Fault(HwFault::Iqe)),
+    (b'T', Actor::Fault(HwFault::Ite)),
+    (b'C', Actor::Fault(HwFault::Ice)),
+    (b'G', Actor::Fault(HwFault::Gone)),
+];
+
 /// The token naming an actor.
 pub fn actor_token(a: Actor) -> String {
+    if let Some((t, _)) = HW_TOKENS.iter().find(|(_, x)| *x == a) {
+        return (*t as char).to_string();
+    }
     match a {
-        Actor::Hardware => "H".to_string(),
-        Actor::Fault(HwFault::Iqe) => "E".to_string(),
-        Actor::Fault(HwFault::Ite) => "T".to_string(),
-        Actor::Fault(HwFault::Ice) => "C".to_string(),
         Actor::Submitter(i) if i < 26 => ((b'a' + i as u8) as char).to_string(),
         Actor::Submitter(i) => format!("{{{i}}}"),
+        _ => unreachable!("every hardware actor has a token"),
     }
 }
 
@@ -173,18 +187,11 @@ pub fn parse_schedule(s: &str) -> Result<Schedule, ReplayError> {
             continue;
         }
         let start = i;
+        let hw = HW_TOKENS.iter().find(|(t, _)| *t == c).map(|(_, a)| *a);
         let actor = match c {
-            b'H' => {
+            _ if hw.is_some() => {
                 i += 1;
-                Actor::Hardware
-            }
-            b'E' | b'T' | b'C' => {
-                i += 1;
-                Actor::Fault(match c {
-                    b'E' => HwFault::Iqe,
-                    b'T' => HwFault::Ite,
-                    _ => HwFault::Ice,
-                })
+                hw.unwrap_or(Actor::Hardware)
             }
             b'a'..=b'z' => {
                 i += 1;
@@ -209,7 +216,7 @@ pub fn parse_schedule(s: &str) -> Result<Schedule, ReplayError> {
                 let ch = body[i..].chars().next().unwrap_or('?');
                 return Err(err(
                     base + i,
-                    format!("unexpected `{ch}`; expected an actor: `H`, `E`, `T`, `C`, `a`..`z` or `{{N}}`"),
+                    format!("unexpected `{ch}`; expected an actor: `H`, `F`, `E`, `T`, `C`, `G`, `a`..`z` or `{{N}}`"),
                 ));
             }
         };
@@ -261,9 +268,11 @@ mod tests {
             S(30),
             S(0),
             Actor::Fault(HwFault::Ite),
+            Actor::Fetch,
+            Actor::Fault(HwFault::Gone),
         ];
         let s = encode(&c);
-        assert_eq!(s, "q1:a3bH2{30}aT");
+        assert_eq!(s, "q1:a3bH2{30}aTFG");
         assert_eq!(parse(&s).unwrap(), c);
     }
 

@@ -131,10 +131,22 @@ pub struct Ring {
     pub last_lock_owner: Option<u32>,
     /// Tail register: written by software (the doorbell).
     pub iqt: u32,
-    /// Head register: next slot hardware fetches.
+    /// Head register: next slot hardware fetches. VT-d spec 6.5.2: "incremented by hardware
+    /// after fetching a valid descriptor", so it moves at fetch, not at completion.
     pub iqh: u32,
+    /// First fetched descriptor hardware has not completed: descriptors `pending_from..IQH` are
+    /// fetched and pending in hardware (hardware state, no kernel name; completion is in queue
+    /// order).
+    pub pending_from: u32,
+    /// Hardware's copy of each pending descriptor, taken at fetch (valid for
+    /// `pending_from..IQH`): software may rewrite a slot after hardware fetched it, and
+    /// hardware then completes the copy it holds.
+    pub fetched: Vec<Desc>,
     /// Fault status bits (see [`fsts`]).
     pub fsts: u8,
+    /// The device of the last `ITE` is gone (`IQER.ITESID` names a device that
+    /// `pci_device_is_present()` denies): `qi_check_fault` returns `-ETIMEDOUT`.
+    pub ite_gone: bool,
     /// Faults injected so far (a model counter, not kernel state: bounds fault injection with
     /// `faults.maxFaults`, which keeps exhaustive exploration finite).
     pub faults: u32,
@@ -154,7 +166,10 @@ impl Ring {
             last_lock_owner: None,
             iqt: 0,
             iqh: 0,
+            pending_from: 0,
+            fetched: vec![Desc::Empty; qi_length as usize],
             fsts: 0,
+            ite_gone: false,
             faults: 0,
         }
     }
@@ -189,10 +204,23 @@ impl Ring {
         }
     }
 
-    /// True when hardware has nothing to fetch.
+    /// True when hardware has nothing to fetch and nothing pending.
     #[inline]
     pub fn hw_idle(&self) -> bool {
-        self.iqh == self.iqt
+        self.iqh == self.iqt && self.pending_from == self.iqh
+    }
+
+    /// Descriptors fetched and pending in hardware.
+    #[inline]
+    pub fn pending(&self) -> u32 {
+        self.dist(self.pending_from, self.iqh)
+    }
+
+    /// True when `slot` is in `pending_from..IQT`: fetched and pending, or not yet fetched.
+    /// Hardware reads and writes only there (descriptors at fetch, statuses at completion).
+    #[inline]
+    pub fn in_hw_window(&self, slot: u32) -> bool {
+        self.dist(self.pending_from, slot) < self.dist(self.pending_from, self.iqt)
     }
 
     /// True when `slot` is in `IQH..IQT`: published but not yet fetched by hardware.

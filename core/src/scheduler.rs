@@ -88,7 +88,7 @@ const SCHED_STREAM: u64 = 0x5eed_5c4e_d000_0001;
 fn idx(a: Actor, n: usize) -> usize {
     match a {
         Actor::Submitter(i) => i as usize,
-        Actor::Hardware | Actor::Fault(_) => n,
+        Actor::Hardware | Actor::Fetch | Actor::Fault(_) => n,
     }
 }
 
@@ -369,7 +369,7 @@ impl TimedSched {
         let n = sys.subs.len();
         let r = self.ready[idx(a, n)];
         match a {
-            Actor::Hardware | Actor::Fault(_) => r.max(self.doorbell_at),
+            Actor::Hardware | Actor::Fetch | Actor::Fault(_) => r.max(self.doorbell_at),
             Actor::Submitter(i) => {
                 if sys.subs[i as usize].pc.needs_lock() {
                     r.max(self.lock_free_at)
@@ -422,9 +422,10 @@ impl TimedSched {
             StepKind::HwInv { ty } => c.hw_ns(ty),
             StepKind::HwWait { drain } => c.hw_wait_ns + if drain { c.hw_drain_ns } else { 0 },
             StepKind::HwFault { fault } => match fault {
-                crate::hardware::HwFault::Ite => c.hw_timeout_ns,
+                crate::hardware::HwFault::Ite | crate::hardware::HwFault::Gone => c.hw_timeout_ns,
                 _ => c.hw_iotlb_ns,
             },
+            StepKind::HwFetch => 0,
             StepKind::HwIdle => 0,
         };
         let cost = self.jitter(base);

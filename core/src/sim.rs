@@ -14,7 +14,7 @@ use crate::scheduler::{PickError, Scheduler};
 use crate::system::{Returned, StateView, System};
 use crate::trace::{render_timeline, Event, NoTrace, Op, Trace, TraceSink};
 use crate::Actor;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_pcg::Pcg32;
 
 /// At most this many findings are kept per run (a broken policy can fire on every step).
@@ -90,22 +90,32 @@ pub struct Simulation {
     outcome: Option<Outcome>,
     enabled: Vec<Actor>,
     record: bool,
-    /// Fault draws (own stream; `None` when fault injection is off or the schedule is replayed,
-    /// where faults are explicit choices).
-    fault_rng: Option<Pcg32>,
+    /// Draws of the hardware engine's own choices (own stream; `None` when the schedule is
+    /// replayed, where every hardware step is an explicit choice).
+    hw_rng: Option<Pcg32>,
 }
 
-const FAULT_STREAM: u64 = 0xfa17_0000_0000_0001;
+const HW_STREAM: u64 = 0xfa17_0000_0000_0001;
 
-/// The hardware engine was scheduled: does it fault at this descriptor?
-fn roll_fault(rng: &mut Pcg32, sys: &System) -> Actor {
-    for f in HwFault::ALL {
-        let rate = sys.params.faults.rate(f);
-        if rate > 0.0 && sys.is_enabled(Actor::Fault(f)) && rng.random_bool(rate) {
-            return Actor::Fault(f);
+/// The scheduler picked the hardware engine: which step does it take? Each enabled fault with
+/// its rate; else fetching one more descriptor ahead or completing the oldest pending one,
+/// uniformly when both can happen. Schedulers choose *who* moves; this chooses *what* the
+/// hardware does, the same way on every path.
+#[inline(always)]
+fn resolve_hardware(rng: &mut Pcg32, sys: &System) -> Actor {
+    if !sys.params.faults.is_off() {
+        for f in HwFault::ALL {
+            let rate = sys.params.faults.rate(f);
+            if rate > 0.0 && sys.is_enabled(Actor::Fault(f)) && rng.random_bool(rate) {
+                return Actor::Fault(f);
+            }
         }
     }
-    Actor::Hardware
+    if sys.fetch_enabled() && rng.next_u32() & 1 == 1 {
+        Actor::Fetch
+    } else {
+        Actor::Hardware
+    }
 }
 
 impl Simulation {
@@ -124,9 +134,8 @@ impl Simulation {
             outcome: None,
             enabled: Vec::with_capacity(cfg.submitters as usize + 1),
             record: cfg.record_schedule,
-            fault_rng: (!cfg.faults.is_off()
-                && !matches!(cfg.scheduler, SchedulerConfig::Replay { .. }))
-            .then(|| Pcg32::seed_from_u64(cfg.seed ^ FAULT_STREAM)),
+            hw_rng: (!matches!(cfg.scheduler, SchedulerConfig::Replay { .. }))
+                .then(|| Pcg32::seed_from_u64(cfg.seed ^ HW_STREAM)),
             cfg,
         })
     }
@@ -243,7 +252,7 @@ impl Simulation {
             }
             None => {
                 let mut left = n;
-                if !self.record && self.fault_rng.is_none() {
+                if !self.record {
                     left -= self.hunt_steps(n);
                 }
                 for _ in 0..left {
@@ -257,7 +266,7 @@ impl Simulation {
         self.step - start
     }
 
-    /// The hunting fast path: random scheduler, no trace, no schedule, no faults. Does exactly
+    /// The hunting fast path: random scheduler, no trace, no schedule. Does exactly
     /// what [`Simulation::step_with`] does for those settings, without re-testing them every
     /// step; hands over to it for anything else (the end of the run, findings). Returns the
     /// steps taken.
@@ -269,9 +278,10 @@ impl Simulation {
             metrics,
             step,
             outcome,
+            hw_rng,
             ..
         } = self;
-        let Scheduler::Random(r) = sched else {
+        let (Scheduler::Random(r), Some(hw_rng)) = (sched, hw_rng) else {
             return 0;
         };
         if outcome.is_some() || !sys.found.is_empty() || sys.halted {
@@ -281,9 +291,12 @@ impl Simulation {
         let start = *step;
         let mut now = start;
         while now < limit {
-            let Some(actor) = r.pick_fast(sys) else {
+            let Some(mut actor) = r.pick_fast(sys) else {
                 break;
             };
+            if actor == Actor::Hardware {
+                actor = resolve_hardware(hw_rng, sys);
+            }
             let info = sys.apply(actor, now, 0, &mut NoTrace);
             if info.returned {
                 account_return(metrics, &sys.last_return, now, None);
@@ -372,6 +385,12 @@ impl Simulation {
                     }
                     return false;
                 }
+                if !matches!(self.sched, Scheduler::Replay(_)) {
+                    // Schedulers choose who moves: the hardware engine is one actor to them.
+                    if let Some(p) = self.enabled.iter().position(|a| *a == Actor::Hardware) {
+                        self.enabled.truncate(p + 1);
+                    }
+                }
                 match self.sched.pick(&self.sys, &self.enabled, self.step) {
                     Ok(a) => a,
                     Err(PickError::ReplayEnded) => {
@@ -385,8 +404,8 @@ impl Simulation {
                 }
             }
         };
-        let actor = match (&mut self.fault_rng, forced, actor) {
-            (Some(rng), None, Actor::Hardware) => roll_fault(rng, &self.sys),
+        let actor = match (&mut self.hw_rng, forced, actor) {
+            (Some(rng), None, Actor::Hardware) => resolve_hardware(rng, &self.sys),
             _ => actor,
         };
         if self.record {

@@ -73,6 +73,19 @@ impl Pc {
 pub const EAGAIN: i32 = -11;
 /// `-EINVAL`.
 pub const EINVAL: i32 = -22;
+/// `-ETIMEDOUT`.
+pub const ETIMEDOUT: i32 = -110;
+
+/// The kernel's name of a return code of `qi_submit_sync`.
+pub fn errno_name(rc: i32) -> String {
+    match rc {
+        0 => "0".into(),
+        EAGAIN => "-EAGAIN".into(),
+        EINVAL => "-EINVAL".into(),
+        ETIMEDOUT => "-ETIMEDOUT".into(),
+        n => n.to_string(),
+    }
+}
 
 /// Per-submitter workload generator: its own random stream, so a submitter's batches do not
 /// depend on the schedule (replays and shrinking keep the same workload).

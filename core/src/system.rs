@@ -15,7 +15,7 @@ use crate::oracle::{Finding, FindingKind};
 use crate::policy::{self, StatusChange};
 use crate::ring::fsts;
 use crate::ring::{Desc, Label, Ring, Status};
-use crate::submitter::{Pc, Submitter, EAGAIN, EINVAL};
+use crate::submitter::{Pc, Submitter, EAGAIN, EINVAL, ETIMEDOUT};
 use crate::trace::{Event, Op, TraceSink};
 use crate::Actor;
 
@@ -66,6 +66,8 @@ pub enum StepKind {
     HwWait {
         drain: bool,
     },
+    /// Hardware fetched a descriptor ahead (its latency is charged at completion).
+    HwFetch,
     /// Hardware stopped with `IQE`/`ITE` (an `ITE` costs the device time-out).
     HwFault {
         fault: HwFault,
@@ -132,6 +134,8 @@ pub struct System {
     pub(crate) policy: PolicyKind,
     pub(crate) hw_async: bool,
     pub(crate) watchdog: u64,
+    /// Effective `fetchDepth` (`QI_LENGTH` for no limit).
+    pub(crate) fetch_depth: u32,
 }
 
 impl PartialEq for System {
@@ -178,6 +182,7 @@ impl System {
             policy: cfg.policy,
             hw_async: cfg.hardware == HardwareMode::Async,
             watchdog: cfg.watchdog,
+            fetch_depth: cfg.effective_fetch_depth(),
         };
         sys.refresh_masks();
         sys
@@ -205,12 +210,20 @@ impl System {
         self.lock_mask = (self.lock_mask & !bit) | (u64::from(needs_lock) << i);
     }
 
-    /// Whether the hardware engine can take a step now. Separate from [`System::is_enabled`] for
-    /// the scheduler's per-step check: the wasm32 build did not inline `is_enabled` there and
-    /// passed the `Actor` through memory (8-byte enums go by pointer in the wasm32 Rust ABI).
+    /// Whether the hardware engine can take a step now (every hardware step needs this: a
+    /// fetch or a fault implies the engine can complete). Separate from
+    /// [`System::is_enabled`] for the scheduler's per-step check: the wasm32 build did not
+    /// inline `is_enabled` there and passed the `Actor` through memory (8-byte enums go by
+    /// pointer in the wasm32 Rust ABI).
     #[inline(always)]
     pub fn hw_enabled(&self) -> bool {
-        self.hw_async && hardware::enabled(&self.ring)
+        self.hw_async && hardware::can_complete(&self.ring)
+    }
+
+    /// Whether the hardware engine can fetch a descriptor ahead now.
+    #[inline(always)]
+    pub fn fetch_enabled(&self) -> bool {
+        self.hw_async && hardware::can_fetch(&self.ring, self.fetch_depth)
     }
 
     /// Whether `actor` can take a step now.
@@ -218,12 +231,18 @@ impl System {
     pub fn is_enabled(&self, actor: Actor) -> bool {
         match actor {
             Actor::Hardware => self.hw_enabled(),
+            Actor::Fetch => self.fetch_enabled(),
             Actor::Fault(f) => {
                 let budget = self.params.faults.max_faults;
                 self.hw_async
                     && self.params.faults.rate(f) > 0.0
                     && (budget == 0 || self.ring.faults < budget)
-                    && hardware::fault_applies(&self.ring, f)
+                    && hardware::fault_applies(
+                        &self.ring,
+                        f,
+                        self.fetch_depth,
+                        self.params.faults.ite_all_fetched,
+                    )
             }
             // Non-short-circuit `&`/`|`: the scheduler's choice is random, so branches on the
             // chosen submitter's state would mispredict.
@@ -233,7 +252,8 @@ impl System {
         }
     }
 
-    /// Enabled actors in a fixed order (submitters by index, then hardware).
+    /// Enabled actors in a fixed order: submitters by index, then the hardware engine
+    /// (`Hardware`, `Fetch`, then the faults; `Hardware` is enabled whenever any of them is).
     #[inline]
     pub fn enabled_into(&self, out: &mut Vec<Actor>) {
         out.clear();
@@ -244,6 +264,9 @@ impl System {
         }
         if self.is_enabled(Actor::Hardware) {
             out.push(Actor::Hardware);
+            if self.fetch_enabled() {
+                out.push(Actor::Fetch);
+            }
             if !self.params.faults.is_off() {
                 for f in HwFault::ALL {
                     if self.is_enabled(Actor::Fault(f)) {
@@ -384,49 +407,108 @@ impl System {
         );
     }
 
-    /// Lockup: hardware idle, every poller reads a status nothing will change, every other
-    /// submitter finished. Then no step can ever write `desc_status` again.
-    /// Called only when hardware cannot fetch (idle, or stopped by a fault).
-    fn check_lockup(&mut self, step: u64, actor: Actor) {
-        let mut stuck = Vec::new();
-        for (k, s) in self.subs.iter().enumerate() {
+    /// Stuck (DESIGN.md section 6, lockup): hardware cannot move and every submitter that has
+    /// not finished spins in a loop it can never leave: polling a wait slot that is neither
+    /// `QI_DONE` nor `QI_ABORT` (with no fault bit its `qi_check_fault` would act on), or
+    /// retrying `check_space` with `free_cnt < count + 2`. Only those spins are left, and they
+    /// change nothing, so a stuck state stays stuck: some call never returns. The one
+    /// definition of a lockup, for the simulator's oracle and the explorer alike. Requires at
+    /// least one unfinished submitter.
+    pub fn stuck(&self) -> bool {
+        if self.hw_enabled() {
+            return false;
+        }
+        let r = &self.ring;
+        let mut any = false;
+        for s in &self.subs {
             match s.pc {
                 Pc::Finished => {}
                 pc if pc.polling() => {
-                    let st = self.ring.desc_status[s.wait_index as usize];
+                    let st = r.desc_status[s.wait_index as usize];
                     if matches!(st, Status::Done | Status::Abort) {
-                        return;
+                        return false;
                     }
-                    // qi_check_fault will clear ITE, or repair an IQE at its own index.
-                    let f = self.ring.fsts;
-                    if f & fsts::ITE != 0 || (f & fsts::IQE != 0 && self.ring.iqh == s.index) {
-                        return;
+                    // qi_check_fault will clear ITE, or repair an IQE at this batch's `index`.
+                    if r.fsts & fsts::ITE != 0 || (r.fsts & fsts::IQE != 0 && r.iqh == s.index) {
+                        return false;
                     }
-                    stuck.push((k as u32, s.wait_index, st));
+                    any = true;
                 }
-                _ => return,
+                Pc::Lock | Pc::CheckSpace | Pc::SpaceUnlock => {
+                    if r.free_cnt >= s.count + 2 {
+                        return false;
+                    }
+                    any = true;
+                }
+                _ => return false,
             }
         }
-        let why = if self.ring.fsts & fsts::IQE != 0 {
+        any
+    }
+
+    /// The lockup oracle, run by a spinning submitter (a poll that did not see `QI_DONE`, a
+    /// failed `check_space`): if the system is [`System::stuck`], reports every unfinished
+    /// submitter and halts.
+    fn check_lockup(&mut self, step: u64, actor: Actor) {
+        if self.halted || !self.stuck() {
+            return;
+        }
+        self.report_lockup(step, actor);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn report_lockup(&mut self, step: u64, actor: Actor) {
+        let r = &self.ring;
+        let why = if r.fsts & fsts::IQE != 0 {
             format!(
                 "hardware is stopped by IQE at slot {}, which is no waiting submitter's `index`, so no qi_check_fault clears it",
-                self.ring.iqh
+                r.iqh
             )
         } else {
             "hardware is idle and no other CPU can write it".to_string()
         };
-        for (k, w, st) in stuck {
-            let s = &self.subs[k as usize];
-            let name = Self::own_wait_label(s, k).name();
-            let msg = format!(
-                "T{} polls {} (slot {}), which is {}; {}: soft lockup",
-                k + 1,
-                name,
-                w,
-                st.name(),
-                why
-            );
-            self.report(FindingKind::Lockup, step, actor, Some(k), Some(w), msg);
+        let tail = r.free_tail;
+        let tail_holds = format!(
+            "{} {}",
+            r.desc[tail as usize]
+                .label()
+                .map_or_else(|| "nothing".to_string(), |l| l.name()),
+            r.desc_status[tail as usize].name()
+        );
+        let mut found = Vec::new();
+        for (k, s) in self.subs.iter().enumerate() {
+            let k = k as u32;
+            let (slot, msg) = match s.pc {
+                Pc::Finished => continue,
+                pc if pc.polling() => {
+                    let w = s.wait_index;
+                    let msg = format!(
+                        "T{} polls {} (slot {}), which is {}; {}: soft lockup",
+                        k + 1,
+                        Self::own_wait_label(s, k).name(),
+                        w,
+                        r.desc_status[w as usize].name(),
+                        why
+                    );
+                    (Some(w), msg)
+                }
+                _ => {
+                    let msg = format!(
+                        "T{} waits for ring space forever: free_cnt {} < count + 2 = {}, and free_tail stops at slot {} ({}), which no CPU will free: soft lockup",
+                        k + 1,
+                        r.free_cnt,
+                        s.count + 2,
+                        tail,
+                        tail_holds
+                    );
+                    (Some(tail), msg)
+                }
+            };
+            found.push((k, slot, msg));
+        }
+        for (k, slot, msg) in found {
+            self.report(FindingKind::Lockup, step, actor, Some(k), slot, msg);
         }
         self.halted = true;
     }
@@ -441,13 +523,9 @@ impl System {
         sink: &mut T,
     ) -> StepInfo {
         match actor {
-            Actor::Hardware | Actor::Fault(_) => {
-                let fault = match actor {
-                    Actor::Fault(f) => Some(f),
-                    _ => None,
-                };
+            Actor::Hardware | Actor::Fetch | Actor::Fault(_) => {
                 self.hw_steps += 1;
-                let kind = self.hw_step(step, fault, sink);
+                let kind = self.hw_step(step, actor, sink);
                 StepInfo {
                     kind,
                     returned: false,
@@ -465,24 +543,44 @@ impl System {
     // inline them and returned their `StepKind` through the shadow stack, a call and a memory
     // round trip on every step in V8.
     #[inline(always)]
-    fn hw_step<T: TraceSink>(
-        &mut self,
-        step: u64,
-        fault: Option<HwFault>,
-        sink: &mut T,
-    ) -> StepKind {
-        let p = hardware::process(&mut self.ring, fault);
-        let actor = fault.map_or(Actor::Hardware, Actor::Fault);
+    fn hw_step<T: TraceSink>(&mut self, step: u64, actor: Actor, sink: &mut T) -> StepKind {
+        let p = match actor {
+            Actor::Fetch => hardware::fetch(&mut self.ring, false),
+            Actor::Fault(HwFault::Iqe) => hardware::fetch(&mut self.ring, true),
+            Actor::Fault(f) => hardware::complete(&mut self.ring, Some(f)),
+            _ => hardware::complete(&mut self.ring, None),
+        };
         match p {
             Processed::Idle => StepKind::HwIdle,
-            Processed::Stopped { slot, fault, label } => {
+            Processed::Fetched { slot, label } => {
                 if T::ON {
                     sink.push(Event {
                         step,
                         actor,
-                        op: Op::HwFault { slot, fault, label },
+                        op: Op::HwFetch { slot, label },
                     });
                 }
+                StepKind::HwFetch
+            }
+            Processed::Invalid { slot, label } => {
+                if T::ON {
+                    sink.push(Event {
+                        step,
+                        actor,
+                        op: Op::HwFault {
+                            slot,
+                            fault: HwFault::Iqe,
+                            label,
+                        },
+                    });
+                }
+                StepKind::HwFault {
+                    fault: HwFault::Iqe,
+                }
+            }
+            Processed::TimedOut { slot, label, gone } => {
+                let fault = if gone { HwFault::Gone } else { HwFault::Ite };
+                self.time_out(step, actor, slot, label, fault, sink);
                 StepKind::HwFault { fault }
             }
             Processed::Empty { slot } => {
@@ -533,6 +631,8 @@ impl System {
                 label,
                 before,
             } => {
+                // Ownership is judged before the write: it is what the write lands on.
+                let owned = self.owns_wait_slot(status_addr, label);
                 self.credit(label);
                 if T::ON {
                     sink.push(Event {
@@ -557,15 +657,86 @@ impl System {
                         });
                     }
                 }
-                if sw {
-                    // A second QI_DONE for the same descriptor (after an IQE repair its copy
-                    // completes too) is not stray; a write into a slot rewritten for another
-                    // descriptor is.
-                    if self.ring.desc[status_addr as usize].label() != Some(label) {
-                        self.report_stray_write(step, fault, status_addr, label, before);
-                    }
+                if sw && !owned {
+                    self.report_stray_write(step, actor, status_addr, label, before);
                 }
                 StepKind::HwWait { drain }
+            }
+        }
+    }
+
+    /// True while `slot` still belongs to the wait descriptor `label`: it holds that
+    /// descriptor and its owner has neither marked the slot nor returned (DESIGN.md section 6).
+    /// The legacy mark leaves the wait slot alone, so there the owner keeps it until it
+    /// returns (or restarts). A second `QI_DONE` for the same wait before that (after an `IQE`
+    /// repair its copy completes too) is not stray.
+    #[inline]
+    fn owns_wait_slot(&self, slot: u32, label: Label) -> bool {
+        let marks_wait = policy::marks_wait_slot(self.policy);
+        self.ring.desc[slot as usize].label() == Some(label)
+            && self.subs.get(label.submitter as usize).is_some_and(|o| {
+                o.attempts > 0
+                    && o.attempt() == label.attempt
+                    && match o.pc {
+                        Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock | Pc::Mark => true,
+                        Pc::Reclaim => !marks_wait,
+                        // The final unlock returns or restarts in the same step.
+                        _ => false,
+                    }
+            })
+    }
+
+    /// `ITE` at the pending device-TLB invalidation at `slot` (VT-d spec 6.5.2.11): it does
+    /// not complete; every wait descriptor pending behind it is aborted (never writes its
+    /// status) and the pending invalidations complete.
+    #[cold]
+    #[inline(never)]
+    fn time_out<T: TraceSink>(
+        &mut self,
+        step: u64,
+        actor: Actor,
+        slot: u32,
+        label: Option<Label>,
+        fault: HwFault,
+        sink: &mut T,
+    ) {
+        if T::ON {
+            sink.push(Event {
+                step,
+                actor,
+                op: Op::HwFault { slot, fault, label },
+            });
+        }
+        let mut rest = Vec::new();
+        hardware::take_pending(&mut self.ring, &mut rest);
+        for (slot, d) in rest {
+            match d {
+                Desc::Wait { label, .. } => {
+                    if T::ON {
+                        sink.push(Event {
+                            step,
+                            actor,
+                            op: Op::HwAbort {
+                                slot,
+                                label: Some(label),
+                            },
+                        });
+                    }
+                }
+                Desc::Inv { label, .. } => {
+                    self.credit(label);
+                    if T::ON {
+                        sink.push(Event {
+                            step,
+                            actor,
+                            op: Op::HwInv {
+                                slot,
+                                label: Some(label),
+                            },
+                        });
+                    }
+                }
+                Desc::Empty => {}
             }
         }
     }
@@ -577,22 +748,38 @@ impl System {
     fn report_stray_write(
         &mut self,
         step: u64,
-        fault: Option<HwFault>,
+        actor: Actor,
         slot: u32,
         label: Label,
         before: Status,
     ) {
-        let actor = fault.map_or(Actor::Hardware, Actor::Fault);
         let occupant = self.ring.desc[slot as usize].label();
-        let msg = format!(
-            "hardware wrote QI_DONE for {} into slot {}, which holds {} with status {}",
-            label.name(),
-            slot,
-            occupant
-                .map(|l| l.name())
-                .unwrap_or_else(|| "nothing".into()),
-            before.name()
-        );
+        let msg = if occupant == Some(label) {
+            let owner = &self.subs[label.submitter as usize];
+            let state = if owner.attempt() == label.attempt && owner.pc != Pc::Finished {
+                format!("is at `{}`", owner.pc.name())
+            } else {
+                "has returned".to_string()
+            };
+            format!(
+                "hardware wrote QI_DONE for {} into slot {} (status {}), but T{} already marked its slots and {}: the slot is no longer its",
+                label.name(),
+                slot,
+                before.name(),
+                label.submitter + 1,
+                state
+            )
+        } else {
+            format!(
+                "hardware wrote QI_DONE for {} into slot {}, which holds {} with status {}",
+                label.name(),
+                slot,
+                occupant
+                    .map(|l| l.name())
+                    .unwrap_or_else(|| "nothing".into()),
+                before.name()
+            )
+        };
         self.report(
             FindingKind::StrayStatusWrite,
             step,
@@ -688,6 +875,9 @@ impl System {
                         },
                     });
                 }
+                if !ok && !self.hw_enabled() {
+                    self.check_lockup(step, actor);
+                }
                 StepKind::CheckSpace { ok }
             }
             Pc::SpaceUnlock | Pc::PollUnlock => {
@@ -720,8 +910,8 @@ impl System {
                 if !self.hw_async {
                     // QEMU: the MMIO write traps and the whole queue is processed before the
                     // write returns, with the submitter still holding q_lock.
-                    while hardware::enabled(&self.ring) {
-                        self.hw_step(step, None, sink);
+                    while hardware::can_complete(&self.ring) {
+                        self.hw_step(step, Actor::Hardware, sink);
                     }
                 }
                 StepKind::Doorbell
@@ -971,6 +1161,7 @@ impl System {
                     wait_index: w,
                     status,
                     done,
+                    label: Self::own_wait_label(&self.subs[iu], i),
                 },
             });
         }
@@ -1000,7 +1191,7 @@ impl System {
             self.subs[iu].pc = Pc::Mark;
         } else {
             self.subs[iu].pc = Pc::PollUnlock;
-            if !hardware::enabled(&self.ring) && !self.halted {
+            if !self.hw_enabled() {
                 self.check_lockup(step, actor);
             }
         }
@@ -1068,8 +1259,9 @@ impl System {
             }
             let tail = (self.ring.iqt + len - 1) % len;
             let from = head;
-            // ITE is cleared before the walk, as the kernel does.
+            // ITE is cleared before the walk, as the kernel does; IQER's ITESID was read first.
             self.ring.fsts &= !fsts::ITE;
+            let gone = std::mem::take(&mut self.ring.ite_gone);
             let mut terminated = false;
             // do { ... } while (head != tail): bounded here; the kernel's loop is not.
             for _ in 0..len {
@@ -1106,6 +1298,10 @@ impl System {
                 self.report(FindingKind::WalkLoop, step, actor, Some(i), Some(tail), msg);
                 self.halted = true;
                 return 0;
+            }
+            // The device-gone branch: no retry, whether or not this wait was aborted.
+            if gone {
+                return ETIMEDOUT;
             }
             if self.ring.desc_status[wait_index as usize] == Status::Abort {
                 return EAGAIN;
@@ -1158,7 +1354,11 @@ pub struct StateView {
     pub q_lock: Option<u32>,
     pub iqh: u32,
     pub iqt: u32,
+    /// Descriptors `pendingFrom..iqh` are fetched and pending in hardware.
+    pub pending_from: u32,
     pub fsts: u8,
+    /// The last `ITE`'s device is gone (`qi_check_fault` will return `-ETIMEDOUT`).
+    pub ite_gone: bool,
     pub hw_enabled: bool,
     pub submitters: Vec<SubmitterView>,
 }
@@ -1179,7 +1379,9 @@ impl System {
             q_lock: r.q_lock,
             iqh: r.iqh,
             iqt: r.iqt,
+            pending_from: r.pending_from,
             fsts: r.fsts,
+            ite_gone: r.ite_gone,
             hw_enabled: self.is_enabled(Actor::Hardware),
             submitters: self
                 .subs

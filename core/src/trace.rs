@@ -32,6 +32,8 @@ pub enum Op {
         wait_index: u32,
         status: Status,
         done: bool,
+        /// The poller's own wait descriptor (what it waits for, whatever the slot holds now).
+        label: Label,
     },
     /// Released `q_lock`.
     Unlock,
@@ -41,10 +43,14 @@ pub enum Op {
     Reclaim { from: u32, to: u32 },
     /// `qi_submit_sync` returned `rc` (`-EAGAIN` restarts instead).
     Return { rc: i32, latency_steps: u64 },
-    /// Hardware fetched and completed the invalidation descriptor at `slot`.
+    /// Hardware fetched the descriptor at `slot` ahead (it is pending until completed).
+    HwFetch { slot: u32, label: Option<Label> },
+    /// Hardware completed the invalidation descriptor at `slot`.
     HwInv { slot: u32, label: Option<Label> },
-    /// Hardware fetched the wait descriptor at `slot`.
+    /// Hardware completed the wait descriptor at `slot`.
     HwWait { slot: u32, label: Option<Label> },
+    /// `ITE` aborted the pending wait descriptor at `slot`: it never writes its status.
+    HwAbort { slot: u32, label: Option<Label> },
     /// `desc_status[slot]` changed; `hw` marks hardware writes (`*` in timelines); `label` is the
     /// descriptor the status belongs to (the writer's, for hardware writes).
     Status {
@@ -54,7 +60,8 @@ pub enum Op {
         hw: bool,
         label: Option<Label>,
     },
-    /// Hardware stopped at `slot` with a fault (`IQE`/`ITE`), or raised `ICE` there.
+    /// Hardware stopped at `slot` with a fault (`IQE` at fetch; `ITE`, or `ITE` with the device
+    /// gone, at the completion of a pending device-TLB invalidation), or raised `ICE` there.
     HwFault {
         slot: u32,
         fault: crate::hardware::HwFault,
@@ -141,8 +148,8 @@ impl Trace {
         self.dropped
     }
 
-    /// Hash of every event ever pushed (kept or dropped); equal traces have equal hashes on
-    /// every platform.
+    /// Hash of every event ever pushed (kept or dropped), findings by kind only (not message
+    /// text); equal traces have equal hashes on every platform.
     pub fn hash(&self) -> u64 {
         use std::hash::Hasher;
         self.hasher.finish()
@@ -153,7 +160,11 @@ impl TraceSink for Trace {
     const ON: bool = true;
     fn push(&mut self, ev: Event) {
         use std::hash::Hash;
-        ev.hash(&mut self.hasher);
+        match &ev.op {
+            // A finding enters the hash by kind: rewording a message changes no trace hash.
+            Op::Finding { kind, .. } => (ev.step, ev.actor, "finding", kind).hash(&mut self.hasher),
+            _ => ev.hash(&mut self.hasher),
+        }
         if self.events.len() == self.capacity {
             self.events.pop_front();
             self.dropped += 1;
@@ -169,14 +180,7 @@ fn label_name(l: &Option<Label>, slot: u32) -> String {
     }
 }
 
-fn errno(rc: i32) -> String {
-    match rc {
-        0 => "0".into(),
-        -11 => "-EAGAIN".into(),
-        -22 => "-EINVAL".into(),
-        n => n.to_string(),
-    }
-}
+use crate::submitter::errno_name as errno;
 
 /// Text of one event in a timeline cell, or `None` for events folded into another.
 fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
@@ -194,8 +198,17 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
             wait_index,
             status,
             done,
+            label,
         } => {
-            let n = names(*wait_index);
+            // Name the poller's own wait, and what the slot holds now if that differs (a slot
+            // reclaimed under it and rewritten).
+            let own = label.name();
+            let held = names(*wait_index);
+            let n = if held == own || held.starts_with("slot") {
+                own
+            } else {
+                format!("{own} (slot {wait_index} now holds {held})")
+            };
             if *done {
                 format!("poll: {n} done")
             } else if *status == Status::InUse {
@@ -208,8 +221,12 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
         Op::Mark { .. } => return None,
         Op::Reclaim { .. } => return None,
         Op::Return { rc, .. } => format!("return {}", errno(*rc)),
+        Op::HwFetch { slot, label } => format!("fetch {}", label_name(label, *slot)),
         Op::HwInv { slot, label } => format!("{} done", label_name(label, *slot)),
         Op::HwWait { .. } => return None,
+        Op::HwAbort { slot, label } => {
+            format!("{} aborted (no status write)", label_name(label, *slot))
+        }
         Op::Status { .. } => return None,
         Op::Finding { kind, .. } => format!("!! {}", kind.name()),
         Op::HwFault { slot, fault, label } => {
@@ -217,6 +234,9 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
             match fault {
                 crate::hardware::HwFault::Iqe => format!("{n}: IQE, stop*"),
                 crate::hardware::HwFault::Ite => format!("{n}: time-out, ITE, stop*"),
+                crate::hardware::HwFault::Gone => {
+                    format!("{n}: time-out, device gone, ITE, stop*")
+                }
                 crate::hardware::HwFault::Ice => format!("ICE on {n}*"),
             }
         }
@@ -442,6 +462,7 @@ pub fn actor_name(a: Actor) -> String {
     match a {
         Actor::Submitter(i) => format!("T{}", i + 1),
         Actor::Hardware => "HW".to_string(),
+        Actor::Fetch => "HW:fetch".to_string(),
         Actor::Fault(f) => format!("HW:{}", f.name()),
     }
 }
@@ -468,7 +489,7 @@ pub fn render_timeline(events: &[Event], submitters: u32) -> String {
     for (actor, text) in lines {
         let col = match actor {
             Actor::Submitter(i) => i as usize,
-            Actor::Hardware | Actor::Fault(_) => submitters as usize,
+            Actor::Hardware | Actor::Fetch | Actor::Fault(_) => submitters as usize,
         };
         let mut row = vec![String::new(); col + 1];
         row[col] = text;

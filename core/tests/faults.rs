@@ -1,12 +1,10 @@
 //! Hardware faults and `qi_check_fault`: one regression test per finding of `docs/findings.md`,
-//! each a shortest counterexample found by the exhaustive explorer (or, for the last one, a
-//! random hunt shrunk by the minimiser), plus the configurations the explorer proves safe.
+//! each pinned by the exhaustive explorer's shortest counterexample under the VT-d engine
+//! (fetch and completion separate), plus the configurations the explorer proves safe.
 
 use qisim_core::config::{FaultConfig, IteWalk, SchedulerConfig, TypeMix};
 use qisim_core::explore::{explore, ExploreOptions, Verdict};
-use qisim_core::{
-    BatchDist, Config, FindingKind, Outcome, PolicyKind, RunReport, Simulation, Workload,
-};
+use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, RunReport, Simulation, Workload};
 
 /// Ring 8, device-TLB invalidations only, one submitter workload per entry of `counts`.
 fn config(policy: PolicyKind, faults: FaultConfig, counts: &[&[u32]]) -> Config {
@@ -78,87 +76,109 @@ fn assert_proved(cfg: &Config) {
     }
 }
 
+/// `ite` with the time-out firing only once hardware fetched every published descriptor (the
+/// kernel's assumption; default: as soon as its device-TLB invalidation is fetched).
+fn ite_all_fetched(walk: IteWalk) -> FaultConfig {
+    FaultConfig {
+        ite_all_fetched: true,
+        ..ite(walk)
+    }
+}
+
+fn gone(all_fetched: bool) -> FaultConfig {
+    FaultConfig {
+        device_gone_rate: 0.5,
+        ite_all_fetched: all_fetched,
+        max_faults: 1,
+        ..FaultConfig::default()
+    }
+}
+
+/// The explorer's shortest counterexample is `kind` by `replay`, and it replays.
+fn assert_shortest(cfg: &Config, kind: FindingKind, replay: &str) {
+    match shortest(cfg, None) {
+        Verdict::Counterexample {
+            kind: k,
+            replay: r,
+            reproduced,
+            ..
+        } => {
+            assert_eq!((k, r.as_str()), (kind, replay), "{cfg:?}");
+            assert!(reproduced);
+        }
+        v => panic!("expected {kind:?} by {replay}, got {v:?}"),
+    }
+}
+
+const POLICIES: [PolicyKind; 2] = [PolicyKind::Legacy, PolicyKind::Fixed];
+const WALKS: [IteWalk; 2] = [IteWalk::Stride1, IteWalk::Stride2];
+
 /// F1. IQE on a descriptor that is not the first of its batch: `qi_check_fault` repairs an IQE
 /// only when `IQH == index`, so nobody clears it; hardware stays stopped and the caller spins.
 #[test]
 fn f1_iqe_inside_a_batch_is_never_cleared() {
-    for policy in [PolicyKind::Legacy, PolicyKind::Fixed] {
+    for policy in POLICIES {
         let cfg = config(policy, iqe(1), &[&[2]]);
         let (r, tl) = replay(cfg.clone(), "q1:a4HEa");
         assert_eq!(kinds(&r), vec![FindingKind::Lockup], "{tl}");
         assert!(tl.contains("ID1b: IQE, stop*"), "{tl}");
-        match shortest(&cfg, None) {
-            Verdict::Counterexample { kind, replay, .. } => {
-                assert_eq!((kind, replay.as_str()), (FindingKind::Lockup, "q1:a4HEa"))
-            }
-            v => panic!("{v:?}"),
-        }
-        // One descriptor per call (the kernel's callers before batching): IQE is always at
-        // `index`, repaired, and the call fails with -EINVAL: no lockup.
-        assert_proved(&config(policy, iqe(1), &[&[1, 1], &[1, 1]]));
+        assert_shortest(&cfg, FindingKind::Lockup, "q1:a4HEa");
     }
 }
 
-/// F2. The IQE repair returns -EINVAL at once, while hardware still has the rest of the batch;
-/// a second invalid descriptor in it stops the queue with nobody left to repair it.
+/// F2. The IQE repair returns -EINVAL at once and the caller frees its slots, while hardware
+/// still holds the repaired batch: the copied wait descriptor later writes `QI_DONE` into a
+/// slot its owner already freed — even with one descriptor per call (the old model let a
+/// second `QI_DONE` for the same wait pass).
+/// (The legacy mark leaves the wait slot alone: there the write is stray once the caller has
+/// returned, one step later.)
 #[test]
-fn f2_iqe_repair_returns_before_the_batch_is_done() {
-    let cfg = config(PolicyKind::Fixed, iqe(2), &[&[2]]);
-    let (r, tl) = replay(cfg.clone(), "q1:a4Ea4HE");
-    assert_eq!(kinds(&r), vec![FindingKind::Deadlock], "{tl}");
-    assert_eq!(r.outcome, Outcome::Deadlock);
-    assert!(tl.contains("return -EINVAL"), "{tl}");
-    match shortest(&cfg, Some(FindingKind::Deadlock)) {
-        Verdict::Counterexample { steps, .. } => assert_eq!(steps, 11),
-        v => panic!("{v:?}"),
+fn f2_iqe_repair_frees_slots_hardware_still_completes() {
+    for (policy, choices) in [
+        (PolicyKind::Legacy, "q1:a4Ea3H"),
+        (PolicyKind::Fixed, "q1:a4Ea2H"),
+    ] {
+        let cfg = config(policy, iqe(1), &[&[1, 1], &[1, 1]]);
+        let (r, tl) = replay(cfg.clone(), choices);
+        assert_eq!(kinds(&r), vec![FindingKind::StrayStatusWrite], "{tl}");
+        assert!(tl.contains("qi_check_fault -> -EINVAL"), "{tl}");
+        assert_shortest(&cfg, FindingKind::StrayStatusWrite, choices);
     }
 }
 
 /// F3. The stride-2 ITE walk (kernels before 7.0) steps from `(IQH - 1) | 1` by -2 until it
-/// meets `IQT - 1`: with a batch of 2 or a wait-only call, `IQT - 1` is even and the walk never
-/// ends — an endless loop in `qi_check_fault` with `q_lock` held.
+/// meets `IQT - 1`: with a batch of 2 or a wait-only call `IQT - 1` is even and the walk never
+/// ends — an endless loop in `qi_check_fault` with `q_lock` held. Whenever the time-out fires.
 #[test]
 fn f3_stride2_walk_never_ends_with_batches_or_zero_counts() {
-    for (counts, choices) in [
-        (&[&[2u32][..]][..], "q1:a4Ta"),
-        (&[&[1u32][..], &[0u32][..]][..], "q1:a6b4Tb"),
-    ] {
-        let cfg = config(PolicyKind::Fixed, ite(IteWalk::Stride2), counts);
-        let (r, tl) = replay(cfg.clone(), choices);
+    for policy in POLICIES {
+        let cfg = config(policy, ite(IteWalk::Stride2), &[&[2]]);
+        let (r, tl) = replay(cfg.clone(), "q1:a4FTa");
         assert_eq!(kinds(&r), vec![FindingKind::WalkLoop], "{tl}");
-        match shortest(&cfg, None) {
-            Verdict::Counterexample { kind, replay, .. } => {
-                assert_eq!((kind, replay.as_str()), (FindingKind::WalkLoop, choices))
-            }
-            v => panic!("{v:?}"),
-        }
-        // The stride-1 walk (7.0) handles the same schedule.
-        let cfg1 = config(PolicyKind::Fixed, ite(IteWalk::Stride1), counts);
-        let (r1, tl1) = replay(cfg1.clone(), choices);
-        assert!(r1.findings.is_empty(), "{tl1}");
-        assert_proved(&cfg1);
+        assert_shortest(&cfg, FindingKind::WalkLoop, "q1:a4FTa");
+        let all = config(policy, ite_all_fetched(IteWalk::Stride2), &[&[2]]);
+        assert_shortest(&all, FindingKind::WalkLoop, "q1:a4HF2Ta");
+        let zero = config(policy, ite_all_fetched(IteWalk::Stride2), &[&[1], &[0]]);
+        assert_shortest(&zero, FindingKind::WalkLoop, "q1:a6b3F2Tb2");
+        // The stride-1 walk (7.0) ends on the same schedule.
+        let cfg1 = config(policy, ite(IteWalk::Stride1), &[&[2]]);
+        let (r1, tl1) = replay(cfg1, "q1:a4FTa");
+        assert!(!r1.has(FindingKind::WalkLoop), "{tl1}");
     }
-    // One descriptor per call keeps IQT even: the stride-2 walk terminates.
-    assert_proved(&config(
-        PolicyKind::Fixed,
-        ite(IteWalk::Stride2),
-        &[&[1], &[1]],
-    ));
-    assert_proved(&config(
-        PolicyKind::Legacy,
-        ite(IteWalk::Stride2),
-        &[&[1, 1], &[1, 1]],
-    ));
 }
 
 /// F4. Legacy reclaim with the stride-1 walk: the walk marks another CPU's completed (still
 /// `QI_IN_USE`) invalidation descriptor `QI_ABORT`, and legacy reclaim frees `QI_ABORT` like
-/// `QI_DONE` — so even with one descriptor per call a completion is lost. The fix is needed
-/// with the 7.0 walk too.
+/// `QI_DONE` — so even with one descriptor per call, and with the time-out firing only after
+/// everything was fetched, a completion is lost. The fix is needed with the 7.0 walk too.
 #[test]
 fn f4_legacy_reclaim_with_stride1_walk_loses_completions() {
-    let choices = "q1:a6b4H2Tb3H2b4a2";
-    let cfg = config(PolicyKind::Legacy, ite(IteWalk::Stride1), &[&[1], &[1]]);
+    let cfg = config(
+        PolicyKind::Legacy,
+        ite_all_fetched(IteWalk::Stride1),
+        &[&[1], &[1]],
+    );
+    let choices = "q1:a6b3F2Tb4H2b4a2";
     let (r, tl) = replay(cfg.clone(), choices);
     assert_eq!(
         kinds(&r),
@@ -166,50 +186,79 @@ fn f4_legacy_reclaim_with_stride1_walk_loses_completions() {
         "{tl}"
     );
     assert!(tl.contains("ID1 -> QI_ABORT"), "{tl}");
-    match shortest(&cfg, None) {
-        Verdict::Counterexample { kind, steps, .. } => {
-            assert_eq!((kind, steps), (FindingKind::Lockup, 24))
-        }
-        v => panic!("{v:?}"),
+    assert_shortest(&cfg, FindingKind::Lockup, choices);
+}
+
+/// F5. A time-out before hardware fetched the batch's wait descriptor (the VT-d spec allows
+/// it; a serial engine, fetch depth 1, always does it): no wait is pending, so none is
+/// aborted. Stride-1: the caller's wait completes after the clear and it returns 0 for a batch
+/// whose device-TLB invalidation timed out (premature completion). Stride-2: the walk starts at
+/// `(IQH - 1) | 1` = `IQH`, marks the *unfetched* wait `QI_ABORT`, the caller restarts and
+/// frees its slots, and hardware later completes that wait into a freed slot.
+#[test]
+fn f5_time_out_before_the_wait_is_fetched() {
+    for (policy, stray) in [
+        (PolicyKind::Legacy, "q1:a4FTa3H"),
+        (PolicyKind::Fixed, "q1:a4FTa2H"),
+    ] {
+        let s1 = config(policy, ite(IteWalk::Stride1), &[&[1], &[1]]);
+        assert_shortest(&s1, FindingKind::PrematureCompletion, "q1:a4FTa3Ha4");
+        let s2 = config(policy, ite(IteWalk::Stride2), &[&[1], &[1]]);
+        assert_shortest(&s2, FindingKind::StrayStatusWrite, stray);
+        let (r, tl) = replay(s2, stray);
+        assert!(tl.contains("WD1 -> QI_ABORT"), "{tl}");
+        assert!(r.has(FindingKind::StrayStatusWrite));
     }
-    // The fixed policy with the same walk is safe on this and a larger workload.
+}
+
+/// F6. The device-gone branch: after an `ITE` whose device is gone, *the first CPU to run
+/// `qi_check_fault`* gets `-ETIMEDOUT` — not necessarily the owner of the timed-out
+/// invalidation — and marks and frees its slots while hardware still holds its batch, which
+/// then completes into freed slots. In every version, whenever the time-out fires.
+#[test]
+fn f6_device_gone_frees_slots_hardware_still_completes() {
+    for (policy, choices, early_choices) in [
+        (PolicyKind::Legacy, "q1:a6b3F2Gb4H2", "q1:a4FGa3H"),
+        (PolicyKind::Fixed, "q1:a6b3F2Gb3H2", "q1:a4FGa2H"),
+    ] {
+        for walk in WALKS {
+            let mut cfg = config(policy, gone(true), &[&[1], &[1]]);
+            cfg.faults.ite_walk = walk;
+            let (r, tl) = replay(cfg.clone(), choices);
+            assert!(tl.contains("qi_check_fault -> -ETIMEDOUT"), "{tl}");
+            // (Under legacy, T2's reclaim also frees T1's aborted wait: a lost completion first.)
+            let violations: Vec<_> = kinds(&r)
+                .into_iter()
+                .filter(|k| *k != FindingKind::LostCompletion)
+                .collect();
+            assert_eq!(violations, vec![FindingKind::StrayStatusWrite], "{tl}");
+            assert_shortest(&cfg, FindingKind::StrayStatusWrite, choices);
+            let mut early = config(policy, gone(true), &[&[1], &[1]]);
+            early.faults.ite_all_fetched = false;
+            early.faults.ite_walk = walk;
+            assert_shortest(&early, FindingKind::StrayStatusWrite, early_choices);
+        }
+    }
+}
+
+/// What holds under the kernel's timing assumption (a time-out only after hardware fetched
+/// everything published): the 7.0 combination (fixed, stride-1) on batches with count 0, and
+/// the historical one (stride-2 walk, one descriptor per call) under both policies.
+#[test]
+fn proofs_under_the_kernels_timing() {
     assert_proved(&config(
         PolicyKind::Fixed,
-        ite(IteWalk::Stride1),
-        &[&[1], &[1]],
-    ));
-    assert_proved(&config(
-        PolicyKind::Fixed,
-        ite(IteWalk::Stride1),
+        ite_all_fetched(IteWalk::Stride1),
         &[&[0, 1, 2], &[2, 1, 0]],
     ));
+    for policy in POLICIES {
+        assert_proved(&config(
+            policy,
+            ite_all_fetched(IteWalk::Stride2),
+            &[&[1, 1], &[1, 1]],
+        ));
+    }
 }
-
-/// F5. Legacy reclaim with the stride-1 walk, three CPUs: after aborted slots are reclaimed
-/// `free_cnt` no longer matches the pointers, and a stale legacy `mark` sets another CPU's wait
-/// slot `QI_DONE` before hardware ran its batch: a premature completion (found by a random
-/// hunt — legacy, stride-1, `iteRate` 0.3, 3 CPUs, counts 1–3 — and shrunk from 153 to 83 steps).
-/// Premature completion is unreachable without faults (`core/tests/wrap.rs`).
-#[test]
-fn f5_legacy_stride1_walk_premature_completion() {
-    let cfg = config(
-        PolicyKind::Legacy,
-        FaultConfig {
-            ite_rate: 0.3,
-            ite_walk: IteWalk::Stride1,
-            ..FaultConfig::default()
-        },
-        &[&[1, 2], &[0, 0, 1], &[3]],
-    );
-    let (r, tl) = replay(cfg, F5);
-    let k = kinds(&r);
-    assert!(k.contains(&FindingKind::PrematureCompletion), "{k:?}\n{tl}");
-    let first_fault = r.replay.find('T').expect("an ITE");
-    assert!(first_fault > 0);
-}
-
-/// The schedule of F5 (also in docs/findings.md).
-const F5: &str = "q1:a4HaHab4Hb4a5b5Hbc5Hca2Hab11cTc2aH4a2b5a6c5a5";
 
 /// ICE is cleared and harmless.
 #[test]
@@ -225,7 +274,7 @@ fn ice_is_harmless() {
 }
 
 /// Random hunts with faults run under both policies and every scheduler without panicking, and
-/// replaying a faulty run's schedule reproduces it (faults are recorded as `E`/`T`/`C`).
+/// replaying a faulty run's schedule reproduces it (faults are recorded as `E`/`T`/`C`/`G`).
 #[test]
 fn random_fault_runs_replay_exactly() {
     for (policy, scheduler) in [
@@ -256,6 +305,7 @@ fn random_fault_runs_replay_exactly() {
                     iqe_rate: 0.02,
                     ite_rate: 0.05,
                     ice_rate: 0.05,
+                    device_gone_rate: 0.02,
                     ..FaultConfig::default()
                 },
                 workload: Workload {
@@ -271,7 +321,7 @@ fn random_fault_runs_replay_exactly() {
                 ..Config::default()
             };
             let a = Simulation::new(cfg.clone()).unwrap().run();
-            if a.replay.contains(['E', 'T', 'C']) {
+            if a.replay.contains(['E', 'T', 'C', 'G']) {
                 faulty += 1;
             }
             let b = Simulation::new(Config {

@@ -77,6 +77,8 @@ const CONFIG_FIELDS: &[&str] = &[
     "perSubmitter",
     "policy",
     "hardware",
+    "fetchDepth",
+    "kernel",
     "scheduler",
     "scheduler.kind",
     "scheduler.hwWeight",
@@ -88,7 +90,9 @@ const CONFIG_FIELDS: &[&str] = &[
     "faults.iqeRate",
     "faults.iteRate",
     "faults.iceRate",
+    "faults.deviceGoneRate",
     "faults.iteWalk",
+    "faults.iteAllFetched",
     "faults.maxFaults",
     "seed",
     "stepLimit",
@@ -259,6 +263,8 @@ fn leaves() -> Vec<Leaf> {
         leaf("submitters", "submitters", Ty::U32, json!({})),
         leaf("policy", "policy", Ty::Enum, json!({})),
         leaf("hardware", "hardware", Ty::Enum, json!({})),
+        leaf("fetchDepth", "fetchDepth", Ty::U32, json!({})),
+        leaf("kernel", "kernel", Ty::Enum, json!({})),
         leaf("seed", "seed", Ty::U64, json!({})),
         leaf("stepLimit", "stepLimit", Ty::U64, json!({})),
         leaf("watchdog", "watchdog", Ty::U64, json!({})),
@@ -271,7 +277,19 @@ fn leaves() -> Vec<Leaf> {
         leaf("faults.iqeRate", "faults.iqeRate", Ty::F64, json!({})),
         leaf("faults.iteRate", "faults.iteRate", Ty::F64, json!({})),
         leaf("faults.iceRate", "faults.iceRate", Ty::F64, json!({})),
+        leaf(
+            "faults.deviceGoneRate",
+            "faults.deviceGoneRate",
+            Ty::F64,
+            json!({}),
+        ),
         leaf("faults.iteWalk", "faults.iteWalk", Ty::Enum, json!({})),
+        leaf(
+            "faults.iteAllFetched",
+            "faults.iteAllFetched",
+            Ty::Bool,
+            json!({}),
+        ),
         leaf("faults.maxFaults", "faults.maxFaults", Ty::U32, json!({})),
         leaf(
             "scheduler.hwWeight",
@@ -455,7 +473,10 @@ fn out_of_range_values_name_the_field() {
     for n in [0, 1, (1 << 20) + 1] {
         case("maxBuckets", json!(n), json!({}));
     }
-    for f in ["iqeRate", "iteRate", "iceRate"] {
+    for n in [257, u32::MAX] {
+        case("fetchDepth", json!(n), json!({}));
+    }
+    for f in ["iqeRate", "iteRate", "iceRate", "deviceGoneRate"] {
         for p in [-0.1, 1.5, 1e300, -1e-300] {
             case(&format!("faults.{f}"), json!(p), json!({}));
         }
@@ -568,6 +589,9 @@ fn non_finite_floats_name_the_field() {
         ("faults.iqeRate", base(), |c, x| c.faults.iqe_rate = x),
         ("faults.iteRate", base(), |c, x| c.faults.ite_rate = x),
         ("faults.iceRate", base(), |c, x| c.faults.ice_rate = x),
+        ("faults.deviceGoneRate", base(), |c, x| {
+            c.faults.device_gone_rate = x
+        }),
         ("scheduler.hwWeight", base(), |c, x| {
             c.scheduler = SchedulerConfig::Random { hw_weight: x }
         }),
@@ -866,6 +890,7 @@ fn config_json() -> BoxedStrategy<Value> {
         ("iqeRate", number().boxed()),
         ("iteRate", number().boxed()),
         ("iceRate", number().boxed()),
+        ("deviceGoneRate", number().boxed()),
         ("iteWalk", pick(&["stride1", "stride2"]).boxed()),
     ]);
     object(vec![
@@ -1131,7 +1156,7 @@ fn replay_strings_in_configs() {
 /// regression-odd-ring-stride2-ite; minimised by hand to this config). With an odd `qiLength`
 /// the stride-2 ITE walk of `qi_check_fault` starts at `head = (IQH - 1 + len) % len | 1`, which
 /// is `len` itself when IQH = 0, and `desc_status[len]` panics: "index out of bounds: the len is
-/// 5 but the index is 5" at core/src/system.rs:959 (`System::qi_check_fault`). Replay `a4Ta`:
+/// 5 but the index is 5" at core/src/system.rs:959 (`System::qi_check_fault`). Replay `a4FTa` (`a4Ta` before fetch and completion were split):
 /// T1 writes its descriptor (slot 0) and wait (slot 1) and rings the doorbell, hardware times
 /// out at slot 0 (ITE, IQH = 0), T1's next poll runs the walk. The kernel's ring is 256 (even),
 /// so the model, not the kernel, was at fault: it accepted any `qiLength` in 4..=65536. Fixed:
@@ -1172,10 +1197,10 @@ fn even_ring_or_stride1_ite_walk_runs() {
                 "workload": {{"submissions": 1, "batch": {{"kind": "fixed", "count": 1}},
                              "types": {{"iotlb": 0, "devtlb": 1}}}},
                 "faults": {{"iteRate": 1, "iteWalk": "{walk}"}},
-                "scheduler": {{"kind": "replay", "choices": "q1:a4Ta"}}}}"#
+                "scheduler": {{"kind": "replay", "choices": "q1:a4FTa"}}}}"#
         );
         let cfg: Config = serde_json::from_str(&text).unwrap();
         let r = Simulation::new(cfg).unwrap().run();
-        assert_eq!(r.steps, 6, "{text}: {:?}", r.outcome);
+        assert_eq!(r.steps, 7, "{text}: {:?}", r.outcome);
     }
 }

@@ -118,11 +118,17 @@ fn inspection_shows_pointers_lock_and_steps() {
     assert_eq!(s.submitters[1].pc, Pc::Lock);
     assert!(!s.submitters[1].enabled, "T2 waits for q_lock");
     assert!(s.hw_enabled);
-    assert_eq!(sim.enabled(), vec![Actor::Submitter(0), Actor::Hardware]);
+    // Hardware can complete (fetching first) or fetch ahead.
+    assert_eq!(
+        sim.enabled(),
+        vec![Actor::Submitter(0), Actor::Hardware, Actor::Fetch]
+    );
     // A blocked actor cannot be forced.
     assert!(sim.step_actor(Actor::Submitter(1)).is_err());
+    sim.step_actor(Actor::Fetch).unwrap();
+    assert_eq!((sim.state().iqh, sim.state().pending_from), (1, 0));
     sim.step_actor(Actor::Hardware).unwrap();
-    assert_eq!(sim.state().iqh, 1);
+    assert_eq!((sim.state().iqh, sim.state().pending_from), (1, 1));
     // The JSON view is plain data.
     let json = serde_json::to_value(sim.state()).unwrap();
     assert_eq!(json["descStatus"][0], "QI_IN_USE");

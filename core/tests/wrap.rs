@@ -59,7 +59,10 @@ fn legacy_stale_wakeup_after_wrap_then_second_lost_completion() {
     assert_eq!(stale.slot, Some(2));
     assert!(stale.message.contains("WD1^5"), "{}", stale.message);
     let tl = sim.timeline();
-    assert!(tl.contains("lock; poll: WD1^5 done"), "{tl}");
+    assert!(
+        tl.contains("lock; poll: WD2 (slot 2 now holds WD1^5) done"),
+        "{tl}"
+    );
     assert!(tl.contains("!! staleWakeup"), "{tl}");
     // No premature completion: T2's own WD2 had been completed by hardware long before.
     assert!(!r.has(FindingKind::PrematureCompletion));

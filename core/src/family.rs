@@ -1,0 +1,170 @@
+//! The explored family: the set of deterministic configurations ("roots") one exploration
+//! covers for a config whose workload leaves counts open. One function for every front end
+//! (CLI, wasm, playground), so a flag means the same everywhere and nothing is dropped: a
+//! field the explorer cannot enumerate is an error naming it.
+
+use crate::config::{BatchDist, Config, Workload};
+use crate::error::ConfigError;
+
+/// Most workload combinations one exploration takes.
+pub const MAX_ROOTS: u128 = 1_000_000;
+
+/// The roots explored for `cfg`: `cfg` itself when its workloads are deterministic, else every
+/// per-submitter sequence of the counts the shared `workload` can draw — its batch's counts
+/// (`fixed`, or `uniform` `min..=max`), plus 0 when `zeroCountProb` is above 0 (only 0 when it
+/// is 1). Also returns those counts (empty for a single deterministic config). Rates, seeds and
+/// schedulers need no enumeration: the explorer covers every schedule and every fault a
+/// positive rate allows.
+pub fn family(cfg: &Config) -> Result<(Vec<Config>, Vec<u32>), ConfigError> {
+    cfg.validate()?;
+    if !cfg.per_submitter.is_empty() {
+        return Ok((vec![cfg.clone()], Vec::new()));
+    }
+    let w = &cfg.workload;
+    let p = w.zero_count_prob;
+    let mut counts: Vec<u32> = match &w.batch {
+        BatchDist::Fixed { count } => vec![*count],
+        BatchDist::Uniform { min, max } => (*min..=*max).collect(),
+        BatchDist::Sequence { .. } => {
+            if p > 0.0 && p < 1.0 {
+                return Err(ConfigError::new(
+                    "workload.zeroCountProb",
+                    format!(
+                        "is {p}; with a `sequence` batch the explorer cannot enumerate which calls have count 0:                          use 0 or 1, put the zeros into the sequence, or give a count range (every combination is explored)"
+                    ),
+                ));
+            }
+            return Ok((vec![cfg.clone()], Vec::new()));
+        }
+    };
+    if p == 1.0 {
+        counts = vec![0];
+    } else if p > 0.0 && !counts.contains(&0) {
+        counts.insert(0, 0);
+    }
+    if counts.len() == 1 && (p == 0.0 || p == 1.0) {
+        let mut c = cfg.clone();
+        c.workload.batch = BatchDist::Fixed { count: counts[0] };
+        c.workload.zero_count_prob = 0.0;
+        return Ok((vec![c], counts));
+    }
+    let roots = count_family(cfg, &counts)?;
+    Ok((roots, counts))
+}
+
+/// Every config that gives each submitter of `cfg` its own `sequence` workload of
+/// `submissions` counts drawn from `counts` (all |counts|^(submitters·submissions)
+/// combinations; symmetric ones merge in the explorer). The other workload fields of each
+/// submitter are kept.
+pub fn count_family(cfg: &Config, counts: &[u32]) -> Result<Vec<Config>, ConfigError> {
+    if counts.is_empty() {
+        return Err(ConfigError::new(
+            "counts",
+            "is empty; give at least one count".into(),
+        ));
+    }
+    let n = cfg.submitters as usize;
+    // Check the size before enumerating positions: `submissions` can be huge.
+    let calls: u64 = (0..n)
+        .map(|i| cfg.workload_of(i).submissions)
+        .fold(0u64, |a, b| a.saturating_add(b));
+    if counts.len() > 1 && calls > 64 {
+        return Err(ConfigError::new(
+            "counts",
+            format!(
+                "gives {}^{calls} workload combinations; at most {MAX_ROOTS} are allowed",
+                counts.len()
+            ),
+        ));
+    }
+    let mut slots: Vec<(usize, usize)> = Vec::new(); // (submitter, position)
+    let mut base: Vec<Workload> = Vec::with_capacity(n);
+    for i in 0..n {
+        let w = cfg.workload_of(i).clone();
+        for p in 0..w.submissions as usize {
+            slots.push((i, p));
+        }
+        base.push(w);
+    }
+    let total = (counts.len() as u128).checked_pow(slots.len() as u32);
+    if total.is_none_or(|t| t > MAX_ROOTS) {
+        return Err(ConfigError::new(
+            "counts",
+            format!(
+                "gives {}^{} workload combinations; at most {MAX_ROOTS} are allowed",
+                counts.len(),
+                slots.len()
+            ),
+        ));
+    }
+    let total = total.unwrap_or(0) as usize;
+    let mut out = Vec::with_capacity(total);
+    for mut k in 0..total {
+        let mut seqs: Vec<Vec<u32>> = base
+            .iter()
+            .map(|w| vec![0; w.submissions as usize])
+            .collect();
+        for (i, p) in &slots {
+            seqs[*i][*p] = counts[k % counts.len()];
+            k /= counts.len();
+        }
+        let mut c = cfg.clone();
+        c.per_submitter = base
+            .iter()
+            .zip(seqs)
+            .map(|(w, s)| Workload {
+                batch: if s.is_empty() {
+                    BatchDist::Fixed { count: 0 }
+                } else {
+                    BatchDist::Sequence { counts: s }
+                },
+                zero_count_prob: 0.0,
+                ..w.clone()
+            })
+            .collect();
+        out.push(c);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(batch: BatchDist, p: f64) -> Config {
+        Config {
+            qi_length: 8,
+            submitters: 2,
+            workload: Workload {
+                submissions: 1,
+                batch,
+                zero_count_prob: p,
+                ..Workload::default()
+            },
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn zero_probability_adds_count_zero() {
+        let (roots, counts) = family(&base(BatchDist::Uniform { min: 1, max: 2 }, 0.5)).unwrap();
+        assert_eq!(counts, vec![0, 1, 2]);
+        assert_eq!(roots.len(), 9);
+        let (_, counts) = family(&base(BatchDist::Uniform { min: 1, max: 2 }, 0.0)).unwrap();
+        assert_eq!(counts, vec![1, 2]);
+        let (roots, counts) = family(&base(BatchDist::Fixed { count: 1 }, 1.0)).unwrap();
+        assert_eq!((roots.len(), counts), (1, vec![0]));
+        assert_eq!(roots[0].workload.batch, BatchDist::Fixed { count: 0 });
+        let (roots, counts) = family(&base(BatchDist::Fixed { count: 1 }, 0.25)).unwrap();
+        assert_eq!((roots.len(), counts), (4, vec![0, 1]));
+    }
+
+    #[test]
+    fn what_cannot_be_enumerated_is_an_error() {
+        let e = family(&base(BatchDist::Sequence { counts: vec![1, 2] }, 0.5)).unwrap_err();
+        assert_eq!(e.field, "workload.zeroCountProb");
+        let mut c = base(BatchDist::Uniform { min: 0, max: 3 }, 0.0);
+        c.workload.submissions = 12;
+        assert_eq!(family(&c).unwrap_err().field, "counts");
+    }
+}
