@@ -4,6 +4,7 @@
 //! qisim hunt     many seeds over all cores; findings with minimised replays
 //! qisim explore  every interleaving of a small config: proved, or a shortest counterexample
 //! qisim replay   run a replay string and print its timeline
+//! qisim matrix   prove or refute every kernel version × caller mix × fault
 //! qisim bench    step rate and schedules/s of a standard config
 //! ```
 //!
@@ -46,6 +47,33 @@ enum Cmd {
     Replay(ReplayArgs),
     /// Measure the step rate and schedules/s of a standard config.
     Bench(BenchArgs),
+    /// Prove or refute every kernel version × caller mix × fault on a small ring
+    /// (`docs/kernels.md` is its `--markdown` output).
+    Matrix(MatrixArgs),
+}
+
+#[derive(Args, Debug)]
+struct MatrixArgs {
+    /// QI_LENGTH of the explored ring.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    ring: u32,
+    /// CPUs.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    submitters: u32,
+    /// Calls per CPU.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    submissions: u64,
+    /// Largest batch explored (realistic counts above it are left out).
+    #[arg(long = "max-batch", default_value_t = 3, value_name = "N")]
+    max_batch: u32,
+    /// Stop a cell with `boundReached` after this many states.
+    #[arg(long = "max-states", default_value_t = 5_000_000, value_name = "N")]
+    max_states: u64,
+    /// Print the Markdown page (docs/kernels.md).
+    #[arg(long)]
+    markdown: bool,
+    #[command(flatten)]
+    out: Output,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -892,6 +920,73 @@ fn cmd_bench(a: &BenchArgs) -> Result<ExitCode, Usage> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn cmd_matrix(a: &MatrixArgs) -> Result<ExitCode, Usage> {
+    use qisim_core::matrix::{self, MatrixSpec};
+    let spec = MatrixSpec {
+        qi_length: a.ring,
+        submitters: a.submitters,
+        submissions: a.submissions,
+        max_batch: a.max_batch,
+        max_states: a.max_states,
+    };
+    if a.max_batch == 0 || a.max_batch + 2 > a.ring {
+        return Err(Usage(format!(
+            "flag --max-batch is {}; allowed range is 1..={} on a ring of {} (a batch needs count + 2 free slots)",
+            a.max_batch,
+            a.ring.saturating_sub(2),
+            a.ring
+        )));
+    }
+    let pb = progress_bar(None, a.out.quiet || a.out.json || a.markdown);
+    let cells = matrix::run(&spec, |c| {
+        pb.set_message(format!(
+            "{} / {} / {}: {}",
+            c.kernel.name(),
+            c.mix.label(),
+            c.fault.label(),
+            c.verdict
+        ))
+    })?;
+    pb.finish_and_clear();
+    if a.out.json {
+        print_json(&cells);
+    } else if a.markdown {
+        print!("{}", matrix::render_markdown(&spec, &cells));
+    } else {
+        println!(
+            "{:<6} {:<32} {:<26} {:<36} {:>8}  replay",
+            "kernel", "callers (counts)", "fault", "verdict", "states"
+        );
+        for c in &cells {
+            let counts: Vec<String> = c.counts.iter().map(|n| n.to_string()).collect();
+            let verdict = match (&c.kind, c.steps) {
+                (Some(k), Some(n)) => format!("{k} ({n} steps)"),
+                _ => c.verdict.clone(),
+            };
+            let per = c
+                .per_submitter
+                .as_ref()
+                .map(|p| format!(" counts {p:?}"))
+                .unwrap_or_default();
+            println!(
+                "{:<6} {:<32} {:<26} {:<36} {:>8}  {}{}",
+                c.kernel.name(),
+                format!("{} ({})", c.mix.label(), counts.join(",")),
+                c.fault.label(),
+                verdict,
+                c.states,
+                c.replay.as_deref().unwrap_or(""),
+                per
+            );
+        }
+    }
+    Ok(if cells.iter().any(|c| c.verdict == "boundReached") {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match &cli.cmd {
@@ -899,6 +994,7 @@ fn main() -> ExitCode {
         Cmd::Explore(a) => cmd_explore(a),
         Cmd::Replay(a) => cmd_replay(a),
         Cmd::Bench(a) => cmd_bench(a),
+        Cmd::Matrix(a) => cmd_matrix(a),
     };
     match r {
         Ok(code) => code,

@@ -312,6 +312,11 @@ fn check_workload(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
             ),
         ));
     }
+    check_types(prefix, w)
+}
+
+/// Checks that `w` has one invalidation type (the explorer does not enumerate type mixes).
+pub(crate) fn check_types(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
     if w.types.weights().iter().filter(|x| **x > 0.0).count() > 1 {
         return Err(ConfigError::new(
             &format!("{prefix}.types"),

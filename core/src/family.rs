@@ -21,6 +21,7 @@ pub fn family(cfg: &Config) -> Result<(Vec<Config>, Vec<u32>), ConfigError> {
         return Ok((vec![cfg.clone()], Vec::new()));
     }
     let w = &cfg.workload;
+    crate::explore::check_types("workload", w)?;
     let p = w.zero_count_prob;
     let mut counts: Vec<u32> = match &w.batch {
         BatchDist::Fixed { count } => vec![*count],
@@ -166,5 +167,8 @@ mod tests {
         let mut c = base(BatchDist::Uniform { min: 0, max: 3 }, 0.0);
         c.workload.submissions = 12;
         assert_eq!(family(&c).unwrap_err().field, "counts");
+        let mut c = base(BatchDist::Uniform { min: 0, max: 1 }, 0.0);
+        c.workload.types.devtlb = 1.0;
+        assert_eq!(family(&c).unwrap_err().field, "workload.types");
     }
 }

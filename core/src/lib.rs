@@ -19,6 +19,7 @@ pub mod hardware;
 pub mod hash;
 pub mod hunt;
 pub mod kernel;
+pub mod matrix;
 pub mod metrics;
 pub mod oracle;
 pub mod policy;

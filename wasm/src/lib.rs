@@ -430,11 +430,13 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// Exhaustively explores `config` (every interleaving; see `qisim_core::explore`) and returns
-/// the `Verdict` (`proved`, `counterexample` or `boundReached`). `options`: the core's
-/// `ExploreOptions` (`{ maxStates, por, symmetry, shortest, stopOnCause }`) plus, optionally,
-/// `counts: number[]` to explore every per-submitter sequence of those descriptor counts as one
-/// graph, and `onProgress({ states, transitions, depth, queued })`, called every 65536 states,
-/// which may return `false` to stop (a `boundReached` verdict).
+/// the `Verdict` (`proved`, `counterexample` or `boundReached`). The explored family is the
+/// core's (`exploreFamily`): a count range and a zero-count probability become every
+/// per-submitter sequence of the counts they allow. `options`: the core's `ExploreOptions`
+/// (`{ maxStates, por, symmetry, shortest, stopOnCause }`) plus, optionally, `counts: number[]`
+/// to explore every per-submitter sequence of exactly those counts instead, and
+/// `onProgress({ states, transitions, depth, queued })`, called every 65536 states, which may
+/// return `false` to stop (a `boundReached` verdict).
 #[wasm_bindgen]
 pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     use qisim_core::explore::{count_family, explore_roots, ExploreOptions};
@@ -491,7 +493,11 @@ pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
             }
             count_family(&cfg, c).map_err(|e| config_error("explore options", &e))?
         }
-        None => vec![cfg],
+        None => {
+            qisim_core::family::family(&cfg)
+                .map_err(|e| config_error("config", &e))?
+                .0
+        }
     };
     let mut thrown: Option<JsValue> = None;
     let started = js_sys::Date::now();
@@ -539,4 +545,73 @@ pub fn fresh_seed() -> Result<f64, JsValue> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|e| error("seed", &format!("no random source: {e}")))?;
     Ok((u64::from_le_bytes(b) >> 11) as f64)
+}
+
+/// The configurations one exploration of `config` covers: `{ roots, counts }` (the number of
+/// workload combinations, and the descriptor counts every call ranges over; empty for a single
+/// deterministic config). Throws, naming the field, for what the explorer cannot enumerate.
+#[wasm_bindgen(js_name = exploreFamily)]
+pub fn explore_family(config: JsValue) -> Result<JsValue, JsValue> {
+    let cfg = config_from_js(config)?;
+    let (roots, counts) =
+        qisim_core::family::family(&cfg).map_err(|e| config_error("config", &e))?;
+    to_js(&serde_json::json!({ "roots": roots.len(), "counts": counts }))
+}
+
+/// The kernel presets (oldest first): `{ name, range, policy, iteWalk, realisticCounts }`, the
+/// realistic batch sizes for a ring of `qiLength` (default 256).
+#[wasm_bindgen]
+pub fn kernels(qi_length: Option<u32>) -> Result<JsValue, JsValue> {
+    use qisim_core::kernel::{walk_name, Kernel};
+    let q = qi_length.unwrap_or(256);
+    let v: Vec<serde_json::Value> = Kernel::ALL
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "name": k.name(),
+                "range": k.range(),
+                "policy": k.policy().name(),
+                "iteWalk": walk_name(k.ite_walk()),
+                "realisticCounts": k.realistic_counts(q),
+            })
+        })
+        .collect();
+    to_js(&v)
+}
+
+/// `config` as kernel `version` (`"6.9"`, `"6.12"`, `"7.0"`) runs it: `kernel`, `policy` and
+/// `faults.iteWalk` set, and with `realistic` the workload's batches set to that version's
+/// callers. Returns the validated config.
+#[wasm_bindgen(js_name = kernelConfig)]
+pub fn kernel_config(version: &str, config: JsValue, realistic: bool) -> Result<JsValue, JsValue> {
+    let k = qisim_core::kernel::Kernel::parse(version).map_err(|e| error("kernel", &e))?;
+    let mut cfg = if config.is_undefined() || config.is_null() {
+        Config::default()
+    } else {
+        config_from_js(config)?
+    };
+    k.apply(&mut cfg);
+    if realistic {
+        cfg.workload = k.realistic_workload(&cfg.workload, cfg.qi_length);
+        for w in &mut cfg.per_submitter {
+            *w = k.realistic_workload(w, cfg.qi_length);
+        }
+    }
+    cfg.validate().map_err(|e| config_error("config", &e))?;
+    to_js(&cfg)
+}
+
+/// The kernel matrix (`qisim matrix`): every kernel preset × caller mix × fault proved or
+/// refuted on a small ring. `spec`: `{ qiLength, submitters, submissions, maxBatch, maxStates }`
+/// (defaults 8, 2, 1, 3, 5000000). Returns the cells.
+#[wasm_bindgen]
+pub fn matrix(spec: JsValue) -> Result<JsValue, JsValue> {
+    let spec: qisim_core::matrix::MatrixSpec = if spec.is_undefined() || spec.is_null() {
+        Default::default()
+    } else {
+        from_js("matrix spec", "spec", spec)?
+    };
+    let cells =
+        qisim_core::matrix::run(&spec, |_| {}).map_err(|e| config_error("matrix spec", &e))?;
+    to_js(&cells)
 }

@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use qisim_wasm::{
-    explore, fresh_seed, hunt, merge_hunt_results, validate_config, version, Simulation,
-    MAX_SAFE_INTEGER,
+    explore, explore_family, fresh_seed, hunt, kernel_config, kernels, matrix, merge_hunt_results,
+    validate_config, version, Simulation, MAX_SAFE_INTEGER,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -409,9 +409,16 @@ fn explore_proves_fixed_and_finds_the_legacy_lockup() {
 
 #[wasm_bindgen_test]
 fn explore_bad_input_is_named() {
-    let cfg = || js(r#"{"qiLength": 6, "workload": {"submissions": 1}}"#);
-    // The default workload (uniform 1..=4) is not deterministic.
-    expect_field_error(explore(cfg(), JsValue::UNDEFINED), "workload.batch");
+    // What the explorer cannot enumerate is an error naming the field, never dropped.
+    let mixed = js(
+        r#"{"qiLength": 6, "workload": {"submissions": 1, "types": {"iotlb": 1, "devtlb": 1}}}"#,
+    );
+    expect_field_error(explore(mixed, JsValue::UNDEFINED), "workload.types");
+    let zeros = js(
+        r#"{"qiLength": 6, "workload": {"submissions": 2, "zeroCountProb": 0.5,
+            "batch": {"kind": "sequence", "counts": [1, 2]}}}"#,
+    );
+    expect_field_error(explore_family(zeros), "workload.zeroCountProb");
     let det = || {
         js(
             r#"{"qiLength": 6, "workload": {"submissions": 1, "batch": {"kind": "fixed", "count": 1}}}"#,
@@ -456,4 +463,56 @@ fn fault_injection_crosses_the_boundary() {
         validate_config(js(r#"{"faults": {"iteRate": 2}}"#)),
         "faults.iteRate",
     );
+}
+
+/// The explored family comes from the core: a count range and a zero-count probability are
+/// honoured (the lockup the CLI finds with `--count 1..2 --zero-prob 0.5`).
+#[wasm_bindgen_test]
+fn explore_honours_the_zero_count_probability() {
+    let cfg = js(r#"{"qiLength": 8, "submitters": 2, "policy": "legacy",
+            "workload": {"submissions": 1, "zeroCountProb": 0.5,
+                         "batch": {"kind": "uniform", "min": 1, "max": 2}}}"#);
+    let fam = json(&explore_family(cfg.clone()).unwrap());
+    assert_eq!(fam["roots"], 9);
+    assert_eq!(fam["counts"], serde_json::json!([0, 1, 2]));
+    let v = json(&explore(cfg, JsValue::UNDEFINED).unwrap());
+    assert_eq!(v["verdict"], "counterexample", "{v}");
+    assert_eq!(v["kind"], "lockup");
+    assert_eq!(v["reproduced"], true);
+}
+
+/// Kernel presets and the matrix cross the boundary from the core.
+#[wasm_bindgen_test]
+fn kernel_presets_and_matrix() {
+    let ks = json(&kernels(Some(8)).unwrap());
+    let names: Vec<&str> = ks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["6.9", "6.12", "7.0"]);
+    assert_eq!(ks[0]["policy"], "legacy");
+    assert_eq!(ks[2]["iteWalk"], "stride1");
+    let c = json(&kernel_config("6.9", JsValue::UNDEFINED, true).unwrap());
+    assert_eq!(
+        (c["kernel"].as_str(), c["policy"].as_str()),
+        (Some("6.9"), Some("legacy"))
+    );
+    assert_eq!(c["faults"]["iteWalk"], "stride2");
+    expect_field_error(kernel_config("6.10", JsValue::UNDEFINED, false), "kernel");
+    // A config that contradicts its kernel is rejected, naming the field.
+    expect_field_error(
+        validate_config(js(r#"{"kernel": "6.9", "policy": "fixed"}"#)),
+        "policy",
+    );
+    let cells = json(&matrix(js(r#"{"submissions": 1, "maxBatch": 1}"#)).unwrap());
+    let cells = cells.as_array().unwrap();
+    assert_eq!(cells.len(), 3 * 2 * 7);
+    assert!(cells.iter().all(|c| c["reproduced"] != false));
+    let legacy_drain = cells
+        .iter()
+        .find(|c| c["kernel"] == "6.9" && c["mix"] == "withDrain" && c["fault"] == "none")
+        .unwrap();
+    assert_eq!(legacy_drain["kind"], "lockup");
 }

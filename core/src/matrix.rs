@@ -1,0 +1,340 @@
+//! The kernel matrix: every kernel preset × caller mix × hardware fault, each cell proved or
+//! refuted by the exhaustive explorer on a small ring. `qisim matrix` prints it and
+//! `docs/kernels.md` is its [`render_markdown`] output (a test keeps the page current).
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{BatchDist, Config, FaultConfig, TypeMix, Workload};
+use crate::error::ConfigError;
+use crate::explore::{explore_roots, ExploreOptions, Verdict};
+use crate::family::count_family;
+use crate::kernel::{walk_name, Kernel};
+
+/// The callers of a cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Mix {
+    /// The batch sizes the version's callers submit ([`Kernel::realistic_counts`]).
+    Realistic,
+    /// The same plus count-0 calls (a wait descriptor alone: the DMA-drain caller the fix was
+    /// written for; no kernel has one yet).
+    WithDrain,
+}
+
+impl Mix {
+    /// Both mixes.
+    pub const ALL: [Mix; 2] = [Mix::Realistic, Mix::WithDrain];
+
+    /// Short label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mix::Realistic => "realistic",
+            Mix::WithDrain => "+ count-0 drain (hypothetical)",
+        }
+    }
+}
+
+/// The hardware fault of a cell (one per run).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Fault {
+    None,
+    Iqe,
+    /// `ITE` as the VT-d spec allows it: as soon as its device-TLB invalidation is fetched.
+    Ite,
+    /// `ITE` only after hardware fetched everything published (the kernel's assumption).
+    IteAllFetched,
+    Ice,
+    /// Device gone (`-ETIMEDOUT`), whenever the spec allows.
+    Gone,
+    /// Device gone, after everything was fetched.
+    GoneAllFetched,
+}
+
+impl Fault {
+    /// Every column.
+    pub const ALL: [Fault; 7] = [
+        Fault::None,
+        Fault::Iqe,
+        Fault::Ite,
+        Fault::IteAllFetched,
+        Fault::Ice,
+        Fault::Gone,
+        Fault::GoneAllFetched,
+    ];
+
+    /// Short label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fault::None => "none",
+            Fault::Iqe => "IQE",
+            Fault::Ite => "ITE",
+            Fault::IteAllFetched => "ITE, all fetched",
+            Fault::Ice => "ICE",
+            Fault::Gone => "device gone",
+            Fault::GoneAllFetched => "device gone, all fetched",
+        }
+    }
+
+    /// The fault config of this column (rates are "may happen": the explorer takes every
+    /// branch a positive rate allows), with the kernel's walk.
+    fn config(self, kernel: Kernel) -> FaultConfig {
+        let mut f = FaultConfig {
+            ite_walk: kernel.ite_walk(),
+            max_faults: 1,
+            ..FaultConfig::default()
+        };
+        match self {
+            Fault::None => f.max_faults = 0,
+            Fault::Iqe => f.iqe_rate = 0.5,
+            Fault::Ite => f.ite_rate = 0.5,
+            Fault::IteAllFetched => {
+                f.ite_rate = 0.5;
+                f.ite_all_fetched = true;
+            }
+            Fault::Ice => f.ice_rate = 0.5,
+            Fault::Gone => f.device_gone_rate = 0.5,
+            Fault::GoneAllFetched => {
+                f.device_gone_rate = 0.5;
+                f.ite_all_fetched = true;
+            }
+        }
+        f
+    }
+}
+
+/// The size of the explored configurations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct MatrixSpec {
+    pub qi_length: u32,
+    pub submitters: u32,
+    /// Calls per CPU.
+    pub submissions: u64,
+    /// Largest batch explored (the realistic counts above it are left out).
+    pub max_batch: u32,
+    pub max_states: u64,
+}
+
+impl Default for MatrixSpec {
+    fn default() -> Self {
+        MatrixSpec {
+            qi_length: 8,
+            submitters: 2,
+            submissions: 1,
+            max_batch: 3,
+            max_states: 5_000_000,
+        }
+    }
+}
+
+/// One cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cell {
+    pub kernel: Kernel,
+    pub mix: Mix,
+    pub fault: Fault,
+    /// The descriptor counts every CPU's calls range over.
+    pub counts: Vec<u32>,
+    /// `proved`, `counterexample` or `boundReached`.
+    pub verdict: String,
+    /// The counterexample's finding.
+    pub kind: Option<String>,
+    pub steps: Option<u64>,
+    /// The replay string and its per-CPU counts (`--per-submitter`), to reproduce it.
+    pub replay: Option<String>,
+    pub per_submitter: Option<Vec<u32>>,
+    pub reproduced: Option<bool>,
+    pub states: u64,
+}
+
+/// The explored config of a cell (before the family expands its counts).
+pub fn cell_config(spec: &MatrixSpec, kernel: Kernel, fault: Fault) -> Config {
+    let mut c = Config {
+        qi_length: spec.qi_length,
+        submitters: spec.submitters,
+        faults: fault.config(kernel),
+        ..Config::default()
+    };
+    kernel.apply(&mut c);
+    c.workload = Workload {
+        submissions: spec.submissions,
+        batch: BatchDist::Fixed { count: 1 },
+        // Device-TLB invalidations: every fault applies to them.
+        types: TypeMix {
+            iotlb: 0.0,
+            devtlb: 1.0,
+            ..TypeMix::default()
+        },
+        ..Workload::default()
+    };
+    c
+}
+
+/// The descriptor counts of a cell's calls: the kernel's realistic ones up to `maxBatch`, and
+/// 0 with the drain mix.
+pub fn cell_counts(spec: &MatrixSpec, kernel: Kernel, mix: Mix) -> Vec<u32> {
+    let mut counts: Vec<u32> = kernel.realistic_counts(spec.qi_length);
+    counts.retain(|n| *n <= spec.max_batch);
+    if mix == Mix::WithDrain {
+        counts.insert(0, 0);
+    }
+    counts
+}
+
+/// Proves or refutes every cell.
+pub fn run(spec: &MatrixSpec, mut progress: impl FnMut(&Cell)) -> Result<Vec<Cell>, ConfigError> {
+    let mut cells = Vec::new();
+    for kernel in Kernel::ALL {
+        for mix in Mix::ALL {
+            for fault in Fault::ALL {
+                let cfg = cell_config(spec, kernel, fault);
+                let counts = cell_counts(spec, kernel, mix);
+                let roots = count_family(&cfg, &counts)?;
+                let opts = ExploreOptions {
+                    max_states: spec.max_states,
+                    ..ExploreOptions::default()
+                };
+                let v = explore_roots(&roots, &opts, |_| true)?;
+                let mut cell = Cell {
+                    kernel,
+                    mix,
+                    fault,
+                    counts,
+                    verdict: v.name().to_string(),
+                    kind: None,
+                    steps: None,
+                    replay: None,
+                    per_submitter: None,
+                    reproduced: None,
+                    states: v.stats().states,
+                };
+                if let Verdict::Counterexample {
+                    kind,
+                    replay,
+                    steps,
+                    config,
+                    reproduced,
+                    ..
+                } = &v
+                {
+                    cell.kind = Some(kind.name().to_string());
+                    cell.steps = Some(*steps);
+                    cell.replay = Some(replay.clone());
+                    cell.reproduced = Some(*reproduced);
+                    cell.per_submitter = Some(
+                        (0..config.submitters as usize)
+                            .map(|i| match &config.workload_of(i).batch {
+                                BatchDist::Sequence { counts } => counts[0],
+                                BatchDist::Fixed { count } => *count,
+                                BatchDist::Uniform { min, .. } => *min,
+                            })
+                            .collect(),
+                    );
+                }
+                progress(&cell);
+                cells.push(cell);
+            }
+        }
+    }
+    Ok(cells)
+}
+
+/// The `qisim replay` command line that reproduces a cell's counterexample.
+pub fn replay_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
+    let replay = cell.replay.as_ref()?;
+    let per: Vec<String> = cell
+        .per_submitter
+        .as_ref()?
+        .iter()
+        .map(|c| format!("--per-submitter {c}"))
+        .collect();
+    let f = cell.fault.config(cell.kernel);
+    let mut flags = vec![
+        format!("--kernel {}", cell.kernel.name()),
+        format!("--ring {}", spec.qi_length),
+        "--devtlb-share 1".to_string(),
+    ];
+    for (name, rate) in [
+        ("--iqe-rate", f.iqe_rate),
+        ("--ite-rate", f.ite_rate),
+        ("--ice-rate", f.ice_rate),
+        ("--device-gone-rate", f.device_gone_rate),
+    ] {
+        if rate > 0.0 {
+            flags.push(format!("{name} {rate}"));
+        }
+    }
+    if f.ite_all_fetched {
+        flags.push("--ite-all-fetched".into());
+    }
+    if f.max_faults > 0 {
+        flags.push(format!("--max-faults {}", f.max_faults));
+    }
+    Some(format!(
+        "qisim replay {} {} {replay}",
+        flags.join(" "),
+        per.join(" ")
+    ))
+}
+
+/// The matrix as the Markdown page `docs/kernels.md`.
+pub fn render_markdown(spec: &MatrixSpec, cells: &[Cell]) -> String {
+    let mut s = String::new();
+    s.push_str("# Kernel versions × callers × faults\n\n");
+    s.push_str(
+        "Generated by `qisim matrix --markdown` (a test fails when this page is stale: \
+         `QISIM_BLESS=1 cargo test -p qisim-core --test kernels_doc` rewrites it). Every cell \
+         is an exhaustive exploration (every interleaving, breadth first) of ",
+    );
+    s.push_str(&format!(
+        "{} CPUs × {} call(s) each on a ring of {}, device-TLB invalidations, at most one \
+         fault per run, hardware fetching ahead without limit. `proved`: no lockup, deadlock \
+         or safety violation is reachable; otherwise the shortest counterexample, which \
+         replays in the simulator (`qisim replay` with the flags shown). Batch sizes above {} \
+         are left out on this ring.\n\n",
+        spec.submitters, spec.submissions, spec.qi_length, spec.max_batch
+    ));
+    s.push_str("| version | reclaim | ITE walk |\n|---|---|---|\n");
+    for k in Kernel::ALL {
+        s.push_str(&format!(
+            "| {} ({}) | {} | {} |\n",
+            k.name(),
+            k.range(),
+            k.policy().name(),
+            walk_name(k.ite_walk())
+        ));
+    }
+    s.push_str(
+        "\nFault columns: `ITE` and `device gone` fire as soon as the timed-out device-TLB \
+         invalidation is fetched (what the VT-d spec allows, e.g. a serial engine); `…, all \
+         fetched` only once hardware fetched every published descriptor (what the kernel's \
+         walk assumes). See `docs/findings.md` for each finding.\n\n",
+    );
+    s.push_str(
+        "| kernel | callers (counts) | fault | verdict | states | shortest counterexample |\n",
+    );
+    s.push_str("|---|---|---|---|---|---|\n");
+    for c in cells {
+        let counts: Vec<String> = c.counts.iter().map(|n| n.to_string()).collect();
+        let verdict = match (&c.kind, c.steps) {
+            (Some(k), Some(n)) => format!("**{k}** ({n} steps)"),
+            _ => c.verdict.clone(),
+        };
+        let ce = replay_command(spec, c)
+            .map(|cmd| format!("`{cmd}`"))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "| {} | {} ({}) | {} | {} | {} | {} |\n",
+            c.kernel.name(),
+            c.mix.label(),
+            counts.join(","),
+            c.fault.label(),
+            verdict,
+            c.states,
+            ce
+        ));
+    }
+    s
+}
