@@ -6,14 +6,16 @@
 //! # What is explored
 //!
 //! States are [`System`] values; transitions are [`System::apply`] of one enabled actor. The
-//! workload must be deterministic (batch `fixed`, `sequence` or `uniform` with `min == max`,
-//! `zeroCountProb` 0 or 1, at most one invalidation type with a positive weight); anything else
-//! is rejected with a [`ConfigError`] naming the field. The scheduler, `seed`, `stepLimit`,
-//! `stopOn` and `trace` are ignored; `watchdog` is forced to 0 (the soft-lockup watchdog is a
-//! heuristic; the explorer decides lockups exactly). Several initial configurations (same ring,
-//! policy, hardware and number of submitters, different workloads) can be explored as one graph
-//! with [`explore_roots`]: [`count_family`] builds every per-submitter count sequence over a set
-//! of counts, so "counts in {0,1,2}" is one exploration.
+//! workload of each root must be deterministic (batch `fixed`, `sequence` or `uniform` with
+//! `min == max`, `zeroCountProb` 0 or 1, at most one invalidation type with a positive weight);
+//! anything else is rejected with a [`ConfigError`] naming the field. [`family`] (the one
+//! family builder of every front end) turns a count range and a zero-count probability into
+//! such roots. The scheduler, `seed`, `stepLimit`, `stopOn` and `trace` need no enumeration
+//! (every schedule is explored); a positive fault rate means "this fault may happen" (both
+//! branches are explored, up to `maxFaults`); `watchdog` is forced to 0 (the soft-lockup
+//! watchdog is a heuristic; the explorer decides lockups exactly). Several initial
+//! configurations (same ring, policy, hardware and number of submitters, different workloads)
+//! are explored as one graph with [`explore_roots`].
 //!
 //! # State encoding and fingerprints
 //!
@@ -25,13 +27,15 @@
 //! unpacked state has its stored fingerprint). A fingerprint hashes a canonical encoding of everything that can
 //! influence future behaviour or an oracle:
 //! - the ring: every slot's status and descriptor (kind, label with submitter, attempt, part and
-//!   count, type, status address, SW and PD bits), `free_head`, `free_tail`, `free_cnt`, the
-//!   `q_lock` owner, `IQT`, `IQH`, `FSTS`, and `halted`;
+//!   count, type, status address, SW and PD bits), hardware's copies of the pending descriptors
+//!   (`pending_from..IQH`), `free_head`, `free_tail`, `free_cnt`, the `q_lock` owner, `IQT`,
+//!   `IQH`, `pending_from`, `FSTS`, the device-gone flag, the fault count, and `halted`;
 //! - per submitter: its workload (an id), program counter, `count`, `index`, `wait_index`, `rc`,
 //!   `submissions_done`, `attempts` and `hw_done`.
 //!
 //! Excluded, because no step and no oracle reads them in a way that changes a successor or a
-//! finding: `last_lock_owner` (only the trace's hand-off flag and timed costs), `started_step`,
+//! finding: hardware's copies outside the pending window (overwritten at the next fetch),
+//! `last_lock_owner` (only the trace's hand-off flag and timed costs), `started_step`,
 //! `started_ns`, `steps_since_progress` and `watchdog_fired` (watchdog off), the workload
 //! generator (a deterministic workload never uses a random value), `types` (one type), pending
 //! `found` (drained after every step) and the private invariant flag (every path stops at its
@@ -46,9 +50,12 @@
 //! At most one submitter holds `q_lock`; while it does, every other submitter waits in `lock`
 //! (or has finished), so the only enabled actors are the holder and the hardware engine. The
 //! explorer then expands only the holder (an ample set of one transition α) when α is
-//! independent of every hardware step that can happen before it. Hardware steps only process
-//! the unfetched window `W = IQH..IQT`, which, while only hardware moves, can only shrink; so a
-//! condition checked against `W` now holds for all those steps. "Independent" is strict here:
+//! independent of every hardware step that can happen before it. Hardware steps (fetches and
+//! completions) only read descriptors and write statuses in its window `W = pending_from..IQT`
+//! (a wait's status address is its own slot, or for an `IQE` repair copy the batch's wait
+//! slot, both in `W`), which, while only hardware moves, can only shrink; so a condition
+//! checked against `W` now holds for all those steps. Reductions are off with fault injection
+//! (fault steps set `FSTS`, which the holder's poll reads). "Independent" is strict here:
 //! both orders reach the same state *and every oracle reports the same findings* in both
 //! orders. Per step of the holder:
 //! - `check_space` that succeeds, or fails while hardware is idle: reads `free_cnt` and its own
@@ -58,8 +65,9 @@
 //! - `write` when none of its slots is in `W`: hardware reads descriptors and writes statuses
 //!   only in `W`; its credit to the writer's previous batch is reset by `write` in both orders;
 //!   the overrun oracle reads `W` membership, false in both orders.
-//! - `doorbell`: hardware processes the descriptor at `IQH` whether or not `IQT` moved; the
-//!   doorbell writes `free_head`, which hardware never changes.
+//! - `doorbell`: hardware fetches and completes the same descriptors whether or not `IQT` moved
+//!   (a larger `IQT` only enables more fetches later); the doorbell writes `IQT`, which hardware
+//!   never changes.
 //! - `poll` that sees `QI_DONE` with `wait_index` outside `W` (hardware cannot write that
 //!   status again); a poll that does not see `QI_DONE` is always expanded fully, because its
 //!   lockup check depends on whether hardware is idle.
@@ -67,8 +75,9 @@
 //!   attempts, which hardware never changes.
 //! - `reclaim` when the slots its walk reads (from `free_tail` to the first slot that stops it)
 //!   are outside `W`.
-//! - the final `unlock` (return) when no descriptor in `W` belongs to the returning submitter
-//!   (otherwise hardware's credit races with the premature-completion oracle).
+//! - the final `unlock` (return) when no descriptor or pending copy in `W` belongs to the
+//!   returning submitter (otherwise hardware's credit races with the premature-completion
+//!   oracle, and its status write with the stray-write oracle's ownership).
 //!
 //! Hardware never disables the holder nor the holder the hardware. With these conditions the
 //! usual ample-set argument (Peled; Clarke, Grumberg and Peled ch. 10) shows by induction on
@@ -100,9 +109,10 @@
 //!
 //! # Liveness
 //!
-//! A state is *stuck* when hardware cannot fetch and every submitter that has not finished is
-//! in a loop that can never exit: polling a wait slot whose status is neither `QI_DONE` nor
-//! `QI_ABORT`, or retrying `check_space` with `free_cnt < count + 2`. Stuck is stable: the only
+//! A state is *stuck* ([`System::stuck`], the one definition the simulator's lockup oracle
+//! uses too) when hardware cannot move and every submitter that has not finished is in a loop
+//! that can never exit: polling a wait slot whose status is neither `QI_DONE` nor `QI_ABORT`,
+//! or retrying `check_space` with `free_cnt < count + 2`. Stuck is stable: the only
 //! steps left are those spins, which change no status, counter or register. Conversely every
 //! workload is finite, so every infinite run has finitely many steps other than spins; if
 //! hardware runs whenever it can (weak fairness) and every spinning submitter gets the lock
@@ -111,8 +121,8 @@
 //! progresses is a cycle of spins in a stuck state), and the explorer checks it on every
 //! state. Stuck being stable, the partial-order reduction preserves its reachability (the
 //! commuted or prepended α is taken from a stuck state, which stays stuck). The counterexample
-//! is extended by the spins that lead the simulator's own lockup oracle to fire (a poll in a
-//! stuck state), so the replay reproduces `lockup`. A state where nothing is enabled and work
+//! is extended by the spins that lead the simulator's own lockup oracle to fire (a poll or a
+//! failed `check_space` in a stuck state), so the replay reproduces `lockup`. A state where nothing is enabled and work
 //! remains is a `deadlock`.
 //!
 //! [`ExploreOptions::cycles`] replaces this argument by a direct check, as a cross-check: the

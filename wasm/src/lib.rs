@@ -584,7 +584,8 @@ pub fn kernels(qi_length: Option<u32>) -> Result<JsValue, JsValue> {
 /// callers. Returns the validated config.
 #[wasm_bindgen(js_name = kernelConfig)]
 pub fn kernel_config(version: &str, config: JsValue, realistic: bool) -> Result<JsValue, JsValue> {
-    let k = qisim_core::kernel::Kernel::parse(version).map_err(|e| error("kernel", &e))?;
+    let k = qisim_core::kernel::Kernel::parse(version)
+        .map_err(|e| error("kernel", &format!("invalid kernel: `kernel` {e}")))?;
     let mut cfg = if config.is_undefined() || config.is_null() {
         Config::default()
     } else {
