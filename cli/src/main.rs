@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use qisim_core::check::{self, ExploreOptions, Verdict};
 use qisim_core::config::{BatchDist, HardwareMode, PolicyKind, SchedulerConfig, TimedCosts};
-use qisim_core::explore::{self, ExploreOptions, Verdict};
-use qisim_core::hunt::{self, HuntOptions, HuntResult};
+use qisim_core::search::hunt::{self, HuntOptions, HuntResult};
 use qisim_core::{Config, ConfigError, Simulation, Workload};
 use serde_json::{json, Value};
 
@@ -226,7 +226,7 @@ struct ExploreArgs {
     #[command(flatten)]
     cfg: ConfigArgs,
     /// Stop with `boundReached` after this many states.
-    #[arg(long = "max-states", default_value_t = explore::DEFAULT_MAX_STATES, value_name = "N")]
+    #[arg(long = "max-states", default_value_t = check::DEFAULT_MAX_STATES, value_name = "N")]
     max_states: u64,
     /// Disable the partial-order reduction.
     #[arg(long = "no-por")]
@@ -368,7 +368,7 @@ impl ConfigArgs {
             c.qi_length = r;
         }
         if let Some(k) = &self.kernel {
-            let k = qisim_core::kernel::Kernel::parse(k)
+            let k = qisim_core::config::kernel::Kernel::parse(k)
                 .map_err(|e| Usage(format!("flag --kernel: {e}")))?;
             k.apply(&mut c);
             if self.count.is_none() && self.per_submitter.is_empty() {
@@ -725,7 +725,7 @@ fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
     let cfg = a.cfg.build()?;
     // Count ranges and a zero-count probability are explored as every combination of the
     // counts they allow (the core's one family builder).
-    let (roots, _) = explore::family(&cfg)?;
+    let (roots, _) = check::family(&cfg)?;
     let opts = ExploreOptions {
         max_states: a.max_states,
         por: !a.no_por,
@@ -750,7 +750,7 @@ fn cmd_explore(a: &ExploreArgs) -> Result<ExitCode, Usage> {
     };
     let pb = progress_bar(None, a.out.quiet || a.out.json);
     let t = Instant::now();
-    let v = explore::explore_roots(&roots, &opts, |p| {
+    let v = check::explore_roots(&roots, &opts, |p| {
         pb.set_message(format!(
             "{} states, {} transitions, depth {}, {} queued",
             p.states, p.transitions, p.depth, p.queued
@@ -921,7 +921,7 @@ fn cmd_bench(a: &BenchArgs) -> Result<ExitCode, Usage> {
 }
 
 fn cmd_matrix(a: &MatrixArgs) -> Result<ExitCode, Usage> {
-    use qisim_core::matrix::{self, MatrixSpec};
+    use qisim_core::check::matrix::{self, MatrixSpec};
     let spec = MatrixSpec {
         qi_length: a.ring,
         submitters: a.submitters,

@@ -11,31 +11,21 @@
 //! assert!(report.findings.is_empty());
 //! ```
 
+pub mod check;
 pub mod config;
 pub mod error;
-pub mod explore;
-pub mod family;
-pub mod hardware;
 pub mod hash;
-pub mod hunt;
-pub mod kernel;
-pub mod matrix;
 pub mod metrics;
-pub mod oracle;
-pub mod policy;
+pub mod model;
 pub mod replay;
-pub mod ring;
-pub mod scheduler;
-pub mod shrink;
+pub mod sched;
+pub mod search;
 pub mod sim;
-pub mod submitter;
-pub mod system;
-mod tagged;
 pub mod trace;
 
 pub use config::{BatchDist, Config, HardwareMode, PolicyKind, SchedulerConfig, StopOn, Workload};
 pub use error::{ConfigError, ReplayError};
-pub use oracle::{Finding, FindingKind};
+pub use model::{Finding, FindingKind};
 pub use sim::{run, Outcome, RunReport, Simulation};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -44,13 +34,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// oldest pending descriptor (`HW`; it fetches it first when nothing is pending), the hardware
 /// engine fetching one more descriptor ahead (`HW:fetch`), or the hardware engine taking a step
 /// that faults (`HW:IQE`, `HW:ITE`, `HW:ICE`, `HW:GONE`; fault injection). See
-/// [`hardware`].
+/// [`model::hardware`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Actor {
     Submitter(u32),
     Hardware,
     Fetch,
-    Fault(hardware::HwFault),
+    Fault(model::HwFault),
 }
 
 impl Actor {
@@ -74,7 +64,7 @@ impl std::str::FromStr for Actor {
             "HW:fetch" => return Ok(Actor::Fetch),
             _ => {}
         }
-        if let Some(f) = hardware::HwFault::ALL
+        if let Some(f) = model::HwFault::ALL
             .into_iter()
             .find(|f| s.strip_prefix("HW:") == Some(f.name()))
         {

@@ -5,13 +5,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, SchedulerConfig, StopOn};
 use crate::error::ConfigError;
-use crate::hardware::HwFault;
 use crate::hash::stable_hash;
 use crate::metrics::{Metrics, Percentiles};
-use crate::oracle::{Finding, FindingKind};
+use crate::model::HwFault;
+use crate::model::{Finding, FindingKind};
+use crate::model::{Returned, StateView, System};
 use crate::replay::Schedule;
-use crate::scheduler::{PickError, Scheduler};
-use crate::system::{Returned, StateView, System};
+use crate::sched::{PickError, Scheduler};
 use crate::trace::{render_timeline, Event, NoTrace, Op, Trace, TraceSink};
 use crate::Actor;
 use rand::{Rng, RngCore, SeedableRng};
@@ -455,16 +455,10 @@ impl Simulation {
         if self.findings.len() >= MAX_FINDINGS {
             return;
         }
-        if T::ON {
-            sink.push(Event {
-                step: f.step,
-                actor: f.actor,
-                op: Op::Finding {
-                    kind: f.kind,
-                    message: f.message.clone(),
-                },
-            });
-        }
+        sink.emit(f.step, f.actor, || Op::Finding {
+            kind: f.kind,
+            message: f.message.clone(),
+        });
         self.findings.push(f);
     }
 

@@ -5,8 +5,8 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use crate::hash::StableHasher;
-use crate::oracle::FindingKind;
-use crate::ring::{Label, Status};
+use crate::model::FindingKind;
+use crate::model::{Label, Status};
 use crate::Actor;
 
 /// What happened in one event. A step produces one operation event followed by the status
@@ -64,7 +64,7 @@ pub enum Op {
     /// gone, at the completion of a pending device-TLB invalidation), or raised `ICE` there.
     HwFault {
         slot: u32,
-        fault: crate::hardware::HwFault,
+        fault: crate::model::HwFault,
         label: Option<Label>,
     },
     /// `qi_check_fault` found a fault and returned `rc` (ends the poll loop).
@@ -82,7 +82,7 @@ pub enum Op {
     },
     /// `ICE` cleared.
     ClearIce,
-    /// An oracle fired (see [`crate::oracle::Finding`] for the full report).
+    /// An oracle fired (see [`crate::model::Finding`] for the full report).
     Finding { kind: FindingKind, message: String },
 }
 
@@ -102,6 +102,18 @@ pub trait TraceSink {
     const ON: bool;
     /// Records one event.
     fn push(&mut self, ev: Event);
+
+    /// Records `op` by `actor` at `step`; `op` is not even built when the sink is off.
+    #[inline(always)]
+    fn emit(&mut self, step: u64, actor: Actor, op: impl FnOnce() -> Op) {
+        if Self::ON {
+            self.push(Event {
+                step,
+                actor,
+                op: op(),
+            });
+        }
+    }
 }
 
 /// Discards everything.
@@ -180,7 +192,7 @@ fn label_name(l: &Option<Label>, slot: u32) -> String {
     }
 }
 
-use crate::submitter::errno_name as errno;
+use crate::model::errno_name as errno;
 
 /// Text of one event in a timeline cell, or `None` for events folded into another.
 fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
@@ -232,12 +244,12 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
         Op::HwFault { slot, fault, label } => {
             let n = label_name(label, *slot);
             match fault {
-                crate::hardware::HwFault::Iqe => format!("{n}: IQE, stop*"),
-                crate::hardware::HwFault::Ite => format!("{n}: time-out, ITE, stop*"),
-                crate::hardware::HwFault::Gone => {
+                crate::model::HwFault::Iqe => format!("{n}: IQE, stop*"),
+                crate::model::HwFault::Ite => format!("{n}: time-out, ITE, stop*"),
+                crate::model::HwFault::Gone => {
                     format!("{n}: time-out, device gone, ITE, stop*")
                 }
-                crate::hardware::HwFault::Ice => format!("ICE on {n}*"),
+                crate::model::HwFault::Ice => format!("ICE on {n}*"),
             }
         }
         Op::CheckFault { rc } => format!("qi_check_fault -> {}", errno(*rc)),

@@ -1,8 +1,8 @@
 //! Exhaustive explorer: the fix is proved for a small family of workloads, the legacy policy
 //! yields the canonical lockup as a shortest counterexample.
 
+use qisim_core::check::{count_family, explore, explore_roots, ExploreOptions, Verdict};
 use qisim_core::config::SchedulerConfig;
-use qisim_core::explore::{count_family, explore, explore_roots, ExploreOptions, Verdict};
 use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, Simulation, Workload};
 
 fn one(count: u32) -> Workload {

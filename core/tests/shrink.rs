@@ -2,8 +2,8 @@
 //! still reproduce, and shrink the same way every time.
 
 use qisim_core::config::SchedulerConfig;
-use qisim_core::hunt::{hunt, HuntOptions};
-use qisim_core::shrink::{minimize, reproduces};
+use qisim_core::search::hunt::{hunt, HuntOptions};
+use qisim_core::search::shrink::{minimize, reproduces};
 use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, Simulation, Workload};
 
 /// 4 submitters, zero-count probability 0.5, ring 16, random scheduler.

@@ -5,7 +5,9 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{BatchDist, InvType, Workload};
+use crate::config::{BatchDist, Workload};
+use crate::model::state::Visitor;
+use crate::model::types::InvType;
 
 /// The next step a submitter will take (its program counter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -38,10 +40,37 @@ pub enum Pc {
 }
 
 impl Pc {
+    /// Every step, in declaration order.
+    pub const ALL: [Pc; 12] = [
+        Pc::Lock,
+        Pc::CheckSpace,
+        Pc::SpaceUnlock,
+        Pc::Write,
+        Pc::Doorbell,
+        Pc::Poll,
+        Pc::PollUnlock,
+        Pc::PollLock,
+        Pc::Mark,
+        Pc::Reclaim,
+        Pc::Unlock,
+        Pc::Finished,
+    ];
+
     /// True for steps that need `q_lock` free.
     #[inline]
     pub fn needs_lock(self) -> bool {
         matches!(self, Pc::Lock | Pc::PollLock)
+    }
+
+    /// True before the call's `write` (or after the last call): `index`, `wait_index` and
+    /// `hw_done` are dead, as `write` overwrites them (a late hardware credit to a finished
+    /// batch included).
+    #[inline]
+    pub fn before_write(self) -> bool {
+        matches!(
+            self,
+            Pc::Lock | Pc::CheckSpace | Pc::SpaceUnlock | Pc::Write | Pc::Finished
+        )
     }
 
     /// True while inside the poll loop (steps 5 and 6).
@@ -158,7 +187,7 @@ impl WorkloadGen {
 
 /// State of one submitter: kernel locals of `qi_submit_sync` plus the bookkeeping the oracles and
 /// metrics need.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Submitter {
     pub pc: Pc,
     /// Descriptor count of the current call.
@@ -188,7 +217,99 @@ pub struct Submitter {
     pub gen: WorkloadGen,
 }
 
+impl Clone for Submitter {
+    fn clone(&self) -> Self {
+        let mut s = Submitter::new(0, 0, &Workload::default());
+        s.clone_from(self);
+        s
+    }
+
+    /// Reuses `types`: the explorer copies a state per transition.
+    fn clone_from(&mut self, src: &Self) {
+        let Submitter {
+            pc,
+            count,
+            index,
+            wait_index,
+            rc,
+            submissions_done,
+            submissions_total,
+            attempts,
+            hw_done,
+            types,
+            started_step,
+            started_ns,
+            steps_since_progress,
+            watchdog_fired,
+            gen,
+        } = src;
+        self.pc = *pc;
+        self.count = *count;
+        self.index = *index;
+        self.wait_index = *wait_index;
+        self.rc = *rc;
+        self.submissions_done = *submissions_done;
+        self.submissions_total = *submissions_total;
+        self.attempts = *attempts;
+        self.hw_done = *hw_done;
+        self.types.clone_from(types);
+        self.started_step = *started_step;
+        self.started_ns = *started_ns;
+        self.steps_since_progress = *steps_since_progress;
+        self.watchdog_fired = *watchdog_fired;
+        self.gen.clone_from(gen);
+    }
+}
+
 impl Submitter {
+    /// Every field (see [`crate::model::state`]). `count` is dead once finished; the batch's
+    /// types are one type repeated (the explorer's workloads have one), kept as that type;
+    /// `submissions_total` and the generator are the workload's (a deterministic workload
+    /// never draws); the latency stamps and the watchdog's counters are reset (no step of an
+    /// exploration reads them: the watchdog is off).
+    pub fn visit<V: Visitor>(&mut self, v: &mut V) {
+        let Submitter {
+            pc,
+            count,
+            index,
+            wait_index,
+            rc,
+            submissions_done,
+            submissions_total,
+            attempts,
+            hw_done,
+            types,
+            started_step,
+            started_ns,
+            steps_since_progress,
+            watchdog_fired,
+            gen: _,
+        } = self;
+        v.key(pc);
+        let finished = *pc == Pc::Finished;
+        let dead = pc.before_write();
+        v.dead_if(finished, |v| v.key(count));
+        v.dead_if(dead, |v| {
+            v.key(index);
+            v.key(wait_index);
+            v.key(hw_done);
+        });
+        v.key(rc);
+        v.key(submissions_done);
+        v.key(attempts);
+        v.kept(submissions_total);
+        let mut ty = types.first().copied().unwrap_or(InvType::Iotlb);
+        v.kept(&mut ty);
+        if V::WRITES {
+            types.clear();
+            types.resize(*count as usize, ty);
+            *started_step = 0;
+            *started_ns = 0;
+            *steps_since_progress = 0;
+            *watchdog_fired = false;
+        }
+    }
+
     /// A submitter about to start its first call.
     pub fn new(seed: u64, i: u32, w: &Workload) -> Self {
         let mut s = Submitter {

@@ -4,9 +4,9 @@ use rand::{Rng, RngCore, SeedableRng};
 use rand_pcg::Pcg32;
 
 use crate::config::{Config, SchedulerConfig, TimedCosts};
+use crate::model::Pc;
+use crate::model::{StepKind, System};
 use crate::replay;
-use crate::submitter::Pc;
-use crate::system::{StepKind, System};
 use crate::Actor;
 
 /// Why a scheduler could not pick.
@@ -422,7 +422,7 @@ impl TimedSched {
             StepKind::HwInv { ty } => c.hw_ns(ty),
             StepKind::HwWait { drain } => c.hw_wait_ns + if drain { c.hw_drain_ns } else { 0 },
             StepKind::HwFault { fault } => match fault {
-                crate::hardware::HwFault::Ite | crate::hardware::HwFault::Gone => c.hw_timeout_ns,
+                crate::model::HwFault::Ite | crate::model::HwFault::Gone => c.hw_timeout_ns,
                 _ => c.hw_iotlb_ns,
             },
             StepKind::HwFetch => 0,

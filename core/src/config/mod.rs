@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::ConfigError;
 use crate::replay;
 
+pub mod kernel;
+mod tagged;
+
+pub use crate::model::types::{inv_type_name, InvType};
+
 /// Largest ring we accept; the kernel uses 256 (one 4 KiB page of 16-byte descriptors).
 pub const MAX_QI_LENGTH: u32 = 1 << 16;
 /// Smallest ring: a count-0 and a count-1 submission must fit (`count + 2 <= QI_LENGTH`).
@@ -57,36 +62,14 @@ pub enum HardwareMode {
     Sync,
 }
 
-/// Invalidation descriptor types (VT-d 6.5.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "camelCase")]
-pub enum InvType {
-    Iotlb,
-    Devtlb,
-    Context,
-    Iec,
-    Pasid,
-}
-
-impl InvType {
-    /// All types, in a fixed order.
-    pub const ALL: [InvType; 5] = [
-        InvType::Iotlb,
-        InvType::Devtlb,
-        InvType::Context,
-        InvType::Iec,
-        InvType::Pasid,
-    ];
-}
-
 /// Distribution of the descriptor count of one submission (before the zero-count draw). Read
-/// through [`crate::tagged`], so errors name the inner field.
+/// through [`crate::config::tagged`], so errors name the inner field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
-    try_from = "crate::tagged::RawBatch"
+    try_from = "crate::config::tagged::RawBatch"
 )]
 pub enum BatchDist {
     /// Always `count` descriptors.
@@ -272,13 +255,13 @@ impl TimedCosts {
     }
 }
 
-/// Which actor runs next. Read through [`crate::tagged`], so errors name the inner field.
+/// Which actor runs next. Read through [`crate::config::tagged`], so errors name the inner field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
-    try_from = "crate::tagged::RawScheduler"
+    try_from = "crate::config::tagged::RawScheduler"
 )]
 pub enum SchedulerConfig {
     /// Uniform over enabled actors; the hardware engine has weight `hwWeight` (default 1;
@@ -355,28 +338,28 @@ pub struct FaultConfig {
 impl FaultConfig {
     /// True when no fault can ever be injected.
     pub fn is_off(&self) -> bool {
-        crate::hardware::HwFault::ALL
+        crate::model::HwFault::ALL
             .iter()
             .all(|f| self.rate(*f) == 0.0)
     }
 
     /// The rate of one fault kind.
-    pub fn rate(&self, f: crate::hardware::HwFault) -> f64 {
+    pub fn rate(&self, f: crate::model::HwFault) -> f64 {
         match f {
-            crate::hardware::HwFault::Iqe => self.iqe_rate,
-            crate::hardware::HwFault::Ite => self.ite_rate,
-            crate::hardware::HwFault::Ice => self.ice_rate,
-            crate::hardware::HwFault::Gone => self.device_gone_rate,
+            crate::model::HwFault::Iqe => self.iqe_rate,
+            crate::model::HwFault::Ite => self.ite_rate,
+            crate::model::HwFault::Ice => self.ice_rate,
+            crate::model::HwFault::Gone => self.device_gone_rate,
         }
     }
 
     /// JSON name of the rate of one fault kind.
-    pub fn rate_field(f: crate::hardware::HwFault) -> &'static str {
+    pub fn rate_field(f: crate::model::HwFault) -> &'static str {
         match f {
-            crate::hardware::HwFault::Iqe => "faults.iqeRate",
-            crate::hardware::HwFault::Ite => "faults.iteRate",
-            crate::hardware::HwFault::Ice => "faults.iceRate",
-            crate::hardware::HwFault::Gone => "faults.deviceGoneRate",
+            crate::model::HwFault::Iqe => "faults.iqeRate",
+            crate::model::HwFault::Ite => "faults.iteRate",
+            crate::model::HwFault::Ice => "faults.iceRate",
+            crate::model::HwFault::Gone => "faults.deviceGoneRate",
         }
     }
 }
@@ -411,11 +394,11 @@ pub struct Config {
     /// depth's behaviour is then included, so a proof holds for any engine; 1 = a serial
     /// engine (fetch one, complete it, fetch the next).
     pub fetch_depth: u32,
-    /// The kernel version this config models (see [`crate::kernel`]); its policy and ITE walk
+    /// The kernel version this config models (see [`crate::config::kernel`]); its policy and ITE walk
     /// must agree with `policy` and `faults.iteWalk`. Absent: none claimed (`null` is a type
     /// error, as everywhere in the schema).
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    pub kernel: Option<crate::kernel::Kernel>,
+    pub kernel: Option<crate::config::kernel::Kernel>,
     pub scheduler: SchedulerConfig,
     pub faults: FaultConfig,
     /// Seed of every random choice (workload, schedule, jitter).
@@ -598,7 +581,7 @@ impl Config {
                 }
             }
         }
-        for f in crate::hardware::HwFault::ALL {
+        for f in crate::model::HwFault::ALL {
             check_prob(FaultConfig::rate_field(f), self.faults.rate(f))?;
         }
         check_range("fetchDepth", self.fetch_depth, 0, self.qi_length)?;
@@ -686,16 +669,5 @@ impl Config {
             ));
         }
         Ok(())
-    }
-}
-
-/// camelCase name of an invalidation type.
-pub fn inv_type_name(t: InvType) -> &'static str {
-    match t {
-        InvType::Iotlb => "iotlb",
-        InvType::Devtlb => "devtlb",
-        InvType::Context => "context",
-        InvType::Iec => "iec",
-        InvType::Pasid => "pasid",
     }
 }
