@@ -62,6 +62,13 @@ impl Pc {
         matches!(self, Pc::Lock | Pc::PollLock)
     }
 
+    /// This step's bits for [`can_move`]: (runs without `q_lock`, waits for `q_lock`).
+    #[inline(always)]
+    pub fn mobility(self) -> (u64, u64) {
+        let waits = self.needs_lock();
+        (u64::from((self != Pc::Finished) & !waits), u64::from(waits))
+    }
+
     /// True before the call's `write` (or after the last call): `index`, `wait_index` and
     /// `hw_done` are dead, as `write` overwrites them (a late hardware credit to a finished
     /// batch included).
@@ -96,6 +103,14 @@ impl Pc {
             Pc::Finished => "finished",
         }
     }
+}
+
+/// Who can move, the one definition: of the submitters whose [`Pc::mobility`] bits are
+/// `runs` and `waits_lock` (one bit each, or a bit mask of many), those that can step now.
+/// Branch-free: a random scheduler's choice would mispredict branches on the chosen state.
+#[inline(always)]
+pub fn can_move(runs: u64, waits_lock: u64, lock_free: bool) -> u64 {
+    runs | (waits_lock & 0u64.wrapping_sub(u64::from(lock_free)))
 }
 
 /// `-EAGAIN`.

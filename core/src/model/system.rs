@@ -13,7 +13,7 @@ use crate::model::oracle::Finding;
 use crate::model::policy::StatusChange;
 use crate::model::ring::Ring;
 use crate::model::state::Visitor;
-use crate::model::submitter::{Pc, Submitter};
+use crate::model::submitter::{can_move, Pc, Submitter};
 use crate::model::types::{HwFault, InvType, Label};
 use crate::trace::TraceSink;
 use crate::Actor;
@@ -121,11 +121,6 @@ pub struct System {
     /// Status writes of the current software step, for the trace and the lost-completion
     /// oracle (empty between steps).
     pub(super) changes: Vec<StatusChange>,
-    /// Derived caches for the random scheduler's fast path (submitters 0..64 only): bit i set
-    /// when submitter i can step without `q_lock` / is waiting for `q_lock`. Kept current by
-    /// [`System::apply`]; call [`System::refresh_masks`] after changing `subs` by hand.
-    pub run_mask: u64,
-    pub lock_mask: u64,
     /// Step counters per submitter (metrics; not part of the state).
     pub counters: Vec<StepCounters>,
     /// Scheduled hardware and fault steps taken (metrics; not part of the state).
@@ -165,8 +160,6 @@ impl Clone for System {
             halted: false,
             invariant_reported: false,
             changes: Vec::new(),
-            run_mask: 0,
-            lock_mask: 0,
             counters: Vec::new(),
             hw_steps: 0,
             last_return: Returned::default(),
@@ -190,8 +183,6 @@ impl Clone for System {
             halted,
             invariant_reported,
             changes,
-            run_mask,
-            lock_mask,
             counters,
             hw_steps,
             last_return,
@@ -213,8 +204,6 @@ impl Clone for System {
         self.halted = *halted;
         self.invariant_reported = *invariant_reported;
         self.changes.clone_from(changes);
-        self.run_mask = *run_mask;
-        self.lock_mask = *lock_mask;
         self.counters.clone_from(counters);
         self.hw_steps = *hw_steps;
         self.last_return = *last_return;
@@ -228,7 +217,7 @@ impl System {
         let subs = (0..cfg.submitters)
             .map(|i| Submitter::new(cfg.seed, i, &params.workloads[i as usize]))
             .collect();
-        let mut sys = System {
+        System {
             params,
             ring: Ring::new(cfg.qi_length),
             subs,
@@ -236,8 +225,6 @@ impl System {
             halted: false,
             invariant_reported: false,
             changes: Vec::new(),
-            run_mask: 0,
-            lock_mask: 0,
             counters: vec![StepCounters::default(); cfg.submitters as usize],
             hw_steps: 0,
             last_return: Returned::default(),
@@ -245,14 +232,12 @@ impl System {
             hw_async: cfg.hardware == HardwareMode::Async,
             watchdog: cfg.watchdog,
             fetch_depth: cfg.effective_fetch_depth(),
-        };
-        sys.refresh_masks();
-        sys
+        }
     }
 
     /// Every field (see [`crate::model::state`]): the submitters, the ring and `halted`. The
     /// config parts are constant for a root; findings, metrics and scratch are reset when
-    /// unpacking (an explored state is expanded with none pending), the masks rebuilt.
+    /// unpacking (an explored state is expanded with none pending).
     pub fn visit<V: Visitor>(&mut self, v: &mut V) {
         let System {
             params: _,
@@ -262,8 +247,6 @@ impl System {
             halted,
             invariant_reported,
             changes,
-            run_mask: _,
-            lock_mask: _,
             counters,
             hw_steps,
             last_return,
@@ -282,30 +265,7 @@ impl System {
             counters.fill(StepCounters::default());
             *hw_steps = 0;
             *last_return = Returned::default();
-            self.refresh_masks();
         }
-    }
-
-    /// Recomputes [`System::run_mask`] and [`System::lock_mask`] from the submitters.
-    pub fn refresh_masks(&mut self) {
-        self.run_mask = 0;
-        self.lock_mask = 0;
-        for i in 0..self.subs.len().min(64) {
-            self.update_mask(i);
-        }
-    }
-
-    #[inline]
-    fn update_mask(&mut self, i: usize) {
-        if i >= 64 {
-            return;
-        }
-        let bit = 1u64 << i;
-        let pc = self.subs[i].pc;
-        let needs_lock = pc.needs_lock();
-        let runs = (pc != Pc::Finished) & !needs_lock;
-        self.run_mask = (self.run_mask & !bit) | (u64::from(runs) << i);
-        self.lock_mask = (self.lock_mask & !bit) | (u64::from(needs_lock) << i);
     }
 
     /// Whether the hardware engine can take a step now (every hardware step needs this: a
@@ -342,10 +302,9 @@ impl System {
                         self.params.faults.ite_all_fetched,
                     )
             }
-            // Non-short-circuit `&`/`|`: the scheduler's choice is random, so branches on the
-            // chosen submitter's state would mispredict.
             Actor::Submitter(i) => self.subs.get(i as usize).is_some_and(|s| {
-                (s.pc != Pc::Finished) & (!s.pc.needs_lock() | self.ring.q_lock.is_none())
+                let (runs, waits) = s.pc.mobility();
+                can_move(runs, waits, self.ring.q_lock.is_none()) != 0
             }),
         }
     }
@@ -398,11 +357,7 @@ impl System {
                     returned: false,
                 }
             }
-            Actor::Submitter(i) => {
-                let info = self.sub_step(i, step, now_ns, sink);
-                self.update_mask(i as usize);
-                info
-            }
+            Actor::Submitter(i) => self.sub_step(i, step, now_ns, sink),
         }
     }
 
