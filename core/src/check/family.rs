@@ -128,51 +128,6 @@ pub fn count_family(cfg: &Config, counts: &[u32]) -> Result<Vec<Config>, ConfigE
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn base(batch: BatchDist, p: f64) -> Config {
-        Config {
-            qi_length: 8,
-            submitters: 2,
-            workload: Workload {
-                submissions: 1,
-                batch,
-                zero_count_prob: p,
-                ..Workload::default()
-            },
-            ..Config::default()
-        }
-    }
-
-    #[test]
-    fn zero_probability_adds_count_zero() {
-        let (roots, counts) = family(&base(BatchDist::Uniform { min: 1, max: 2 }, 0.5)).unwrap();
-        assert_eq!(counts, vec![0, 1, 2]);
-        assert_eq!(roots.len(), 9);
-        let (_, counts) = family(&base(BatchDist::Uniform { min: 1, max: 2 }, 0.0)).unwrap();
-        assert_eq!(counts, vec![1, 2]);
-        let (roots, counts) = family(&base(BatchDist::Fixed { count: 1 }, 1.0)).unwrap();
-        assert_eq!((roots.len(), counts), (1, vec![0]));
-        assert_eq!(roots[0].workload.batch, BatchDist::Fixed { count: 0 });
-        let (roots, counts) = family(&base(BatchDist::Fixed { count: 1 }, 0.25)).unwrap();
-        assert_eq!((roots.len(), counts), (4, vec![0, 1]));
-    }
-
-    #[test]
-    fn what_cannot_be_enumerated_is_an_error() {
-        let e = family(&base(BatchDist::Sequence { counts: vec![1, 2] }, 0.5)).unwrap_err();
-        assert_eq!(e.field, "workload.zeroCountProb");
-        let mut c = base(BatchDist::Uniform { min: 0, max: 3 }, 0.0);
-        c.workload.submissions = 12;
-        assert_eq!(family(&c).unwrap_err().field, "counts");
-        let mut c = base(BatchDist::Uniform { min: 0, max: 1 }, 0.0);
-        c.workload.types.devtlb = 1.0;
-        assert_eq!(family(&c).unwrap_err().field, "workload.types");
-    }
-}
-
 /// Checks that `w` is deterministic; `prefix` is its JSON path.
 fn check_workload(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
     match &w.batch {
@@ -234,4 +189,49 @@ pub fn explorable(cfg: &Config) -> Result<Config, ConfigError> {
     c.stop_on = StopOn::Consequence;
     c.trace = false;
     Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(batch: BatchDist, p: f64) -> Config {
+        Config {
+            qi_length: 8,
+            submitters: 2,
+            workload: Workload {
+                submissions: 1,
+                batch,
+                zero_count_prob: p,
+                ..Workload::default()
+            },
+            ..Config::default()
+        }
+    }
+
+    #[test]
+    fn zero_probability_adds_count_zero() {
+        let (roots, counts) = family(&base(BatchDist::Uniform { min: 1, max: 2 }, 0.5)).unwrap();
+        assert_eq!(counts, vec![0, 1, 2]);
+        assert_eq!(roots.len(), 9);
+        let (_, counts) = family(&base(BatchDist::Uniform { min: 1, max: 2 }, 0.0)).unwrap();
+        assert_eq!(counts, vec![1, 2]);
+        let (roots, counts) = family(&base(BatchDist::Fixed { count: 1 }, 1.0)).unwrap();
+        assert_eq!((roots.len(), counts), (1, vec![0]));
+        assert_eq!(roots[0].workload.batch, BatchDist::Fixed { count: 0 });
+        let (roots, counts) = family(&base(BatchDist::Fixed { count: 1 }, 0.25)).unwrap();
+        assert_eq!((roots.len(), counts), (4, vec![0, 1]));
+    }
+
+    #[test]
+    fn what_cannot_be_enumerated_is_an_error() {
+        let e = family(&base(BatchDist::Sequence { counts: vec![1, 2] }, 0.5)).unwrap_err();
+        assert_eq!(e.field, "workload.zeroCountProb");
+        let mut c = base(BatchDist::Uniform { min: 0, max: 3 }, 0.0);
+        c.workload.submissions = 12;
+        assert_eq!(family(&c).unwrap_err().field, "counts");
+        let mut c = base(BatchDist::Uniform { min: 0, max: 1 }, 0.0);
+        c.workload.types.devtlb = 1.0;
+        assert_eq!(family(&c).unwrap_err().field, "workload.types");
+    }
 }
