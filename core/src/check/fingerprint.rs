@@ -56,7 +56,7 @@ fn folded_mul(a: u64, b: u64) -> u64 {
         (x as u64) ^ ((x >> 64) as u64)
     }
     // wasm32 has no 64x64 -> 128 multiply: `u128` arithmetic is a call to the generic 128-bit
-    // `__multi3` (a fifth of the explorer's time in V8). Four 32-bit products give the same bits.
+    // `__multi3`. Four 32-bit products give the same bits.
     #[cfg(target_arch = "wasm32")]
     {
         folded_mul_halves(a, b)

@@ -5,10 +5,10 @@
 //!
 //! # What is explored
 //!
-//! States are [`System`] values; transitions are [`System::apply`] of one enabled actor. The
+//! States are [`System`](crate::model::System) values; transitions are [`System::apply`](crate::model::System::apply) of one enabled actor. The
 //! workload of each root must be deterministic (batch `fixed`, `sequence` or `uniform` with
 //! `min == max`, `zeroCountProb` 0 or 1, at most one invalidation type with a positive weight);
-//! anything else is rejected with a [`ConfigError`] naming the field. [`family`] (the one
+//! anything else is rejected with a [`ConfigError`] naming the field. [`family()`] (the one
 //! family builder of every front end) turns a count range and a zero-count probability into
 //! such roots. The scheduler, `seed`, `stepLimit`, `stopOn` and `trace` need no enumeration
 //! (every schedule is explored); a positive fault rate means "this fault may happen" (both
@@ -19,19 +19,19 @@
 //!
 //! # How
 //!
-//! Only 64-bit fingerprints of visited states are stored ([`table`]), with a parent index
+//! Only 64-bit fingerprints of visited states are stored (`table.rs`), with a parent index
 //! (like stateright and SPIN's hash-compact); paths are rebuilt by replaying the model from the
-//! root and matching fingerprints ([`path`]). The BFS queue ([`bfs`]) holds the states of the
-//! current and the next level packed into fixed-size records ([`pack`]), unpacked into one
+//! root and matching fingerprints (`path.rs`). The BFS queue (`bfs.rs`) holds the states of the
+//! current and the next level packed into fixed-size records (`pack.rs`), unpacked into one
 //! scratch `System` for expansion (debug builds check that every unpacked state has its stored
 //! fingerprint). What a state is, field by field, is written once, in each state type's `visit`
-//! ([`crate::model::state`]); [`fingerprint`] hashes it canonically (with the symmetry
-//! reduction), [`pack`] stores it. [`ample`] is the partial-order reduction and its soundness
-//! argument; [`cycles`] the fair-cycle cross-check of the liveness argument below.
+//! ([`crate::model::state`]); `fingerprint.rs` hashes it canonically (with the symmetry
+//! reduction), `pack.rs` stores it. `ample.rs` is the partial-order reduction and its soundness
+//! argument; `cycles.rs` the fair-cycle cross-check of the liveness argument below.
 //!
 //! # Liveness
 //!
-//! A state is *stuck* ([`System::stuck`], the one definition the simulator's lockup oracle
+//! A state is *stuck* ([`System::stuck`](crate::model::System::stuck), the one definition the simulator's lockup oracle
 //! uses too) when hardware cannot move and every submitter that has not finished is in a loop
 //! that can never exit: polling a wait slot whose status is neither `QI_DONE` nor `QI_ABORT`,
 //! or retrying `check_space` with `free_cnt < count + 2`. Stuck is stable: the only

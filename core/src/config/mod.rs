@@ -63,7 +63,7 @@ pub enum HardwareMode {
 }
 
 /// Distribution of the descriptor count of one submission (before the zero-count draw). Read
-/// through [`crate::config::tagged`], so errors name the inner field.
+/// through `config/tagged.rs`, so errors name the inner field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
@@ -255,7 +255,7 @@ impl TimedCosts {
     }
 }
 
-/// Which actor runs next. Read through [`crate::config::tagged`], so errors name the inner field.
+/// Which actor runs next. Read through `config/tagged.rs`, so errors name the inner field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(
     tag = "kind",

@@ -3,10 +3,12 @@
 //! program counter and locals ([`submitter`]), the queue engine ([`hardware`]),
 //! `qi_check_fault()` ([`fault`]), the reclaim policies ([`policy`]), the findings and how
 //! each is decided ([`oracle`]), and the whole system with its atomic steps ([`system`],
-//! [`step`]). [`state`] is how each state type describes its fields to the explorer.
+//! [`step`], [`hw_step`]); [`workload`] draws each CPU's calls. [`state`] is how each state
+//! type describes its fields to the explorer.
 
 pub mod fault;
 pub mod hardware;
+pub mod hw_step;
 pub mod liveness;
 pub mod oracle;
 pub mod policy;
@@ -17,10 +19,12 @@ pub mod submitter;
 pub mod system;
 pub mod types;
 pub mod view;
+pub mod workload;
 
 pub use oracle::{Finding, FindingKind};
 pub use ring::Ring;
-pub use submitter::{errno_name, Pc, Submitter, WorkloadGen, EAGAIN, EINVAL, ETIMEDOUT};
+pub use submitter::{errno_name, Pc, Submitter, EAGAIN, EINVAL, ETIMEDOUT};
 pub use system::{Params, Returned, StepCounters, StepInfo, StepKind, System};
 pub use types::{fsts, inv_type_name, Desc, HwFault, InvType, Label, Status};
 pub use view::{StateView, SubmitterView};
+pub use workload::WorkloadGen;

@@ -286,7 +286,7 @@ impl System {
     }
 
     /// Overrun oracle: `label` is being written into `slot`, which hardware has not fetched.
-    /// Out of line: its formatting needs `label` in memory, which slowed every write.
+    /// Out of line, so the formatting does not keep `label` in memory on every write.
     #[cold]
     #[inline(never)]
     pub(super) fn report_overrun(&mut self, step: u64, slot: u32, label: Label) {

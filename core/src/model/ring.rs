@@ -33,7 +33,7 @@ pub struct Ring {
     /// `pending_from..IQH`): software may rewrite a slot after hardware fetched it, and
     /// hardware then completes the copy it holds.
     pub fetched: Vec<Desc>,
-    /// Fault status bits (see [`fsts`]).
+    /// Fault status bits (see [`fsts`](crate::model::fsts)).
     pub fsts: u8,
     /// The device of the last `ITE` is gone (`IQER.ITESID` names a device that
     /// `pci_device_is_present()` denies): `qi_check_fault` returns `-ETIMEDOUT`.
@@ -155,7 +155,7 @@ impl Ring {
     #[inline]
     pub fn add(&self, i: u32, n: u32) -> u32 {
         // Every caller has i < QI_LENGTH and n <= QI_LENGTH, where one conditional subtraction
-        // is the modulo; a division here cost more than the rest of a hardware step.
+        // is the modulo: no division on every step.
         let len = u64::from(self.qi_length);
         let s = u64::from(i) + u64::from(n);
         let r = if s >= len { s - len } else { s };

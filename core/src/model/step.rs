@@ -2,11 +2,11 @@
 //! [`Pc`], as `dmar.c` runs them under `q_lock`; and the hardware engine's step as the system
 //! sees it (credit, status write, the oracles those touch).
 
-use crate::model::hardware::{self, Processed};
+use crate::model::hardware::{self};
 use crate::model::policy;
 use crate::model::submitter::{Pc, EAGAIN};
 use crate::model::system::{Returned, StepInfo, StepKind, System};
-use crate::model::types::{Desc, HwFault, Label, Status};
+use crate::model::types::{Desc, Label, Status};
 use crate::trace::{Op, TraceSink};
 use crate::Actor;
 
@@ -235,8 +235,8 @@ impl System {
         StepKind::Poll { done }
     }
 
-    /// Inlined into the unlock step: out of line, the wasm32 build returned [`Returned`] through
-    /// the shadow stack.
+    /// Inlined into the unlock step, so [`Returned`] stays in registers (wasm32 returns structs
+    /// through memory).
     #[inline(always)]
     pub(super) fn finish_call<T: TraceSink>(
         &mut self,
@@ -274,8 +274,7 @@ impl System {
         }
     }
 
-    /// Oracle checks and trace events for the status changes a software step made. Inlined
-    /// into the mark and reclaim steps (a call per step there showed in wasm profiles); indexed
+    /// Oracle checks and trace events for the status changes a software step made. Indexed
     /// rather than `mem::take`n, as only the oracle's cold report needs `&mut self`.
     #[inline(always)]
     pub(super) fn software_changes<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) {
@@ -309,96 +308,5 @@ impl System {
             }
         }
         self.changes.clear();
-    }
-
-    // The hardware, write and poll steps are inlined into `apply`: the wasm32 build did not
-    // inline them and returned their `StepKind` through the shadow stack, a call and a memory
-    // round trip on every step in V8.
-    #[inline(always)]
-    pub(super) fn hw_step<T: TraceSink>(
-        &mut self,
-        step: u64,
-        actor: Actor,
-        sink: &mut T,
-    ) -> StepKind {
-        let p = match actor {
-            Actor::Fetch => hardware::fetch(&mut self.ring, false),
-            Actor::Fault(HwFault::Iqe) => hardware::fetch(&mut self.ring, true),
-            Actor::Fault(f) => hardware::complete(&mut self.ring, Some(f)),
-            _ => hardware::complete(&mut self.ring, None),
-        };
-        match p {
-            Processed::Idle => StepKind::HwIdle,
-            Processed::Fetched { slot, label } => {
-                sink.emit(step, actor, || Op::HwFetch { slot, label });
-                StepKind::HwFetch
-            }
-            Processed::Invalid { slot, label } => {
-                sink.emit(step, actor, || Op::HwFault {
-                    slot,
-                    fault: HwFault::Iqe,
-                    label,
-                });
-                StepKind::HwFault {
-                    fault: HwFault::Iqe,
-                }
-            }
-            Processed::TimedOut { slot, label, gone } => {
-                let fault = if gone { HwFault::Gone } else { HwFault::Ite };
-                self.time_out(step, actor, slot, label, fault, sink);
-                StepKind::HwFault { fault }
-            }
-            Processed::Empty { slot } => {
-                sink.emit(step, actor, || Op::HwInv { slot, label: None });
-                StepKind::HwIdle
-            }
-            Processed::Inv {
-                slot,
-                ty,
-                label,
-                ice,
-            } => {
-                self.credit(label);
-                sink.emit(step, actor, || Op::HwInv {
-                    slot,
-                    label: Some(label),
-                });
-                if ice {
-                    let fault = HwFault::Ice;
-                    let label = Some(label);
-                    sink.emit(step, actor, || Op::HwFault { slot, fault, label });
-                }
-                StepKind::HwInv { ty }
-            }
-            Processed::Wait {
-                slot,
-                status_addr,
-                sw,
-                drain,
-                label,
-                before,
-            } => {
-                // Ownership is judged before the write: it is what the write lands on.
-                let owned = self.owns_wait_slot(status_addr, label);
-                self.credit(label);
-                sink.emit(step, actor, || Op::HwWait {
-                    slot,
-                    label: Some(label),
-                });
-                if sw {
-                    sink.emit(step, actor, || Op::Status {
-                        slot: status_addr,
-                        before,
-                        after: Status::Done,
-                        hw: true,
-                        label: Some(label),
-                    });
-                }
-                if sw && !owned {
-                    self.report_stray_write(step, actor, status_addr, label, before);
-                }
-                StepKind::HwWait { drain }
-            }
-        }
     }
 }

@@ -269,10 +269,8 @@ impl System {
     }
 
     /// Whether the hardware engine can take a step now (every hardware step needs this: a
-    /// fetch or a fault implies the engine can complete). Separate from
-    /// [`System::is_enabled`] for the scheduler's per-step check: the wasm32 build did not
-    /// inline `is_enabled` there and passed the `Actor` through memory (8-byte enums go by
-    /// pointer in the wasm32 Rust ABI).
+    /// fetch or a fault implies the engine can complete). Takes no [`Actor`], which wasm32
+    /// passes by pointer: the scheduler asks this on every step.
     #[inline(always)]
     pub fn hw_enabled(&self) -> bool {
         self.hw_async && hardware::can_complete(&self.ring)
@@ -373,7 +371,7 @@ impl System {
     }
 
     /// Submitter `i` releases `q_lock`; checks the `free_cnt` invariant. Takes the index, not an
-    /// [`Actor`]: an 8-byte enum argument goes through the shadow stack in the wasm32 Rust ABI.
+    /// [`Actor`], which wasm32 passes by pointer.
     #[inline]
     pub(super) fn release_lock(&mut self, step: u64, i: u32) {
         self.ring.q_lock = None;

@@ -23,8 +23,8 @@ pub struct RandomSched {
 }
 
 /// Uniform in `0..n` (n > 0) by Lemire's multiply-shift with rejection: unbiased, no division
-/// on the common path, and the same on every platform. This is the hot path of hunting, where
-/// `random_range`'s per-call zone computation showed in profiles.
+/// on the common path, and the same on every platform (`random_range` recomputes its rejection
+/// zone on every call).
 #[inline]
 pub fn below(rng: &mut Pcg32, n: u32) -> u32 {
     let mut m = u64::from(rng.next_u32()) * u64::from(n);
