@@ -90,49 +90,6 @@ fn fixed_family_ring8_three_submitters() {
     assert!(matches!(v, Verdict::Proved { .. }), "{v:?}");
 }
 
-#[test]
-fn reductions_agree_with_the_plain_search() {
-    // Two submitters, two calls, counts in {0,1,2}: every reduction gives the same verdict,
-    // and counterexamples have the same (shortest) length.
-    for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
-        let base = family_base(6, 2, policy);
-        let fam = count_family(&base, &[0, 1, 2]).unwrap();
-        let mut seen = Vec::new();
-        for (por, symmetry) in [(true, true), (false, true), (true, false), (false, false)] {
-            let o = ExploreOptions {
-                por,
-                symmetry,
-                ..opts()
-            };
-            let v = explore_roots(&fam, &o, |_| true).unwrap();
-            let key = match &v {
-                Verdict::Proved { .. } => (v.name(), 0, None),
-                Verdict::Counterexample {
-                    steps,
-                    kind,
-                    reproduced,
-                    ..
-                } => {
-                    assert!(reproduced);
-                    (v.name(), *steps, Some(*kind))
-                }
-                other => panic!("{other:?}"),
-            };
-            seen.push(key);
-        }
-        assert!(
-            seen.windows(2).all(|w| w[0] == w[1]),
-            "{policy:?}: {seen:?}"
-        );
-        let expect = if policy == PolicyKind::Fixed {
-            "proved"
-        } else {
-            "counterexample"
-        };
-        assert_eq!(seen[0].0, expect);
-    }
-}
-
 /// The verdict of `fam` under `o`, as (name, counterexample length, kind), and the states
 /// stored.
 fn verdict(fam: &[Config], o: &ExploreOptions) -> ((&'static str, u64, Option<FindingKind>), u64) {
