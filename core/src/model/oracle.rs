@@ -1,11 +1,12 @@
-//! What the checker reports (DESIGN.md section 6). Findings are data, never panics.
+//! What the checker reports (DESIGN.md section 6), and how each safety finding is decided and
+//! worded; the liveness findings are in `liveness.rs`. Findings are data, never panics.
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::policy;
 use crate::model::submitter::{Pc, Submitter};
 use crate::model::system::System;
-use crate::model::types::{Label, Status};
+use crate::model::types::{Desc, Label, Status};
 use crate::Actor;
 
 /// Kinds of finding.
@@ -119,7 +120,9 @@ pub struct Finding {
     /// Human-readable explanation with kernel names.
     pub message: String,
 }
+
 impl System {
+    /// Records a finding of the current step.
     pub(super) fn report(
         &mut self,
         kind: FindingKind,
@@ -139,6 +142,7 @@ impl System {
         });
     }
 
+    /// The label of submitter `i`'s current wait descriptor.
     pub(super) fn own_wait_label(s: &Submitter, i: u32) -> Label {
         Label {
             submitter: i,
@@ -148,6 +152,7 @@ impl System {
         }
     }
 
+    /// The `free_cnt` invariant failed at submitter `i`'s unlock.
     #[cold]
     #[inline(never)]
     pub(super) fn report_free_cnt(&mut self, step: u64, i: u32) {
@@ -162,6 +167,29 @@ impl System {
         );
         let actor = Actor::Submitter(i);
         self.report(FindingKind::FreeCntInvariant, step, actor, None, None, msg);
+    }
+
+    /// The lost-completion oracle: submitter `i`'s status write `changes[k]` set `QI_FREE` on
+    /// another CPU's wait slot that hardware completed (or the `ITE` walk aborted) while its
+    /// owner still waits on it.
+    #[inline(always)]
+    pub(super) fn loses_completion(&self, i: u32, k: usize) -> bool {
+        let c = &self.changes[k];
+        if c.after != Status::Free || !matches!(c.before, Status::Done | Status::Abort) {
+            return false;
+        }
+        let Desc::Wait { label, .. } = &self.ring.desc[c.slot as usize] else {
+            return false;
+        };
+        if label.submitter == i {
+            return false;
+        }
+        let owner = &self.subs[label.submitter as usize];
+        owner.attempt() == label.attempt
+            && matches!(
+                owner.pc,
+                Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock
+            )
     }
 
     /// The lost-completion oracle fired: submitter `i` freed another's pending wait (the

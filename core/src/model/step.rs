@@ -287,23 +287,7 @@ impl System {
                 hw: false,
                 label: self.ring.desc[c.slot as usize].label(),
             });
-            if c.after != Status::Free || !matches!(c.before, Status::Done | Status::Abort) {
-                continue;
-            }
-            let (submitter, attempt) = match &self.ring.desc[c.slot as usize] {
-                Desc::Wait { label, .. } => (label.submitter, label.attempt),
-                _ => continue,
-            };
-            if submitter == i {
-                continue;
-            }
-            let owner = &self.subs[submitter as usize];
-            let pending = owner.attempt() == attempt
-                && matches!(
-                    owner.pc,
-                    Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock
-                );
-            if pending {
+            if self.loses_completion(i, k) {
                 self.report_lost_completion(i, step, k);
             }
         }
