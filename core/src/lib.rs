@@ -52,7 +52,13 @@ impl Actor {
 
 impl std::fmt::Display for Actor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&trace::actor_name(*self))
+        // Column headers and replay errors: `T1`.. for submitters, `HW` for the engine.
+        match self {
+            Actor::Submitter(i) => write!(f, "T{}", i + 1),
+            Actor::Hardware => f.write_str("HW"),
+            Actor::Fetch => f.write_str("HW:fetch"),
+            Actor::Fault(x) => write!(f, "HW:{}", x.name()),
+        }
     }
 }
 

@@ -326,7 +326,7 @@ impl Simulation {
         if !self.run.sys.is_enabled(actor) {
             return Err(format!(
                 "{} cannot move at step {}",
-                crate::trace::actor_name(actor),
+                actor,
                 self.run.step
             ));
         }

@@ -288,16 +288,6 @@ fn compress_repeats(lines: Vec<(Actor, String)>) -> Vec<(Actor, String)> {
     out
 }
 
-/// Column header of an actor: `T1`.. for submitters, `HW` for the hardware engine.
-pub fn actor_name(a: Actor) -> String {
-    match a {
-        Actor::Submitter(i) => format!("T{}", i + 1),
-        Actor::Hardware => "HW".to_string(),
-        Actor::Fetch => "HW:fetch".to_string(),
-        Actor::Fault(f) => format!("HW:{}", f.name()),
-    }
-}
-
 /// Renders the column timeline: one column per actor (submitters, then HW), one line per group
 /// of consecutive steps; `*` marks hardware writes, `!!` findings.
 pub fn render_timeline(events: &[Event], submitters: u32) -> String {
@@ -315,7 +305,7 @@ pub fn render_timeline(events: &[Event], submitters: u32) -> String {
         .clamp(24, 48)
         + 2;
     let mut out = String::new();
-    let header: Vec<String> = cols.iter().map(|a| actor_name(*a)).collect();
+    let header: Vec<String> = cols.iter().map(|a| a.to_string()).collect();
     push_row(&mut out, &header, width);
     for (actor, text) in lines {
         let col = match actor {
