@@ -76,66 +76,102 @@ fn resolve_hardware(rng: &mut Pcg32, sys: &System) -> Actor {
 
 impl Run {
     /// The driver: up to `n` steps picked by `p`, traced into `sink`. Returns the steps taken.
+    /// A run ends at the step limit only when a step is asked for there.
     #[inline(always)]
     fn drive<P: Picker, T: TraceSink>(&mut self, p: &mut P, sink: &mut T, n: u64) -> u64 {
         let start = self.step;
-        for _ in 0..n {
-            if !self.step_once(p, sink) {
+        let end = start.saturating_add(n).min(self.cfg.step_limit);
+        while self.outcome.is_none() {
+            if self.step >= end {
+                if self.step >= self.cfg.step_limit && self.step - start < n {
+                    self.finish(Outcome::StepLimit);
+                }
                 break;
             }
+            // Recording or not is fixed for the run: a loop each, no test per step.
+            let r = if self.record {
+                self.steps_until::<true, P, T>(p, sink, end)
+            } else {
+                self.steps_until::<false, P, T>(p, sink, end)
+            };
+            if let Err(e) = r {
+                self.stop(e, sink);
+            }
+            self.take_findings(sink);
         }
         self.metrics.steps = self.step;
         self.step - start
     }
 
-    /// One step; false when none was taken (the run is over).
+    /// Steps until `end`, a finding or a halt; `Err` when nothing could be picked (`None`:
+    /// nothing can move).
     #[inline(always)]
-    fn step_once<P: Picker, T: TraceSink>(&mut self, p: &mut P, sink: &mut T) -> bool {
-        if self.outcome.is_some() {
-            return false;
-        }
-        if self.step >= self.cfg.step_limit {
-            self.finish(Outcome::StepLimit);
-            return false;
-        }
-        let actor = match p.pick(&self.sys, &mut self.enabled, self.step) {
-            Ok(Some(a)) => a,
-            Ok(None) => {
-                self.stop_stuck(sink);
-                return false;
+    fn steps_until<const RECORD: bool, P: Picker, T: TraceSink>(
+        &mut self,
+        p: &mut P,
+        sink: &mut T,
+        end: u64,
+    ) -> Result<(), Option<PickError>> {
+        let Run {
+            sys,
+            metrics,
+            schedule,
+            step,
+            enabled,
+            hw_rng,
+            ..
+        } = self;
+        let mut hw_rng = if P::RESOLVES_HW {
+            hw_rng.as_mut()
+        } else {
+            None
+        };
+        let mut s = *step;
+        let r = loop {
+            if s >= end {
+                break Ok(());
             }
-            Err(PickError::ReplayEnded) => {
-                self.finish(Outcome::ReplayEnded);
-                return false;
+            let actor = match p.pick(sys, enabled, s) {
+                Ok(Some(a)) => a,
+                Ok(None) => break Err(None),
+                Err(e) => break Err(Some(e)),
+            };
+            let actor = match (&mut hw_rng, actor) {
+                (Some(rng), Actor::Hardware) => resolve_hardware(rng, sys),
+                _ => actor,
+            };
+            if RECORD {
+                schedule.push(actor);
             }
-            Err(PickError::ReplayDiverged { step, actor }) => {
-                self.finish(Outcome::ReplayDiverged { step, actor });
-                return false;
+            let now = p.now();
+            let info = sys.apply(actor, s, now, sink);
+            p.after(sys, actor, info.kind);
+            let timed_end = p.timed_end(now);
+            if let Some(end) = timed_end {
+                metrics.time_ns = metrics.time_ns.max(end);
+            }
+            if info.returned {
+                account_return(metrics, &sys.last_return, s, timed_end);
+            }
+            s += 1;
+            if !sys.found.is_empty() | sys.halted {
+                break Ok(());
             }
         };
-        let actor = match (&mut self.hw_rng, actor) {
-            (Some(rng), Actor::Hardware) if P::RESOLVES_HW => resolve_hardware(rng, &self.sys),
-            _ => actor,
-        };
-        if self.record {
-            self.schedule.push(actor);
+        *step = s;
+        r
+    }
+
+    /// Nothing could be picked: the replay ended or diverged, or nothing can move.
+    #[cold]
+    fn stop<T: TraceSink>(&mut self, e: Option<PickError>, sink: &mut T) {
+        match e {
+            None => self.stop_stuck(sink),
+            Some(PickError::ReplayEnded) => self.finish(Outcome::ReplayEnded),
+            Some(PickError::ReplayDiverged { step, actor }) => {
+                self.finish(Outcome::ReplayDiverged { step, actor })
+            }
         }
-        let now = p.now();
-        let info = self.sys.apply(actor, self.step, now, sink);
-        p.after(&self.sys, actor, info.kind);
-        let timed_end = p.timed_end(now);
-        if let Some(end) = timed_end {
-            self.metrics.time_ns = self.metrics.time_ns.max(end);
-        }
-        if info.returned {
-            let r = self.sys.last_return;
-            account_return(&mut self.metrics, &r, self.step, timed_end);
-        }
-        self.step += 1;
-        if !self.sys.found.is_empty() | self.sys.halted {
-            self.take_findings(sink);
-        }
-        true
     }
 
     /// Nothing can move: completed, or a deadlock.
@@ -164,6 +200,7 @@ impl Run {
     }
 
     /// Moves the system's new findings into the report and ends the run if they end it.
+    #[inline]
     fn take_findings<T: TraceSink>(&mut self, sink: &mut T) {
         if !self.sys.found.is_empty() {
             let found = std::mem::take(&mut self.sys.found);
@@ -324,11 +361,7 @@ impl Simulation {
             return Err("the run is over".into());
         }
         if !self.run.sys.is_enabled(actor) {
-            return Err(format!(
-                "{} cannot move at step {}",
-                actor,
-                self.run.step
-            ));
+            return Err(format!("{} cannot move at step {}", actor, self.run.step));
         }
         let Simulation { run, sched, trace } = self;
         let mut p = Forced { sched, actor };
