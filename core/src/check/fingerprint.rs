@@ -134,7 +134,6 @@ pub(super) struct Fingerprinter {
 /// The visitor of one fingerprint (or of one submitter's local state).
 struct Fp<'a> {
     bits: Bits,
-    dead: bool,
     /// Original index -> canonical index.
     rename: &'a [u32],
     /// The submitters' keys, in canonical order.
@@ -145,7 +144,6 @@ impl<'a> Fp<'a> {
     fn new(rename: &'a [u32], keys: &'a [(u32, u64, u64, u32)]) -> Self {
         Fp {
             bits: Bits::new(),
-            dead: false,
             rename,
             keys,
         }
@@ -156,35 +154,27 @@ impl Visitor for Fp<'_> {
     const WRITES: bool = false;
     #[inline(always)]
     fn key<W: Word>(&mut self, v: &mut W) {
-        let w = if self.dead { 0 } else { v.to_word() };
-        self.bits.push(w, W::BITS);
+        self.bits.push(v.to_word(), W::BITS);
     }
     #[inline(always)]
     fn who(&mut self, v: &mut u32) {
-        let w = if self.dead {
-            0
-        } else {
-            self.rename[*v as usize]
-        };
-        self.bits.push(u64::from(w), 8);
+        self.bits.push(u64::from(self.rename[*v as usize]), 8);
     }
     #[inline(always)]
     fn owner(&mut self, v: &mut Option<u32>) {
-        let w = if self.dead {
-            None
-        } else {
-            v.map(|o| self.rename[o as usize])
-        };
+        let w = v.map(|o| self.rename[o as usize]);
         self.bits.push(w.to_word(), 9);
     }
     #[inline(always)]
     fn kept<W: Word>(&mut self, _: &mut W) {}
+    /// A dead group is one bit: the flag makes the encoding prefix-free whatever the order
+    /// in which the fields that decide deadness are hashed.
     #[inline(always)]
     fn dead_if(&mut self, dead: bool, f: impl FnOnce(&mut Self)) {
-        let was = self.dead;
-        self.dead |= dead;
-        f(self);
-        self.dead = was;
+        self.bits.push(u64::from(dead), 1);
+        if !dead {
+            f(self);
+        }
     }
     /// The keys computed beforehand, in canonical order.
     fn submitters(&mut self, _: &mut [Submitter]) {

@@ -97,6 +97,7 @@ impl Packed {
     /// Appends the record of `sys`, state `idx` reached from root `root`.
     pub(super) fn pack(&self, sys: &mut System, idx: u32, root: u32, out: &mut Vec<u8>) {
         let start = out.len();
+        out.reserve(self.size);
         out.extend_from_slice(&idx.to_le_bytes());
         out.extend_from_slice(&root.to_le_bytes());
         sys.visit(&mut Packer { out });

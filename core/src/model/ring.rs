@@ -112,6 +112,7 @@ impl Ring {
     /// Every field (see [`crate::model::state`]). Hardware's copies outside the pending
     /// window are dead: the next fetch overwrites them. `last_lock_owner` only tells the trace
     /// and the timed costs a hand-off from a re-acquire.
+    #[inline]
     pub fn visit<V: Visitor>(&mut self, v: &mut V) {
         let window = (self.pending_from, self.pending());
         let Ring {

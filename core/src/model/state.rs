@@ -10,7 +10,7 @@
 //! - [`Visitor::who`] and [`Visitor::owner`]: a submitter index, renamed when the fingerprint
 //!   permutes submitters with equal workloads (symmetry);
 //! - [`Visitor::dead_if`]: key fields no step reads before overwriting them in this state,
-//!   hashed as zero so equal futures merge;
+//!   left out of the fingerprint so equal futures merge;
 //! - [`Visitor::kept`]: packed and unpacked, not hashed (read only by the trace or metrics);
 //! - no call: constant for a root (the config) or reset when unpacking (metrics, scratch),
 //!   written in the `visit` itself under [`Visitor::WRITES`].
@@ -123,7 +123,7 @@ pub trait Visitor: Sized {
             s.visit(self);
         }
     }
-    /// The fields `f` visits are dead when `dead` (hashed as zero).
+    /// The fields `f` visits are dead when `dead` (not hashed).
     #[inline(always)]
     fn dead_if(&mut self, dead: bool, f: impl FnOnce(&mut Self)) {
         let _ = dead;

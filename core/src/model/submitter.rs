@@ -212,6 +212,7 @@ impl Submitter {
     /// `submissions_total` and the generator are the workload's (a deterministic workload
     /// never draws); the latency stamps and the watchdog's counters are reset (no step of an
     /// exploration reads them: the watchdog is off).
+    #[inline]
     pub fn visit<V: Visitor>(&mut self, v: &mut V) {
         let Submitter {
             pc,

@@ -84,7 +84,7 @@ pub struct Label {
 
 impl Label {
     /// Every field; the submitter is renamed under symmetry.
-    #[inline]
+    #[inline(always)]
     pub fn visit<V: Visitor>(&mut self, v: &mut V) {
         let Label {
             submitter,
@@ -157,7 +157,8 @@ impl Desc {
     }
 
     /// Every field of every variant, as one flat record: a kind (0 empty, 1 invalidation,
-    /// 2 wait), then the fields of both variants (zero where absent).
+    /// 2 wait), then each variant's fields, dead unless the kind is that variant's.
+    #[inline]
     pub fn visit<V: Visitor>(&mut self, v: &mut V) {
         const NONE: Label = Label {
             submitter: 0,
@@ -176,10 +177,12 @@ impl Desc {
             } => (2, InvType::Iotlb, status_addr, sw, drain, label),
         };
         v.key(&mut kind);
-        v.key(&mut ty);
-        v.key(&mut status_addr);
-        v.key(&mut sw);
-        v.key(&mut drain);
+        v.dead_if(kind != 1, |v| v.key(&mut ty));
+        v.dead_if(kind != 2, |v| {
+            v.key(&mut status_addr);
+            v.key(&mut sw);
+            v.key(&mut drain);
+        });
         // An empty slot has no label: no submitter to rename.
         v.dead_if(kind == 0, |v| label.visit(v));
         if V::WRITES {
