@@ -117,3 +117,57 @@ pub(super) fn ample(sys: &System) -> Option<Actor> {
     };
     ok.then_some(Actor::Submitter(h))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ample;
+    use crate::config::{Config, PolicyKind};
+    use crate::model::{Pc, Status, System};
+    use crate::Actor;
+
+    /// T1 holds `q_lock` at `reclaim`; `free_tail` (slot 0) holds `stop`, which ends the
+    /// policy's walk; hardware has slot 1 to fetch. The walk reads slot 0 only, outside the
+    /// hardware window: T1 alone is expanded. A walk that went on over slot 0 would read the
+    /// window and expand everyone.
+    fn reclaim_stops_before_the_window(policy: PolicyKind, stop: Status) -> Option<Actor> {
+        let cfg = Config {
+            qi_length: 8,
+            submitters: 2,
+            policy,
+            ..Config::default()
+        };
+        let mut sys = System::new(&cfg);
+        sys.ring.q_lock = Some(0);
+        sys.subs[0].pc = Pc::Reclaim;
+        sys.ring.desc_status[0] = stop;
+        sys.ring.free_tail = 0;
+        sys.ring.free_head = 2;
+        sys.ring.pending_from = 1;
+        sys.ring.iqh = 1;
+        sys.ring.iqt = 2;
+        assert!(sys.hw_enabled() && sys.ring.in_hw_window(1) && !sys.ring.in_hw_window(0));
+        ample(&sys)
+    }
+
+    #[test]
+    fn reclaim_is_ample_when_its_walk_stops_outside_the_window() {
+        let t1 = Some(Actor::Submitter(0));
+        assert_eq!(
+            reclaim_stops_before_the_window(PolicyKind::Legacy, Status::InUse),
+            t1
+        );
+        assert_eq!(
+            reclaim_stops_before_the_window(PolicyKind::Fixed, Status::Done),
+            t1
+        );
+        // A reclaimable free_tail: the walk reaches the window.
+        assert_eq!(
+            reclaim_stops_before_the_window(PolicyKind::Legacy, Status::Done),
+            None
+        );
+        assert_eq!(
+            reclaim_stops_before_the_window(PolicyKind::Fixed, Status::Free),
+            None
+        );
+    }
+}
