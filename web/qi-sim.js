@@ -108,7 +108,7 @@ function scenarioFromAttributes(el) {
 // Replay strings (format q1, see core/src/replay.rs)
 
 // Hardware tokens: the engine, and the engine taking a faulting step (fault injection).
-const FAULT_TOKENS = { H: 'HW', E: 'HW:IQE', T: 'HW:ITE', C: 'HW:ICE' };
+const FAULT_TOKENS = { H: 'HW', F: 'HW:fetch', E: 'HW:IQE', T: 'HW:ITE', C: 'HW:ICE', G: 'HW:GONE' };
 
 /** True for the hardware engine's actors ("HW", "HW:ITE", ...). */
 export const isHw = (actor) => String(actor).startsWith('HW');
@@ -117,7 +117,7 @@ export const isHw = (actor) => String(actor).startsWith('HW');
 export function parseReplay(s) {
   if (!s.startsWith('q1:')) throw new Error('replay: must start with q1:');
   const out = [];
-  const re = /\s*(H|E|T|C|[a-z]|\{(\d+)\})(\d*)/y;
+  const re = /\s*(H|F|E|T|C|G|[a-z]|\{(\d+)\})(\d*)/y;
   let i = 3;
   while (i < s.length) {
     if (/\s/.test(s[i])) {
