@@ -23,6 +23,7 @@ pub mod matrix;
 pub mod metrics;
 pub mod oracle;
 pub mod policy;
+pub mod preset;
 pub mod replay;
 pub mod ring;
 pub mod scheduler;

@@ -723,3 +723,27 @@ pub fn histogram_quantile(histogram: JsValue, q: f64) -> Result<f64, JsValue> {
     }
     Ok(h.quantile(q) as f64)
 }
+
+/// The preset table of the core (`seed`, `small`, `mix8`, `faultStorm`, `kernel-6.9`, ...):
+/// `[{ name, title, note, config, seeds }]` under `policy` (`"legacy"` or `"fixed"`; kernel
+/// presets keep their version's policy).
+#[wasm_bindgen]
+pub fn presets(policy: &str) -> Result<JsValue, JsValue> {
+    let policy = match policy {
+        "legacy" => qisim_core::PolicyKind::Legacy,
+        "fixed" => qisim_core::PolicyKind::Fixed,
+        _ => {
+            return Err(error(
+                "policy",
+                &format!(
+                    "invalid policy: `policy` is \"{policy}\"; allowed: \"legacy\", \"fixed\""
+                ),
+            ))
+        }
+    };
+    let v: Result<Vec<_>, _> = qisim_core::preset::NAMES
+        .iter()
+        .map(|n| qisim_core::preset::preset(n, policy))
+        .collect();
+    to_js(&v.map_err(|e| error("preset", &e))?)
+}

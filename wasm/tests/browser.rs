@@ -554,3 +554,23 @@ fn model_rules_come_from_the_core() {
     let bad = js(r#"{"counts": [1], "total": 1, "min": 5, "max": 1, "sum": 5}"#);
     expect_field_error(histogram_quantile(bad, 0.5), "histogram");
 }
+
+/// One preset table, from the core.
+#[wasm_bindgen_test]
+fn presets_come_from_the_core() {
+    let ps = json(&qisim_wasm::presets("fixed").unwrap());
+    let names: Vec<&str> = ps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[..4], ["seed", "small", "mix8", "faultStorm"]);
+    assert!(names.contains(&"kernel-6.9"));
+    let seed = &ps[0];
+    assert_eq!(seed["config"]["scheduler"]["choices"], "q1:a6b6H3a5b5");
+    for p in ps.as_array().unwrap() {
+        validate_config(js(&p["config"].to_string())).unwrap();
+    }
+    expect_field_error(qisim_wasm::presets("Fixed"), "policy");
+}
