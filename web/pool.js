@@ -3,6 +3,7 @@
 //   import { createPool } from 'qisim/pool';            // or './pool.js' next to pkg/
 //   const pool = createPool({ workers: navigator.hardwareConcurrency });
 //   const result = await pool.hunt(config, { seedStart: 0, seedCount: 10000, chunkSize: 250,
+//     firstChunkSize: 4,  // optional: chunks grow 4, 8, 16, … up to chunkSize
 //     signal, onProgress: ({ done, total, partial, workerFailure }) => {} });
 //   pool.terminate();
 //
@@ -267,6 +268,9 @@ export function createPool(opts = {}) {
       Math.floor(o.chunkSize ?? Math.min(1000, Math.ceil(seedCount / (live * 8)))),
     );
 
+    // Chunks start at `firstChunkSize` (default: chunkSize) and double up to chunkSize, so the
+    // first results arrive at once and later chunks keep the per-message overhead low.
+    let size = Math.max(1, Math.min(chunkSize, Math.floor(o.firstChunkSize ?? chunkSize)));
     const end = seedStart + seedCount;
     const aborted = () => abortError('hunt aborted', merged, signal.reason);
     return runJob(signal, aborted, (job, resolve) => {
@@ -274,7 +278,8 @@ export function createPool(opts = {}) {
         next: seedStart,
         take() {
           if (job.next >= end) return null;
-          const count = Math.min(chunkSize, end - job.next);
+          const count = Math.min(size, end - job.next);
+          size = Math.min(chunkSize, size * 2);
           const task = { id: nextId++, job, start: job.next, count, attempts: 0 };
           job.next += count;
           return task;

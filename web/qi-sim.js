@@ -6,11 +6,13 @@
 //   <script type="module" src="/path/to/qi-sim.js"></script>
 //   <qi-sim policy="legacy" preset="seed" seed="1"></qi-sim>
 //
-// Attributes: policy (legacy|fixed), preset (seed|small|mix8), seed (number), replay (a q1:
+// Attributes: policy (legacy|fixed), preset (seed|small|mix8|faultStorm), seed (number), replay (a q1:
 // string; default for preset "seed" is the schedule of the fix's commit message), scheduler
 // ("random" to ignore the preset's recorded schedule), step (initial step, or "end"), heading.
 // Property: `scenario = { config, replay?, title?, step? }` loads an exact config (the playground
 // uses this). The wasm package is loaded from ./pkg/qisim_wasm.js next to this file.
+
+import { PRESETS } from './presets.js';
 
 const PKG_URL = new URL('./pkg/qisim_wasm.js', import.meta.url).href;
 let wasmPromise = null;
@@ -45,55 +47,53 @@ export function seedScenarioConfig(policy = 'legacy') {
   };
 }
 
-/** Hunt configs of the playground presets (policy and seed are set by the caller). */
-export const PRESET_CONFIGS = {
-  // The seed's scenario generalised: few CPUs, a small ring, half the calls wait-only.
-  seed: {
-    qiLength: 8,
-    submitters: 3,
-    workload: {
-      submissions: 3,
-      batch: { kind: 'uniform', min: 1, max: 2 },
-      zeroCountProb: 0.5,
-    },
-    scheduler: { kind: 'random' },
-    stepLimit: 100000,
-    watchdog: 10000,
-  },
-  // 8 CPUs on the kernel's ring, timed: iotlb/devtlb mix, batches of 1-16.
-  mix8: {
-    qiLength: 256,
-    submitters: 8,
-    workload: {
-      submissions: 40,
-      batch: { kind: 'uniform', min: 1, max: 16 },
-      zeroCountProb: 0.1,
-      types: { iotlb: 0.75, devtlb: 0.25, context: 0, iec: 0, pasid: 0 },
-    },
-    scheduler: {
-      kind: 'timed',
-      costs: { hwIotlbNs: 500, hwDevtlbNs: 2000, hwWaitNs: 100, lockHandoffNs: 100, doorbellNs: 150 },
-    },
-    stepLimit: 2000000,
-    watchdog: 100000,
-    bucket: 1000,
-  },
-};
+/** Hunt configs of the presets (policy and seed are set by the caller); from web/presets.js. */
+export const PRESET_CONFIGS = Object.fromEntries(Object.entries(PRESETS).map(([k, p]) => [k, p.config]));
 
-function scenarioFromAttributes(el) {
-  const policy = el.getAttribute('policy') === 'fixed' ? 'fixed' : 'legacy';
+/** An attribute error: names the attribute and what it may be, in plain words. */
+function attrError(name, value, allowed) {
+  return new Error(`attribute ${name}="${value}" is not allowed: ${allowed}`);
+}
+
+/** The scenario an element's attributes describe; throws an Error naming a bad attribute. */
+export function scenarioFromAttributes(el) {
+  const policyAttr = el.getAttribute('policy');
+  if (policyAttr != null && policyAttr !== 'legacy' && policyAttr !== 'fixed') {
+    throw attrError('policy', policyAttr, 'use "legacy" or "fixed" (lower case)');
+  }
+  const policy = policyAttr ?? 'legacy';
   const preset = el.getAttribute('preset') || 'seed';
+  const names = ['seed', 'small', ...Object.keys(PRESETS).filter((k) => k !== 'seed')];
+  if (!names.includes(preset)) throw attrError('preset', preset, `use one of ${names.join(', ')}`);
   const seedAttr = el.getAttribute('seed');
-  const seed = seedAttr != null && seedAttr !== '' ? Number(seedAttr) : 0;
+  let seed = 0;
+  if (seedAttr != null && seedAttr !== '') {
+    if (!/^\d+$/.test(seedAttr.trim()) || !Number.isSafeInteger(Number(seedAttr))) {
+      throw attrError('seed', seedAttr, 'use a whole number from 0 to 9,007,199,254,740,991');
+    }
+    seed = Number(seedAttr);
+  }
+  const schedAttr = el.getAttribute('scheduler');
+  if (schedAttr != null && schedAttr !== 'random') throw attrError('scheduler', schedAttr, 'use "random" or leave it out');
+  const stepAttr = el.getAttribute('step');
+  if (stepAttr != null && stepAttr !== 'end' && !/^\d+$/.test(stepAttr.trim())) {
+    throw attrError('step', stepAttr, 'use a step number (0 or more) or "end"');
+  }
   const replay = el.getAttribute('replay');
-  const random = el.getAttribute('scheduler') === 'random';
+  if (replay) {
+    try {
+      parseReplay(replay);
+    } catch (e) {
+      throw attrError('replay', replay, e.message.replace(/^replay: /, ''));
+    }
+  }
+  const random = schedAttr === 'random';
   let config;
   if (preset === 'seed') config = seedScenarioConfig(policy);
-  else if (preset === 'small') config = structuredClone(PRESET_CONFIGS.seed);
-  else if (PRESET_CONFIGS[preset]) config = structuredClone(PRESET_CONFIGS[preset]);
-  else throw new Error(`preset "${preset}" is unknown (expected seed, small or mix8)`);
+  else if (preset === 'small') config = structuredClone(PRESETS.seed.config);
+  else config = structuredClone(PRESETS[preset].config);
   config.policy = policy;
-  config.seed = Number.isFinite(seed) ? seed : 0;
+  config.seed = seed;
   if (replay) config.scheduler = { kind: 'replay', choices: replay };
   else if (random) config.scheduler = { kind: 'random' };
   const title =
@@ -108,7 +108,9 @@ function scenarioFromAttributes(el) {
 // Replay strings (format q1, see core/src/replay.rs)
 
 // Hardware tokens: the engine, and the engine taking a faulting step (fault injection).
-const FAULT_TOKENS = { H: 'HW', E: 'HW:IQE', T: 'HW:ITE', C: 'HW:ICE' };
+// F: hardware fetches one descriptor ahead without completing it; G: an ITE whose device is gone
+// (both from newer cores; decoding them here costs nothing on older ones).
+const FAULT_TOKENS = { H: 'HW', E: 'HW:IQE', T: 'HW:ITE', C: 'HW:ICE', F: 'HW:fetch', G: 'HW:GONE' };
 
 /** True for the hardware engine's actors ("HW", "HW:ITE", ...). */
 export const isHw = (actor) => String(actor).startsWith('HW');
@@ -117,7 +119,7 @@ export const isHw = (actor) => String(actor).startsWith('HW');
 export function parseReplay(s) {
   if (!s.startsWith('q1:')) throw new Error('replay: must start with q1:');
   const out = [];
-  const re = /\s*(H|E|T|C|[a-z]|\{(\d+)\})(\d*)/y;
+  const re = /\s*([HETCFG]|[a-z]|\{(\d+)\})(\d*)/y;
   let i = 3;
   while (i < s.length) {
     if (/\s/.test(s[i])) {
@@ -200,7 +202,8 @@ const camel = (k) => k.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase());
  */
 export function stepRows(events) {
   const rows = [];
-  const names = new Map();
+  const names = new Map(); // slot -> name of the descriptor last written there
+  const ownWait = new Map(); // actor -> its current wait descriptor's name (what it polls)
   let i = 0;
   while (i < events.length) {
     const step = events[i].step;
@@ -233,6 +236,7 @@ export function stepRows(events) {
           const st = following();
           for (const s of st) {
             if (s.label) names.set(s.slot, labelName(s.label, s.slot));
+            if (s.label && s.label.part === s.label.count) ownWait.set(ev.actor, labelName(s.label, s.slot));
             row.slots.add(s.slot);
           }
           row.parts.push({ text: `write ${st.map((s) => labelName(s.label, s.slot)).join(',')}`, kind: 'op' });
@@ -242,7 +246,11 @@ export function stepRows(events) {
           row.parts.push({ text: `IQT = ${ev.iqt}`, kind: 'op' });
           break;
         case 'poll': {
-          const n = name(ev.waitIndex);
+          // Name the poller's own wait descriptor; if its slot was freed and reused, say what
+          // the slot holds now (the finding names the same wait descriptor).
+          const here = name(ev.waitIndex);
+          const own = ownWait.get(ev.actor);
+          const n = own && own !== here ? `${own} (slot ${ev.waitIndex}, reused by ${here})` : here;
           let t;
           if (ev.done) t = `poll: ${n} done`;
           else if (ev.status === 'QI_IN_USE') t = `poll: ${n} not done`;
@@ -382,8 +390,9 @@ function sector(cx, cy, r0, r1, a0, a1) {
  * `hwStar`: slots whose current status was written by hardware.
  */
 export function renderRing(state, { changed = new Set(), hwStar = new Set(), stuck = new Set() } = {}) {
-  const W = 390;
-  const H = 360;
+  // Room around the ring for the pointer labels (they must not be clipped on a phone).
+  const W = 470;
+  const H = 390;
   const cx = W / 2;
   const cy = H / 2;
   const n = state.qiLength;
@@ -453,31 +462,49 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
     { name: 'IQH', short: 'IQH', v: state.iqh, hw: true, cls: 'p-iqh' },
     { name: 'IQT', short: 'IQT', v: state.iqt, hw: true, cls: 'p-iqt' },
   ];
+  // One group per slot; software and hardware pointers on their own text lines, stacked away
+  // from the ring, so labels of pointers that share a slot never overprint.
   const groups = new Map();
   for (const p of ptrs) {
-    const key = `${p.hw}:${p.v % n}`;
+    const key = p.v % n;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(p);
   }
-  for (const g0 of groups.values()) {
-    const { hw, v } = g0[0];
-    const lvl = hw && groups.has(`false:${v % n}`) ? 1 : 0;
-    const a = angle(v % n);
+  for (const [slot, g0] of groups) {
+    const sw = g0.filter((p) => !p.hw);
+    const hwp = g0.filter((p) => p.hw);
+    const a = angle(slot);
     const base = r1 + 3;
-    const len = 12 + lvl * 26;
-    const tip = polar(cx, cy, base, a);
-    const tail = polar(cx, cy, base + len, a);
-    const g = el('g', { class: `ptr ${hw ? 'hw' : 'sw'}` });
+    const g = el('g', { class: 'ptr-group' });
     g.append(el('title', {}, g0.map((p) => `${p.name} = ${p.v}`).join(', ')));
-    g.append(el('line', { x1: tail[0], y1: tail[1], x2: tip[0], y2: tip[1] }));
-    g.append(el('circle', { cx: tip[0], cy: tip[1], r: 2.6 }));
+    const arrows = [];
+    if (sw.length) arrows.push({ hw: false, len: 12 });
+    if (hwp.length) arrows.push({ hw: true, len: sw.length ? 38 : 12 });
+    for (const ar of arrows.slice().reverse()) {
+      const tip = polar(cx, cy, base, a);
+      const tail = polar(cx, cy, base + ar.len, a);
+      const line = el('g', { class: `ptr ${ar.hw ? 'hw' : 'sw'}` });
+      line.append(el('line', { x1: tail[0], y1: tail[1], x2: tip[0], y2: tip[1] }));
+      line.append(el('circle', { cx: tip[0], cy: tip[1], r: 2.6 }));
+      g.append(line);
+    }
+    const len = Math.max(...arrows.map((x) => x.len));
     const lab = polar(cx, cy, base + len + 8, a);
     const cos = Math.cos(a);
+    const sin = Math.sin(a);
     const anchor = Math.abs(cos) < 0.35 ? 'middle' : cos > 0 ? 'start' : 'end';
-    const t = el('text', { x: lab[0], y: lab[1], 'text-anchor': anchor, 'dominant-baseline': 'middle', class: 'ptr-label' });
-    g0.forEach((p, i) => {
-      if (i) t.append(el('tspan', { class: 'sep' }, '='));
-      t.append(el('tspan', { class: p.cls }, p.short));
+    const lines = [sw, hwp].filter((x) => x.length);
+    const lh = 12;
+    // Top half: the block grows upwards; bottom half: downwards; sides: centred on the arrow.
+    const y0 = sin < -0.35 ? lab[1] - (lines.length - 1) * lh : sin > 0.35 ? lab[1] : lab[1] - ((lines.length - 1) * lh) / 2;
+    const t = el('text', { x: lab[0], y: y0, 'text-anchor': anchor, 'dominant-baseline': 'middle', class: 'ptr-label' });
+    lines.forEach((ps, li) => {
+      ps.forEach((p, i) => {
+        const attrs = { class: p.cls };
+        if (i === 0) Object.assign(attrs, { x: lab[0], y: y0 + li * lh });
+        if (i) t.append(el('tspan', { class: 'sep' }, '='));
+        t.append(el('tspan', attrs, p.short));
+      });
     });
     g.append(t);
     svg.append(g);
@@ -500,7 +527,7 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
 // The element
 
 const STYLE = `
-:host { display: block; --free: #e8eaee; --inuse: #f5b544; --done: #34a853; --abort: #e0453a;
+:host { display: block; --free: #e8eaee; --inuse: #f5b544; --done: #8fd6a0; --abort: #f6a29b;
   --fg: #1b1f24; --muted: #667085; --line: #d5d9e0; --bg: #fff; --accent: #2563eb; --hl: #fff6d6;
   font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); }
 :host(:focus-visible) { outline: 3px solid var(--accent); outline-offset: 3px; border-radius: 8px; }
@@ -519,12 +546,13 @@ button:focus-visible, input:focus-visible { outline: 3px solid var(--accent); ou
 input[type=range] { flex: 1 1 140px; min-width: 100px; accent-color: var(--accent); }
 .pos { font-variant-numeric: tabular-nums; font-size: 13px; color: var(--muted); min-width: 92px; }
 .wrap { container-type: inline-size; }
-.body { display: grid; grid-template-columns: 1fr; gap: 12px; align-items: start; }
+.body { display: grid; grid-template-columns: minmax(0, 1fr); gap: 12px; align-items: start; }
 .ringbox { display: grid; grid-template-columns: minmax(230px, 320px) minmax(0, 1fr); gap: 12px; align-items: start; }
 @container (min-width: 1100px) {
   .body { grid-template-columns: 640px minmax(0, 1fr); }
 }
-@container (max-width: 520px) { .ringbox { grid-template-columns: 1fr; } }
+@container (max-width: 520px) { .ringbox { grid-template-columns: minmax(0, 1fr); } .ring-holder { max-width: 420px; margin: 0 auto; } }
+.ringbox > * { min-width: 0; }
 .side { min-width: 0; }
 button svg { vertical-align: -2px; }
 button span { margin-left: 4px; }
@@ -534,13 +562,14 @@ button span { margin-left: 4px; }
 .ring .changed .cell { stroke: #111; stroke-width: 2.2; }
 .ring .stuck .cell { stroke: #a3261b; stroke-width: 3; stroke-dasharray: 4 2; }
 .ring .slot-label { font: 600 10.5px ui-monospace, SFMono-Regular, Menlo, monospace; fill: #1b1f24; }
-.ring .slot-index { font: 9px ui-monospace, monospace; fill: #475467; }
+.ring .slot-index { font: 600 9.5px ui-monospace, monospace; fill: #1b1f24; }
+.ring .done-mark { font: 700 9px ui-monospace, monospace; fill: #1b1f24; }
 .ring { overflow: visible; }
 .ring .ptr line { stroke-width: 2; stroke: #344054; }
 .ring .ptr circle { fill: #344054; }
 .ring .ptr.hw line { stroke: #92400e; } .ring .ptr.hw circle { fill: #92400e; }
 .ring .ptr-label { font: 700 10.5px ui-monospace, monospace; }
-.ring .ptr-label .sep { fill: #98a2b3; }
+.ring .ptr-label .sep { fill: #5b6472; }
 .ring .p-head { fill: #1d4ed8; } .ring .p-tail { fill: #7c3aed; }
 .ring .p-iqt { fill: #b45309; } .ring .p-iqh { fill: #0f766e; }
 .ring .centre-big { font: 700 22px system-ui, sans-serif; }
@@ -562,7 +591,8 @@ table { border-collapse: collapse; width: 100%; }
 .tl th { position: sticky; top: 0; background: #f3f5f8; text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); z-index: 1; }
 .tl td { padding: 2px 8px; vertical-align: top; border-bottom: 1px solid #f1f3f6; }
 .tl td.n { color: var(--muted); text-align: right; width: 2.5em; }
-.tl tr.future td { opacity: .35; }
+.tl tr.future td { color: #5b6472; background: #fafbfc; }
+.tl tr.future td span { color: inherit; }
 .tl tr.current td { background: var(--hl); }
 .tl tr.current td.n { box-shadow: inset 3px 0 0 var(--accent); }
 .tl tr { cursor: pointer; }
@@ -576,6 +606,8 @@ details { margin-top: 8px; font-size: 12.5px; }
 summary { cursor: pointer; color: var(--muted); }
 pre { font: 11.5px/1.35 ui-monospace, Menlo, monospace; overflow: auto; background: #f8fafc; padding: 8px; border-radius: 6px; }
 .err { color: #b42318; white-space: pre-wrap; }
+.errbox { margin: 8px 0 0; padding: 8px 10px; border-radius: 6px; background: #fde8e6; color: #8a1c12; font-weight: 600; }
+.wrap.failed .controls, .wrap.failed .body, .wrap.failed details { display: none; }
 .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 `;
 
@@ -593,6 +625,7 @@ const ICON = {
 const TEMPLATE = `
 <div class="wrap">
   <header><h3 part="title"></h3><span class="badge" part="outcome"></span></header>
+  <p class="errbox" role="alert" part="error" hidden></p>
   <div class="controls" role="group" aria-label="Step controls">
     <button type="button" data-act="start" title="First step (Home)" aria-label="Go to start">${ICON.start}</button>
     <button type="button" data-act="back" title="Step back (←)" aria-label="Step back">${ICON.back}</button>
@@ -735,15 +768,21 @@ export class QiSim extends HTMLElement {
   }
 
   _error(e) {
-    this.$('.caption').innerHTML = '';
-    const p = document.createElement('span');
-    p.className = 'err';
-    p.textContent = `qi-sim: ${e?.message ?? e}`;
-    this.$('.caption').append(p);
+    // Visible at the top, in place of the run: a bad attribute or config never shows a default.
+    const box = this.$('.errbox');
+    box.textContent = `qi-sim: ${e?.message ?? e}`;
+    box.hidden = false;
+    this.$('.wrap').classList.add('failed');
+    this.$('h3').textContent = 'qi-sim could not show this run';
+    this.$('.badge').className = 'badge bad';
+    this.$('.badge').textContent = 'error';
+    this.dispatchEvent(new CustomEvent('qi-sim-error', { detail: { message: String(e?.message ?? e) } }));
   }
 
   _init(m, sc) {
     this._m = m;
+    this.$('.errbox').hidden = true;
+    this.$('.wrap').classList.remove('failed');
     const base = structuredClone(sc.config);
     if (sc.replay) base.scheduler = { kind: 'replay', choices: sc.replay };
     base.trace = true;

@@ -563,6 +563,8 @@ export interface PoolHuntOptions extends HuntOptions {
   seedCount: number;
   /** Seeds per chunk (default: about seedCount / (8 × workers), at most 1000). */
   chunkSize?: number;
+  /** Size of the first chunk; later chunks double up to `chunkSize` (default: `chunkSize`). */
+  firstChunkSize?: number;
   /** Aborting rejects with a DOMException `AbortError` whose `partial` is the result so far. */
   signal?: AbortSignal;
   onProgress?: (p: PoolProgress) => void;

@@ -1,0 +1,139 @@
+// Hunting: the worker pool (warmed at page load) and Run — every seed of the form's config in
+// chunks, merged results drawn as they arrive.
+import { readForm } from './app-config.js';
+import { $, form, state, scheduleRender, updateHash, setBusy } from './app-state.js';
+import { checkedForm, showError } from './app-form.js';
+import { createPlots } from './app-render.js';
+import { resetFindings, showRunning } from './app-findings.js';
+import { resetProve } from './app-prove.js';
+
+let poolPromise = null;
+export function getPool(workers) {
+  if (poolPromise && state.poolWorkers === workers) return poolPromise;
+  const old = poolPromise;
+  state.poolWorkers = workers;
+  poolPromise = (async () => {
+    (await old?.catch(() => null))?.terminate?.();
+    let createPool;
+    try {
+      ({ createPool } = await import('./pool.js'));
+    } catch {
+      createPool = null;
+    }
+    state.pool = createPool ? createPool({ workers }) : mainThreadPool(state.wasm);
+    return state.pool;
+  })();
+  return poolPromise;
+}
+
+/** Fallback when web/pool.js is unavailable: hunts in chunks on the main thread. */
+function mainThreadPool(m) {
+  return {
+    async hunt(config, { seedStart = 0, seedCount, chunkSize = 50, signal, onProgress }) {
+      let merged = null;
+      for (let s = seedStart; s < seedStart + seedCount; s += chunkSize) {
+        if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+        const n = Math.min(chunkSize, seedStart + seedCount - s);
+        const r = m.hunt(config, s, n);
+        merged = merged ? m.mergeHuntResults(merged, r) : r;
+        onProgress?.({ done: s + n - seedStart, total: seedCount, partial: merged });
+        await new Promise((res) => setTimeout(res, 0));
+      }
+      return merged;
+    },
+    terminate() {},
+  };
+}
+
+
+export async function run() {
+  if (state.running) return;
+  const startedAt = performance.now();
+  const f = readForm(form);
+  const checked = checkedForm(f);
+  if (!checked) return;
+  const { policies, configs, seedCount, seedStart, workers } = checked;
+  Object.assign(state, {
+    lastAction: 'hunt',
+    runForm: f,
+    running: true,
+    policies,
+    configs,
+    results: {},
+    done: {},
+    startedAt,
+    finishedAt: 0,
+    firstLockupMs: null,
+    controller: new AbortController(),
+    error: null,
+  });
+  for (const p of policies) state.done[p] = { done: 0, total: seedCount };
+  setBusy(true);
+  // A new hunt starts from a clean slate: no finding, prove card or counterexample of an
+  // earlier run stays on screen.
+  resetProve();
+  resetFindings();
+  showRunning();
+  createPlots();
+  updateHash();
+  scheduleRender();
+  let pool;
+  try {
+    pool = await getPool(workers);
+  } catch (e) {
+    finish(`could not start the workers: ${e.message}`);
+    return;
+  }
+  // Small chunks first so the first findings show up at once; the pool balances the rest.
+  const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 16))));
+  const firstChunkSize = Math.min(chunkSize, 2);
+  const signal = state.controller.signal;
+  const jobs = policies.map((p) =>
+    pool
+      .hunt(configs[p], {
+        seedStart,
+        seedCount,
+        chunkSize,
+        firstChunkSize,
+        signal,
+        onProgress: ({ done, total, partial }) => {
+          if (!state.running) return;
+          state.done[p] = { done, total };
+          if (partial) state.results[p] = partial;
+          scheduleRender();
+        },
+      })
+      .then((res) => {
+        if (res) state.results[p] = res;
+        state.done[p] = { done: seedCount, total: seedCount };
+        scheduleRender();
+      }),
+  );
+  const settled = await Promise.allSettled(jobs);
+  const failed = settled.find((s) => s.status === 'rejected');
+  settled.forEach((s, i) => {
+    // A cancelled hunt still reports what its finished chunks found.
+    if (s.status === 'rejected' && s.reason?.partial) state.results[policies[i]] = s.reason.partial;
+  });
+  if (!failed) finish(null);
+  else if (failed.reason?.name === 'AbortError' || signal.aborted) finish('cancelled');
+  else finish(`hunt failed: ${failed.reason?.message ?? failed.reason}`);
+}
+
+function finish(problem) {
+  state.running = false;
+  state.finishedAt = performance.now();
+  state.error = problem;
+  setBusy(false);
+  document.body.dataset.finished = problem ? 'error' : 'true';
+  if (problem && problem !== 'cancelled') showError(problem);
+  const summary = state.policies
+    .map((p) => {
+      const r = state.results[p];
+      return r ? `${p}: ${r.schedules} schedules, ${r.lockups} lockups, ${r.safety} safety findings` : `${p}: no result`;
+    })
+    .join('; ');
+  $('#announce').textContent = `${problem === 'cancelled' ? 'Cancelled' : problem ? 'Failed' : 'Done'} — ${summary}.`;
+  scheduleRender();
+}
+
