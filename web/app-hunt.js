@@ -74,6 +74,7 @@ export async function run() {
   resetProve();
   resetFindings();
   showRunning();
+  revealResults();
   createPlots();
   updateHash();
   scheduleRender();
@@ -137,3 +138,14 @@ function finish(problem) {
   scheduleRender();
 }
 
+
+/**
+ * One column (phones): the results start far below the Run button; bring them into view and
+ * move focus there, so Run visibly does something.
+ */
+export function revealResults() {
+  const r = $('#results');
+  if (r.getBoundingClientRect().top < innerHeight * 0.6) return;
+  r.scrollIntoView({ block: 'start', behavior: 'instant' });
+  r.focus({ preventScroll: true });
+}

@@ -192,7 +192,7 @@ export function renderPlots() {
       return `<tr><td style="color:${POLICY_COLORS[p]}">${p}</td><td>${quantile(h, 0.5)}</td><td>${quantile(h, 0.9)}</td><td>${quantile(h, 0.99)}</td><td>${h.max}</td></tr>`;
     })
     .join('');
-  $('#lat-table').innerHTML = `<thead><tr><th></th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>${rows}</tbody>`;
+  $('#lat-table').innerHTML = `<thead><tr><th><span class="sr-only">policy</span></th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>${rows}</tbody>`;
 }
 
 

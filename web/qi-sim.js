@@ -361,7 +361,8 @@ export function stepRows(events) {
 // Ring rendering (SVG)
 
 const SVGNS = 'http://www.w3.org/2000/svg';
-export const ACTOR_COLORS = ['#2563eb', '#9333ea', '#0d9488', '#ea580c', '#db2777', '#65a30d', '#0891b2', '#a16207'];
+// Dark enough for 4.5:1 on white and on the stuck row's pink.
+export const ACTOR_COLORS = ['#1d4ed8', '#7e22ce', '#0f766e', '#9a3412', '#be185d', '#3f6212', '#155e75', '#854d0e'];
 export const actorColor = (i) => ACTOR_COLORS[i % ACTOR_COLORS.length];
 const STATUS_FILL = { QI_FREE: 'var(--free)', QI_IN_USE: 'var(--inuse)', QI_DONE: 'var(--done)', QI_ABORT: 'var(--abort)' };
 
@@ -494,7 +495,7 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
     const sin = Math.sin(a);
     const anchor = Math.abs(cos) < 0.35 ? 'middle' : cos > 0 ? 'start' : 'end';
     const lines = [sw, hwp].filter((x) => x.length);
-    const lh = 12;
+    const lh = 14;
     // Top half: the block grows upwards; bottom half: downwards; sides: centred on the arrow.
     const y0 = sin < -0.35 ? lab[1] - (lines.length - 1) * lh : sin > 0.35 ? lab[1] : lab[1] - ((lines.length - 1) * lh) / 2;
     const t = el('text', { x: lab[0], y: y0, 'text-anchor': anchor, 'dominant-baseline': 'middle', class: 'ptr-label' });
@@ -639,7 +640,7 @@ const TEMPLATE = `
   <div class="body">
     <div class="ringbox">
       <div class="ring-holder"></div>
-      <div class="side">
+      <div class="side" tabindex="0" role="group" aria-label="CPU and hardware state">
       <div class="legend"><span><i style="background:var(--free)"></i>QI_FREE</span><span><i style="background:var(--inuse)"></i>QI_IN_USE</span><span><i style="background:var(--done)"></i>QI_DONE</span><span><i style="background:var(--abort)"></i>QI_ABORT</span><span>* hardware write</span></div>
       <table class="subs"><thead><tr><th>CPU</th><th>next step</th><th>batch</th><th>calls</th></tr></thead><tbody></tbody></table>
       <p class="caption" aria-live="polite"></p>
