@@ -290,6 +290,7 @@ test('screenshot: both policies side by side, a lockup selected', async () => {
 // Issue 12's suites (each with its own browser; they reuse this run's server via QISIM_URL).
 await import('./e2e-playground.test.mjs');
 await import('./e2e-a11y.test.mjs');
+await import('./e2e-drive.test.mjs');
 
 test('no console errors, page errors or failed requests', () => {
   assert.deepEqual(browser.problems, []);

@@ -10,6 +10,7 @@ let renderedKey = '';
 
 /** Empties the list and the viewer's selection (a new run starts). */
 export function resetFindings() {
+  closePanels();
   state.selected = null;
   renderedKey = '';
   $('#findings').replaceChildren();
@@ -24,6 +25,12 @@ export function showRunning(what = 'Hunting…') {
   $('#viewer-wait').hidden = false;
   $('#viewer-wait').textContent = `${what} The first finding opens here.`;
   $('#findings-empty').textContent = `${what} nothing found yet.`;
+}
+
+/** Drive mode and the walk-through own the viewer while open; a finding takes it back. */
+function closePanels() {
+  $('#drive').hidden = true;
+  $('#walk').hidden = true;
 }
 
 function showViewer() {
@@ -254,6 +261,7 @@ export function selectFinding(policy, seed, { focus = false, view } = {}) {
     }),
   );
   $('#viewer-note').textContent = v.note;
+  closePanels();
   showViewer();
   viewer.load({ config: v.config, replay: v.replay, title: `${policy} · seed ${seed} · ${mainKind(f)}`, step: 'end' });
   updateHash();
@@ -266,6 +274,7 @@ export function showVerdictInViewer(p, v, { note, focus = false }) {
   markSelected();
   $('#views').replaceChildren();
   $('#viewer-note').textContent = note;
+  closePanels();
   showViewer();
   viewer.load({ config: v.config, replay: v.replay, title: `${p} · shortest ${v.kind} (exhaustive)`, step: 'end' });
   updateHash();

@@ -16,6 +16,8 @@ import { getPool, run } from './app-hunt.js';
 import { prove, renderVerdicts, verdictsFromParam, verdictsToParam } from './app-prove.js';
 import { renderProgress, renderCounters, renderPlots, createPlots } from './app-render.js';
 import { renderFindings, openSharedFinding, showSchedule } from './app-findings.js';
+import './app-drive.js';
+import './app-walk.js';
 
 hashExtras.verdicts = verdictsToParam;
 onRender(renderProgress);
