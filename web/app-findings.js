@@ -116,7 +116,11 @@ export function renderFindings() {
   $('#findings-empty').hidden = ol.children.length > 0;
   markSelected();
   if (focused) ol.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
-  // Time to the first lockup on screen.
+  // Time to the first finding and the first lockup on screen (scripts/bench-first-finding.mjs).
+  if (state.firstFindingMs == null && state.lastAction === 'hunt' && list.length) {
+    state.firstFindingMs = performance.now() - state.startedAt;
+    document.body.dataset.firstFindingMs = String(Math.round(state.firstFindingMs));
+  }
   if (state.firstLockupMs == null && state.lastAction === 'hunt' && list.some((x) => x.f.kinds.includes('lockup'))) {
     state.firstLockupMs = performance.now() - state.startedAt;
     document.body.dataset.firstLockupMs = String(Math.round(state.firstLockupMs));

@@ -1,6 +1,7 @@
 // Hunting: the worker pool (warmed at page load) and Run — every seed of the form's config in
 // chunks, merged results drawn as they arrive.
 import { readForm } from './app-config.js';
+import { PRESETS } from './presets.js';
 import { $, form, state, scheduleRender, updateHash, setBusy } from './app-state.js';
 import { checkedForm, showError } from './app-form.js';
 import { createPlots } from './app-render.js';
@@ -20,7 +21,9 @@ export function getPool(workers) {
     } catch {
       createPool = null;
     }
-    state.pool = createPool ? createPool({ workers }) : mainThreadPool(state.wasm);
+    // Warm each worker with a few seeds of the seed preset (minimisation included).
+    const warmup = { config: { ...PRESETS.seed.config, policy: 'legacy' }, seedCount: 4 };
+    state.pool = createPool ? createPool({ workers, warmup }) : mainThreadPool(state.wasm);
     return state.pool;
   })();
   return poolPromise;
@@ -64,20 +67,29 @@ export async function run() {
     startedAt,
     finishedAt: 0,
     firstLockupMs: null,
+    firstFindingMs: null,
     controller: new AbortController(),
     error: null,
   });
   for (const p of policies) state.done[p] = { done: 0, total: seedCount };
   setBusy(true);
+  delete document.body.dataset.firstFindingMs;
+  delete document.body.dataset.firstLockupMs;
   // A new hunt starts from a clean slate: no finding, prove card or counterexample of an
   // earlier run stays on screen.
   resetProve();
   resetFindings();
   showRunning();
   revealResults();
-  createPlots();
+  // The charts are rebuilt after the first chunks are on their way (they take ~10 ms).
+  state.plots.throughput?.destroy();
+  state.plots.latency?.destroy();
+  state.plots = { throughput: null, latency: null };
+  setTimeout(() => {
+    createPlots();
+    scheduleRender();
+  }, 0);
   updateHash();
-  scheduleRender();
   let pool;
   try {
     pool = await getPool(workers);
@@ -87,7 +99,7 @@ export async function run() {
   }
   // Small chunks first so the first findings show up at once; the pool balances the rest.
   const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 16))));
-  const firstChunkSize = Math.min(chunkSize, 2);
+  const firstChunkSize = 1;
   const signal = state.controller.signal;
   const jobs = policies.map((p) =>
     pool
@@ -100,8 +112,9 @@ export async function run() {
         onProgress: ({ done, total, partial }) => {
           if (!state.running) return;
           state.done[p] = { done, total };
+          const first = partial?.findings?.length && !policies.some((q) => state.results[q]?.findings?.length);
           if (partial) state.results[p] = partial;
-          scheduleRender();
+          scheduleRender(!!first);
         },
       })
       .then((res) => {

@@ -33,12 +33,16 @@ export function onRender(fn) {
 }
 
 let raf = 0;
-export function scheduleRender() {
-  if (!raf)
-    raf = requestAnimationFrame(() => {
-      raf = 0;
-      for (const fn of renderers) fn();
-    });
+function renderFrame() {
+  if (raf) cancelAnimationFrame(raf);
+  raf = 0;
+  for (const fn of renderers) fn();
+}
+
+/** Renders on the next animation frame; `now`: at once (the first finding of a run). */
+export function scheduleRender(now = false) {
+  if (now) renderFrame();
+  else if (!raf) raf = requestAnimationFrame(renderFrame);
 }
 
 /** Parts of the hash other modules own (set by app.js: the prove verdicts). */

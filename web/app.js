@@ -52,6 +52,9 @@ async function start() {
   await warm;
   const pool = state.pool;
   await pool?.ready?.catch?.(() => {});
+  // Warm the main thread's side of a hunt too (validation and merging run here).
+  await pool?.hunt?.({ ...PRESETS.seed.config, policy: 'legacy' }, { seedStart: 0, seedCount: 0 }).catch(() => {});
+  while (pool?.stats && pool.stats().ready < pool.size) await new Promise((r) => setTimeout(r, 20));
   document.body.dataset.warm = 'true';
 }
 

@@ -63,7 +63,9 @@ async function compileModule(url) {
 /**
  * Creates a pool of `workers` module workers (default: `navigator.hardwareConcurrency`).
  * Options: `wasmUrl` (the `.wasm` file), `glueUrl` (the wasm-bindgen ES module), `module` (an
- * already compiled `WebAssembly.Module`), `workerUrl`, `faultInjection: { crashChunks: [k, ...] }`
+ * already compiled `WebAssembly.Module`), `workerUrl`, `warmup: { config, seedCount? }` (each
+ * worker hunts these seeds once before it reports ready, so the first real chunk runs on
+ * optimised code), `faultInjection: { crashChunks: [k, ...] }`
  * (tests: the k-th dispatched chunk, counting from 0, makes its worker throw instead of running).
  */
 export function createPool(opts = {}) {
@@ -102,7 +104,7 @@ export function createPool(opts = {}) {
     worker.addEventListener('messageerror', () => crash(slot, 'worker message could not be decoded'));
     ready.then(
       ({ module }) => {
-        if (!slot.dead) worker.postMessage({ type: 'init', module, glueUrl });
+        if (!slot.dead) worker.postMessage({ type: 'init', module, glueUrl, warmup: opts.warmup });
       },
       () => {},
     );

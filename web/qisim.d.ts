@@ -544,6 +544,8 @@ export interface PoolOptions {
   module?: WebAssembly.Module;
   /** URL of pool-worker.js (default: next to pool.js). */
   workerUrl?: string | URL;
+  /** Each worker hunts `seedCount` (default 4) seeds of `config` once before it reports ready. */
+  warmup?: { config: Config; seedCount?: number };
   /** Tests: the k-th dispatched chunk (from 0) makes its worker throw instead of running. */
   faultInjection?: { crashChunks?: number[] };
 }
