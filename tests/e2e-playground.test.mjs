@@ -249,7 +249,7 @@ describe('playground (issue 12)', () => {
     assert.match(msg, /Too big to prove: 4 CPUs × 4 calls .* 3\^16 = 43,046,721 workloads/);
     assert.equal(await page.evaluate(() => document.body.dataset.running), undefined);
     const fix = page.locator('#err-submissions button.fix');
-    assert.match(await fix.textContent(), /^Prove \d CPUs × \d calls instead$/);
+    assert.equal(await fix.textContent(), 'Prove 4 CPUs × 1 call instead');
     await page.fill('input[name=maxStates]', '20000');
     await fix.click();
     await page.waitForSelector('body[data-running=false][data-proved]', { timeout: 120000 });
@@ -258,11 +258,29 @@ describe('playground (issue 12)', () => {
     assert.match(card, /proved|counterexample|shortest|bound reached/);
   });
 
+  test('Prove on the default preset: an estimate first, and a one-click way to a verdict', async () => {
+    await open();
+    await page.click('#prove');
+    const card = page.locator('#prove-estimate');
+    await card.waitFor();
+    assert.match(await card.textContent(), /3 CPUs × 3 calls with batch counts 0\/1\/2 make 19,683 workloads/);
+    assert.equal(await page.evaluate(() => document.body.dataset.running), undefined, 'nothing started');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Prove 3 CPUs × 2 calls');
+    await card.locator('button', { hasText: 'Stop at the first lost completion' }).click();
+    await page.waitForSelector('body[data-running=false][data-proved=true]', { timeout: 120000 });
+    const v = await page.evaluate(() => window.qisim.verdicts.legacy);
+    assert.equal(v.verdict, 'counterexample');
+    assert.equal(v.kind, 'lostCompletion');
+    await page.locator('#findings button[data-key="legacy.prove"]', { hasText: 'lostCompletion' }).waitFor();
+    await page.waitForFunction((r) => document.querySelector('#viewer').replay === r, v.replay);
+  });
+
   test('a failed or cancelled prove card says so (never "starting")', async () => {
     await open();
     await page.fill('input[name=maxStates]', '1000000000');
     await page.fill('input[name=submissions]', '3');
     await page.click('#prove');
+    await page.click('#prove-estimate button:has-text("Prove anyway")');
     await page.click('#cancel');
     await page.waitForSelector('body[data-running=false][data-proved=error]', { timeout: 30000 });
     const card = await page.textContent('.verdict.legacy');

@@ -34,10 +34,10 @@ function combinations(f, counts) {
  */
 const COMFORTABLE_COMBINATIONS = 729;
 
-/** The largest CPUs × calls (most calls first) whose workloads are comfortable, or null. */
+/** The largest CPUs × calls (most CPUs first) whose workloads are comfortable, or null. */
 function fittingConfig(f, counts) {
-  for (let calls = f.submissions; calls >= 1; calls--) {
-    for (let cpus = f.submitters; cpus >= 2; cpus--) {
+  for (let cpus = f.submitters; cpus >= 2; cpus--) {
+    for (let calls = f.submissions; calls >= 1; calls--) {
       if (counts.length ** (cpus * calls) <= COMFORTABLE_COMBINATIONS) return { submitters: cpus, submissions: calls };
     }
   }
@@ -61,7 +61,7 @@ function offerFix(name, message, fix, label) {
   return el;
 }
 
-export async function prove() {
+export async function prove({ anyway = false } = {}) {
   if (state.running) return;
   const f = readForm(form);
   const checked = checkedForm(f, { prove: true });
@@ -76,9 +76,14 @@ export async function prove() {
       'submissions',
       `Too big to prove: ${f.submitters} CPUs × ${f.submissions} calls with batch counts ${counts.join('/')} make ${counts.length}^${f.submitters * f.submissions} = ${n(combos)} workloads; the explorer takes at most ${n(MAX_COMBINATIONS)}.`,
       fit,
-      fit ? `Prove ${fit.submitters} CPUs × ${fit.submissions} calls instead` : '',
+      fit ? `Prove ${cpusCalls(fit)} instead` : '',
     );
     if (el) focusField(el);
+    return;
+  }
+  // Big but possible: say so before starting and offer a config that proves in seconds.
+  if (!anyway && combos > COMFORTABLE_COMBINATIONS && !f.stopOnCause) {
+    showEstimate(f, counts, combos, checked.maxStates);
     return;
   }
   Object.assign(state, {
@@ -144,6 +149,54 @@ export async function prove() {
   if (!failed) proveDone(null);
   else if (failed.reason?.name === 'AbortError' || signal.aborted) proveDone('cancelled');
   else proveDone(`the explorer failed: ${failed.reason?.message ?? failed.reason}`);
+}
+
+const cpusCalls = (c) => `${c.submitters} CPUs × ${c.submissions} call${c.submissions === 1 ? '' : 's'}`;
+
+/** The pre-start estimate card, with a smaller config and "Prove anyway". */
+function showEstimate(f, counts, combos, maxStates) {
+  resetProve();
+  const fit = fittingConfig(f, counts);
+  const box = $('#verdicts');
+  box.hidden = false;
+  const card = document.createElement('div');
+  card.className = 'verdict estimate';
+  card.id = 'prove-estimate';
+  card.tabIndex = -1;
+  const h = document.createElement('h3');
+  h.textContent = 'Before proving: the size of the space';
+  const p = document.createElement('p');
+  p.className = 'small';
+  p.textContent =
+    `${f.submitters} CPUs × ${f.submissions} calls with batch counts ${counts.join('/')} make ${n(combos)} workloads, each explored over every interleaving. ` +
+    `For scale: 3 CPUs × 2 calls (729 workloads) is about 3 M states; this is likely far beyond the bound of ${n(maxStates)} states and would end with no verdict.`;
+  card.append(h, p);
+  const button = (label, fn, primary = false) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (primary) b.className = 'primary';
+    b.addEventListener('click', fn);
+    card.append(b, ' ');
+    return b;
+  };
+  let first = null;
+  if (fit) {
+    first = button(`Prove ${cpusCalls(fit)}`, () => {
+      writeForm(form, fit);
+      form.elements.preset.value = 'custom';
+      form.dispatchEvent(new Event('input'));
+      prove();
+    }, true);
+  }
+  const stop = button('Stop at the first lost completion', () => {
+    form.elements.stopOnCause.checked = true;
+    prove();
+  });
+  button('Prove anyway', () => prove({ anyway: true }));
+  box.replaceChildren(card);
+  revealResults();
+  (first ?? stop).focus();
 }
 
 function proveDone(problem) {
