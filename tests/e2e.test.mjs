@@ -19,6 +19,8 @@ const SCREENSHOT =
     ? DOCS_SHOT
     : path.join(root, 'tests', 'artifacts', 'screenshot.png'));
 
+const PHONE_SHOT = SCREENSHOT.replace(/screenshot\.png$/, 'screenshot-phone.png');
+
 let server;
 let browser;
 let page;
@@ -285,6 +287,16 @@ test('screenshot: both policies side by side, a lockup selected', async () => {
   fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   console.log(`screenshot: ${path.relative(root, SCREENSHOT)}`);
+  // The same page on a 390 px phone, with the lockup picked: the viewer scrolls into view.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator(`#findings button[data-key="legacy.${seed}"]`).click();
+  await page.evaluate(() => document.querySelector('#viewer').ready);
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client, `no horizontal overflow at 390 px (${scroll} > ${client})`);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.screenshot({ path: PHONE_SHOT });
+  console.log(`screenshot: ${path.relative(root, PHONE_SHOT)}`);
+  await page.setViewportSize({ width: 1440, height: 900 });
 });
 
 // Issue 12's suites (each with its own browser; they reuse this run's server via QISIM_URL).

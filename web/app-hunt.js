@@ -97,37 +97,49 @@ export async function run() {
     finish(`could not start the workers: ${e.message}`);
     return;
   }
-  // Small chunks first so the first findings show up at once; the pool balances the rest.
+  // The first seed runs here on the main thread (a few ms, no worker round trip) while the
+  // workers take the rest in chunks that start at one seed and grow; results are merged with
+  // the core's mergeHuntResults (independent of the split).
+  const head = Math.min(1, seedCount);
   const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 16))));
-  const firstChunkSize = 1;
   const signal = state.controller.signal;
+  const heads = {};
+  const withHead = (p, r) => (heads[p] && r ? state.wasm.mergeHuntResults(heads[p], r) : r ?? heads[p]);
   const jobs = policies.map((p) =>
     pool
       .hunt(configs[p], {
-        seedStart,
-        seedCount,
+        seedStart: seedStart + head,
+        seedCount: seedCount - head,
         chunkSize,
-        firstChunkSize,
+        firstChunkSize: 1,
         signal,
-        onProgress: ({ done, total, partial }) => {
+        onProgress: ({ done, partial }) => {
           if (!state.running) return;
-          state.done[p] = { done, total };
+          state.done[p] = { done: done + (heads[p] ? head : 0), total: seedCount };
           const first = partial?.findings?.length && !policies.some((q) => state.results[q]?.findings?.length);
-          if (partial) state.results[p] = partial;
+          if (partial) state.results[p] = withHead(p, partial);
           scheduleRender(!!first);
         },
       })
       .then((res) => {
-        if (res) state.results[p] = res;
+        state.results[p] = withHead(p, res);
         state.done[p] = { done: seedCount, total: seedCount };
         scheduleRender();
       }),
   );
+  if (head) {
+    for (const p of policies) {
+      heads[p] = state.wasm.hunt(configs[p], seedStart, head, {});
+      state.results[p] = withHead(p, state.results[p] ?? null);
+      state.done[p] = { done: (state.done[p]?.done ?? 0) + head, total: seedCount };
+    }
+    scheduleRender(policies.some((p) => heads[p].findings.length));
+  }
   const settled = await Promise.allSettled(jobs);
   const failed = settled.find((s) => s.status === 'rejected');
   settled.forEach((s, i) => {
     // A cancelled hunt still reports what its finished chunks found.
-    if (s.status === 'rejected' && s.reason?.partial) state.results[policies[i]] = s.reason.partial;
+    if (s.status === 'rejected' && s.reason?.partial) state.results[policies[i]] = withHead(policies[i], s.reason.partial);
   });
   if (!failed) finish(null);
   else if (failed.reason?.name === 'AbortError' || signal.aborted) finish('cancelled');

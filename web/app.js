@@ -54,6 +54,11 @@ async function start() {
   await pool?.ready?.catch?.(() => {});
   // Warm the main thread's side of a hunt too (validation and merging run here).
   await pool?.hunt?.({ ...PRESETS.seed.config, policy: 'legacy' }, { seedStart: 0, seedCount: 0 }).catch(() => {});
+  try {
+    state.wasm.hunt({ ...PRESETS.seed.config, policy: 'legacy' }, 0, 4, {}); // Run's first seed runs here
+  } catch {
+    // warming only
+  }
   while (pool?.stats && pool.stats().ready < pool.size) await new Promise((r) => setTimeout(r, 20));
   document.body.dataset.warm = 'true';
 }
