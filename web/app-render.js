@@ -11,7 +11,8 @@ import { $, state } from './app-state.js';
 const FAULT_PATHS = [
   { id: 'F1', re: /stopped by IQE at slot \d+, which is no waiting submitter/, what: 'an IQE inside a batch is never cleared: no caller matches IQH, hardware stays stopped and every caller behind it spins' },
   { id: 'F3', re: /ITE walk .* never reaches|walkLoop/, what: 'the stride-2 ITE walk never ends: qi_check_fault loops with q_lock held' },
-  { id: 'F2', re: /IQE|deadlock/, what: 'the IQE repair returns -EINVAL while hardware still owns the batch, and the queue stops for good' },
+  { id: 'F6', re: /ETIMEDOUT|device (is )?gone/i, what: 'device gone: a CPU gets -ETIMEDOUT and frees slots hardware still completes into' },
+  { id: 'F2', re: /IQE|deadlock/, what: 'the IQE repair returns -EINVAL and frees slots while hardware still owns the batch' },
 ];
 
 function faultPathNote(p, r) {
