@@ -63,6 +63,15 @@ describe('phone and accessibility (issue 12)', () => {
       await runAndWait();
       await page.evaluate(() => document.querySelector('#viewer').ready);
       assert.deepEqual(await axeProblems(page), []);
+      // The walk-through and drive mode open (with a few moves made).
+      await page.click('#walk-open');
+      await page.click('#walk-next');
+      assert.deepEqual(await axeProblems(page), []);
+      await page.click('#drive-open');
+      await page.click('#drive-actors button[data-actor="T1"]');
+      await page.click('#drive-actors button[data-actor="T1"]');
+      await page.evaluate(() => document.querySelector('#viewer').ready);
+      assert.deepEqual(await axeProblems(page), []);
       await page.goto(server.url + 'docs-example.html');
       await page.waitForFunction(() => document.getElementById('random')?.shadowRoot?.querySelector('.badge')?.textContent);
       assert.deepEqual(await axeProblems(page), []);
@@ -110,6 +119,47 @@ describe('phone and accessibility (issue 12)', () => {
     await page.waitForFunction(() => document.getElementById('random')?.shadowRoot?.querySelector('.badge')?.textContent);
     const o2 = await overflow(page);
     assert.ok(o2.scroll <= o2.client, `docs example overflows: ${JSON.stringify(o2)}`);
+  });
+
+  test('ring slot text is readable on every status colour (4.5:1)', async () => {
+    await open();
+    const r = await page.evaluate(async () => {
+      const v = document.querySelector('#viewer');
+      await v.ready;
+      const lum = (rgb) => {
+        const [r, g, b] = rgb.match(/\d+/g).slice(0, 3).map((x) => {
+          const c = Number(x) / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      };
+      const ratio = (a, b) => {
+        const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+        return (x + 0.05) / (y + 0.05);
+      };
+      const out = {};
+      // Every step of the canonical schedule: all four statuses but QI_ABORT appear; set
+      // QI_ABORT's colour by hand from the host's variable.
+      for (let k = 0; k <= v.steps; k++) {
+        v.goto(k);
+        for (const g of v.shadowRoot.querySelectorAll('svg.ring g.slot')) {
+          const fill = getComputedStyle(g.querySelector('path.cell')).fill;
+          for (const t of g.querySelectorAll('text')) out[`${fill} / ${getComputedStyle(t).fill}`] = ratio(fill, getComputedStyle(t).fill);
+        }
+      }
+      const host = getComputedStyle(v);
+      const abort = host.getPropertyValue('--abort').trim();
+      const probe = document.createElement('div');
+      probe.style.color = abort;
+      document.body.append(probe);
+      const abortRgb = getComputedStyle(probe).color;
+      probe.remove();
+      const textFill = getComputedStyle(v.shadowRoot.querySelector('svg.ring .slot-index')).fill;
+      out[`abort ${abortRgb} / ${textFill}`] = ratio(abortRgb, textFill);
+      return out;
+    });
+    for (const [pair, x] of Object.entries(r)) assert.ok(x >= 4.5, `${pair}: ${x.toFixed(2)}:1`);
+    assert.ok(Object.keys(r).length >= 3, JSON.stringify(r));
   });
 
   test('the findings list is one Tab stop; arrow keys, Home and End move inside it', async () => {
@@ -172,6 +222,8 @@ describe('phone and accessibility (issue 12)', () => {
     assert.match(b.text, /seed="abc" is not allowed: use a whole number/);
     const c = await errorOf({ preset: 'nope' });
     assert.match(c.text, /preset="nope" is not allowed: use one of seed, small/);
+    const r = await errorOf({ replay: 'q1:a6x' });
+    assert.match(r.text, /replay="q1:a6x" is not allowed: names submitter 23 \(x\)/);
     const d = await errorOf({ policy: 'fixed', seed: '3' });
     assert.equal(d.text, null);
   });
