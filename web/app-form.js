@@ -2,7 +2,7 @@
 // the allowed range, aria-invalid, focus moved there). Ranges come from the core's
 // validateConfig; this module only turns its message into words and finds the field.
 import { PRESETS, PRESET_NAMES } from './presets.js';
-import { presetForm, readForm, writeForm, configFor, runSettings } from './app-config.js';
+import { FORM_DEFAULTS, presetForm, readForm, writeForm, configFor, runSettings } from './app-config.js';
 import { $, form, state } from './app-state.js';
 
 // Preset menu, from the one preset table.
@@ -194,15 +194,19 @@ export function checkedForm(f, { prove = false } = {}) {
   const seen = new Set(errors.map((e) => e.name));
   const configs = {};
   let settings = null;
-  if (!errors.length) {
+  // Fields that could not be read are checked with their default in, so the core still
+  // reports a problem elsewhere in the same pass.
+  const probe = { ...f };
+  for (const e of errors) if (e.name in FORM_DEFAULTS) probe[e.name] = FORM_DEFAULTS[e.name];
+  {
     try {
-      settings = runSettings(f);
+      settings = runSettings(probe);
     } catch (e) {
-      errors.push({ name: e.field, message: e.message });
+      if (!seen.has(e.field)) errors.push({ name: e.field, message: e.message });
     }
     for (const p of policies) {
       try {
-        configs[p] = configFor(f, p);
+        configs[p] = configFor(probe, p);
         state.wasm.validateConfig(configs[p]);
       } catch (e) {
         const name = formFieldOf(e.field);
@@ -219,7 +223,8 @@ export function checkedForm(f, { prove = false } = {}) {
   for (const e of errors) {
     const el = e.name ? showFieldError(e.name, e.message) : null;
     if (!el) showError(e.message);
-    first ??= el;
+    // Focus the first field in the form's order.
+    else if (!first || first.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING) first = el;
   }
   if (first) focusField(first);
   const a = $('#announce');
