@@ -242,7 +242,8 @@ function viewsOf(policy, f) {
 /** Brings the viewer into sight (phones: it is far below the list) and optionally focuses it. */
 function reveal(focus) {
   if (!focus) return;
-  viewer.scrollIntoView({ block: 'start', behavior: 'instant' });
+  const top = viewer.getBoundingClientRect().top;
+  if (top < 0 || top > innerHeight * 0.5) viewer.scrollIntoView({ block: 'start', behavior: 'instant' });
   viewer.focus({ preventScroll: true });
 }
 

@@ -100,7 +100,9 @@ export async function run() {
   // The first seed runs here on the main thread (a few ms, no worker round trip) while the
   // workers take the rest in chunks that start at one seed and grow; results are merged with
   // the core's mergeHuntResults (independent of the split).
-  const head = Math.min(1, seedCount);
+  // (Only for runs that stay short: a huge workload's seed would block the page.)
+  const small = f.submitters * f.submissions <= 400 && f.stepLimit <= 2e6;
+  const head = small ? Math.min(1, seedCount) : 0;
   const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 16))));
   const signal = state.controller.signal;
   const heads = {};
