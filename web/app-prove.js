@@ -2,7 +2,7 @@
 // live progress (states, depth, rate), the verdicts in the Findings list and in shared links.
 import { readForm, writeForm, exploreCounts } from './app-config.js';
 import { $, form, state, scheduleRender, updateHash, setBusy } from './app-state.js';
-import { checkedForm, showError, showFieldError, focusField } from './app-form.js';
+import { checkedForm, showError, showFieldError, focusField, formFieldOf, plainMessage } from './app-form.js';
 import { getPool, revealResults } from './app-hunt.js';
 import { resetFindings, showVerdictInViewer, showRunning } from './app-findings.js';
 import { createPlots } from './app-render.js';
@@ -17,6 +17,21 @@ export function resetProve() {
   Object.assign(state, { provePolicies: [], verdicts: {}, exploreProgress: {}, proveError: null });
   $('#verdicts').hidden = true;
   $('#verdicts').replaceChildren();
+}
+
+/**
+ * `{ roots, counts }` from the core's `exploreFamily(config)` when the wasm build has it (newer
+ * cores), `{ error }` when the core cannot enumerate the family, or null (older cores: the page
+ * counts the combinations itself).
+ */
+function coreFamily(config) {
+  if (typeof state.wasm.exploreFamily !== 'function') return null;
+  try {
+    const fam = state.wasm.exploreFamily(config);
+    return { roots: Number(fam.roots), counts: fam.counts ?? [] };
+  } catch (e) {
+    return { error: e };
+  }
 }
 
 /**
@@ -67,10 +82,22 @@ export async function prove({ anyway = false } = {}) {
   const checked = checkedForm(f, { prove: true });
   if (!checked) return;
   const { policies, configs, maxStates, workers } = checked;
-  const counts = exploreCounts(f);
+  // The workloads to explore: the core's family when this build has one (exploreFamily: the
+  // count range and zero-count probability become roots), else every count the form allows.
+  const family = coreFamily(configs[policies[0]]);
+  if (family?.error) {
+    const e = family.error;
+    const name = formFieldOf(e.field) ?? 'submissions';
+    const fit = fittingConfig(f, exploreCounts(f));
+    const el = offerFix(name, plainMessage(name, e.message), fit, fit ? `Prove ${cpusCalls(fit)} instead` : '');
+    if (el) focusField(el);
+    else showError(e.message);
+    return;
+  }
+  const counts = family ? family.counts : exploreCounts(f);
   // Before starting: is the count family small enough to enumerate at all?
-  const combos = combinations(f, counts);
-  if (combos > MAX_COMBINATIONS || f.submitters * f.submissions > 64) {
+  const combos = family ? family.roots : combinations(f, counts);
+  if (!family && (combos > MAX_COMBINATIONS || f.submitters * f.submissions > 64)) {
     const fit = fittingConfig(f, counts);
     const el = offerFix(
       'submissions',
@@ -131,7 +158,7 @@ export async function prove({ anyway = false } = {}) {
     pool
       .explore(configs[p], {
         maxStates,
-        counts,
+        ...(family ? {} : { counts }),
         ...(f.stopOnCause ? { stopOnCause: true } : {}),
         signal,
         onProgress: (pr) => {
