@@ -89,7 +89,15 @@ export async function prove({ anyway = false } = {}) {
     const e = family.error;
     const name = formFieldOf(e.field) ?? 'submissions';
     const fit = fittingConfig(f, exploreCounts(f));
-    const el = offerFix(name, plainMessage(name, e.message), fit, fit ? `Prove ${cpusCalls(fit)} instead` : '');
+    const why = String(e.message)
+      .replace(/^invalid [^:]*: (`[^`]*` )?/, '')
+      .replace(/\b\d{4,}\b/g, (x) => n(x));
+    const el = offerFix(
+      name,
+      /combination|enumerate|too many/i.test(why) ? `Too big to prove: ${f.submitters} CPUs × ${f.submissions} calls ${why.replace(/^gives/, 'give')}.`.replace(/\.\.$/, '.') : plainMessage(name, e.message),
+      fit,
+      fit ? `Prove ${cpusCalls(fit)} instead` : '',
+    );
     if (el) focusField(el);
     else showError(e.message);
     return;
