@@ -6,7 +6,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser } from './e2e/browser.mjs';
+import { playgroundSuite } from './e2e/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AXE = path.join(root, 'node_modules', 'axe-core', 'axe.min.js');
@@ -32,28 +32,11 @@ const overflow = (page) =>
   page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
 
 describe('phone and accessibility (issue 12)', () => {
+  const suite = playgroundSuite({ before, after, ready: (s) => ({ server, browser, page } = s) });
+  const { open, runAndWait } = suite;
   let server;
   let browser;
   let page;
-
-  const open = async (hash = '') => {
-    await page.goto(server.url + hash);
-    await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
-  };
-  const runAndWait = async () => {
-    await page.click('#run');
-    await page.waitForSelector('body[data-running=false][data-finished=true]', { timeout: 180000 });
-  };
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   for (const size of SIZES) {
     test(`axe-core: no serious or critical violation at ${size.width}×${size.height} (page after a run, docs example)`, async () => {

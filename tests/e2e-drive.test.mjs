@@ -3,23 +3,16 @@
 // tests/e2e.test.mjs; alone: `node --test tests/e2e-drive.test.mjs`.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './e2e/browser.mjs';
+import { playgroundSuite } from './e2e/browser.mjs';
 
 describe('drive the schedule and the walk-through (issue 12)', () => {
+  const suite = playgroundSuite({ before, after, ready: (s) => ({ server, browser, page } = s) });
+  const { open } = suite;
   let server;
   let browser;
   let page;
-
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    await page.goto(server.url);
-    await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await open();
   });
 
   const openChallenge = async (name) => {

@@ -4,37 +4,20 @@
 // `node --test tests/e2e-playground.test.mjs` (starts its own server).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './e2e/browser.mjs';
+import { playgroundSuite } from './e2e/browser.mjs';
 
 describe('playground (issue 12)', () => {
+  const suite = playgroundSuite({ before, after, ready: (s) => ({ server, browser, page } = s) });
+  const { open, runAndWait } = suite;
   let server;
   let browser;
   let page;
-
-  const open = async (hash = '') => {
-    await page.goto(server.url + hash);
-    await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
-  };
-  const runAndWait = async () => {
-    await page.click('#run');
-    await page.waitForSelector('body[data-running=false][data-finished=true]', { timeout: 180000 });
-  };
   const viewerTitle = () =>
     page.evaluate(async () => {
       const v = document.querySelector('#viewer');
       await v.ready;
       return v.hidden ? null : v.shadowRoot.querySelector('h3').textContent;
     });
-
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   test('a later run never shows an earlier run\'s counterexample, list state or prove cards', async () => {
     await open();

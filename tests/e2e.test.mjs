@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser } from './e2e/browser.mjs';
+import { playgroundSuite } from './e2e/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // docs/screenshot.png is committed: it is rewritten only when missing or when
@@ -41,26 +41,8 @@ const viewerInfo = (p) =>
     };
   });
 
-async function openPlayground(hash = '') {
-  await page.goto(server.url + hash);
-  await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
-}
-
-async function runAndWait(timeout = 180000) {
-  await page.click('#run');
-  await page.waitForSelector('body[data-running=false][data-finished=true]', { timeout });
-}
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = playgroundSuite({ before, after, ready: (s) => ({ server, browser, page } = s) });
+const { open: openPlayground, runAndWait } = suite;
 
 test('the page loads with the seed preset, legacy policy and the canonical schedule', async () => {
   await openPlayground();

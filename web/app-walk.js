@@ -2,6 +2,7 @@
 // written from the core's trace events of that step (the words are ours, the facts the core's),
 // in step with the viewer, with glossary tooltips for IQH, IQT, free_head, free_tail and *.
 import { seedScenarioConfig, camelize, labelName, CANONICAL_REPLAY } from './qi-sim.js';
+import { groupOps } from './qi-sim-timeline.js';
 import { $, state, viewer } from './app-state.js';
 import { showSchedule } from './app-findings.js';
 
@@ -21,13 +22,8 @@ export function narrate(evs, findings) {
   const who = evs[0].actor;
   const hw = who.startsWith('HW');
   const out = [];
-  for (let i = 0; i < evs.length; i++) {
-    const ev = evs[i];
-    const statuses = () => {
-      const st = [];
-      while (i + 1 < evs.length && evs[i + 1].op === 'status') st.push(evs[++i]);
-      return st;
-    };
+  for (const { ev, statuses: st0, next } of groupOps(evs)) {
+    const statuses = () => st0;
     const names = (st) => st.map((s) => labelName(s.label, s.slot)).join(', ');
     switch (ev.op) {
       case 'lock':
@@ -54,7 +50,7 @@ export function narrate(evs, findings) {
         );
         break;
       case 'unlock':
-        out.push(evs[i + 1]?.op === 'return' ? `${who} releases q_lock` : `${who} releases q_lock and spins, so other CPUs can submit meanwhile.`);
+        out.push(next?.op === 'return' ? `${who} releases q_lock` : `${who} releases q_lock and spins, so other CPUs can submit meanwhile.`);
         break;
       case 'return':
         out.push(`${out.length && out[out.length - 1].endsWith('q_lock') ? ' and' : `${who}`} returns ${ev.rc === 0 ? '0: done' : ev.rc}.`);
@@ -78,7 +74,7 @@ export function narrate(evs, findings) {
         out.push(`Hardware fetches slot ${ev.slot} at IQH and executes ${labelName(ev.label, ev.slot)}.`);
         break;
       case 'hwWait':
-        if (!(evs[i + 1]?.op === 'status' && evs[i + 1].hw)) out.push(`Hardware fetches ${labelName(ev.label, ev.slot)} at IQH.`);
+        if (!(next?.op === 'status' && next.hw)) out.push(`Hardware fetches ${labelName(ev.label, ev.slot)} at IQH.`);
         break;
       case 'status':
         if (ev.hw) out.push(`Hardware writes QI_DONE* into ${labelName(ev.label, ev.slot)} (slot ${ev.slot}).`);

@@ -34,6 +34,25 @@ export function labelName(l, slot) {
   return s;
 }
 
+/** Ops whose status changes (the `status` events right after them) belong to them. */
+const SUMMARISED = new Set(['write', 'mark', 'reclaim', 'iteWalk']);
+
+/**
+ * One step's events as [{ ev, statuses, next }]: a write/mark/reclaim/ITE walk with the status
+ * changes that follow it, every other event alone; `next` is the following entry's event.
+ */
+export function groupOps(evs) {
+  const out = [];
+  for (let k = 0; k < evs.length; k++) {
+    const ev = evs[k];
+    const statuses = [];
+    if (SUMMARISED.has(ev.op)) while (k + 1 < evs.length && evs[k + 1].op === 'status') statuses.push(evs[++k]);
+    out.push({ ev, statuses });
+  }
+  out.forEach((g, i) => (g.next = out[i + 1]?.ev));
+  return out;
+}
+
 const camel = (k) => k.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase());
 
 /**
@@ -54,14 +73,9 @@ export function stepRows(events) {
 
     for (const ev of evs) if (ev.op === 'status') (ev.hw ? row.hwSlots : row.swSlots).add(ev.slot);
     const name = (slot) => names.get(slot) ?? `slot${slot}`;
-    for (let k = 0; k < evs.length; k++) {
-      const ev = evs[k];
+    for (const { ev, statuses, next } of groupOps(evs)) {
       // Status changes that belong to a write/mark/reclaim summary.
-      const following = () => {
-        const out = [];
-        while (k + 1 < evs.length && evs[k + 1].op === 'status') out.push(evs[++k]);
-        return out;
-      };
+      const following = () => statuses;
       switch (ev.op) {
         case 'lock':
           row.parts.push({ text: ev.handoff ? 'lock (hand-off)' : 'lock', kind: 'op' });
@@ -133,7 +147,7 @@ export function stepRows(events) {
         case 'hwWait':
           if (ev.label && !names.has(ev.slot)) names.set(ev.slot, labelName(ev.label, ev.slot));
           row.slots.add(ev.slot);
-          if (!(k + 1 < evs.length && evs[k + 1].op === 'status' && evs[k + 1].hw)) {
+          if (!(next?.op === 'status' && next.hw)) {
             row.parts.push({ text: `fetch ${labelName(ev.label, ev.slot)}`, kind: 'op' });
           }
           break;
