@@ -79,6 +79,22 @@ describe('playground (issue 12)', () => {
     assert.match(text, /docs\/findings\.md/);
   });
 
+  test('a link names the preset and what differs from it', async () => {
+    await open('#preset=mix8&policy=fixed');
+    assert.equal(await page.inputValue('input[name=qiLength]'), '256');
+    assert.equal(await page.inputValue('select[name=scheduler]'), 'timed');
+    assert.equal(await page.isChecked('input[name=policy][value=fixed]'), true);
+    // mix8 hunts 200 seeds; 2000 (the seed preset's number) must survive the round trip.
+    await page.fill('input[name=seeds]', '2000');
+    await page.click('#share');
+    const url = page.url();
+    assert.match(url, /[#&]seeds=2000\b/);
+    await page.goto('about:blank');
+    await open(url.slice(url.indexOf('#')));
+    assert.equal(await page.inputValue('input[name=seeds]'), '2000');
+    assert.equal(await page.inputValue('select[name=preset]'), 'mix8');
+  });
+
   test('form errors sit next to their field, in plain words, with focus moved there', async () => {
     await open();
     await page.fill('input[name=qiLength]', '3');

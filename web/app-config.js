@@ -187,9 +187,11 @@ export function exploreCounts(f) {
 /** URL hash of the form values and the selected finding. */
 export function formToHash(f, selected, verdicts = null) {
   const p = new URLSearchParams();
+  // Values that differ from the preset's own (all of them for "custom") go into the link.
+  const base = presetForm(f.preset);
   for (const [k, v] of Object.entries(f)) {
     if (k === 'workers') continue; // a property of the viewer's machine, not of the scenario
-    if (v !== FORM_DEFAULTS[k] || k === 'preset' || k === 'policy') p.set(k, String(v));
+    if (v !== base[k] || k === 'preset' || k === 'policy') p.set(k, String(v));
   }
   if (selected) {
     p.set('f', `${selected.policy}.${selected.seed}`);
@@ -212,7 +214,8 @@ export function hashToForm(hash) {
   if (!s) return null;
   const p = new URLSearchParams(s);
   const preset = p.get('preset') ?? 'custom';
-  const form = { ...FORM_DEFAULTS };
+  // A link names the preset and what differs from it (see formToHash).
+  const form = { ...presetForm(preset) };
   for (const k of Object.keys(FORM_DEFAULTS)) {
     if (!p.has(k) || k === 'workers') continue;
     const v = p.get(k);
