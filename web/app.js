@@ -94,6 +94,8 @@ window.addEventListener('hashchange', () => {
   if (!fromHash) return;
   writeForm(form, fromHash.form);
   syncVisibility();
+  // A link without a finding leaves nothing of the earlier selection in the next link.
+  if (!fromHash.finding) Object.assign(state, { selected: null, runForm: null });
   if (fromHash.finding) openSharedFinding(fromHash.finding);
   if (fromHash.verdicts) verdictsFromParam(fromHash.verdicts);
 });
