@@ -95,9 +95,10 @@ function describe(actor, st) {
     const s = st.submitters[Number(actor.slice(1)) - 1];
     return s ? s.stepName.replace(/_/g, ' ') : '';
   }
-  if (actor === 'HW') return st.iqh === st.iqt ? 'idle' : `run slot ${st.iqh}`;
+  // The engine's own words are the actor names; the page adds where IQH is.
+  if (actor === 'HW') return `hardware step (IQH ${st.iqh})`;
   const what = actor.slice(3);
-  return `slot ${st.iqh}: ${/^(IQE|ITE|ICE|GONE)$/.test(what) ? `fault (${what})` : what}`;
+  return /^(IQE|ITE|ICE|GONE)$/.test(what) ? `fault: ${what} (IQH ${st.iqh})` : `${what} (IQH ${st.iqh})`;
 }
 
 function render() {
