@@ -226,7 +226,9 @@ export class QiSim extends HTMLElement {
         ? kinds.join(', ')
         : report.outcome.kind === 'completed'
           ? 'completed, no findings'
-          : report.outcome.kind;
+          : report.outcome.kind === 'replayEnded'
+            ? 'schedule so far, no findings'
+            : report.outcome.kind.replace(/([A-Z])/g, ' $1').toLowerCase();
     this.$('pre.text').textContent = this._text;
     this._renderTimeline();
     const range = this.$('input[type=range]');
