@@ -1,7 +1,7 @@
 // HuntResult → plot data: throughput over simulated time, latency percentiles.
 import uPlot from './vendor/uPlot.esm.js';
 
-export const POLICY_COLORS = { legacy: '#d9480f', fixed: '#1c7c54' };
+export const POLICY_COLORS = { legacy: '#c2410c', fixed: '#1c7c54' };
 
 // Histogram buckets as in core/src/metrics.rs (3 significant bits per power of two).
 const SUB = 8;

@@ -544,6 +544,8 @@ export interface PoolOptions {
   module?: WebAssembly.Module;
   /** URL of pool-worker.js (default: next to pool.js). */
   workerUrl?: string | URL;
+  /** Each worker hunts `seedCount` (default 4) seeds of `config` once before it reports ready. */
+  warmup?: { config: Config; seedCount?: number };
   /** Tests: the k-th dispatched chunk (from 0) makes its worker throw instead of running. */
   faultInjection?: { crashChunks?: number[] };
 }
@@ -563,6 +565,8 @@ export interface PoolHuntOptions extends HuntOptions {
   seedCount: number;
   /** Seeds per chunk (default: about seedCount / (8 × workers), at most 1000). */
   chunkSize?: number;
+  /** Size of the first chunk; later chunks double up to `chunkSize` (default: `chunkSize`). */
+  firstChunkSize?: number;
   /** Aborting rejects with a DOMException `AbortError` whose `partial` is the result so far. */
   signal?: AbortSignal;
   onProgress?: (p: PoolProgress) => void;
