@@ -16,8 +16,12 @@ const BASE_FORM = {
   iqeRate: 0,
   iteRate: 0,
   iceRate: 0,
+  deviceGoneRate: 0,
+  iteAllFetched: false,
   iteWalk: 'stride1',
   maxFaults: 0,
+  kernel: 'none',
+  fetchDepth: 0,
   seedStart: 0,
   workers: 4,
   maxStates: 2000000,
@@ -49,8 +53,14 @@ export function formFromConfig(config, extra = {}) {
   for (const k of ['hwIotlbNs', 'hwDevtlbNs', 'hwWaitNs', 'lockHandoffNs', 'doorbellNs']) {
     if (s.costs?.[k] != null) f[k] = s.costs[k];
   }
-  for (const k of ['iqeRate', 'iteRate', 'iceRate', 'iteWalk', 'maxFaults']) if (fl[k] != null) f[k] = fl[k];
+  for (const k of ['iqeRate', 'iteRate', 'iceRate', 'deviceGoneRate', 'iteAllFetched', 'iteWalk', 'maxFaults']) {
+    if (fl[k] != null) f[k] = fl[k];
+  }
   if (c.stepLimit != null) f.stepLimit = c.stepLimit;
+  if (c.fetchDepth != null) f.fetchDepth = c.fetchDepth;
+  // A kernel preset carries its version's policy (the core checks that they agree).
+  f.kernel = c.kernel ?? 'none';
+  if (c.kernel) f.policy = c.policy;
   return f;
 }
 
@@ -126,13 +136,18 @@ export function configFor(f, policy) {
     iqeRate: f.iqeRate ?? 0,
     iteRate: f.iteRate ?? 0,
     iceRate: f.iceRate ?? 0,
+    deviceGoneRate: f.deviceGoneRate ?? 0,
+    iteAllFetched: f.iteAllFetched === true,
     iteWalk: f.iteWalk === 'stride2' ? 'stride2' : 'stride1',
     maxFaults: f.maxFaults ?? 0,
   };
-  const withFaults = faults.iqeRate !== 0 || faults.iteRate !== 0 || faults.iceRate !== 0;
+  const withFaults =
+    faults.iqeRate !== 0 || faults.iteRate !== 0 || faults.iceRate !== 0 || faults.deviceGoneRate !== 0;
   const stepLimit = f.stepLimit;
   return {
-    ...(withFaults ? { faults } : {}),
+    ...(withFaults || f.kernel === '6.9' || f.kernel === '6.12' ? { faults } : {}),
+    ...(f.kernel && f.kernel !== 'none' ? { kernel: f.kernel } : {}),
+    ...(f.fetchDepth ? { fetchDepth: f.fetchDepth } : {}),
     qiLength: f.qiLength,
     submitters: f.submitters,
     workload: {

@@ -1,23 +1,16 @@
 // <qi-sim>'s scenarios: the commit message's schedule, the presets (from web/presets.js), and
 // the scenario an element's attributes describe, with a plain error for a bad attribute.
-import { PRESETS } from './presets.js';
+import { PRESETS, CANONICAL_REPLAY } from './presets.js';
 
-/** The canonical lockup of DESIGN.md section 5 (and the schedule under the fix). */
-export const CANONICAL_REPLAY = { legacy: 'q1:a6b6H3a5b2', fixed: 'q1:a6b6H3a5b5' };
+export { CANONICAL_REPLAY };
 
-/** The seed scenario: T1 submits one descriptor, T2 a wait descriptor alone; ring of 8. */
+/** The commit message's schedule (the core's `commit` preset): T1 submits one descriptor, T2 a
+ * wait descriptor alone; ring of 8. */
 export function seedScenarioConfig(policy = 'legacy') {
-  return {
-    qiLength: 8,
-    submitters: 2,
-    perSubmitter: [
-      { submissions: 1, batch: { kind: 'fixed', count: 1 } },
-      { submissions: 1, batch: { kind: 'fixed', count: 0 } },
-    ],
-    policy,
-    scheduler: { kind: 'replay', choices: CANONICAL_REPLAY[policy] ?? CANONICAL_REPLAY.legacy },
-    watchdog: 0,
-  };
+  const config = structuredClone(PRESETS.commit.config);
+  config.policy = policy;
+  config.scheduler = { kind: 'replay', choices: CANONICAL_REPLAY[policy] ?? CANONICAL_REPLAY.legacy };
+  return config;
 }
 
 /** Hunt configs of the presets (policy and seed are set by the caller); from web/presets.js. */
@@ -35,8 +28,8 @@ export function scenarioFromAttributes(el) {
     throw attrError('policy', policyAttr, 'use "legacy" or "fixed" (lower case)');
   }
   const policy = policyAttr ?? 'legacy';
-  const preset = el.getAttribute('preset') || 'seed';
-  const names = ['seed', 'small', ...Object.keys(PRESETS).filter((k) => k !== 'seed')];
+  const preset = el.getAttribute('preset') || 'commit';
+  const names = Object.keys(PRESETS);
   if (!names.includes(preset)) throw attrError('preset', preset, `use one of ${names.join(', ')}`);
   const seedAttr = el.getAttribute('seed');
   let seed = 0;
@@ -57,16 +50,16 @@ export function scenarioFromAttributes(el) {
   const replay = el.getAttribute('replay');
   const random = schedAttr === 'random';
   let config;
-  if (preset === 'seed') config = seedScenarioConfig(policy);
-  else if (preset === 'small') config = structuredClone(PRESETS.seed.config);
+  if (preset === 'commit') config = seedScenarioConfig(policy);
   else config = structuredClone(PRESETS[preset].config);
-  config.policy = policy;
+  // A kernel preset keeps its version's policy unless the attribute names one.
+  if (!config.kernel || policyAttr != null) config.policy = policy;
   config.seed = seed;
   if (replay) config.scheduler = { kind: 'replay', choices: replay };
   else if (random) config.scheduler = { kind: 'random' };
   const title =
     el.getAttribute('heading') ??
-    (preset === 'seed' && !replay && !random
+    (preset === 'commit' && !replay && !random
       ? `The commit message's schedule — ${policy} policy`
       : `${preset} scenario, ${policy} policy, seed ${config.seed}`);
   return { config, title };

@@ -4,10 +4,11 @@
 // submitter's next step). Step back re-simulates from the start (runs are deterministic).
 //
 //   <script type="module" src="/path/to/qi-sim.js"></script>
-//   <qi-sim policy="legacy" preset="seed" seed="1"></qi-sim>
+//   <qi-sim policy="legacy" preset="commit"></qi-sim>
 //
-// Attributes: policy (legacy|fixed), preset (seed|small|mix8|faultStorm), seed (number), replay (a q1:
-// string; default for preset "seed" is the schedule of the fix's commit message), scheduler
+// Attributes: policy (legacy|fixed), preset (a name of the core's preset table: commit (default,
+// the schedule of the fix's commit message), seed, mix8, faultStorm, kernel-6.9, kernel-6.12,
+// kernel-7.0), seed (number), replay (a q1: string), scheduler
 // ("random" to ignore the preset's recorded schedule), step (initial step, or "end"), heading.
 // Property: `scenario = { config, replay?, title?, step? }` loads an exact config (the playground
 // uses this). The wasm package is loaded from ./pkg/qisim_wasm.js next to this file.

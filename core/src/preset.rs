@@ -35,8 +35,8 @@ pub struct Preset {
 
 /// Every preset name, in display order.
 pub const NAMES: [&str; 7] = [
+    "commit",
     "seed",
-    "small",
     "mix8",
     "faultStorm",
     "kernel-6.9",
@@ -67,7 +67,7 @@ pub fn preset(name: &str, policy: PolicyKind) -> Result<Preset, String> {
         seeds,
     };
     Ok(match name {
-        "seed" => p(
+        "commit" => p(
             "The commit message's schedule",
             "T1 submits one descriptor, T2 a wait descriptor alone; hardware completes both; T1's legacy reclaim frees T2's completed wait before T2 sees it, and T2 polls forever. Under the fix the same interleaving completes.",
             Config {
@@ -93,8 +93,8 @@ pub fn preset(name: &str, policy: PolicyKind) -> Result<Preset, String> {
             },
             1,
         ),
-        "small" => p(
-            "The seed's scenario, generalised",
+        "seed" => p(
+            "The seed's scenario, generalised (lockup in seconds)",
             "Three CPUs on a ring of 8, batches of 1–2, half the calls wait-only: random schedules find the legacy lockup within the first seeds.",
             Config {
                 qi_length: 8,
@@ -221,12 +221,12 @@ mod tests {
     }
 
     #[test]
-    fn the_seed_preset_is_the_canonical_lockup() {
-        let r = crate::Simulation::new(preset("seed", PolicyKind::Legacy).unwrap().config)
+    fn the_commit_preset_is_the_canonical_lockup() {
+        let r = crate::Simulation::new(preset("commit", PolicyKind::Legacy).unwrap().config)
             .unwrap()
             .run();
         assert_eq!(r.outcome, crate::Outcome::Lockup);
-        let r = crate::Simulation::new(preset("seed", PolicyKind::Fixed).unwrap().config)
+        let r = crate::Simulation::new(preset("commit", PolicyKind::Fixed).unwrap().config)
             .unwrap()
             .run();
         assert_eq!(r.outcome, crate::Outcome::Completed);

@@ -724,7 +724,7 @@ pub fn histogram_quantile(histogram: JsValue, q: f64) -> Result<f64, JsValue> {
     Ok(h.quantile(q) as f64)
 }
 
-/// The preset table of the core (`seed`, `small`, `mix8`, `faultStorm`, `kernel-6.9`, ...):
+/// The preset table of the core (`commit`, `seed`, `mix8`, `faultStorm`, `kernel-6.9`, ...):
 /// `[{ name, title, note, config, seeds }]` under `policy` (`"legacy"` or `"fixed"`; kernel
 /// presets keep their version's policy).
 #[wasm_bindgen]

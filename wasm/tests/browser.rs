@@ -565,7 +565,7 @@ fn presets_come_from_the_core() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names[..4], ["seed", "small", "mix8", "faultStorm"]);
+    assert_eq!(names[..4], ["commit", "seed", "mix8", "faultStorm"]);
     assert!(names.contains(&"kernel-6.9"));
     let seed = &ps[0];
     assert_eq!(seed["config"]["scheduler"]["choices"], "q1:a6b6H3a5b5");
