@@ -306,6 +306,40 @@ describe('playground (issue 12)', () => {
     assert.doesNotMatch(card, /starting/);
   });
 
+  test('kernel presets come from the core and run as that kernel (policy, walk, callers)', async () => {
+    await open();
+    const options = await page.$$eval('select[name=preset] option', (os) => os.map((o) => o.value));
+    for (const k of ['kernel-6.9', 'kernel-6.12', 'kernel-7.0']) assert.ok(options.includes(k), k);
+    await page.selectOption('select[name=preset]', 'kernel-6.9');
+    assert.equal(await page.inputValue('select[name=kernel]'), '6.9');
+    assert.equal(await page.isChecked('input[name=policy][value=legacy]'), true, "6.9's policy");
+    assert.equal(await page.inputValue('select[name=iteWalk]'), 'stride2');
+    await page.fill('input[name=seeds]', '60');
+    await runAndWait();
+    const r = await page.evaluate(() => ({
+      config: window.qisim.configs.legacy,
+      schedules: window.qisim.results.legacy.schedules,
+      error: document.querySelector('[aria-invalid=true]')?.name ?? null,
+    }));
+    assert.equal(r.error, null);
+    assert.equal(r.schedules, 60);
+    assert.equal(r.config.kernel, '6.9');
+    assert.equal(r.config.faults.iteWalk, 'stride2');
+    // The core rejects a policy that contradicts the kernel, next to the field.
+    await page.check('input[name=policy][value=fixed]');
+    await page.click('#run');
+    await page.waitForSelector('#form-error:not([hidden])', { timeout: 20000 });
+    const msg = await page.textContent('#form-error');
+    assert.match(msg, /6\.9/, msg);
+    assert.match(msg, /legacy/, msg);
+    // Choosing a kernel preset brings that version's policy, whatever was chosen before.
+    await page.selectOption('select[name=preset]', 'kernel-7.0');
+    assert.equal(await page.isChecked('input[name=policy][value=fixed]'), true);
+    await page.check('input[name=policy][value=legacy]');
+    await page.selectOption('select[name=preset]', 'kernel-6.12');
+    assert.equal(await page.isChecked('input[name=policy][value=fixed]'), true, "6.12's policy");
+  });
+
   test('no console errors, page errors or failed requests (playground)', () => {
     assert.deepEqual(browser.problems, []);
   });

@@ -28,8 +28,11 @@ form.addEventListener('input', (e) => {
   if (name === 'preset') {
     const p = e.target.value;
     if (p !== 'custom') {
-      const keep = { policy: readForm(form).policy, workers: form.elements.workers.value };
-      writeForm(form, { ...presetForm(p), ...keep, preset: p });
+      const next = presetForm(p);
+      // A kernel preset brings its version's policy; other presets keep the chosen one.
+      const keep = { workers: form.elements.workers.value };
+      if (next.kernel === 'none') keep.policy = readForm(form).policy;
+      writeForm(form, { ...next, ...keep, preset: p });
       clearErrors();
     }
   } else if (!['policy', 'workers', 'seeds', 'seedStart', 'maxStates'].includes(name)) {
