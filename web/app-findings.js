@@ -1,7 +1,7 @@
 // The Findings list (one Tab stop, arrow keys inside) and the counterexample viewer: which
 // schedules a finding can be shown as, selecting one, shared links, prove verdicts.
 import { configFor, readForm } from './app-config.js';
-import { cutReplay, parseReplay } from './qi-sim.js';
+import { cutReplay, parseReplay, terminalKinds } from './core.js';
 import { $, form, viewer, state, updateHash } from './app-state.js';
 import { showError } from './app-form.js';
 import { verdictLine, showVerdict } from './app-prove.js';
@@ -165,7 +165,6 @@ function findFinding(policy, seed) {
 }
 
 /** Kinds that end a run: the consequence a viewer most wants to see. */
-const TERMINAL = ['lockup', 'deadlock', 'walkLoop'];
 
 /**
  * Runs `replay` on `config`, then lets every actor move in turn (round robin over the enabled
@@ -199,7 +198,7 @@ function complete(config, replay, limit = 5000) {
 function viewsOf(policy, f) {
   const cfg = { ...state.configs[policy], seed: f.seed };
   const views = [];
-  const worst = f.kinds.find((k) => TERMINAL.includes(k));
+  const worst = f.kinds.find((k) => terminalKinds().includes(k));
   // The core's minimised counterexample (for the run's first kind), continued until the run
   // ends so that its consequence (the lockup) shows too.
   if (f.minimized && worst) {

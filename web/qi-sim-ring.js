@@ -1,6 +1,6 @@
 // The ring of <qi-sim> as SVG: slots coloured by desc_status, owner bands, free_head/free_tail/
 // IQH/IQT pointers (one label block per slot), the q_lock owner (re-exported by qi-sim.js).
-import { labelName } from './qi-sim-timeline.js';
+import { labelName } from './core.js';
 
 const SVGNS = 'http://www.w3.org/2000/svg';
 // Dark enough for 4.5:1 on white and on the stuck row's pink.

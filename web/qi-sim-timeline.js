@@ -1,5 +1,6 @@
 // Trace events → per-step timeline rows for <qi-sim>'s column timeline (re-exported by
 // qi-sim.js). The events and their facts come from the core's trace; this only words them.
+import { labelName, errnoName as errno } from './core.js';
 
 
 /**
@@ -14,24 +15,6 @@ export function camelize(v) {
     return o;
   }
   return v;
-}
-
-const FAULT = { '0': '0', '-11': '-EAGAIN', '-22': '-EINVAL' };
-const errno = (rc) => FAULT[String(rc)] ?? String(rc);
-
-/** Timeline name of a descriptor label (ID1, WD2, ID1b, WD1' ...), as core's Label::name. */
-export function labelName(l, slot) {
-  if (!l) return `slot${slot}`;
-  const t = l.submitter + 1;
-  let s;
-  if (l.part === l.count) s = `WD${t}`;
-  else if (l.count === 1) s = `ID${t}`;
-  else if (l.part < 26) s = `ID${t}${String.fromCharCode(97 + l.part)}`;
-  else s = `ID${t}.${l.part}`;
-  if (l.attempt === 1) s += "'";
-  else if (l.attempt === 2) s += "''";
-  else if (l.attempt > 2) s += `^${l.attempt + 1}`;
-  return s;
 }
 
 /** Ops whose status changes (the `status` events right after them) belong to them. */

@@ -14,14 +14,16 @@
 // uses this). The wasm package is loaded from ./pkg/qisim_wasm.js next to this file.
 
 import { isHw } from './qi-sim-replay.js';
+import { bindCore } from './core.js';
 import { scenarioFromAttributes } from './qi-sim-scenario.js';
 import { stepRows, camelize } from './qi-sim-timeline.js';
 import { renderRing, actorColor } from './qi-sim-ring.js';
 import { STYLE, ICON, TEMPLATE } from './qi-sim-style.js';
 
-export { isHw, parseReplay, encodeReplay, cutReplay } from './qi-sim-replay.js';
+export { isHw } from './qi-sim-replay.js';
+export { parseReplay, encodeReplay, cutReplay, labelName } from './core.js';
 export { CANONICAL_REPLAY, seedScenarioConfig, PRESET_CONFIGS, scenarioFromAttributes } from './qi-sim-scenario.js';
-export { camelize, labelName, stepRows } from './qi-sim-timeline.js';
+export { camelize, stepRows } from './qi-sim-timeline.js';
 export { ACTOR_COLORS, actorColor, renderRing } from './qi-sim-ring.js';
 
 const PKG_URL = new URL('./pkg/qisim_wasm.js', import.meta.url).href;
@@ -31,6 +33,7 @@ let wasmPromise = null;
 export function loadQisim() {
   wasmPromise ??= import(PKG_URL).then(async (m) => {
     await m.default();
+    bindCore(m);
     return m;
   });
   return wasmPromise;
