@@ -38,6 +38,11 @@ else
   log "$out is up to date"
 fi
 
+# The playground's and <qi-sim>'s preset table comes from the core (scripts/gen-presets.mjs).
+if [ ! -f web/presets.js ] || [ web/pkg/qisim_wasm_bg.wasm -nt web/presets.js ] || [ scripts/gen-presets.mjs -nt web/presets.js ]; then
+  node scripts/gen-presets.mjs
+fi
+
 if [ -f scripts/build-web.sh ]; then
   bash scripts/build-web.sh
 fi

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, launchBrowser } from './e2e/browser.mjs';
+import { playgroundSuite } from './e2e/browser.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // docs/screenshot.png is committed: it is rewritten only when missing or when
@@ -18,6 +18,8 @@ const SCREENSHOT =
   (process.env.QISIM_UPDATE_SCREENSHOT === '1' || !fs.existsSync(DOCS_SHOT)
     ? DOCS_SHOT
     : path.join(root, 'tests', 'artifacts', 'screenshot.png'));
+
+const PHONE_SHOT = SCREENSHOT.replace(/screenshot\.png$/, 'screenshot-phone.png');
 
 let server;
 let browser;
@@ -39,26 +41,8 @@ const viewerInfo = (p) =>
     };
   });
 
-async function openPlayground(hash = '') {
-  await page.goto(server.url + hash);
-  await page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
-}
-
-async function runAndWait(timeout = 180000) {
-  await page.click('#run');
-  await page.waitForSelector('body[data-running=false][data-finished=true]', { timeout });
-}
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = playgroundSuite({ before, after, ready: (s) => ({ server, browser, page } = s) });
+const { open: openPlayground, runAndWait } = suite;
 
 test('the page loads with the seed preset, legacy policy and the canonical schedule', async () => {
   await openPlayground();
@@ -285,7 +269,22 @@ test('screenshot: both policies side by side, a lockup selected', async () => {
   fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   console.log(`screenshot: ${path.relative(root, SCREENSHOT)}`);
+  // The same page on a 390 px phone, with the lockup picked: the viewer scrolls into view.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator(`#findings button[data-key="legacy.${seed}"]`).click();
+  await page.evaluate(() => document.querySelector('#viewer').ready);
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  assert.ok(scroll <= client, `no horizontal overflow at 390 px (${scroll} > ${client})`);
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.screenshot({ path: PHONE_SHOT });
+  console.log(`screenshot: ${path.relative(root, PHONE_SHOT)}`);
+  await page.setViewportSize({ width: 1440, height: 900 });
 });
+
+// Issue 12's suites (each with its own browser; they reuse this run's server via QISIM_URL).
+await import('./e2e-playground.test.mjs');
+await import('./e2e-a11y.test.mjs');
+await import('./e2e-drive.test.mjs');
 
 test('no console errors, page errors or failed requests', () => {
   assert.deepEqual(browser.problems, []);

@@ -63,6 +63,19 @@ test('the tarball holds the modules, the wasm binary and the types, and nothing 
     );
     assert.ok(!/\.(rs|toml|lock|sh)$/.test(f) && !f.startsWith('web/app'), `stray file ${f}`);
   }
+  // Every module <qi-sim> and the pool import (relative ES imports, followed) is in the package.
+  const seen = new Set();
+  const follow = (f) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    assert.ok(listing.includes(f), `${f} (imported by the package) missing from ${listing.join(', ')}`);
+    const src = fs.readFileSync(path.join(project, 'node_modules/qisim', f), 'utf8');
+    for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.\/[^']+\.js)'/g)) {
+      follow(path.posix.join(path.posix.dirname(f), m[1]));
+    }
+  };
+  for (const f of ['web/qi-sim.js', 'web/index.js', 'web/pool.js']) follow(f);
+  assert.ok(seen.has('web/presets.js') && seen.has('web/qi-sim-ring.js'), [...seen].join(', '));
   const pkg = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/qisim/package.json')));
   assert.equal(pkg.name, 'qisim');
   assert.equal(Object.keys(pkg.dependencies ?? {}).length, 0, 'no runtime dependencies');

@@ -91,6 +91,28 @@ test('results equal a single hunt whatever the number of workers', async () => {
   assert.deepEqual(out.fixed.seedRanges, [[0, 200]]);
 });
 
+test('firstChunkSize: chunks start small and double up to chunkSize; the result is unchanged', async () => {
+  const out = await page.evaluate(async () => {
+    const reference = glue.hunt(cfg('legacy'), 0, 200, { maxFindings: 20 });
+    const p = pool.createPool({ workers: 1 });
+    const done = [];
+    const r = await p.hunt(cfg('legacy'), {
+      seedStart: 0,
+      seedCount: 200,
+      chunkSize: 32,
+      firstChunkSize: 2,
+      maxFindings: 20,
+      onProgress: (x) => done.push(x.done),
+    });
+    p.terminate();
+    return { same: JSON.stringify(strip(r)) === JSON.stringify(strip(reference)), done };
+  });
+  assert.equal(out.same, true);
+  // One worker takes chunks in order: 2, 4, 8, 16, 32, 32, ... seeds.
+  assert.deepEqual(out.done.slice(0, 6), [2, 6, 14, 30, 62, 94]);
+  assert.equal(out.done[out.done.length - 1], 200);
+});
+
 test('a worker killed mid-hunt: its chunk is re-run and every seed is accounted for', async () => {
   const out = await page.evaluate(async () => {
     const reference = glue.hunt(cfg('legacy', 60), 0, 400, { minimize: false });

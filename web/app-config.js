@@ -1,17 +1,11 @@
 // Form values ↔ qisim configs ↔ URL hash for the playground.
 
-export const FORM_DEFAULTS = {
+import { PRESETS } from './presets.js';
+
+/** Form fields that are not part of a preset's config, and their defaults. */
+const BASE_FORM = {
   preset: 'seed',
   policy: 'legacy',
-  submitters: 3,
-  qiLength: 8,
-  submissions: 3,
-  batchKind: 'uniform',
-  batchMin: 1,
-  batchMax: 2,
-  zeroCountProb: 0.5,
-  devtlb: 0,
-  scheduler: 'random',
   hwWeight: 1,
   pctDepth: 3,
   hwIotlbNs: 500,
@@ -22,52 +16,61 @@ export const FORM_DEFAULTS = {
   iqeRate: 0,
   iteRate: 0,
   iceRate: 0,
-  seeds: 2000,
+  deviceGoneRate: 0,
+  iteAllFetched: false,
+  iteWalk: 'stride1',
+  maxFaults: 0,
+  kernel: 'none',
+  fetchDepth: 0,
   seedStart: 0,
   workers: 4,
-  stepLimit: 100000,
   maxStates: 2000000,
+  stopOnCause: false,
 };
 
-const PRESETS = {
-  // The seed's scenario, generalised: 3 CPUs on a ring of 8, half the calls wait-only.
-  seed: {},
-  // 8 CPUs on the kernel's 256-slot ring, timed, iotlb/devtlb mix, batches of 1-16.
-  mix8: {
-    submitters: 8,
-    qiLength: 256,
-    submissions: 40,
-    batchKind: 'uniform',
-    batchMin: 1,
-    batchMax: 16,
-    zeroCountProb: 0.1,
-    devtlb: 0.25,
-    scheduler: 'timed',
-    seeds: 200,
-    stepLimit: 2000000,
-  },
-  // Hardware faults on a busy ring with device-TLB invalidations: IQE, ITE (aborts pending
-  // waits, -EAGAIN restarts) and ICE, with both reclaim policies' fault paths exercised.
-  faultStorm: {
-    submitters: 4,
-    qiLength: 16,
-    submissions: 8,
-    batchKind: 'uniform',
-    batchMin: 1,
-    batchMax: 4,
-    zeroCountProb: 0.25,
-    devtlb: 0.5,
-    iqeRate: 0.02,
-    iteRate: 0.05,
-    iceRate: 0.02,
-    seeds: 2000,
-  },
-};
+/**
+ * Form values of a config in the core's schema (the inverse of configFor for the fields the
+ * form has). Fields the config leaves out keep the base defaults.
+ */
+export function formFromConfig(config, extra = {}) {
+  const c = config ?? {};
+  const w = c.workload ?? {};
+  const b = w.batch ?? { kind: 'uniform', min: 0, max: 3 };
+  const s = c.scheduler ?? { kind: 'random' };
+  const fl = c.faults ?? {};
+  const f = { ...BASE_FORM, ...extra };
+  if (c.qiLength != null) f.qiLength = c.qiLength;
+  if (c.submitters != null) f.submitters = c.submitters;
+  if (w.submissions != null) f.submissions = w.submissions;
+  f.batchKind = b.kind === 'fixed' ? 'fixed' : 'uniform';
+  f.batchMin = b.kind === 'fixed' ? b.count : b.min;
+  f.batchMax = b.kind === 'fixed' ? b.count : b.max;
+  if (w.zeroCountProb != null) f.zeroCountProb = w.zeroCountProb;
+  f.devtlb = w.types?.devtlb ?? 0;
+  f.scheduler = ['random', 'pct', 'timed'].includes(s.kind) ? s.kind : 'random';
+  if (s.hwWeight != null) f.hwWeight = s.hwWeight;
+  if (s.depth != null) f.pctDepth = s.depth;
+  for (const k of ['hwIotlbNs', 'hwDevtlbNs', 'hwWaitNs', 'lockHandoffNs', 'doorbellNs']) {
+    if (s.costs?.[k] != null) f[k] = s.costs[k];
+  }
+  for (const k of ['iqeRate', 'iteRate', 'iceRate', 'deviceGoneRate', 'iteAllFetched', 'iteWalk', 'maxFaults']) {
+    if (fl[k] != null) f[k] = fl[k];
+  }
+  if (c.stepLimit != null) f.stepLimit = c.stepLimit;
+  if (c.fetchDepth != null) f.fetchDepth = c.fetchDepth;
+  // A kernel preset carries its version's policy (the core checks that they agree).
+  f.kernel = c.kernel ?? 'none';
+  if (c.kernel) f.policy = c.policy;
+  return f;
+}
 
 /** Form values of a preset (policy, workers and seeds left at defaults). */
 export function presetForm(name) {
-  return { ...FORM_DEFAULTS, ...(PRESETS[name] ?? {}), preset: PRESETS[name] ? name : 'custom' };
+  const p = PRESETS[name];
+  return formFromConfig(p?.config ?? PRESETS.seed.config, { preset: p ? name : 'custom', seeds: p?.seeds ?? 2000 });
 }
+
+export const FORM_DEFAULTS = presetForm('seed');
 
 const NUMERIC = new Set(Object.keys(FORM_DEFAULTS).filter((k) => typeof FORM_DEFAULTS[k] === 'number'));
 
@@ -77,7 +80,11 @@ export function readForm(form) {
   for (const k of Object.keys(FORM_DEFAULTS)) {
     const el = form.elements[k];
     if (!el) continue;
-    const v = el instanceof RadioNodeList ? el.value : el.value;
+    if (el.type === 'checkbox') {
+      out[k] = el.checked;
+      continue;
+    }
+    const v = el.value;
     out[k] = NUMERIC.has(k) ? (v === '' ? NaN : Number(v)) : v;
   }
   return out;
@@ -89,75 +96,93 @@ export function writeForm(form, values) {
     if (!el || v == null) continue;
     if (el instanceof RadioNodeList) {
       for (const r of el) r.checked = r.value === String(v);
+    } else if (el.type === 'checkbox') {
+      el.checked = v === true || v === 'true';
     } else {
       el.value = String(v);
     }
   }
 }
 
-function int(v, name, min = 0, max = Number.MAX_SAFE_INTEGER) {
-  if (!Number.isFinite(v) || Math.floor(v) !== v || v < min || v > max) {
-    const e = new Error(`${name} must be a whole number in ${min}..=${max}`);
-    e.field = name;
-    throw e;
-  }
-  return v;
-}
-
-function prob(v, name) {
-  if (!Number.isFinite(v) || v < 0 || v > 1) {
-    const e = new Error(`${name} must be between 0 and 1`);
-    e.field = name;
-    throw e;
-  }
-  return v;
-}
-
-/** The hunt config of `policy` for form values `f` (seeds are given to the hunt separately). */
+/**
+ * The hunt config of `policy` for form values `f` (seeds are given to the hunt separately).
+ * Values are passed on as typed; the core's validateConfig decides what is allowed and names the
+ * field (app-form.js puts its message next to the form field).
+ */
 export function configFor(f, policy) {
   const batch =
     f.batchKind === 'fixed'
-      ? { kind: 'fixed', count: int(f.batchMin, 'batch count') }
-      : { kind: 'uniform', min: int(f.batchMin, 'batch min'), max: int(f.batchMax, 'batch max') };
-  const devtlb = prob(f.devtlb, 'devtlb share');
+      ? { kind: 'fixed', count: f.batchMin }
+      : { kind: 'uniform', min: f.batchMin, max: f.batchMax };
+  const devtlb = f.devtlb;
   let scheduler;
-  if (f.scheduler === 'pct') scheduler = { kind: 'pct', depth: int(f.pctDepth, 'PCT depth', 1) };
+  if (f.scheduler === 'pct') scheduler = { kind: 'pct', depth: f.pctDepth };
   else if (f.scheduler === 'timed') {
     scheduler = {
       kind: 'timed',
       costs: {
-        hwIotlbNs: int(f.hwIotlbNs, 'HW iotlb ns'),
-        hwDevtlbNs: int(f.hwDevtlbNs, 'HW devtlb ns'),
-        hwWaitNs: int(f.hwWaitNs, 'HW wait ns'),
-        lockHandoffNs: int(f.lockHandoffNs, 'lock hand-off ns'),
-        doorbellNs: int(f.doorbellNs, 'doorbell ns'),
+        hwIotlbNs: f.hwIotlbNs,
+        hwDevtlbNs: f.hwDevtlbNs,
+        hwWaitNs: f.hwWaitNs,
+        lockHandoffNs: f.lockHandoffNs,
+        doorbellNs: f.doorbellNs,
       },
     };
   } else {
     scheduler = { kind: 'random' };
-    const w = Number(f.hwWeight);
-    if (!(w > 0)) throw Object.assign(new Error('hardware weight must be > 0'), { field: 'hwWeight' });
-    if (w !== 1) scheduler.hwWeight = w;
+    if (f.hwWeight !== 1) scheduler.hwWeight = f.hwWeight;
   }
-  const stepLimit = int(f.stepLimit, 'step limit', 1);
-  const faults = { iqeRate: prob(f.iqeRate ?? 0, 'IQE rate'), iteRate: prob(f.iteRate ?? 0, 'ITE rate'), iceRate: prob(f.iceRate ?? 0, 'ICE rate') };
-  const withFaults = faults.iqeRate > 0 || faults.iteRate > 0 || faults.iceRate > 0;
+  const faults = {
+    iqeRate: f.iqeRate ?? 0,
+    iteRate: f.iteRate ?? 0,
+    iceRate: f.iceRate ?? 0,
+    deviceGoneRate: f.deviceGoneRate ?? 0,
+    iteAllFetched: f.iteAllFetched === true,
+    iteWalk: f.iteWalk === 'stride2' ? 'stride2' : 'stride1',
+    maxFaults: f.maxFaults ?? 0,
+  };
+  const withFaults =
+    faults.iqeRate !== 0 || faults.iteRate !== 0 || faults.iceRate !== 0 || faults.deviceGoneRate !== 0;
+  const stepLimit = f.stepLimit;
   return {
-    ...(withFaults ? { faults } : {}),
-    qiLength: int(f.qiLength, 'ring length', 4),
-    submitters: int(f.submitters, 'CPUs', 1),
+    ...(withFaults || f.kernel === '6.9' || f.kernel === '6.12' ? { faults } : {}),
+    ...(f.kernel && f.kernel !== 'none' ? { kernel: f.kernel } : {}),
+    ...(f.fetchDepth ? { fetchDepth: f.fetchDepth } : {}),
+    qiLength: f.qiLength,
+    submitters: f.submitters,
     workload: {
-      submissions: int(f.submissions, 'submissions', 1),
+      submissions: f.submissions,
       batch,
-      zeroCountProb: prob(f.zeroCountProb, 'zero-count probability'),
-      types: { iotlb: 1 - devtlb, devtlb, context: 0, iec: 0, pasid: 0 },
+      zeroCountProb: f.zeroCountProb,
+      types: { iotlb: Number.isFinite(devtlb) ? 1 - devtlb : devtlb, devtlb, context: 0, iec: 0, pasid: 0 },
     },
     policy,
     scheduler,
     stepLimit,
-    watchdog: Math.min(100000, stepLimit),
+    watchdog: Number.isFinite(stepLimit) && stepLimit > 0 ? Math.min(100000, stepLimit) : 100000,
     bucket: f.scheduler === 'timed' ? 100 : 2,
     maxBuckets: 200,
+  };
+}
+
+function whole(v, field, label, min, max) {
+  if (!Number.isFinite(v) || Math.floor(v) !== v || v < min || v > max) {
+    const range = `a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`;
+    const is = Number.isFinite(v) ? ` (it is ${v})` : ' (it is empty or not a number)';
+    const e = new Error(`${label} must be ${range}${is}.`);
+    e.field = field;
+    throw e;
+  }
+  return v;
+}
+
+/** The hunt's and the explorer's own settings from the form, checked (never clamped). */
+export function runSettings(f) {
+  return {
+    seedCount: whole(Number(f.seeds), 'seeds', 'Seeds', 1, 1e9),
+    seedStart: whole(Number(f.seedStart), 'seedStart', 'First seed', 0, Number.MAX_SAFE_INTEGER - 1e9),
+    workers: whole(Number(f.workers), 'workers', 'Workers', 1, 64),
+    maxStates: whole(Number(f.maxStates), 'maxStates', 'Prove: max states', 1000, 1e9),
   };
 }
 
@@ -165,16 +190,6 @@ export function configFor(f, policy) {
  * Descriptor counts the explorer should enumerate for form values `f`: every count the batch
  * distribution can draw, plus 0 when wait-only calls are possible.
  */
-/** The hunt's and the explorer's own settings from the form, checked (never clamped). */
-export function runSettings(f) {
-  return {
-    seedCount: int(Number(f.seeds), 'seeds', 1, 1e9),
-    seedStart: int(Number(f.seedStart), 'first seed', 0),
-    workers: int(Number(f.workers), 'workers', 1, 64),
-    maxStates: int(Number(f.maxStates), 'max states', 1000, 1e9),
-  };
-}
-
 export function exploreCounts(f) {
   const lo = f.batchKind === 'fixed' ? f.batchMin : Math.min(f.batchMin, f.batchMax);
   const hi = f.batchKind === 'fixed' ? f.batchMin : Math.max(f.batchMin, f.batchMax);
@@ -185,11 +200,13 @@ export function exploreCounts(f) {
 }
 
 /** URL hash of the form values and the selected finding. */
-export function formToHash(f, selected) {
+export function formToHash(f, selected, verdicts = null) {
   const p = new URLSearchParams();
+  // Values that differ from the preset's own (all of them for "custom") go into the link.
+  const base = presetForm(f.preset);
   for (const [k, v] of Object.entries(f)) {
     if (k === 'workers') continue; // a property of the viewer's machine, not of the scenario
-    if (v !== FORM_DEFAULTS[k] || k === 'preset' || k === 'policy') p.set(k, String(v));
+    if (v !== base[k] || k === 'preset' || k === 'policy') p.set(k, String(v));
   }
   if (selected) {
     p.set('f', `${selected.policy}.${selected.seed}`);
@@ -202,20 +219,22 @@ export function formToHash(f, selected) {
       p.set('fc', JSON.stringify(rest));
     }
   }
+  if (verdicts) p.set('pv', verdicts);
   return p.toString();
 }
 
-/** Parses a hash written by formToHash: { form, finding? } or null. */
+/** Parses a hash written by formToHash: { form, finding?, verdicts? } or null. */
 export function hashToForm(hash) {
   const s = hash.replace(/^#/, '');
   if (!s) return null;
   const p = new URLSearchParams(s);
   const preset = p.get('preset') ?? 'custom';
-  const form = { ...FORM_DEFAULTS };
+  // A link names the preset and what differs from it (see formToHash).
+  const form = { ...presetForm(preset) };
   for (const k of Object.keys(FORM_DEFAULTS)) {
     if (!p.has(k) || k === 'workers') continue;
     const v = p.get(k);
-    form[k] = NUMERIC.has(k) ? Number(v) : v;
+    form[k] = NUMERIC.has(k) ? Number(v) : typeof FORM_DEFAULTS[k] === 'boolean' ? v === 'true' : v;
   }
   form.preset = preset;
   let finding = null;
@@ -235,5 +254,5 @@ export function hashToForm(hash) {
       finding = { policy, seed: Number(seed), replay: r, view: p.get('view') ?? '', config, step };
     }
   }
-  return { form, finding };
+  return { form, finding, verdicts: p.get('pv') };
 }

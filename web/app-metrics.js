@@ -1,27 +1,12 @@
 // HuntResult → plot data: throughput over simulated time, latency percentiles.
 import uPlot from './vendor/uPlot.esm.js';
+import { quantile as coreQuantile } from './core.js';
 
-export const POLICY_COLORS = { legacy: '#d9480f', fixed: '#1c7c54' };
+export const POLICY_COLORS = { legacy: '#c2410c', fixed: '#1c7c54' };
 
-// Histogram buckets as in core/src/metrics.rs (3 significant bits per power of two).
-const SUB = 8;
-function bucketLow(b) {
-  if (b < SUB) return b;
-  const exp = Math.floor(b / SUB) + 2;
-  const mantissa = b % SUB;
-  return (SUB + mantissa) * 2 ** (exp - 3);
-}
-
-/** The q-quantile of a core Histogram ({counts,total,min,max}), as Histogram::quantile. */
+/** The q-quantile of a core latency histogram (0 for an empty one): the core's own rule. */
 export function quantile(h, q) {
-  if (!h || !h.total) return 0;
-  const rank = Math.max(1, Math.ceil(Math.min(1, Math.max(0, q)) * h.total));
-  let seen = 0;
-  for (let b = 0; b < h.counts.length; b++) {
-    seen += h.counts[b];
-    if (seen >= rank) return Math.min(h.max, Math.max(h.min, bucketLow(b)));
-  }
-  return h.max;
+  return h && h.total ? coreQuantile(h, q) : 0;
 }
 
 /**

@@ -15,5 +15,17 @@ export {
   validateConfig,
   version,
   freshSeed,
+  exploreFamily,
+  kernels,
+  kernelConfig,
+  matrix,
+  presets,
+  parseReplay,
+  encodeReplay,
+  cutReplay,
+  labelName,
+  errnoName,
+  findingKinds,
+  histogramQuantile,
 } from './pkg/qisim_wasm.js';
 export { createPool, MAX_CHUNK_ATTEMPTS } from './pool.js';

@@ -1,7 +1,7 @@
 // One worker of the qisim pool (see pool.js): its own instance of the wasm module, compiled once
 // on the main thread and posted here. Runs one chunk of seeds (or one exploration) at a time.
 //
-// Messages in:  {type:'init', module: WebAssembly.Module, glueUrl}
+// Messages in:  {type:'init', module: WebAssembly.Module, glueUrl, warmup?: {config, seedCount}}
 //               {type:'hunt', id, config, seedStart, seedCount, options, crash?}
 //               {type:'explore', id, config, options, crash?}
 // Messages out: {type:'ready', version} | {type:'initError', message}
@@ -13,11 +13,20 @@
 let wasm = null;
 let poisoned = false;
 
-async function init({ module, glueUrl }) {
+async function init({ module, glueUrl, warmup }) {
   try {
     const glue = await import(glueUrl);
     glue.initSync({ module });
     wasm = glue;
+    // Optional warm-up before reporting ready: a small hunt (with minimisation) so the first
+    // real chunk runs on optimised code. Its result is dropped; a bad warm-up config is ignored.
+    if (warmup?.config) {
+      try {
+        glue.hunt(warmup.config, 0, warmup.seedCount ?? 4, {});
+      } catch {
+        // not a reason to refuse work
+      }
+    }
     postMessage({ type: 'ready', version: glue.version() });
   } catch (e) {
     postMessage({ type: 'initError', message: String(e?.message ?? e) });

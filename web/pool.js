@@ -3,6 +3,7 @@
 //   import { createPool } from 'qisim/pool';            // or './pool.js' next to pkg/
 //   const pool = createPool({ workers: navigator.hardwareConcurrency });
 //   const result = await pool.hunt(config, { seedStart: 0, seedCount: 10000, chunkSize: 250,
+//     firstChunkSize: 4,  // optional: chunks grow 4, 8, 16, … up to chunkSize
 //     signal, onProgress: ({ done, total, partial, workerFailure }) => {} });
 //   pool.terminate();
 //
@@ -62,7 +63,9 @@ async function compileModule(url) {
 /**
  * Creates a pool of `workers` module workers (default: `navigator.hardwareConcurrency`).
  * Options: `wasmUrl` (the `.wasm` file), `glueUrl` (the wasm-bindgen ES module), `module` (an
- * already compiled `WebAssembly.Module`), `workerUrl`, `faultInjection: { crashChunks: [k, ...] }`
+ * already compiled `WebAssembly.Module`), `workerUrl`, `warmup: { config, seedCount? }` (each
+ * worker hunts these seeds once before it reports ready, so the first real chunk runs on
+ * optimised code), `faultInjection: { crashChunks: [k, ...] }`
  * (tests: the k-th dispatched chunk, counting from 0, makes its worker throw instead of running).
  */
 export function createPool(opts = {}) {
@@ -101,7 +104,7 @@ export function createPool(opts = {}) {
     worker.addEventListener('messageerror', () => crash(slot, 'worker message could not be decoded'));
     ready.then(
       ({ module }) => {
-        if (!slot.dead) worker.postMessage({ type: 'init', module, glueUrl });
+        if (!slot.dead) worker.postMessage({ type: 'init', module, glueUrl, warmup: opts.warmup });
       },
       () => {},
     );
@@ -267,6 +270,9 @@ export function createPool(opts = {}) {
       Math.floor(o.chunkSize ?? Math.min(1000, Math.ceil(seedCount / (live * 8)))),
     );
 
+    // Chunks start at `firstChunkSize` (default: chunkSize) and double up to chunkSize, so the
+    // first results arrive at once and later chunks keep the per-message overhead low.
+    let size = Math.max(1, Math.min(chunkSize, Math.floor(o.firstChunkSize ?? chunkSize)));
     const end = seedStart + seedCount;
     const aborted = () => abortError('hunt aborted', merged, signal.reason);
     return runJob(signal, aborted, (job, resolve) => {
@@ -274,7 +280,8 @@ export function createPool(opts = {}) {
         next: seedStart,
         take() {
           if (job.next >= end) return null;
-          const count = Math.min(chunkSize, end - job.next);
+          const count = Math.min(size, end - job.next);
+          size = Math.min(chunkSize, size * 2);
           const task = { id: nextId++, job, start: job.next, count, attempts: 0 };
           job.next += count;
           return task;

@@ -4,13 +4,27 @@
 // submitter's next step). Step back re-simulates from the start (runs are deterministic).
 //
 //   <script type="module" src="/path/to/qi-sim.js"></script>
-//   <qi-sim policy="legacy" preset="seed" seed="1"></qi-sim>
+//   <qi-sim policy="legacy" preset="commit"></qi-sim>
 //
-// Attributes: policy (legacy|fixed), preset (seed|small|mix8), seed (number), replay (a q1:
-// string; default for preset "seed" is the schedule of the fix's commit message), scheduler
+// Attributes: policy (legacy|fixed), preset (a name of the core's preset table: commit (default,
+// the schedule of the fix's commit message), seed, mix8, faultStorm, kernel-6.9, kernel-6.12,
+// kernel-7.0), seed (number), replay (a q1: string), scheduler
 // ("random" to ignore the preset's recorded schedule), step (initial step, or "end"), heading.
 // Property: `scenario = { config, replay?, title?, step? }` loads an exact config (the playground
 // uses this). The wasm package is loaded from ./pkg/qisim_wasm.js next to this file.
+
+import { isHw } from './qi-sim-replay.js';
+import { bindCore } from './core.js';
+import { scenarioFromAttributes } from './qi-sim-scenario.js';
+import { stepRows, camelize } from './qi-sim-timeline.js';
+import { renderRing, actorColor } from './qi-sim-ring.js';
+import { STYLE, ICON, TEMPLATE } from './qi-sim-style.js';
+
+export { isHw } from './qi-sim-replay.js';
+export { parseReplay, encodeReplay, cutReplay, labelName } from './core.js';
+export { CANONICAL_REPLAY, seedScenarioConfig, PRESET_CONFIGS, scenarioFromAttributes } from './qi-sim-scenario.js';
+export { camelize, stepRows } from './qi-sim-timeline.js';
+export { ACTOR_COLORS, actorColor, renderRing } from './qi-sim-ring.js';
 
 const PKG_URL = new URL('./pkg/qisim_wasm.js', import.meta.url).href;
 let wasmPromise = null;
@@ -19,605 +33,14 @@ let wasmPromise = null;
 export function loadQisim() {
   wasmPromise ??= import(PKG_URL).then(async (m) => {
     await m.default();
+    bindCore(m);
     return m;
   });
   return wasmPromise;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Scenarios
-
-/** The canonical lockup of DESIGN.md section 5 (and the schedule under the fix). */
-export const CANONICAL_REPLAY = { legacy: 'q1:a6b6H3a5b2', fixed: 'q1:a6b6H3a5b5' };
-
-/** The seed scenario: T1 submits one descriptor, T2 a wait descriptor alone; ring of 8. */
-export function seedScenarioConfig(policy = 'legacy') {
-  return {
-    qiLength: 8,
-    submitters: 2,
-    perSubmitter: [
-      { submissions: 1, batch: { kind: 'fixed', count: 1 } },
-      { submissions: 1, batch: { kind: 'fixed', count: 0 } },
-    ],
-    policy,
-    scheduler: { kind: 'replay', choices: CANONICAL_REPLAY[policy] ?? CANONICAL_REPLAY.legacy },
-    watchdog: 0,
-  };
-}
-
-/** Hunt configs of the playground presets (policy and seed are set by the caller). */
-export const PRESET_CONFIGS = {
-  // The seed's scenario generalised: few CPUs, a small ring, half the calls wait-only.
-  seed: {
-    qiLength: 8,
-    submitters: 3,
-    workload: {
-      submissions: 3,
-      batch: { kind: 'uniform', min: 1, max: 2 },
-      zeroCountProb: 0.5,
-    },
-    scheduler: { kind: 'random' },
-    stepLimit: 100000,
-    watchdog: 10000,
-  },
-  // 8 CPUs on the kernel's ring, timed: iotlb/devtlb mix, batches of 1-16.
-  mix8: {
-    qiLength: 256,
-    submitters: 8,
-    workload: {
-      submissions: 40,
-      batch: { kind: 'uniform', min: 1, max: 16 },
-      zeroCountProb: 0.1,
-      types: { iotlb: 0.75, devtlb: 0.25, context: 0, iec: 0, pasid: 0 },
-    },
-    scheduler: {
-      kind: 'timed',
-      costs: { hwIotlbNs: 500, hwDevtlbNs: 2000, hwWaitNs: 100, lockHandoffNs: 100, doorbellNs: 150 },
-    },
-    stepLimit: 2000000,
-    watchdog: 100000,
-    bucket: 1000,
-  },
-};
-
-function scenarioFromAttributes(el) {
-  const policy = el.getAttribute('policy') === 'fixed' ? 'fixed' : 'legacy';
-  const preset = el.getAttribute('preset') || 'seed';
-  const seedAttr = el.getAttribute('seed');
-  const seed = seedAttr != null && seedAttr !== '' ? Number(seedAttr) : 0;
-  const replay = el.getAttribute('replay');
-  const random = el.getAttribute('scheduler') === 'random';
-  let config;
-  if (preset === 'seed') config = seedScenarioConfig(policy);
-  else if (preset === 'small') config = structuredClone(PRESET_CONFIGS.seed);
-  else if (PRESET_CONFIGS[preset]) config = structuredClone(PRESET_CONFIGS[preset]);
-  else throw new Error(`preset "${preset}" is unknown (expected seed, small or mix8)`);
-  config.policy = policy;
-  config.seed = Number.isFinite(seed) ? seed : 0;
-  if (replay) config.scheduler = { kind: 'replay', choices: replay };
-  else if (random) config.scheduler = { kind: 'random' };
-  const title =
-    el.getAttribute('heading') ??
-    (preset === 'seed' && !replay && !random
-      ? `The commit message's schedule — ${policy} policy`
-      : `${preset} scenario, ${policy} policy, seed ${config.seed}`);
-  return { config, title };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Replay strings (format q1, see core/src/replay.rs)
-
-// Hardware tokens: the engine, and the engine taking a faulting step (fault injection).
-const FAULT_TOKENS = { H: 'HW', E: 'HW:IQE', T: 'HW:ITE', C: 'HW:ICE' };
-
-/** True for the hardware engine's actors ("HW", "HW:ITE", ...). */
-export const isHw = (actor) => String(actor).startsWith('HW');
-
-/** Decodes a replay string into actor names ("T1", "HW", "HW:ITE", ...). */
-export function parseReplay(s) {
-  if (!s.startsWith('q1:')) throw new Error('replay: must start with q1:');
-  const out = [];
-  const re = /\s*(H|E|T|C|[a-z]|\{(\d+)\})(\d*)/y;
-  let i = 3;
-  while (i < s.length) {
-    if (/\s/.test(s[i])) {
-      i++;
-      continue;
-    }
-    re.lastIndex = i;
-    const m = re.exec(s);
-    if (!m) throw new Error(`replay: unexpected "${s[i]}" at ${i}`);
-    const actor =
-      FAULT_TOKENS[m[1]] ?? (m[2] != null ? `T${Number(m[2]) + 1}` : `T${m[1].charCodeAt(0) - 96}`);
-    const n = m[3] ? Number(m[3]) : 1;
-    for (let k = 0; k < n; k++) out.push(actor);
-    i = re.lastIndex;
-  }
-  return out;
-}
-
-/** Encodes actor names into the canonical replay string. */
-export function encodeReplay(actors) {
-  let s = 'q1:';
-  for (let i = 0; i < actors.length; ) {
-    let j = i;
-    while (j < actors.length && actors[j] === actors[i]) j++;
-    const a = actors[i];
-    const n = Number(a.slice(1)) - 1;
-    const hw = Object.keys(FAULT_TOKENS).find((k) => FAULT_TOKENS[k] === a);
-    s += hw ?? (n < 26 ? String.fromCharCode(97 + n) : `{${n}}`);
-    if (j - i > 1) s += String(j - i);
-    i = j;
-  }
-  return s;
-}
-
-/** The first `steps` choices of a replay string. */
-export function cutReplay(s, steps) {
-  return encodeReplay(parseReplay(s).slice(0, steps));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Trace → per-step timeline rows
-
-/**
- * Trace events as camelCase objects (the core's enum fields may arrive in snake_case:
- * `free_cnt`, `wait_index`; both spellings are accepted).
- */
-export function camelize(v) {
-  if (Array.isArray(v)) return v.map(camelize);
-  if (v && typeof v === 'object') {
-    const o = {};
-    for (const [k, x] of Object.entries(v)) o[k.replace(/_([a-z])/g, (_, c) => c.toUpperCase())] = camelize(x);
-    return o;
-  }
-  return v;
-}
-
-const FAULT = { '0': '0', '-11': '-EAGAIN', '-22': '-EINVAL' };
-const errno = (rc) => FAULT[String(rc)] ?? String(rc);
-
-/** Timeline name of a descriptor label (ID1, WD2, ID1b, WD1' ...), as core's Label::name. */
-export function labelName(l, slot) {
-  if (!l) return `slot${slot}`;
-  const t = l.submitter + 1;
-  let s;
-  if (l.part === l.count) s = `WD${t}`;
-  else if (l.count === 1) s = `ID${t}`;
-  else if (l.part < 26) s = `ID${t}${String.fromCharCode(97 + l.part)}`;
-  else s = `ID${t}.${l.part}`;
-  if (l.attempt === 1) s += "'";
-  else if (l.attempt === 2) s += "''";
-  else if (l.attempt > 2) s += `^${l.attempt + 1}`;
-  return s;
-}
-
-const camel = (k) => k.replace(/[A-Z]/g, (c) => ' ' + c.toLowerCase());
-
-/**
- * Groups trace events by step: [{step, actor, parts:[{text, kind}], slots:Set, hwSlots:Set}].
- * kind is "op", "hw" (a hardware status write, starred) or "finding".
- */
-export function stepRows(events) {
-  const rows = [];
-  const names = new Map();
-  let i = 0;
-  while (i < events.length) {
-    const step = events[i].step;
-    let j = i;
-    while (j < events.length && events[j].step === step) j++;
-    const evs = events.slice(i, j);
-    const row = { step, actor: evs[0].actor, parts: [], slots: new Set(), hwSlots: new Set(), swSlots: new Set() };
-
-    for (const ev of evs) if (ev.op === 'status') (ev.hw ? row.hwSlots : row.swSlots).add(ev.slot);
-    const name = (slot) => names.get(slot) ?? `slot${slot}`;
-    for (let k = 0; k < evs.length; k++) {
-      const ev = evs[k];
-      // Status changes that belong to a write/mark/reclaim summary.
-      const following = () => {
-        const out = [];
-        while (k + 1 < evs.length && evs[k + 1].op === 'status') out.push(evs[++k]);
-        return out;
-      };
-      switch (ev.op) {
-        case 'lock':
-          row.parts.push({ text: ev.handoff ? 'lock (hand-off)' : 'lock', kind: 'op' });
-          break;
-        case 'checkSpace':
-          row.parts.push({
-            text: ev.ok ? `check space: ${ev.freeCnt} ≥ ${ev.need}` : `no space (${ev.freeCnt} < ${ev.need})`,
-            kind: 'op',
-          });
-          break;
-        case 'write': {
-          const st = following();
-          for (const s of st) {
-            if (s.label) names.set(s.slot, labelName(s.label, s.slot));
-            row.slots.add(s.slot);
-          }
-          row.parts.push({ text: `write ${st.map((s) => labelName(s.label, s.slot)).join(',')}`, kind: 'op' });
-          break;
-        }
-        case 'doorbell':
-          row.parts.push({ text: `IQT = ${ev.iqt}`, kind: 'op' });
-          break;
-        case 'poll': {
-          const n = name(ev.waitIndex);
-          let t;
-          if (ev.done) t = `poll: ${n} done`;
-          else if (ev.status === 'QI_IN_USE') t = `poll: ${n} not done`;
-          else t = `poll: ${n} is ${ev.status}`;
-          row.parts.push({ text: t, kind: 'op' });
-          row.slots.add(ev.waitIndex);
-          break;
-        }
-        case 'unlock':
-          row.parts.push({ text: 'unlock', kind: 'op' });
-          break;
-        case 'mark':
-        case 'reclaim': {
-          const st = following();
-          const byAfter = new Map();
-          for (const s of st) {
-            row.slots.add(s.slot);
-            const n = labelName(s.label, s.slot);
-            if (!byAfter.has(s.after)) byAfter.set(s.after, []);
-            byAfter.get(s.after).push(n);
-          }
-          let t;
-          if (byAfter.size === 0) {
-            t = ev.op === 'mark' ? 'mark (nothing)' : ev.from !== ev.to ? `reclaim: free_tail ${ev.from} → ${ev.to}` : 'reclaim: nothing';
-          } else {
-            t = [...byAfter]
-              .map(([after, ns]) => (ev.op === 'mark' ? `mark ${ns.join(',')} ${after}` : `reclaim: ${ns.join(',')} → ${after}`))
-              .join('; ');
-          }
-          row.parts.push({ text: t, kind: 'op' });
-          break;
-        }
-        case 'return':
-          row.parts.push({ text: `return ${errno(ev.rc)}`, kind: 'op' });
-          break;
-        case 'hwInv':
-          row.parts.push({ text: `${labelName(ev.label, ev.slot)} done`, kind: 'op' });
-          row.slots.add(ev.slot);
-          break;
-        case 'hwWait':
-          if (ev.label && !names.has(ev.slot)) names.set(ev.slot, labelName(ev.label, ev.slot));
-          row.slots.add(ev.slot);
-          if (!(k + 1 < evs.length && evs[k + 1].op === 'status' && evs[k + 1].hw)) {
-            row.parts.push({ text: `fetch ${labelName(ev.label, ev.slot)}`, kind: 'op' });
-          }
-          break;
-        case 'status':
-          if (ev.label) names.set(ev.slot, labelName(ev.label, ev.slot));
-          row.slots.add(ev.slot);
-          if (ev.hw) {
-            row.hwSlots.add(ev.slot);
-            row.parts.push({ text: `${labelName(ev.label, ev.slot)} = ${ev.after}*`, kind: 'hw' });
-          } else {
-            row.parts.push({ text: `slot ${ev.slot}: ${ev.before} → ${ev.after}`, kind: 'op' });
-          }
-          break;
-        case 'finding':
-          row.parts.push({ text: `!! ${ev.kind}`, kind: 'finding', title: ev.message, finding: ev.kind });
-          break;
-        case 'hwFault': {
-          const n = labelName(ev.label, ev.slot);
-          const f = String(ev.fault).toUpperCase();
-          row.slots.add(ev.slot);
-          row.parts.push({
-            text: f === 'IQE' ? `${n}: IQE, stop*` : f === 'ITE' ? `${n}: time-out, ITE, stop*` : `ICE on ${n}*`,
-            kind: 'fault',
-          });
-          break;
-        }
-        case 'checkFault':
-          row.parts.push({ text: `qi_check_fault → ${errno(ev.rc)}`, kind: 'op' });
-          break;
-        case 'iqeRepair':
-          row.slots.add(ev.slot);
-          row.parts.push({ text: `IQE: slot ${ev.slot} := copy of ${name(ev.waitIndex)}; clear IQE`, kind: 'op' });
-          break;
-        case 'iteWalk': {
-          const st = following();
-          for (const x of st) row.slots.add(x.slot);
-          const aborted = st.filter((x) => x.after === 'QI_ABORT').map((x) => labelName(x.label, x.slot));
-          row.parts.push({
-            text: `clear ITE; walk ${ev.from} → ${ev.to} step −${ev.stride}${aborted.length ? `: ${aborted.join(',')} → QI_ABORT` : ''}${ev.terminated === false ? ' (loops!)' : ''}`,
-            kind: ev.terminated === false ? 'fault' : 'op',
-          });
-          break;
-        }
-        case 'clearIce':
-          row.parts.push({ text: 'clear ICE', kind: 'op' });
-          break;
-        default: {
-          // Ops this page does not know yet (newer cores): name and fields.
-          const extra = Object.entries(ev)
-            .filter(([k, v]) => !['step', 'actor', 'op'].includes(k) && v != null && typeof v !== 'object')
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ');
-          row.parts.push({ text: `${camel(String(ev.op))}${extra ? ` (${extra})` : ''}`, kind: 'op' });
-          if (typeof ev.slot === 'number') row.slots.add(ev.slot);
-        }
-      }
-    }
-    rows.push(row);
-    i = j;
-  }
-  return rows;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Ring rendering (SVG)
-
-const SVGNS = 'http://www.w3.org/2000/svg';
-export const ACTOR_COLORS = ['#2563eb', '#9333ea', '#0d9488', '#ea580c', '#db2777', '#65a30d', '#0891b2', '#a16207'];
-export const actorColor = (i) => ACTOR_COLORS[i % ACTOR_COLORS.length];
-const STATUS_FILL = { QI_FREE: 'var(--free)', QI_IN_USE: 'var(--inuse)', QI_DONE: 'var(--done)', QI_ABORT: 'var(--abort)' };
-
-function el(tag, attrs = {}, text) {
-  const n = document.createElementNS(SVGNS, tag);
-  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
-  if (text != null) n.textContent = text;
-  return n;
-}
-
-function polar(cx, cy, r, a) {
-  return [cx + r * Math.cos(a), cy + r * Math.sin(a)];
-}
-
-function sector(cx, cy, r0, r1, a0, a1) {
-  const [x0, y0] = polar(cx, cy, r1, a0);
-  const [x1, y1] = polar(cx, cy, r1, a1);
-  const [x2, y2] = polar(cx, cy, r0, a1);
-  const [x3, y3] = polar(cx, cy, r0, a0);
-  const large = a1 - a0 > Math.PI ? 1 : 0;
-  return `M${x0},${y0} A${r1},${r1} 0 ${large} 1 ${x1},${y1} L${x2},${y2} A${r0},${r0} 0 ${large} 0 ${x3},${y3} Z`;
-}
-
-/**
- * Draws the ring of `state` into a new <svg>. `changed`: slots touched by the current step;
- * `hwStar`: slots whose current status was written by hardware.
- */
-export function renderRing(state, { changed = new Set(), hwStar = new Set(), stuck = new Set() } = {}) {
-  const W = 390;
-  const H = 360;
-  const cx = W / 2;
-  const cy = H / 2;
-  const n = state.qiLength;
-  const r1 = 118;
-  const r0 = n <= 16 ? 76 : n <= 64 ? 88 : 98;
-  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: 'ring', role: 'img' });
-  const holder = state.qLock;
-  svg.setAttribute(
-    'aria-label',
-    `Ring of ${n} slots. free_head ${state.freeHead}, free_tail ${state.freeTail}, free_cnt ${state.freeCnt}, IQH ${state.iqh}, IQT ${state.iqt}, q_lock ${holder == null ? 'free' : 'T' + (holder + 1)}`,
-  );
-  const step = (2 * Math.PI) / n;
-  const start = -Math.PI / 2 - step / 2;
-  const angle = (i) => start + (i + 0.5) * step;
-  const gap = n <= 64 ? 0.012 : 0;
-  // Big rings: runs of slots with the same status and owner are drawn as one arc.
-  const merge = n > 128;
-  for (let i = 0; i < n; i++) {
-    if (merge) {
-      const status = state.descStatus[i];
-      const owner = state.desc[i]?.label?.submitter ?? -1;
-      let j = i + 1;
-      while (
-        j < n &&
-        state.descStatus[j] === status &&
-        (state.desc[j]?.label?.submitter ?? -1) === owner &&
-        !changed.has(j) && !changed.has(i) && !stuck.has(j) && !stuck.has(i)
-      ) j++;
-      const a0 = start + i * step;
-      const a1 = start + j * step;
-      const g = el('g', { class: `slot${changed.has(i) ? ' changed' : ''}${stuck.has(i) ? ' stuck' : ''}` });
-      g.append(el('title', {}, `slots ${i}${j - 1 > i ? '..' + (j - 1) : ''}: ${status}${owner >= 0 ? ` (T${owner + 1})` : ''}`));
-      g.append(el('path', { d: sector(cx, cy, r0, r1, a0, a1), fill: STATUS_FILL[status] ?? '#ccc', class: 'cell' }));
-      if (owner >= 0) g.append(el('path', { d: sector(cx, cy, r0, r0 + 5, a0, a1), fill: actorColor(owner), class: 'owner' }));
-      svg.append(g);
-      i = j - 1;
-      continue;
-    }
-    const a0 = start + i * step + gap;
-    const a1 = start + (i + 1) * step - gap;
-    const status = state.descStatus[i];
-    const d = state.desc[i] ?? { kind: 'empty' };
-    const g = el('g', { class: `slot${changed.has(i) ? ' changed' : ''}${stuck.has(i) ? ' stuck' : ''}` });
-    const title = el('title', {}, `slot ${i}: ${status}${d.label ? ' — ' + labelName(d.label, i) + ' (' + d.kind + ')' : ''}${hwStar.has(i) ? ' — written by hardware' : ''}`);
-    g.append(title);
-    g.append(el('path', { d: sector(cx, cy, r0, r1, a0, a1), fill: STATUS_FILL[status] ?? '#ccc', class: 'cell' }));
-    if (d.label) {
-      // Owner band on the inner edge.
-      g.append(el('path', { d: sector(cx, cy, r0, r0 + 5, a0, a1), fill: actorColor(d.label.submitter), class: 'owner' }));
-    }
-    if (n <= 32) {
-      const [tx, ty] = polar(cx, cy, (r0 + r1) / 2 + 2, angle(i));
-      const txt = d.label ? labelName(d.label, i) : '';
-      g.append(el('text', { x: tx, y: ty - 5, class: 'slot-label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, txt + (hwStar.has(i) ? '*' : '')));
-      g.append(el('text', { x: tx, y: ty + 9, class: 'slot-index', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, String(i)));
-    } else if (hwStar.has(i)) {
-      const [tx, ty] = polar(cx, cy, (r0 + r1) / 2, angle(i));
-      g.append(el('text', { x: tx, y: ty, class: 'slot-label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, '*'));
-    }
-    svg.append(g);
-  }
-  // Pointers outside the ring, grouped per slot: software's free_tail/free_head, then the
-  // hardware's IQH/IQT (one level further out when both point at the same slot).
-  const ptrs = [
-    { name: 'free_tail', short: 'tail', v: state.freeTail, hw: false, cls: 'p-tail' },
-    { name: 'free_head', short: 'head', v: state.freeHead, hw: false, cls: 'p-head' },
-    { name: 'IQH', short: 'IQH', v: state.iqh, hw: true, cls: 'p-iqh' },
-    { name: 'IQT', short: 'IQT', v: state.iqt, hw: true, cls: 'p-iqt' },
-  ];
-  const groups = new Map();
-  for (const p of ptrs) {
-    const key = `${p.hw}:${p.v % n}`;
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(p);
-  }
-  for (const g0 of groups.values()) {
-    const { hw, v } = g0[0];
-    const lvl = hw && groups.has(`false:${v % n}`) ? 1 : 0;
-    const a = angle(v % n);
-    const base = r1 + 3;
-    const len = 12 + lvl * 26;
-    const tip = polar(cx, cy, base, a);
-    const tail = polar(cx, cy, base + len, a);
-    const g = el('g', { class: `ptr ${hw ? 'hw' : 'sw'}` });
-    g.append(el('title', {}, g0.map((p) => `${p.name} = ${p.v}`).join(', ')));
-    g.append(el('line', { x1: tail[0], y1: tail[1], x2: tip[0], y2: tip[1] }));
-    g.append(el('circle', { cx: tip[0], cy: tip[1], r: 2.6 }));
-    const lab = polar(cx, cy, base + len + 8, a);
-    const cos = Math.cos(a);
-    const anchor = Math.abs(cos) < 0.35 ? 'middle' : cos > 0 ? 'start' : 'end';
-    const t = el('text', { x: lab[0], y: lab[1], 'text-anchor': anchor, 'dominant-baseline': 'middle', class: 'ptr-label' });
-    g0.forEach((p, i) => {
-      if (i) t.append(el('tspan', { class: 'sep' }, '='));
-      t.append(el('tspan', { class: p.cls }, p.short));
-    });
-    g.append(t);
-    svg.append(g);
-  }
-  // Centre: the lock owner.
-  const lockText = holder == null ? 'free' : `T${holder + 1}`;
-  svg.append(el('text', { x: cx, y: cy - 17, class: 'centre-small', 'text-anchor': 'middle' }, 'q_lock'));
-  svg.append(
-    el(
-      'text',
-      { x: cx, y: cy + 6, class: 'centre-big', 'text-anchor': 'middle', fill: holder == null ? 'var(--muted)' : actorColor(holder) },
-      lockText,
-    ),
-  );
-  svg.append(el('text', { x: cx, y: cy + 22, class: 'centre-small', 'text-anchor': 'middle' }, `free_cnt ${state.freeCnt}`));
-  return svg;
-}
-
-// ---------------------------------------------------------------------------------------------
 // The element
-
-const STYLE = `
-:host { display: block; --free: #e8eaee; --inuse: #f5b544; --done: #34a853; --abort: #e0453a;
-  --fg: #1b1f24; --muted: #667085; --line: #d5d9e0; --bg: #fff; --accent: #2563eb; --hl: #fff6d6;
-  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); }
-:host(:focus-visible) { outline: 3px solid var(--accent); outline-offset: 3px; border-radius: 8px; }
-.wrap { border: 1px solid var(--line); border-radius: 8px; background: var(--bg); padding: 12px 14px; }
-header { display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: baseline; justify-content: space-between; }
-h3 { margin: 0; font-size: 15px; }
-.badge { font-size: 12px; padding: 2px 8px; border-radius: 999px; background: #eef2f7; color: #334155; }
-.badge.bad { background: #fde8e6; color: #a3261b; }
-.badge.good { background: #e3f4e7; color: #17663a; }
-.controls { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 10px 0 8px; }
-button { font: inherit; font-size: 13px; padding: 4px 10px; border-radius: 6px; border: 1px solid var(--line);
-  background: #f8fafc; color: var(--fg); cursor: pointer; min-width: 34px; }
-button:hover:not(:disabled) { background: #eef2f7; }
-button:disabled { opacity: .45; cursor: default; }
-button:focus-visible, input:focus-visible { outline: 3px solid var(--accent); outline-offset: 1px; }
-input[type=range] { flex: 1 1 140px; min-width: 100px; accent-color: var(--accent); }
-.pos { font-variant-numeric: tabular-nums; font-size: 13px; color: var(--muted); min-width: 92px; }
-.wrap { container-type: inline-size; }
-.body { display: grid; grid-template-columns: 1fr; gap: 12px; align-items: start; }
-.ringbox { display: grid; grid-template-columns: minmax(230px, 320px) minmax(0, 1fr); gap: 12px; align-items: start; }
-@container (min-width: 1100px) {
-  .body { grid-template-columns: 640px minmax(0, 1fr); }
-}
-@container (max-width: 520px) { .ringbox { grid-template-columns: 1fr; } }
-.side { min-width: 0; }
-button svg { vertical-align: -2px; }
-button span { margin-left: 4px; }
-.lock { font-size: 10px; font-weight: 600; color: #fff; background: #334155; border-radius: 4px; padding: 0 4px; }
-.ringbox svg { width: 100%; height: auto; display: block; }
-.ring .cell { stroke: #fff; stroke-width: 1; }
-.ring .changed .cell { stroke: #111; stroke-width: 2.2; }
-.ring .stuck .cell { stroke: #a3261b; stroke-width: 3; stroke-dasharray: 4 2; }
-.ring .slot-label { font: 600 10.5px ui-monospace, SFMono-Regular, Menlo, monospace; fill: #1b1f24; }
-.ring .slot-index { font: 9px ui-monospace, monospace; fill: #475467; }
-.ring { overflow: visible; }
-.ring .ptr line { stroke-width: 2; stroke: #344054; }
-.ring .ptr circle { fill: #344054; }
-.ring .ptr.hw line { stroke: #92400e; } .ring .ptr.hw circle { fill: #92400e; }
-.ring .ptr-label { font: 700 10.5px ui-monospace, monospace; }
-.ring .ptr-label .sep { fill: #98a2b3; }
-.ring .p-head { fill: #1d4ed8; } .ring .p-tail { fill: #7c3aed; }
-.ring .p-iqt { fill: #b45309; } .ring .p-iqh { fill: #0f766e; }
-.ring .centre-big { font: 700 22px system-ui, sans-serif; }
-.ring .centre-small { font: 11px ui-monospace, monospace; fill: var(--muted); }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 10px; font-size: 11.5px; color: var(--muted); margin: 4px 0 8px; }
-.legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
-table { border-collapse: collapse; width: 100%; }
-.subs { font-size: 12.5px; }
-.side { overflow-x: auto; }
-.subs th, .subs td { text-align: left; padding: 2px 6px; border-bottom: 1px solid #eef0f3; white-space: nowrap; }
-.subs th { font-weight: 600; color: var(--muted); font-size: 11.5px; }
-.subs .who { font-weight: 700; }
-.subs .stuck td { background: #fde8e6; }
-.subs .fault td { background: #fff1e0; }
-.tl { max-height: var(--qi-sim-timeline-height, 420px); overflow: auto; border: 1px solid var(--line); border-radius: 6px; position: relative; }
-.tl table { table-layout: fixed; }
-.tl th:first-child { width: 3.2em; }
-.tl table { font: 12px/1.35 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.tl th { position: sticky; top: 0; background: #f3f5f8; text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); z-index: 1; }
-.tl td { padding: 2px 8px; vertical-align: top; border-bottom: 1px solid #f1f3f6; }
-.tl td.n { color: var(--muted); text-align: right; width: 2.5em; }
-.tl tr.future td { opacity: .35; }
-.tl tr.current td { background: var(--hl); }
-.tl tr.current td.n { box-shadow: inset 3px 0 0 var(--accent); }
-.tl tr { cursor: pointer; }
-.tl tr.more td { color: var(--muted); font-style: italic; text-align: center; cursor: default; }
-.tl .hw { color: #0f5132; font-weight: 600; }
-.tl .fault { color: #b45309; font-weight: 600; }
-.tl .finding { color: #b42318; font-weight: 700; display: block; }
-.caption { min-height: 1.4em; margin: 8px 0 0; font-size: 13px; }
-.caption b { font-weight: 600; }
-details { margin-top: 8px; font-size: 12.5px; }
-summary { cursor: pointer; color: var(--muted); }
-pre { font: 11.5px/1.35 ui-monospace, Menlo, monospace; overflow: auto; background: #f8fafc; padding: 8px; border-radius: 6px; }
-.err { color: #b42318; white-space: pre-wrap; }
-.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-`;
-
-const svgIcon = (d) =>
-  `<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path d="${d}" fill="currentColor"/></svg>`;
-const ICON = {
-  start: svgIcon('M3 2h2v12H3zM14 2v12L6 8z'),
-  back: svgIcon('M12 2v12L4 8z'),
-  play: svgIcon('M4 2v12l10-6z'),
-  pause: svgIcon('M3 2h4v12H3zM9 2h4v12H9z'),
-  fwd: svgIcon('M4 2v12l8-6z'),
-  end: svgIcon('M11 2h2v12h-2zM2 2v12l8-6z'),
-};
-
-const TEMPLATE = `
-<div class="wrap">
-  <header><h3 part="title"></h3><span class="badge" part="outcome"></span></header>
-  <div class="controls" role="group" aria-label="Step controls">
-    <button type="button" data-act="start" title="First step (Home)" aria-label="Go to start">${ICON.start}</button>
-    <button type="button" data-act="back" title="Step back (←)" aria-label="Step back">${ICON.back}</button>
-    <button type="button" data-act="play" title="Play / pause (space)" aria-label="Play">${ICON.play}<span>Play</span></button>
-    <button type="button" data-act="fwd" title="Step forward (→)" aria-label="Step forward">${ICON.fwd}</button>
-    <button type="button" data-act="end" title="Last step (End)" aria-label="Go to end">${ICON.end}</button>
-    <input type="range" min="0" value="0" aria-label="Step">
-    <span class="pos" aria-hidden="true"></span>
-    <button type="button" data-act="copy" title="Copy the replay string">Copy replay</button>
-  </div>
-  <div class="body">
-    <div class="ringbox">
-      <div class="ring-holder"></div>
-      <div class="side">
-      <div class="legend"><span><i style="background:var(--free)"></i>QI_FREE</span><span><i style="background:var(--inuse)"></i>QI_IN_USE</span><span><i style="background:var(--done)"></i>QI_DONE</span><span><i style="background:var(--abort)"></i>QI_ABORT</span><span>* hardware write</span></div>
-      <table class="subs"><thead><tr><th>CPU</th><th>next step</th><th>batch</th><th>calls</th></tr></thead><tbody></tbody></table>
-      <p class="caption" aria-live="polite"></p>
-      </div>
-    </div>
-    <div>
-      <div class="tl" tabindex="0" aria-label="Timeline: one column per actor, one row per step"><table><thead></thead><tbody></tbody></table></div>
-    </div>
-  </div>
-  <details><summary>Text timeline (as in the fix's commit message)</summary><pre class="text"></pre></details>
-</div>`;
 
 export class QiSim extends HTMLElement {
   static get observedAttributes() {
@@ -729,21 +152,33 @@ export class QiSim extends HTMLElement {
         this._init(m, sc);
       })
       .catch((e) => {
-        if (token === this._loadToken) this._error(e);
+        if (token !== this._loadToken) return;
+        // The core rejects a bad replay string with its position; name the attribute it came from.
+        const attr = this._fromAttrs && this.getAttribute('replay');
+        if (attr && /^scheduler\.choices/.test(e?.field ?? '')) {
+          const why = String(e.message).replace(/^invalid config: `scheduler\.choices` /, '');
+          this._error(new Error(`attribute replay="${attr}" is not allowed: ${why}`));
+        } else this._error(e);
       });
     return this._ready;
   }
 
   _error(e) {
-    this.$('.caption').innerHTML = '';
-    const p = document.createElement('span');
-    p.className = 'err';
-    p.textContent = `qi-sim: ${e?.message ?? e}`;
-    this.$('.caption').append(p);
+    // Visible at the top, in place of the run: a bad attribute or config never shows a default.
+    const box = this.$('.errbox');
+    box.textContent = `qi-sim: ${e?.message ?? e}`;
+    box.hidden = false;
+    this.$('.wrap').classList.add('failed');
+    this.$('h3').textContent = 'qi-sim could not show this run';
+    this.$('.badge').className = 'badge bad';
+    this.$('.badge').textContent = 'error';
+    this.dispatchEvent(new CustomEvent('qi-sim-error', { detail: { message: String(e?.message ?? e) } }));
   }
 
   _init(m, sc) {
     this._m = m;
+    this.$('.errbox').hidden = true;
+    this.$('.wrap').classList.remove('failed');
     const base = structuredClone(sc.config);
     if (sc.replay) base.scheduler = { kind: 'replay', choices: sc.replay };
     base.trace = true;
@@ -795,7 +230,9 @@ export class QiSim extends HTMLElement {
         ? kinds.join(', ')
         : report.outcome.kind === 'completed'
           ? 'completed, no findings'
-          : report.outcome.kind;
+          : report.outcome.kind === 'replayEnded'
+            ? 'schedule so far, no findings'
+            : report.outcome.kind.replace(/([A-Z])/g, ' $1').toLowerCase();
     this.$('pre.text').textContent = this._text;
     this._renderTimeline();
     const range = this.$('input[type=range]');

@@ -82,9 +82,18 @@ export interface Faults {
   iteRate?: number;
   /** Invalidation completion error on a device-TLB invalidation (`ICE`). */
   iceRate?: number;
+  /** A device-TLB time-out whose device is gone (`qi_check_fault` returns `-ETIMEDOUT`). */
+  deviceGoneRate?: number;
   /** The kernel's `ITE` walk: before 7.0 (`stride2`) or 7.0 and later (`stride1`, default). */
   iteWalk?: 'stride1' | 'stride2';
+  /** A time-out fires only once hardware fetched everything published (false: as the spec allows). */
+  iteAllFetched?: boolean;
+  /** At most this many faults per run, 0 = no limit (the explorer needs >= 1). */
+  maxFaults?: number;
 }
+
+/** Kernel presets (see `kernels()` and docs/kernels.md). */
+export type KernelVersion = '6.9' | '6.12' | '7.0';
 
 /** A simulation configuration; `{}` is valid (the kernel's ring of 256, two submitters). */
 export interface Config {
@@ -99,6 +108,10 @@ export interface Config {
   /** Reclaim policy ('fixed'). */
   policy?: Policy;
   hardware?: HardwareMode;
+  /** Descriptors hardware may hold fetched and pending, 0 = no limit (0). */
+  fetchDepth?: number;
+  /** The kernel version modelled; `policy` and `faults.iteWalk` must agree with it. */
+  kernel?: KernelVersion;
   scheduler?: Scheduler;
   faults?: Faults;
   /** Seed of every random choice, < 2^53 (0). Ignored by `hunt` (it runs a seed range). */
@@ -301,6 +314,10 @@ export interface StateView {
   /** Submitter index holding `q_lock`, or null. */
   qLock: number | null;
   iqh: number;
+  /** Descriptors `pendingFrom..iqh` are fetched and pending in hardware. */
+  pendingFrom: number;
+  /** The last `ITE`'s device is gone. */
+  iteGone: boolean;
   iqt: number;
   /** `FSTS` bits: IQE 0x10, ICE 0x20, ITE 0x40. */
   fsts: number;
@@ -308,7 +325,7 @@ export interface StateView {
   submitters: SubmitterView[];
 }
 
-export type HwFault = 'iqe' | 'ite' | 'ice';
+export type HwFault = 'iqe' | 'ite' | 'ice' | 'gone';
 
 /** One trace event: `step`, `actor` and the operation's fields (`op` says which). */
 export type Event = { step: number; actor: Actor } & (
@@ -316,13 +333,18 @@ export type Event = { step: number; actor: Actor } & (
   | { op: 'checkSpace'; freeCnt: number; need: number; ok: boolean }
   | { op: 'write'; index: number; count: number; waitIndex: number }
   | { op: 'doorbell'; iqt: number }
-  | { op: 'poll'; waitIndex: number; status: SlotStatus; done: boolean }
+  /** `label`: the poller's own wait descriptor (the slot may hold another by now). */
+  | { op: 'poll'; waitIndex: number; status: SlotStatus; done: boolean; label: Label }
   | { op: 'unlock' }
   | { op: 'mark'; index: number; count: number }
   | { op: 'reclaim'; from: number; to: number }
   | { op: 'return'; rc: number; latencySteps: number }
   | { op: 'hwInv'; slot: number; label: Label | null }
   | { op: 'hwWait'; slot: number; label: Label | null }
+  /** Hardware fetched the descriptor at `slot` ahead (pending until completed). */
+  | { op: 'hwFetch'; slot: number; label: Label | null }
+  /** `ITE` aborted the pending wait descriptor at `slot` (no status write). */
+  | { op: 'hwAbort'; slot: number; label: Label | null }
   | {
       op: 'status';
       slot: number;
@@ -517,6 +539,42 @@ export function validateConfig(config: Config): NormalizedConfig;
 export function version(): string;
 /** A fresh random seed below 2^53 (crypto.getRandomValues). */
 export function freshSeed(): number;
+/** The roots one exploration of `config` covers (count ranges and zero-count probability expanded). */
+export function exploreFamily(config: Config): { roots: number; counts: number[] };
+/** The kernel presets, with realistic batch sizes for a ring of `qiLength` (256). */
+export function kernels(qiLength?: number): {
+  name: KernelVersion;
+  range: string;
+  policy: Policy;
+  iteWalk: 'stride1' | 'stride2';
+  realisticCounts: number[];
+}[];
+/** `config` as kernel `version` runs it (with `realistic`, that version's batch sizes). */
+export function kernelConfig(version: KernelVersion, config: Config | undefined, realistic: boolean): NormalizedConfig;
+/** The kernel matrix (`qisim matrix`): every version × caller mix × fault, proved or refuted. */
+export function matrix(spec?: {
+  qiLength?: number;
+  submitters?: number;
+  submissions?: number;
+  maxBatch?: number;
+  maxStates?: number;
+}): Record<string, unknown>[];
+/** The core's preset table under `policy`. */
+export function presets(policy: Policy): { name: string; title: string; note: string; config: NormalizedConfig; seeds: number }[];
+/** Actor names of a replay string, one per step (at most `limit`, default 10^6). */
+export function parseReplay(replay: string, limit?: number): string[];
+/** The canonical replay string of actor names. */
+export function encodeReplay(actors: string[]): string;
+/** The first `steps` choices of a replay string. */
+export function cutReplay(replay: string, steps: number): string;
+/** Timeline name of a descriptor label, or `slot{N}` without one. */
+export function labelName(label: Label | null | undefined, slot?: number): string;
+/** The kernel's name of a `qi_submit_sync` return code. */
+export function errnoName(rc: number): string;
+/** Every finding kind with its properties. */
+export function findingKinds(): { name: FindingKind; severity: number; terminal: boolean; safety: boolean }[];
+/** The `q`-quantile of a latency histogram. */
+export function histogramQuantile(histogram: Histogram, q: number): number;
 
 // ---------------------------------------------------------------------------------------------
 // The worker pool (`qisim/pool`, re-exported by `qisim`)
@@ -544,6 +602,8 @@ export interface PoolOptions {
   module?: WebAssembly.Module;
   /** URL of pool-worker.js (default: next to pool.js). */
   workerUrl?: string | URL;
+  /** Each worker hunts `seedCount` (default 4) seeds of `config` once before it reports ready. */
+  warmup?: { config: Config; seedCount?: number };
   /** Tests: the k-th dispatched chunk (from 0) makes its worker throw instead of running. */
   faultInjection?: { crashChunks?: number[] };
 }
@@ -563,6 +623,8 @@ export interface PoolHuntOptions extends HuntOptions {
   seedCount: number;
   /** Seeds per chunk (default: about seedCount / (8 × workers), at most 1000). */
   chunkSize?: number;
+  /** Size of the first chunk; later chunks double up to `chunkSize` (default: `chunkSize`). */
+  firstChunkSize?: number;
   /** Aborting rejects with a DOMException `AbortError` whose `partial` is the result so far. */
   signal?: AbortSignal;
   onProgress?: (p: PoolProgress) => void;

@@ -94,3 +94,31 @@ export async function launchBrowser() {
   for (const p of context.pages()) watch(p);
   return { context, problems, close };
 }
+
+/**
+ * One browser suite of the playground: registers `before`/`after` (a server unless QISIM_URL is
+ * set, a fresh chromium, one page) and returns { server, browser, page } (filled in by `before`,
+ * which then calls `ready(them)`) with `open(hash)` (waits for the page to be ready) and `runAndWait()` (Run, then the end).
+ */
+export function playgroundSuite({ before, after, ready }) {
+  const s = { server: null, browser: null, page: null };
+  before(async () => {
+    s.server = await startServer();
+    s.browser = await launchBrowser();
+    s.page = await s.browser.context.newPage();
+    ready?.(s);
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.server?.stop();
+  });
+  s.open = async (hash = '') => {
+    await s.page.goto(s.server.url + hash);
+    await s.page.waitForSelector('body[data-ready=true]', { timeout: 20000 });
+  };
+  s.runAndWait = async (timeout = 180000) => {
+    await s.page.click('#run');
+    await s.page.waitForSelector('body[data-running=false][data-finished=true]', { timeout });
+  };
+  return s;
+}

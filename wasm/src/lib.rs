@@ -616,3 +616,134 @@ pub fn matrix(spec: JsValue) -> Result<JsValue, JsValue> {
         .map_err(|e| config_error("matrix spec", &e))?;
     to_js(&cells)
 }
+
+/// The actor names (`T1`, `HW`, `HW:fetch`, `HW:ITE`, ...) of a replay string, one per step
+/// (at most `limit` steps, default 10^6): the core's codec, so pages never re-implement it.
+#[wasm_bindgen(js_name = parseReplay)]
+pub fn parse_replay(replay: &str, limit: Option<f64>) -> Result<Vec<String>, JsValue> {
+    let limit = limit.unwrap_or(1e6);
+    if !(limit >= 0.0 && limit <= MAX_SAFE_INTEGER as f64 && limit.fract() == 0.0) {
+        return Err(error(
+            "limit",
+            &format!("invalid limit: `limit` is {limit}; allowed range is 0..={MAX_SAFE_INTEGER}"),
+        ));
+    }
+    let actors = qisim_core::replay::parse_limited(replay, limit as u64)
+        .map_err(|e| error("replay", &format!("invalid replay: `replay` {e}")))?;
+    Ok(actors.iter().map(|a| a.to_string()).collect())
+}
+
+/// The canonical replay string of actor names (`["T1", "T1", "HW"]` → `q1:a2H`).
+#[wasm_bindgen(js_name = encodeReplay)]
+pub fn encode_replay(actors: Vec<String>) -> Result<String, JsValue> {
+    let mut v = Vec::with_capacity(actors.len());
+    for (i, a) in actors.iter().enumerate() {
+        v.push(a.parse::<Actor>().map_err(|e| {
+            error(
+                &format!("actors[{i}]"),
+                &format!("invalid actors: `actors[{i}]` {e}"),
+            )
+        })?);
+    }
+    Ok(qisim_core::replay::encode(&v))
+}
+
+/// The first `steps` choices of a replay string, as a replay string.
+#[wasm_bindgen(js_name = cutReplay)]
+pub fn cut_replay(replay: &str, steps: f64) -> Result<String, JsValue> {
+    if !(steps >= 0.0 && steps <= MAX_SAFE_INTEGER as f64 && steps.fract() == 0.0) {
+        return Err(error(
+            "steps",
+            &format!("invalid steps: `steps` is {steps}; allowed range is 0..={MAX_SAFE_INTEGER}"),
+        ));
+    }
+    let sched = qisim_core::replay::parse_schedule(replay)
+        .map_err(|e| error("replay", &format!("invalid replay: `replay` {e}")))?;
+    let mut out = qisim_core::replay::Schedule::new();
+    let mut left = steps as u64;
+    for (a, n) in sched.runs() {
+        let k = (*n).min(left);
+        out.push_run(*a, k);
+        left -= k;
+    }
+    Ok(out.encode())
+}
+
+/// Timeline name of a descriptor label (`ID1`, `WD2`, `ID1b`, `WD1'`), or `slot{N}` without one.
+#[wasm_bindgen(js_name = labelName)]
+pub fn label_name(label: JsValue, slot: Option<u32>) -> Result<String, JsValue> {
+    if label.is_undefined() || label.is_null() {
+        return Ok(format!("slot{}", slot.unwrap_or(0)));
+    }
+    let l: qisim_core::model::Label = from_js("label", "label", label)?;
+    Ok(l.name())
+}
+
+/// The kernel's name of a `qi_submit_sync` return code (`-EAGAIN`, `-ETIMEDOUT`, ...).
+#[wasm_bindgen(js_name = errnoName)]
+pub fn errno_name(rc: i32) -> String {
+    qisim_core::model::errno_name(rc)
+}
+
+/// Every finding kind with its properties from the core: `{ name, severity, terminal, safety }`
+/// (severity: a consequence ranks above its cause; terminal: nothing useful happens after it).
+#[wasm_bindgen(js_name = findingKinds)]
+pub fn finding_kinds() -> Result<JsValue, JsValue> {
+    let v: Vec<serde_json::Value> = qisim_core::FindingKind::ALL
+        .iter()
+        .map(|k| {
+            serde_json::json!({
+                "name": k.name(),
+                "severity": k.severity(),
+                "terminal": k.is_terminal(),
+                "safety": k.is_safety(),
+            })
+        })
+        .collect();
+    to_js(&v)
+}
+
+/// The `q`-quantile (0..=1) of a latency histogram of a report or hunt result.
+#[wasm_bindgen(js_name = histogramQuantile)]
+pub fn histogram_quantile(histogram: JsValue, q: f64) -> Result<f64, JsValue> {
+    if !(0.0..=1.0).contains(&q) {
+        return Err(error(
+            "q",
+            &format!("invalid quantile: `q` is {q}; allowed range is 0..=1"),
+        ));
+    }
+    let h: qisim_core::metrics::Histogram = from_js("histogram", "histogram", histogram)?;
+    // A hand-made histogram must not reach the core's invariants: min <= max, and no bucket
+    // beyond the last one a u64 sample can fall in.
+    if h.min > h.max || h.counts.len() > 496 {
+        return Err(error(
+            "histogram",
+            "invalid histogram: `histogram` needs min <= max and at most 496 buckets",
+        ));
+    }
+    Ok(h.quantile(q) as f64)
+}
+
+/// The preset table of the core (`commit`, `seed`, `mix8`, `faultStorm`, `kernel-6.9`, ...):
+/// `[{ name, title, note, config, seeds }]` under `policy` (`"legacy"` or `"fixed"`; kernel
+/// presets keep their version's policy).
+#[wasm_bindgen]
+pub fn presets(policy: &str) -> Result<JsValue, JsValue> {
+    let policy = match policy {
+        "legacy" => qisim_core::PolicyKind::Legacy,
+        "fixed" => qisim_core::PolicyKind::Fixed,
+        _ => {
+            return Err(error(
+                "policy",
+                &format!(
+                    "invalid policy: `policy` is \"{policy}\"; allowed: \"legacy\", \"fixed\""
+                ),
+            ))
+        }
+    };
+    let v: Result<Vec<_>, _> = qisim_core::config::preset::NAMES
+        .iter()
+        .map(|n| qisim_core::config::preset::preset(n, policy))
+        .collect();
+    to_js(&v.map_err(|e| error("preset", &e))?)
+}

@@ -5,8 +5,9 @@ mod common;
 
 use common::*;
 use qisim_wasm::{
-    explore, explore_family, fresh_seed, hunt, kernel_config, kernels, matrix, merge_hunt_results,
-    validate_config, version, Simulation, MAX_SAFE_INTEGER,
+    cut_replay, encode_replay, errno_name, explore, explore_family, finding_kinds, fresh_seed,
+    histogram_quantile, hunt, kernel_config, kernels, label_name, matrix, merge_hunt_results,
+    parse_replay, validate_config, version, Simulation, MAX_SAFE_INTEGER,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -515,4 +516,61 @@ fn kernel_presets_and_matrix() {
         .find(|c| c["kernel"] == "6.9" && c["mix"] == "withDrain" && c["fault"] == "none")
         .unwrap();
     assert_eq!(legacy_drain["kind"], "lockup");
+}
+
+/// The rules pages need come from the core: replay codec, label and errno names, finding kinds,
+/// histogram quantiles.
+#[wasm_bindgen_test]
+fn model_rules_come_from_the_core() {
+    let names = parse_replay("q1:a2FHG{30}", None).unwrap();
+    assert_eq!(names, vec!["T1", "T1", "HW:fetch", "HW", "HW:GONE", "T31"]);
+    assert_eq!(encode_replay(names).unwrap(), "q1:a2FHG{30}");
+    assert_eq!(cut_replay("q1:a6b6H3a5b2", 8.0).unwrap(), "q1:a6b2");
+    expect_field_error(parse_replay("q1:X", None), "replay");
+    expect_field_error(parse_replay("q1:a9", Some(3.0)), "replay");
+    expect_field_error(encode_replay(vec!["T0".into()]), "actors[0]");
+    let l = js(r#"{"submitter": 0, "attempt": 1, "part": 1, "count": 3}"#);
+    assert_eq!(label_name(l, None).unwrap(), "ID1b'");
+    assert_eq!(label_name(JsValue::NULL, Some(4)).unwrap(), "slot4");
+    assert_eq!(errno_name(-110), "-ETIMEDOUT");
+    let kinds = json(&finding_kinds().unwrap());
+    let lockup = kinds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "lockup")
+        .unwrap();
+    assert_eq!(lockup["terminal"], true);
+    let walk = kinds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "walkLoop")
+        .unwrap();
+    assert_eq!(walk["terminal"], true);
+    let h = js(r#"{"counts": [0, 2, 0, 1], "total": 3, "min": 1, "max": 3, "sum": 5}"#);
+    assert_eq!(histogram_quantile(h.clone(), 0.5).unwrap(), 1.0);
+    assert_eq!(histogram_quantile(h, 1.0).unwrap(), 3.0);
+    let bad = js(r#"{"counts": [1], "total": 1, "min": 5, "max": 1, "sum": 5}"#);
+    expect_field_error(histogram_quantile(bad, 0.5), "histogram");
+}
+
+/// One preset table, from the core.
+#[wasm_bindgen_test]
+fn presets_come_from_the_core() {
+    let ps = json(&qisim_wasm::presets("fixed").unwrap());
+    let names: Vec<&str> = ps
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[..4], ["commit", "seed", "mix8", "faultStorm"]);
+    assert!(names.contains(&"kernel-6.9"));
+    let seed = &ps[0];
+    assert_eq!(seed["config"]["scheduler"]["choices"], "q1:a6b6H3a5b5");
+    for p in ps.as_array().unwrap() {
+        validate_config(js(&p["config"].to_string())).unwrap();
+    }
+    expect_field_error(qisim_wasm::presets("Fixed"), "policy");
 }

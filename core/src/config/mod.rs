@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 mod faults;
 pub mod kernel;
+pub mod preset;
 mod sched;
 mod tagged;
 mod validate;

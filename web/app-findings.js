@@ -1,0 +1,330 @@
+// The Findings list (one Tab stop, arrow keys inside) and the counterexample viewer: which
+// schedules a finding can be shown as, selecting one, shared links, prove verdicts.
+import { configFor, readForm } from './app-config.js';
+import { cutReplay, parseReplay, terminalKinds } from './core.js';
+import { $, form, viewer, state, updateHash } from './app-state.js';
+import { showError } from './app-form.js';
+import { verdictLine, showVerdict } from './app-prove.js';
+
+let renderedKey = '';
+
+/** Empties the list and the viewer's selection (a new run starts). */
+export function resetFindings() {
+  closePanels();
+  state.selected = null;
+  renderedKey = '';
+  $('#findings').replaceChildren();
+  $('#findings-count').textContent = '';
+  $('#views').replaceChildren();
+  $('#viewer-note').textContent = '';
+}
+
+/** The viewer while a run has not found anything yet: a placeholder, not an old run. */
+export function showRunning(what = 'Hunting…') {
+  viewer.hidden = true;
+  $('#viewer-wait').hidden = false;
+  $('#viewer-wait').textContent = `${what} The first finding opens here.`;
+  $('#findings-empty').textContent = `${what} nothing found yet.`;
+}
+
+/** Drive mode and the walk-through own the viewer while open; a finding takes it back. */
+function closePanels() {
+  $('#drive').hidden = true;
+  $('#walk').hidden = true;
+}
+
+function showViewer() {
+  viewer.hidden = false;
+  $('#viewer-wait').hidden = true;
+}
+
+function allFindings() {
+  const out = [];
+  for (const p of state.policies) {
+    for (const f of state.results[p]?.findings ?? []) out.push({ policy: p, f });
+  }
+  out.sort((a, b) => a.f.seed - b.f.seed || a.policy.localeCompare(b.policy));
+  return out;
+}
+
+export function mainKind(f) {
+  const order = ['lockup', 'walkLoop', 'deadlock', 'prematureCompletion', 'overrun', 'strayStatusWrite', 'freeCntInvariant', 'staleWakeup', 'suspectedLockup', 'lostCompletion'];
+  return order.find((k) => f.kinds.includes(k)) ?? f.kinds[0];
+}
+
+function entryButton(key, kind) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.dataset.key = key;
+  if (kind) b.dataset.kind = kind;
+  b.tabIndex = -1;
+  b.innerHTML = `<span class="pol"></span><span class="what"></span><span class="meta"></span>`;
+  return b;
+}
+
+function verdictEntries() {
+  return (state.provePolicies ?? [])
+    .filter((p) => state.verdicts?.[p])
+    .map((p) => {
+      const v = state.verdicts[p];
+      const li = document.createElement('li');
+      const b = entryButton(`${p}.prove`, v.verdict === 'counterexample' ? v.kind : v.verdict);
+      b.children[0].textContent = p;
+      b.children[0].classList.add(p);
+      b.children[1].textContent = `exhaustive · ${verdictLine(v).replace(/^[✓✗] /, '')}`;
+      b.children[2].textContent = v.verdict === 'counterexample' ? 'the shortest schedule (Prove)' : `${Number(v.states ?? 0).toLocaleString('en-US')} states (Prove)`;
+      if (v.verdict === 'counterexample') b.addEventListener('click', () => showVerdict(p, { focus: true }));
+      else b.setAttribute('aria-disabled', 'true');
+      li.append(b);
+      return li;
+    });
+}
+
+export function renderFindings() {
+  const list = allFindings();
+  const verdictKey = (state.provePolicies ?? []).map((p) => `${p}:${state.verdicts?.[p]?.verdict ?? ''}`).join(',');
+  const key = `${verdictKey}|${list.map((x) => `${x.policy}.${x.f.seed}`).join(',')}`;
+  const kept = state.policies.some((p) => (state.results[p]?.findings?.length ?? 0) >= (state.results[p]?.maxFindings ?? Infinity));
+  $('#findings-count').textContent = list.length ? `(${list.length}${kept ? ', the lowest seeds' : ''})` : '';
+  if (!state.running) {
+    const schedules = state.policies.reduce((a, p) => a + (state.results[p]?.schedules ?? 0), 0);
+    $('#findings-empty').textContent = schedules
+      ? `No findings in ${schedules.toLocaleString('en-US')} schedules.`
+      : state.provePolicies?.length
+        ? ''
+        : 'None yet — press Run.';
+  }
+  if (key === renderedKey) return;
+  renderedKey = key;
+  const ol = $('#findings');
+  const focused = document.activeElement?.closest?.('#findings') ? document.activeElement.dataset.key : null;
+  const items = list.map(({ policy, f }) => {
+    const li = document.createElement('li');
+    const k = mainKind(f);
+    const b = entryButton(`${policy}.${f.seed}`, k);
+    const who = f.findings.find((x) => x.kind === k)?.submitter;
+    b.children[0].textContent = policy;
+    b.children[0].classList.add(policy);
+    b.children[1].textContent = `seed ${f.seed} · ${k}${who != null ? ` (T${who + 1})` : ''}`;
+    b.children[1].classList.add(`kind-${k}`);
+    b.children[2].textContent = `${f.kinds.join(' → ')} · ${f.steps} steps`;
+    b.addEventListener('click', () => selectFinding(policy, f.seed, { focus: true }));
+    li.append(b);
+    return li;
+  });
+  ol.replaceChildren(...verdictEntries(), ...items);
+  $('#findings-empty').hidden = ol.children.length > 0;
+  markSelected();
+  if (focused) ol.querySelector(`[data-key="${CSS.escape(focused)}"]`)?.focus();
+  // Time to the first finding and the first lockup on screen (scripts/bench-first-finding.mjs).
+  if (state.firstFindingMs == null && state.lastAction === 'hunt' && list.length) {
+    state.firstFindingMs = performance.now() - state.startedAt;
+    document.body.dataset.firstFindingMs = String(Math.round(state.firstFindingMs));
+  }
+  if (state.firstLockupMs == null && state.lastAction === 'hunt' && list.some((x) => x.f.kinds.includes('lockup'))) {
+    state.firstLockupMs = performance.now() - state.startedAt;
+    document.body.dataset.firstLockupMs = String(Math.round(state.firstLockupMs));
+  }
+  // Open the first lockup (or first finding) of this run if nothing of it is selected yet.
+  if (!state.selected && list.length) {
+    const pick = list.find((x) => x.f.kinds.includes('lockup')) ?? list[0];
+    selectFinding(pick.policy, pick.f.seed);
+  }
+}
+
+// One Tab stop for the whole list; arrows, Home and End move inside it.
+$('#findings').addEventListener('keydown', (e) => {
+  if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) return;
+  const btns = [...$('#findings').querySelectorAll('button')];
+  if (!btns.length) return;
+  const i = btns.indexOf(document.activeElement);
+  let j = e.key === 'Home' ? 0 : e.key === 'End' ? btns.length - 1 : i + (e.key === 'ArrowDown' ? 1 : -1);
+  j = Math.max(0, Math.min(btns.length - 1, j));
+  for (const b of btns) b.tabIndex = -1;
+  btns[j].tabIndex = 0;
+  btns[j].focus();
+  e.preventDefault();
+});
+
+function markSelected() {
+  const key = state.selected ? `${state.selected.policy}.${state.selected.seed}` : '';
+  const btns = [...document.querySelectorAll('#findings button')];
+  let stop = null;
+  for (const b of btns) {
+    const cur = b.dataset.key === key;
+    b.setAttribute('aria-current', String(cur));
+    if (cur) stop = b;
+  }
+  const focused = btns.find((b) => b === document.activeElement);
+  stop = focused ?? stop ?? btns[0];
+  for (const b of btns) b.tabIndex = b === stop ? 0 : -1;
+}
+
+function findFinding(policy, seed) {
+  return state.results[policy]?.findings?.find((f) => f.seed === seed);
+}
+
+/** Kinds that end a run: the consequence a viewer most wants to see. */
+
+/**
+ * Runs `replay` on `config`, then lets every actor move in turn (round robin over the enabled
+ * ones, as the core's shrinker completes its candidates) until the run ends: the minimised
+ * root cause followed by its consequence. Returns { replay, steps, kinds } or null.
+ */
+function complete(config, replay, limit = 5000) {
+  const m = state.wasm;
+  let sim;
+  try {
+    sim = new m.Simulation({ ...config, trace: false, scheduler: { kind: 'replay', choices: replay } });
+    const n = parseReplay(replay).length;
+    if (sim.step(n) !== n) return null;
+    let rr = 0;
+    for (let i = 0; i < limit && !sim.isDone(); i++) {
+      const en = sim.enabled();
+      if (!en.length) break;
+      rr = (rr + 1) % en.length;
+      sim.stepActor(en[rr]);
+    }
+    const rep = sim.report();
+    return { replay: sim.replay(), steps: rep.steps, kinds: [...new Set(rep.findings.map((x) => x.kind))] };
+  } catch {
+    return null;
+  } finally {
+    sim?.free?.();
+  }
+}
+
+/** The schedules one finding can be viewed as, the preferred one first. */
+function viewsOf(policy, f) {
+  const cfg = { ...state.configs[policy], seed: f.seed };
+  const views = [];
+  const worst = f.kinds.find((k) => terminalKinds().includes(k));
+  // The core's minimised counterexample (for the run's first kind), continued until the run
+  // ends so that its consequence (the lockup) shows too.
+  if (f.minimized && worst) {
+    const c = complete(f.minimized.config, f.minimized.replay);
+    if (c && c.kinds.includes(worst) && c.steps < f.steps) {
+      views.push({
+        id: 'minimized-complete',
+        label: `minimised, to ${worst} (${c.steps} steps)`,
+        config: f.minimized.config,
+        ownConfig: true,
+        replay: c.replay,
+        note: `The core's minimised schedule for ${f.kinds[0]} (${f.minimized.steps} steps; CPUs and calls that did not matter are dropped, CPUs renumbered by first move), then every actor in turn until the run ends in ${worst}.`,
+      });
+    }
+  }
+  // The run cut right after each kind's first occurrence, the last consequence first.
+  const firsts = f.kinds.map((k) => f.findings.find((x) => x.kind === k));
+  for (const x of firsts.slice().reverse()) {
+    views.push({
+      id: x.kind,
+      label: `seed ${f.seed}, to ${x.kind} (${x.step + 1} steps)`,
+      config: cfg,
+      replay: cutReplay(f.replay, x.step + 1),
+      note: `Seed ${f.seed}'s schedule, cut right after the step that revealed ${x.kind}: ${x.message}`,
+    });
+  }
+  if (f.minimized && !views.some((x) => x.replay === f.minimized.replay)) {
+    views.push({
+      id: 'minimized',
+      label: `minimised (${f.minimized.steps} steps)`,
+      config: f.minimized.config,
+      ownConfig: true,
+      replay: f.minimized.replay,
+      note: `The core's minimised counterexample for ${f.kinds[0]}.`,
+    });
+  }
+  return views;
+}
+
+/** Brings the viewer into sight (phones: it is far below the list) and optionally focuses it. */
+function reveal(focus) {
+  if (!focus) return;
+  const top = viewer.getBoundingClientRect().top;
+  if (top < 0 || top > innerHeight * 0.5) viewer.scrollIntoView({ block: 'start', behavior: 'instant' });
+  viewer.focus({ preventScroll: true });
+}
+
+export function selectFinding(policy, seed, { focus = false, view } = {}) {
+  const f = findFinding(policy, seed);
+  if (!f) return;
+  const views = viewsOf(policy, f);
+  const v = views.find((x) => x.id === view) ?? views[0];
+  state.selected = { policy, seed, view: v.id, replay: v.replay, config: v.config, ownConfig: !!v.ownConfig };
+  markSelected();
+  const box = $('#views');
+  box.replaceChildren(
+    ...views.map((x) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = x.label;
+      b.setAttribute('aria-pressed', String(x.id === v.id));
+      b.addEventListener('click', () => selectFinding(policy, seed, { view: x.id }));
+      return b;
+    }),
+  );
+  $('#viewer-note').textContent = v.note;
+  closePanels();
+  showViewer();
+  viewer.load({ config: v.config, replay: v.replay, title: `${policy} · seed ${seed} · ${mainKind(f)}`, step: 'end' });
+  updateHash();
+  reveal(focus);
+}
+
+/** Shows a prove verdict's shortest counterexample in the viewer. */
+export function showVerdictInViewer(p, v, { note, focus = false }) {
+  state.selected = { policy: p, seed: v.config?.seed ?? 0, view: 'shortest', replay: v.replay, config: v.config, ownConfig: true };
+  markSelected();
+  $('#views').replaceChildren();
+  $('#viewer-note').textContent = note;
+  closePanels();
+  showViewer();
+  viewer.load({ config: v.config, replay: v.replay, title: `${p} · shortest ${v.kind} (exhaustive)`, step: 'end' });
+  updateHash();
+  reveal(focus);
+}
+
+/** Shows a schedule that is not one of the list's findings (the canonical one, drive mode). */
+export function showSchedule({ config, replay, title, note, step = 'end' }) {
+  state.selected = null;
+  markSelected();
+  $('#views').replaceChildren();
+  $('#viewer-note').textContent = note ?? '';
+  showViewer();
+  return viewer.load({ config, replay, title, step });
+}
+
+viewer.addEventListener('qi-sim-step', (e) => {
+  if (!state.selected) return;
+  const { step, steps } = e.detail;
+  const k = step >= steps ? null : step;
+  if (state.selected.step === k) return;
+  state.selected.step = k;
+  if (!hashTimer) hashTimer = setTimeout(() => ((hashTimer = 0), updateHash()), 150);
+});
+let hashTimer = 0;
+
+export function openSharedFinding(fd) {
+  const f = readForm(form);
+  let config;
+  try {
+    config = fd.config ?? { ...configFor(f, fd.policy), seed: fd.seed };
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  state.configs[fd.policy] = configFor(f, fd.policy);
+  state.runForm = f;
+  state.selected = { policy: fd.policy, seed: fd.seed, view: fd.view, replay: fd.replay, config, ownConfig: !!fd.config };
+  $('#views').replaceChildren();
+  $('#viewer-note').textContent = `Opened from a shared link: ${fd.policy} policy, seed ${fd.seed}, replay ${fd.replay}.`;
+  state.selected.step = fd.step ?? null;
+  showViewer();
+  viewer.load({
+    config,
+    replay: fd.replay,
+    title: `${fd.policy} · seed ${fd.seed}${fd.view ? ' · ' + fd.view : ''}`,
+    step: fd.step ?? 'end',
+  });
+}

@@ -1,0 +1,178 @@
+// Hunting: the worker pool (warmed at page load) and Run — every seed of the form's config in
+// chunks, merged results drawn as they arrive.
+import { readForm } from './app-config.js';
+import { PRESETS } from './presets.js';
+import { $, form, state, scheduleRender, updateHash, setBusy } from './app-state.js';
+import { checkedForm, showError } from './app-form.js';
+import { createPlots } from './app-render.js';
+import { resetFindings, showRunning } from './app-findings.js';
+import { resetProve } from './app-prove.js';
+
+let poolPromise = null;
+export function getPool(workers) {
+  if (poolPromise && state.poolWorkers === workers) return poolPromise;
+  const old = poolPromise;
+  state.poolWorkers = workers;
+  poolPromise = (async () => {
+    (await old?.catch(() => null))?.terminate?.();
+    let createPool;
+    try {
+      ({ createPool } = await import('./pool.js'));
+    } catch {
+      createPool = null;
+    }
+    // Warm each worker with a few seeds of the seed preset (minimisation included).
+    const warmup = { config: { ...PRESETS.seed.config, policy: 'legacy' }, seedCount: 4 };
+    state.pool = createPool ? createPool({ workers, warmup }) : mainThreadPool(state.wasm);
+    return state.pool;
+  })();
+  return poolPromise;
+}
+
+/** Fallback when web/pool.js is unavailable: hunts in chunks on the main thread. */
+function mainThreadPool(m) {
+  return {
+    async hunt(config, { seedStart = 0, seedCount, chunkSize = 50, signal, onProgress }) {
+      let merged = null;
+      for (let s = seedStart; s < seedStart + seedCount; s += chunkSize) {
+        if (signal?.aborted) throw new DOMException('cancelled', 'AbortError');
+        const n = Math.min(chunkSize, seedStart + seedCount - s);
+        const r = m.hunt(config, s, n);
+        merged = merged ? m.mergeHuntResults(merged, r) : r;
+        onProgress?.({ done: s + n - seedStart, total: seedCount, partial: merged });
+        await new Promise((res) => setTimeout(res, 0));
+      }
+      return merged;
+    },
+    terminate() {},
+  };
+}
+
+
+export async function run() {
+  if (state.running) return;
+  const startedAt = performance.now();
+  const f = readForm(form);
+  const checked = checkedForm(f);
+  if (!checked) return;
+  const { policies, configs, seedCount, seedStart, workers } = checked;
+  Object.assign(state, {
+    lastAction: 'hunt',
+    runForm: f,
+    running: true,
+    policies,
+    configs,
+    results: {},
+    done: {},
+    startedAt,
+    finishedAt: 0,
+    firstLockupMs: null,
+    firstFindingMs: null,
+    controller: new AbortController(),
+    error: null,
+  });
+  for (const p of policies) state.done[p] = { done: 0, total: seedCount };
+  setBusy(true);
+  delete document.body.dataset.firstFindingMs;
+  delete document.body.dataset.firstLockupMs;
+  // A new hunt starts from a clean slate: no finding, prove card or counterexample of an
+  // earlier run stays on screen.
+  resetProve();
+  resetFindings();
+  showRunning();
+  revealResults();
+  // The charts are rebuilt after the first chunks are on their way (they take ~10 ms).
+  state.plots.throughput?.destroy();
+  state.plots.latency?.destroy();
+  state.plots = { throughput: null, latency: null };
+  setTimeout(() => {
+    createPlots();
+    scheduleRender();
+  }, 0);
+  updateHash();
+  let pool;
+  try {
+    pool = await getPool(workers);
+  } catch (e) {
+    finish(`could not start the workers: ${e.message}`);
+    return;
+  }
+  // The first seed runs here on the main thread (a few ms, no worker round trip) while the
+  // workers take the rest in chunks that start at one seed and grow; results are merged with
+  // the core's mergeHuntResults (independent of the split).
+  // (Only for runs that stay short: a huge workload's seed would block the page.)
+  const small = f.submitters * f.submissions <= 400 && f.stepLimit <= 2e6;
+  const head = small ? Math.min(1, seedCount) : 0;
+  const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 16))));
+  const signal = state.controller.signal;
+  const heads = {};
+  const withHead = (p, r) => (heads[p] && r ? state.wasm.mergeHuntResults(heads[p], r) : r ?? heads[p]);
+  const jobs = policies.map((p) =>
+    pool
+      .hunt(configs[p], {
+        seedStart: seedStart + head,
+        seedCount: seedCount - head,
+        chunkSize,
+        firstChunkSize: 1,
+        signal,
+        onProgress: ({ done, partial }) => {
+          if (!state.running) return;
+          state.done[p] = { done: done + (heads[p] ? head : 0), total: seedCount };
+          const first = partial?.findings?.length && !policies.some((q) => state.results[q]?.findings?.length);
+          if (partial) state.results[p] = withHead(p, partial);
+          scheduleRender(!!first);
+        },
+      })
+      .then((res) => {
+        state.results[p] = withHead(p, res);
+        state.done[p] = { done: seedCount, total: seedCount };
+        scheduleRender();
+      }),
+  );
+  if (head) {
+    for (const p of policies) {
+      heads[p] = state.wasm.hunt(configs[p], seedStart, head, {});
+      state.results[p] = withHead(p, state.results[p] ?? null);
+      state.done[p] = { done: (state.done[p]?.done ?? 0) + head, total: seedCount };
+    }
+    scheduleRender(policies.some((p) => heads[p].findings.length));
+  }
+  const settled = await Promise.allSettled(jobs);
+  const failed = settled.find((s) => s.status === 'rejected');
+  settled.forEach((s, i) => {
+    // A cancelled hunt still reports what its finished chunks found.
+    if (s.status === 'rejected' && s.reason?.partial) state.results[policies[i]] = withHead(policies[i], s.reason.partial);
+  });
+  if (!failed) finish(null);
+  else if (failed.reason?.name === 'AbortError' || signal.aborted) finish('cancelled');
+  else finish(`hunt failed: ${failed.reason?.message ?? failed.reason}`);
+}
+
+function finish(problem) {
+  state.running = false;
+  state.finishedAt = performance.now();
+  state.error = problem;
+  setBusy(false);
+  document.body.dataset.finished = problem ? 'error' : 'true';
+  if (problem && problem !== 'cancelled') showError(problem);
+  const summary = state.policies
+    .map((p) => {
+      const r = state.results[p];
+      return r ? `${p}: ${r.schedules} schedules, ${r.lockups} lockups, ${r.safety} safety findings` : `${p}: no result`;
+    })
+    .join('; ');
+  $('#announce').textContent = `${problem === 'cancelled' ? 'Cancelled' : problem ? 'Failed' : 'Done'} — ${summary}.`;
+  scheduleRender();
+}
+
+
+/**
+ * One column (phones): the results start far below the Run button; bring them into view and
+ * move focus there, so Run visibly does something.
+ */
+export function revealResults() {
+  const r = $('#results');
+  if (r.getBoundingClientRect().top < innerHeight * 0.6) return;
+  r.scrollIntoView({ block: 'start', behavior: 'instant' });
+  r.focus({ preventScroll: true });
+}

@@ -1,0 +1,117 @@
+// Prove's sizing: how many workloads a config makes (the core's exploreFamily when the build
+// has it, else the form's counts), whether that fits, and a smaller config to offer — before the
+// explorer starts.
+import { writeForm } from './app-config.js';
+import { $, form, state } from './app-state.js';
+import { showFieldError } from './app-form.js';
+import { revealResults } from './app-hunt.js';
+import { prove, resetProve } from './app-prove.js';
+
+/** The explorer accepts at most this many batch-count combinations (wasm `explore`). */
+export const MAX_COMBINATIONS = 1e6;
+export const n = (x) => Number(x ?? 0).toLocaleString('en-US');
+
+/**
+ * `{ roots, counts }` from the core's `exploreFamily(config)` when the wasm build has it (newer
+ * cores), `{ error }` when the core cannot enumerate the family, or null (older cores: the page
+ * counts the combinations itself).
+ */
+export function coreFamily(config) {
+  if (typeof state.wasm.exploreFamily !== 'function') return null;
+  try {
+    const fam = state.wasm.exploreFamily(config);
+    return { roots: Number(fam.roots), counts: fam.counts ?? [] };
+  } catch (e) {
+    return { error: e };
+  }
+}
+
+/**
+ * The number of workload combinations the explorer would enumerate (every per-call count), as
+ * plain arithmetic on the form; null when no count family is used.
+ */
+export function combinations(f, counts) {
+  if (!counts.length) return 1;
+  return counts.length ** (f.submitters * f.submissions);
+}
+
+/**
+ * Workloads in a config the explorer proves in seconds here (the acceptance config: 3 CPUs × 2
+ * calls, counts 0/1/2 = 729 workloads, ~3 M states).
+ */
+export const COMFORTABLE_COMBINATIONS = 729;
+
+/** The largest CPUs × calls (most CPUs first) whose workloads are comfortable, or null. */
+export function fittingConfig(f, counts) {
+  for (let cpus = f.submitters; cpus >= 2; cpus--) {
+    for (let calls = f.submissions; calls >= 1; calls--) {
+      if (counts.length ** (cpus * calls) <= COMFORTABLE_COMBINATIONS) return { submitters: cpus, submissions: calls };
+    }
+  }
+  return null;
+}
+
+export function offerFix(name, message, fix, label) {
+  const el = showFieldError(name, message);
+  if (!el || !fix) return el;
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'fix';
+  b.textContent = label;
+  b.addEventListener('click', () => {
+    writeForm(form, fix);
+    form.elements.preset.value = 'custom';
+    form.dispatchEvent(new Event('input'));
+    prove();
+  });
+  el.closest('label').querySelector('.field-error').append(' ', b);
+  return el;
+}
+export const cpusCalls = (c) => `${c.submitters} CPUs × ${c.submissions} call${c.submissions === 1 ? '' : 's'}`;
+
+/** The pre-start estimate card, with a smaller config and "Prove anyway". */
+export function showEstimate(f, counts, combos, maxStates) {
+  resetProve();
+  const fit = fittingConfig(f, counts);
+  const box = $('#verdicts');
+  box.hidden = false;
+  const card = document.createElement('div');
+  card.className = 'verdict estimate';
+  card.id = 'prove-estimate';
+  card.tabIndex = -1;
+  const h = document.createElement('h3');
+  h.textContent = 'Before proving: the size of the space';
+  const p = document.createElement('p');
+  p.className = 'small';
+  p.textContent =
+    `${f.submitters} CPUs × ${f.submissions} calls with batch counts ${counts.join('/')} make ${n(combos)} workloads, each explored over every interleaving. ` +
+    `For scale: 3 CPUs × 2 calls (729 workloads) is about 3 M states; this is likely far beyond the bound of ${n(maxStates)} states and would end with no verdict.`;
+  card.append(h, p);
+  const button = (label, fn, primary = false) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (primary) b.className = 'primary';
+    b.addEventListener('click', fn);
+    card.append(b, ' ');
+    return b;
+  };
+  let first = null;
+  if (fit) {
+    first = button(`Prove ${cpusCalls(fit)}`, () => {
+      writeForm(form, fit);
+      form.elements.preset.value = 'custom';
+      form.dispatchEvent(new Event('input'));
+      prove();
+    }, true);
+  }
+  const stop = button('Stop at the first lost completion', () => {
+    form.elements.stopOnCause.checked = true;
+    prove();
+  });
+  button('Prove anyway', () => prove({ anyway: true }));
+  box.replaceChildren(card);
+  revealResults();
+  (first ?? stop).focus();
+}
+

@@ -1,0 +1,251 @@
+// Proving: the exhaustive explorer (wasm `explore`), one worker per policy. Verdict cards with
+// live progress (states, depth, rate), the verdicts in the Findings list and in shared links.
+import { readForm, writeForm, exploreCounts } from './app-config.js';
+import { $, form, state, scheduleRender, updateHash, setBusy } from './app-state.js';
+import { checkedForm, showError, focusField, formFieldOf, plainMessage } from './app-form.js';
+import { getPool, revealResults } from './app-hunt.js';
+import { resetFindings, showVerdictInViewer, showRunning } from './app-findings.js';
+import { createPlots } from './app-render.js';
+import { MAX_COMBINATIONS, COMFORTABLE_COMBINATIONS, coreFamily, combinations, fittingConfig, offerFix, cpusCalls, showEstimate, n } from './app-prove-size.js';
+
+/** Clears the verdict cards (a later hunt must not show an earlier proof). */
+export function resetProve() {
+  Object.assign(state, { provePolicies: [], verdicts: {}, exploreProgress: {}, proveError: null });
+  $('#verdicts').hidden = true;
+  $('#verdicts').replaceChildren();
+}
+
+
+export async function prove({ anyway = false } = {}) {
+  if (state.running) return;
+  const f = readForm(form);
+  const checked = checkedForm(f, { prove: true });
+  if (!checked) return;
+  const { policies, configs, maxStates, workers } = checked;
+  // The workloads to explore: the core's family when this build has one (exploreFamily: the
+  // count range and zero-count probability become roots), else every count the form allows.
+  const family = coreFamily(configs[policies[0]]);
+  if (family?.error) {
+    const e = family.error;
+    const name = formFieldOf(e.field) ?? 'submissions';
+    const fit = fittingConfig(f, exploreCounts(f));
+    const why = String(e.message)
+      .replace(/^invalid [^:]*: (`[^`]*` )?/, '')
+      .replace(/\b\d{4,}\b/g, (x) => n(x));
+    const el = offerFix(
+      name,
+      /combination|enumerate|too many/i.test(why) ? `Too big to prove: ${f.submitters} CPUs × ${f.submissions} calls ${why.replace(/^gives/, 'give')}.`.replace(/\.\.$/, '.') : plainMessage(name, e.message),
+      fit,
+      fit ? `Prove ${cpusCalls(fit)} instead` : '',
+    );
+    if (el) focusField(el);
+    else showError(e.message);
+    return;
+  }
+  const counts = family ? family.counts : exploreCounts(f);
+  // Before starting: is the count family small enough to enumerate at all?
+  const combos = family ? family.roots : combinations(f, counts);
+  if (!family && (combos > MAX_COMBINATIONS || f.submitters * f.submissions > 64)) {
+    const fit = fittingConfig(f, counts);
+    const el = offerFix(
+      'submissions',
+      `Too big to prove: ${f.submitters} CPUs × ${f.submissions} calls with batch counts ${counts.join('/')} make ${counts.length}^${f.submitters * f.submissions} = ${n(combos)} workloads; the explorer takes at most ${n(MAX_COMBINATIONS)}.`,
+      fit,
+      fit ? `Prove ${cpusCalls(fit)} instead` : '',
+    );
+    if (el) focusField(el);
+    return;
+  }
+  // Big but possible: say so before starting and offer a config that proves in seconds.
+  if (!anyway && combos > COMFORTABLE_COMBINATIONS && !f.stopOnCause) {
+    showEstimate(f, counts, combos, checked.maxStates);
+    return;
+  }
+  Object.assign(state, {
+    lastAction: 'prove',
+    runForm: f,
+    running: true,
+    proving: true,
+    proveConfigs: configs,
+    proveCounts: counts,
+    proveCombos: combos,
+    proveMax: maxStates,
+    provePolicies: policies,
+    proveStopOnCause: !!f.stopOnCause,
+    verdicts: {},
+    exploreProgress: {},
+    proveError: null,
+    proveStarted: performance.now(),
+    controller: new AbortController(),
+    // The hunt's results belong to an earlier run.
+    policies: [],
+    results: {},
+    done: {},
+  });
+  setBusy(true);
+  resetFindings();
+  showRunning('Proving…');
+  createPlots();
+  $('#verdicts').hidden = false;
+  revealResults();
+  updateHash();
+  scheduleRender();
+  const signal = state.controller.signal;
+  let pool;
+  try {
+    pool = await getPool(workers);
+  } catch (e) {
+    proveDone(`could not start the workers: ${e.message}`);
+    return;
+  }
+  if (typeof pool.explore !== 'function') {
+    proveDone('this build of the worker pool has no explore()');
+    return;
+  }
+  const jobs = policies.map((p) =>
+    pool
+      .explore(configs[p], {
+        maxStates,
+        ...(family ? {} : { counts }),
+        ...(f.stopOnCause ? { stopOnCause: true } : {}),
+        signal,
+        onProgress: (pr) => {
+          if (pr && typeof pr.states === 'number') state.exploreProgress[p] = { ...pr, at: performance.now() };
+          scheduleRender();
+        },
+      })
+      .then((v) => {
+        state.verdicts[p] = v;
+        scheduleRender();
+      }),
+  );
+  const settled = await Promise.allSettled(jobs);
+  const failed = settled.find((x) => x.status === 'rejected');
+  if (!failed) proveDone(null);
+  else if (failed.reason?.name === 'AbortError' || signal.aborted) proveDone('cancelled');
+  else proveDone(`the explorer failed: ${failed.reason?.message ?? failed.reason}`);
+}
+
+function proveDone(problem) {
+  state.running = false;
+  state.proving = false;
+  state.proveError = problem;
+  state.proveSeconds = (performance.now() - state.proveStarted) / 1000;
+  setBusy(false);
+  document.body.dataset.proved = problem ? 'error' : 'true';
+  if (problem && problem !== 'cancelled') showError(problem);
+  $('#announce').textContent = `Prove ${problem ?? 'done'}: ${state.provePolicies
+    .map((p) => `${p} ${state.verdicts[p]?.verdict ?? 'no verdict'}`)
+    .join('; ')}.`;
+  // Show the first shortest counterexample.
+  const p = state.provePolicies.find((x) => state.verdicts[x]?.verdict === 'counterexample');
+  if (p) showVerdict(p);
+  updateHash();
+  scheduleRender();
+}
+
+export function showVerdict(p, { focus = false } = {}) {
+  const v = state.verdicts[p];
+  if (v?.verdict !== 'counterexample') return;
+  const counts = state.proveCounts?.length ? ` and every sequence of batch counts ${state.proveCounts.join('/')}` : '';
+  showVerdictInViewer(p, v, {
+    note: `The explorer's shortest ${v.kind} over every interleaving${counts} (breadth-first: no shorter schedule exists).`,
+    focus,
+  });
+}
+
+/** A one-line summary of a verdict (cards, the Findings list, the announcement). */
+export function verdictLine(v) {
+  if (!v) return 'no verdict';
+  if (v.verdict === 'proved') return '✓ proved: no lockup, no safety violation';
+  if (v.verdict === 'counterexample') return `✗ ${v.kind}: shortest counterexample, ${v.steps} steps`;
+  return `bound reached: no verdict after ${n(v.states ?? v.maxStates)} states`;
+}
+
+function progressText(p) {
+  const pr = state.exploreProgress[p];
+  if (!pr) return state.proving ? `exploring ${n(state.proveCombos)} workload${state.proveCombos === 1 ? '' : 's'}…` : '';
+  const secs = Math.max(0.001, (pr.at - state.proveStarted) / 1000);
+  return `${n(pr.states)} states, depth ${n(pr.depth)}, ${n(pr.queued)} queued · ${n(Math.round(pr.states / secs))} states/s`;
+}
+
+export function renderVerdicts() {
+  const box = $('#verdicts');
+  if (!state.provePolicies?.length) return;
+  box.hidden = false;
+  box.replaceChildren(
+    ...state.provePolicies.map((p) => {
+      const v = state.verdicts[p];
+      const card = document.createElement('div');
+      card.className = `verdict ${p} ${v?.verdict ?? (state.proving ? 'running' : 'failed')}`;
+      card.dataset.policy = p;
+      const h = document.createElement('h3');
+      h.textContent = `${p} · exhaustive`;
+      const line = document.createElement('div');
+      line.className = 'v';
+      const detail = document.createElement('div');
+      detail.className = 'muted small';
+      const counts = state.proveCounts?.length ? `, batch counts ${state.proveCounts.join('/')}` : '';
+      card.append(h, line, detail);
+      if (!v) {
+        line.textContent = state.proving ? 'exploring…' : state.proveError === 'cancelled' ? 'cancelled: no verdict' : `failed: ${state.proveError ?? 'no verdict'}`;
+        detail.textContent = progressText(p) || (state.proving ? '' : 'The explorer stopped before a verdict.');
+      } else {
+        line.textContent = verdictLine(v);
+        if (v.verdict === 'proved') {
+          detail.textContent = `every interleaving${counts}: ${n(v.states)} states, ${n(v.transitions)} transitions, ${v.seconds?.toFixed?.(1) ?? '?'} s`;
+        } else if (v.verdict === 'counterexample') {
+          detail.textContent = `found after ${n(v.states)} states${counts}`;
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.textContent = 'Show it';
+          b.addEventListener('click', () => showVerdict(p, { focus: true }));
+          card.append(b);
+        } else {
+          detail.textContent = `Too many states for this bound. Stop at the first lost completion, raise "Prove: max states", or try fewer CPUs or calls.`;
+          const f = state.runForm;
+          if (f && (f.submissions > 1 || f.submitters > 2)) {
+            const fix = f.submissions > 1 ? { submissions: f.submissions - 1 } : { submitters: f.submitters - 1 };
+            const b = document.createElement('button');
+            b.type = 'button';
+            b.textContent = fix.submissions ? `Prove with ${fix.submissions} call${fix.submissions > 1 ? 's' : ''} per CPU` : `Prove with ${fix.submitters} CPUs`;
+            b.addEventListener('click', () => {
+              writeForm(form, fix);
+              form.elements.preset.value = 'custom';
+              form.dispatchEvent(new Event('input'));
+              prove();
+            });
+            card.append(b);
+          }
+        }
+      }
+      return card;
+    }),
+  );
+}
+
+/** Verdict summaries for a shared link: "legacy:counterexample:lockup:21,fixed:proved:36702". */
+export function verdictsToParam() {
+  if (!state.provePolicies?.length || state.proving) return null;
+  const parts = state.provePolicies
+    .filter((p) => state.verdicts[p])
+    .map((p) => {
+      const v = state.verdicts[p];
+      return [p, v.verdict, v.kind ?? '', v.verdict === 'counterexample' ? v.steps : v.states].join(':');
+    });
+  return parts.length ? parts.join(',') : null;
+}
+
+/** Shows verdict cards from a shared link (no explorer run: the summary the sharer saw). */
+export function verdictsFromParam(s) {
+  const verdicts = {};
+  for (const part of String(s).split(',')) {
+    const [p, verdict, kind, num] = part.split(':');
+    if (!['legacy', 'fixed'].includes(p) || !['proved', 'counterexample', 'boundReached'].includes(verdict)) continue;
+    verdicts[p] = verdict === 'counterexample' ? { verdict, kind, steps: Number(num), shared: true } : { verdict, states: Number(num), shared: true };
+  }
+  const ps = Object.keys(verdicts);
+  if (!ps.length) return;
+  Object.assign(state, { provePolicies: ps, verdicts, exploreProgress: {}, proving: false, proveError: null, proveCounts: [] });
+  renderVerdicts();
+}

@@ -1,0 +1,211 @@
+// Drawing a run: the progress line, the per-policy counters (with what fault-path lockups
+// mean), and the uPlot charts with a text alternative.
+import uPlot from './vendor/uPlot.esm.js';
+import { quantile, throughputData, latencyData, POLICY_COLORS } from './app-metrics.js';
+import { $, state } from './app-state.js';
+
+/**
+ * Which finding of docs/findings.md a fault-path report is, from the core's own message (display
+ * only; the core decides the finding). TODO(core): a `faultPath` field on findings replaces this.
+ */
+const FAULT_PATHS = [
+  { id: 'F1', re: /stopped by IQE at slot \d+, which is no waiting submitter/, what: 'an IQE inside a batch is never cleared: no caller matches IQH, hardware stays stopped and every caller behind it spins' },
+  { id: 'F3', re: /ITE walk .* never reaches|walkLoop/, what: 'the stride-2 ITE walk never ends: qi_check_fault loops with q_lock held' },
+  { id: 'F6', re: /ETIMEDOUT|device (is )?gone/i, what: 'device gone: a CPU gets -ETIMEDOUT and frees slots hardware still completes into' },
+  { id: 'F2', re: /IQE|deadlock/, what: 'the IQE repair returns -EINVAL and frees slots while hardware still owns the batch' },
+];
+
+function faultPathNote(p, r) {
+  const cfg = state.configs[p];
+  const faults = cfg?.faults && (cfg.faults.iqeRate > 0 || cfg.faults.iteRate > 0 || cfg.faults.iceRate > 0);
+  if (!faults || !r?.lockups) return '';
+  const counts = new Map();
+  for (const f of r.findings ?? []) {
+    const x = f.findings.find((y) => y.kind === 'lockup' || y.kind === 'walkLoop' || y.kind === 'deadlock');
+    if (!x) continue;
+    const fp = FAULT_PATHS.find((q) => q.re.test(x.message) || q.re.test(x.kind));
+    if (fp) counts.set(fp, (counts.get(fp) ?? 0) + 1);
+  }
+  const lost = r.runsWith?.find(([k]) => k === 'lostCompletion')?.[1] ?? 0;
+  const top = [...counts].sort((a, b) => b[1] - a[1]);
+  const which = top.length
+    ? top.map(([fp, c]) => `<b>${fp.id}</b> (${c} of the listed runs): ${fp.what}`).join('; ')
+    : 'a fault-path lockup';
+  const head =
+    p === 'fixed'
+      ? `These lockups are on the fault path, not in the reclaim${lost ? '' : ' (lost completions: 0)'}: `
+      : 'With faults on, some lockups are on the fault path: ';
+  return `<p class="fault-note">${head}${which}. See <code>docs/findings.md</code> ${top.map(([fp]) => fp.id).join(', ')}; the fix changes only which slots a CPU frees.</p>`;
+}
+
+export function renderProgress() {
+  if (state.lastAction === 'prove') {
+    const sts = state.provePolicies.map((p) => state.verdicts[p]?.states ?? state.exploreProgress[p]?.states ?? 0);
+    const sum = sts.reduce((a, b) => a + b, 0);
+    $('#progress').max = state.proveMax * state.provePolicies.length;
+    $('#progress').value = sum;
+    const secs = state.proving ? (performance.now() - state.proveStarted) / 1000 : state.proveSeconds;
+    if (!state.proving) $('#progress').value = $('#progress').max;
+    const what = state.proving ? 'proving' : state.proveError === 'cancelled' ? 'cancelled' : state.proveError ? 'failed' : 'explored';
+    const depth = Math.max(0, ...state.provePolicies.map((p) => state.verdicts[p]?.maxDepth ?? state.exploreProgress[p]?.depth ?? 0));
+    const rate = secs > 0 ? Math.round(sum / secs) : 0;
+    $('#progress-text').textContent = `${what}: ${sum.toLocaleString('en-US')} states · depth ${depth} · ${rate.toLocaleString('en-US')} states/s · ${secs.toFixed(1)} s`;
+    return;
+  }
+  const ps = state.policies;
+  let done = 0;
+  let total = 0;
+  for (const p of ps) {
+    done += state.done[p]?.done ?? 0;
+    total += state.done[p]?.total ?? 0;
+  }
+  const bar = $('#progress');
+  bar.max = Math.max(1, total);
+  bar.value = done;
+  const el = $('#progress-text');
+  if (!ps.length) return;
+  const ms = (state.running ? performance.now() : state.finishedAt) - state.startedAt;
+  const rate = ms > 0 ? Math.round((done / ms) * 1000) : 0;
+  const what = state.running ? 'running' : state.error === 'cancelled' ? 'cancelled' : state.error ? 'failed' : 'done';
+  el.textContent = `${what}: ${done.toLocaleString()} / ${total.toLocaleString()} schedules · ${(ms / 1000).toFixed(1)} s · ${rate.toLocaleString()}/s`;
+}
+
+function num(label, value, cls = '') {
+  return `<div class="num ${cls}"><b>${Number(value).toLocaleString()}</b><span>${label}</span></div>`;
+}
+
+function tput(r) {
+  if (!r || !r.descriptors) return '';
+  const timed = r.timeNs > 0;
+  const v = timed ? (r.descriptors * 1000) / r.timeNs : (r.descriptors * 100) / Math.max(1, r.steps);
+  return `<div class="num"><b>${v.toFixed(2)}</b><span>${timed ? 'invalidations / µs' : 'invalidations / 100 steps'}</span></div>`;
+}
+
+export function renderCounters() {
+  const box = $('#counters');
+  const cards = state.policies.map((p) => {
+    const r = state.results[p];
+    const lost = r?.runsWith?.find(([k]) => k === 'lostCompletion')?.[1] ?? 0;
+    const lockups = r?.lockups ?? 0;
+    const safety = r?.safety ?? 0;
+    const first =
+      p === 'legacy' && state.firstLockupMs != null && lockups > 0
+        ? `<div class="first-lockup">first lockup after ${Math.round(state.firstLockupMs)} ms</div>`
+        : '';
+    return `<div class="counter-card ${p}" data-policy="${p}"><h3>${p}</h3><div class="nums">
+      ${num('schedules', r?.schedules ?? 0)}
+      ${num('lockups', lockups, lockups ? 'bad' : r ? 'good' : '')}
+      ${num('lost completions', lost, lost ? 'bad' : '')}
+      ${num('safety findings', safety, safety ? 'bad' : r ? 'good' : '')}
+      ${num('completed', r?.completed ?? 0)}
+      ${tput(r)}
+    </div>${first}${faultPathNote(p, r)}</div>`;
+  });
+  box.innerHTML = cards.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plots (uPlot)
+
+function plotSize(el, h = 220) {
+  return { width: Math.max(200, el.clientWidth - 4), height: h };
+}
+
+export function createPlots() {
+  for (const k of ['throughput', 'latency']) state.plots[k]?.destroy();
+  const pols = state.policies.length ? state.policies : ['legacy'];
+  const tpEl = $('#plot-throughput');
+  const latEl = $('#plot-latency');
+  tpEl.replaceChildren();
+  latEl.replaceChildren();
+  const series = pols.map((p) => ({
+    label: p,
+    stroke: POLICY_COLORS[p],
+    width: 2,
+    dash: p === 'fixed' ? [6, 4] : undefined, // not by hue alone
+    fill: POLICY_COLORS[p] + '1f',
+    spanGaps: true,
+    points: { show: false },
+  }));
+  const tp = new uPlot(
+    {
+      ...plotSize(tpEl),
+      scales: { x: { time: false } },
+      axes: [{ label: 'simulated time', size: 40 }, { label: 'invalidations / unit', size: 56 }],
+      series: [{ label: 'time' }, ...series],
+      legend: { live: true },
+    },
+    [[], ...pols.map(() => [])],
+    tpEl,
+  );
+  const latSeries = [];
+  for (const p of pols) {
+    latSeries.push({
+      label: `${p}`,
+      stroke: POLICY_COLORS[p],
+      width: 2,
+      dash: p === 'fixed' ? [6, 4] : undefined, // not by hue alone
+      points: { show: false },
+      spanGaps: true,
+    });
+  }
+  const lat = new uPlot(
+    {
+      ...plotSize(latEl, 190),
+      scales: { x: { time: false, range: [0, 100] }, y: { distr: 3 } },
+      axes: [{ label: 'percentile', size: 40 }, { label: 'latency', size: 56 }],
+      series: [{ label: 'percentile' }, ...latSeries],
+    },
+    [[], ...pols.map(() => [])],
+    latEl,
+  );
+  state.plots.throughput = tp;
+  state.plots.latency = lat;
+  $('#lat-table').innerHTML = '';
+}
+
+new ResizeObserver(() => {
+  const tp = state.plots.throughput;
+  const lat = state.plots.latency;
+  if (tp) tp.setSize(plotSize($('#plot-throughput')));
+  if (lat) lat.setSize(plotSize($('#plot-latency'), 190));
+}).observe($('.plots'));
+
+export function renderPlots() {
+  const pols = state.policies;
+  if (!pols.length || !state.plots.throughput) return;
+  const tp = throughputData(pols.map((p) => state.results[p]));
+  state.plots.throughput.setData(tp.data);
+  if (state.plots.throughput.axes[1].label !== tp.yLabel) {
+    state.plots.throughput.axes[0].label = tp.xLabel;
+    state.plots.throughput.axes[1].label = tp.yLabel;
+    state.plots.throughput.redraw(false, true);
+  }
+  $('#tp-unit').textContent = tp.caption;
+  $('#tp-summary').textContent = throughputSummary(pols, tp);
+  const lat = latencyData(pols.map((p) => state.results[p]));
+  state.plots.latency.setData(lat.data);
+  $('#lat-unit').textContent = `(${lat.unit})`;
+  const rows = pols
+    .map((p) => {
+      const h = lat.hist[pols.indexOf(p)];
+      if (!h || !h.total) return `<tr><td>${p}</td><td colspan="4" class="muted">no returned calls yet</td></tr>`;
+      return `<tr><td style="color:${POLICY_COLORS[p]}">${p}</td><td>${quantile(h, 0.5)}</td><td>${quantile(h, 0.9)}</td><td>${quantile(h, 0.99)}</td><td>${h.max}</td></tr>`;
+    })
+    .join('');
+  $('#lat-table').innerHTML = `<thead><tr><th><span class="sr-only">policy</span></th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>${rows}</tbody>`;
+}
+
+
+/** The throughput chart in words (its text alternative). */
+function throughputSummary(pols, tp) {
+  const unit = tp.yLabel;
+  const parts = pols.map((p, i) => {
+    const ys = (tp.data[i + 1] ?? []).filter((y) => y != null);
+    if (!ys.length) return `${p}: no data yet`;
+    const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+    const peak = Math.max(...ys);
+    return `${p}: mean ${mean.toFixed(2)} ${unit}, peak ${peak.toFixed(2)}`;
+  });
+  return `Throughput chart over ${tp.xLabel.replace(/^simulated time /, 'simulated time ')}: ${parts.join('; ')}.`;
+}
