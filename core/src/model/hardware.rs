@@ -206,6 +206,22 @@ mod tests {
     use super::*;
     use crate::model::Label;
 
+    /// Every `IQE` counts against `faults.maxFaults` (the bound that keeps exploring faults
+    /// finite); `IQH` stays on the invalid descriptor.
+    #[test]
+    fn an_iqe_counts_against_the_fault_budget() {
+        let mut r = Ring::new(8);
+        r.iqt = 2;
+        assert!(matches!(
+            fetch(&mut r, true),
+            Processed::Invalid { slot: 0, .. }
+        ));
+        assert_eq!((r.faults, r.fsts, r.iqh), (1, fsts::IQE, 0));
+        r.fsts = 0;
+        fetch(&mut r, true);
+        assert_eq!(r.faults, 2);
+    }
+
     fn label(part: u32, count: u32) -> Label {
         Label {
             submitter: 0,
