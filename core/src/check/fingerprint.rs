@@ -21,7 +21,7 @@
 //! about n²/2⁶⁵ for n states, 3·10⁻⁶ at 10⁷ states), as in every hash-compact checker.
 
 use crate::model::state::{Visitor, Word};
-use crate::model::{Ring, Submitter, System};
+use crate::model::{Ring, System};
 
 /// Fast 64-bit mixing hash over words (wyhash-style folded multiply).
 #[derive(Clone, Copy)]
@@ -177,7 +177,7 @@ impl Visitor for Fp<'_> {
         }
     }
     /// The keys computed beforehand, in canonical order.
-    fn submitters(&mut self, _: &mut [Submitter]) {
+    fn submitters(&mut self, _: usize, _: impl FnMut(&mut Self, usize)) {
         for k in self.keys {
             self.bits.push(u64::from(k.0), 32);
             self.bits.push(k.1, 64);

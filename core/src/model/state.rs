@@ -15,9 +15,6 @@
 //! - no call: constant for a root (the config) or reset when unpacking (metrics, scratch),
 //!   written in the `visit` itself under [`Visitor::WRITES`].
 
-use crate::model::submitter::{Pc, Submitter};
-use crate::model::types::{InvType, Status};
-
 /// A scalar field: `BYTES` little-endian bytes in a packed record, `BITS` bits of the
 /// fingerprint.
 pub trait Word: Copy {
@@ -29,7 +26,7 @@ pub trait Word: Copy {
 
 macro_rules! int_word {
     ($($t:ty),*) => {$(
-        impl Word for $t {
+        impl $crate::model::state::Word for $t {
             const BYTES: usize = std::mem::size_of::<$t>();
             const BITS: u32 = <$t>::BITS;
             #[inline(always)]
@@ -85,9 +82,10 @@ impl Word for Option<u32> {
     }
 }
 
+/// `Word` for a fieldless enum with an `ALL` array in declaration order, in `bits` bits.
 macro_rules! enum_word {
     ($($t:ty: $bits:expr),*) => {$(
-        impl Word for $t {
+        impl $crate::model::state::Word for $t {
             const BYTES: usize = 1;
             const BITS: u32 = $bits;
             #[inline(always)]
@@ -101,7 +99,7 @@ macro_rules! enum_word {
         }
     )*};
 }
-enum_word!(Pc: 4, Status: 2, InvType: 3);
+pub(crate) use enum_word;
 
 /// Receives the fields of a state, each under its role (module docs).
 pub trait Visitor: Sized {
@@ -116,11 +114,12 @@ pub trait Visitor: Sized {
     fn owner(&mut self, v: &mut Option<u32>);
     /// A field kept with the state but not part of it.
     fn kept<W: Word>(&mut self, v: &mut W);
-    /// The submitters, in the order the visitor wants (the fingerprint sorts them).
+    /// The `n` submitters, each visited by `visit(self, i)`, in the order the visitor wants
+    /// (the fingerprint sorts them).
     #[inline]
-    fn submitters(&mut self, subs: &mut [Submitter]) {
-        for s in subs {
-            s.visit(self);
+    fn submitters(&mut self, n: usize, mut visit: impl FnMut(&mut Self, usize)) {
+        for i in 0..n {
+            visit(self, i);
         }
     }
     /// The fields `f` visits are dead when `dead` (not hashed).
@@ -134,6 +133,7 @@ pub trait Visitor: Sized {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{InvType, Pc, Status};
 
     /// Each enum's `ALL` lists it in declaration order, so `as u64` and `ALL[w]` invert each
     /// other, and every value fits its `BITS`.

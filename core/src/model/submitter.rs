@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::config::Workload;
-use crate::model::state::Visitor;
+use crate::model::state::{enum_word, Visitor};
 use crate::model::types::InvType;
 use crate::model::workload::WorkloadGen;
 
@@ -37,6 +37,8 @@ pub enum Pc {
     /// Workload done.
     Finished,
 }
+
+enum_word!(Pc: 4);
 
 impl Pc {
     /// Every step, in declaration order.

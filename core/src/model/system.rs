@@ -255,7 +255,7 @@ impl System {
             watchdog: _,
             fetch_depth: _,
         } = self;
-        v.submitters(subs);
+        v.submitters(subs.len(), |v, i| subs[i].visit(v));
         ring.visit(v);
         v.key(halted);
         if V::WRITES {

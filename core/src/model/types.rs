@@ -1,10 +1,10 @@
 //! The vocabulary the config and the model share: descriptor types, statuses, labels,
-//! descriptors, `FSTS` bits and hardware faults. Imports nothing of the crate, so the config,
-//! the replay format and the model can all use it without import cycles.
+//! descriptors, `FSTS` bits and hardware faults. Imports only `state.rs` (which imports
+//! nothing), so the config, the replay format and the model can all use it without cycles.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::state::Visitor;
+use crate::model::state::{enum_word, Visitor};
 
 /// Invalidation descriptor types (VT-d 6.5.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -27,6 +27,8 @@ impl InvType {
         InvType::Pasid,
     ];
 }
+
+enum_word!(InvType: 3);
 
 /// camelCase name of an invalidation type.
 pub fn inv_type_name(t: InvType) -> &'static str {
@@ -51,6 +53,8 @@ pub enum Status {
     #[serde(rename = "QI_ABORT")]
     Abort,
 }
+
+enum_word!(Status: 2);
 
 impl Status {
     /// Every status, in declaration order.
