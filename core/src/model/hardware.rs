@@ -222,6 +222,30 @@ mod tests {
         assert_eq!(r.faults, 2);
     }
 
+    /// An `ICE` counts against the budget too; the descriptor completes.
+    #[test]
+    fn an_ice_counts_against_the_fault_budget() {
+        let mut r = Ring::new(8);
+        r.desc[0] = Desc::Inv {
+            ty: InvType::Devtlb,
+            label: label(0, 1),
+        };
+        r.iqt = 1;
+        let p = complete(&mut r, Some(HwFault::Ice));
+        assert!(
+            matches!(
+                p,
+                Processed::Inv {
+                    slot: 0,
+                    ice: true,
+                    ..
+                }
+            ),
+            "{p:?}"
+        );
+        assert_eq!((r.faults, r.fsts, r.pending_from), (1, fsts::ICE, 1));
+    }
+
     fn label(part: u32, count: u32) -> Label {
         Label {
             submitter: 0,
