@@ -39,6 +39,16 @@ impl Visitor for Packer<'_> {
     fn kept<W: Word>(&mut self, v: &mut W) {
         self.put(*v);
     }
+    /// Dead fields are stored as zero: an unpacked state holds nothing the state does not
+    /// determine (the partial-order reduction reads hardware's copies up to `IQT`).
+    #[inline(always)]
+    fn dead_if(&mut self, dead: bool, f: impl FnOnce(&mut Self)) {
+        let at = self.out.len();
+        f(self);
+        if dead {
+            self.out[at..].fill(0);
+        }
+    }
 }
 
 /// Reads the fields back from a record.

@@ -10,7 +10,7 @@
 //! - [`Visitor::who`] and [`Visitor::owner`]: a submitter index, renamed when the fingerprint
 //!   permutes submitters with equal workloads (symmetry);
 //! - [`Visitor::dead_if`]: key fields no step reads before overwriting them in this state,
-//!   left out of the fingerprint so equal futures merge;
+//!   left out of the fingerprint (so equal futures merge) and packed as zero;
 //! - [`Visitor::kept`]: packed and unpacked, not hashed (read only by the trace or metrics);
 //! - no call: constant for a root (the config) or reset when unpacking (metrics, scratch),
 //!   written in the `visit` itself under [`Visitor::WRITES`].
