@@ -357,3 +357,38 @@ impl System {
         self.report(FindingKind::StaleWakeup, step, actor, Some(i), Some(w), msg);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FindingKind::{self, *};
+
+    /// DESIGN.md section 6: which kinds are safety violations, which end a run, and that a
+    /// consequence outranks its cause when a counterexample is chosen.
+    #[test]
+    fn kinds_are_classified_as_the_design_says() {
+        let with = |p: fn(FindingKind) -> bool| -> Vec<FindingKind> {
+            FindingKind::ALL.into_iter().filter(|k| p(*k)).collect()
+        };
+        assert_eq!(
+            with(FindingKind::is_safety),
+            [
+                PrematureCompletion,
+                Overrun,
+                StrayStatusWrite,
+                FreeCntInvariant,
+                Deadlock,
+                WalkLoop
+            ]
+        );
+        assert_eq!(with(FindingKind::is_terminal), [Lockup, Deadlock, WalkLoop]);
+        let rank = |k: FindingKind| k.severity();
+        assert!(rank(Lockup) > rank(Overrun) && rank(Overrun) > rank(StaleWakeup));
+        assert!(rank(StaleWakeup) > rank(SuspectedLockup));
+        assert!(rank(SuspectedLockup) > rank(LostCompletion));
+        assert_eq!(rank(Lockup), rank(WalkLoop));
+        for k in FindingKind::ALL {
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.name()));
+        }
+    }
+}
