@@ -11,32 +11,21 @@
 //! assert!(report.findings.is_empty());
 //! ```
 
+pub mod check;
 pub mod config;
 pub mod error;
-pub mod explore;
-pub mod family;
-pub mod hardware;
 pub mod hash;
-pub mod hunt;
-pub mod kernel;
-pub mod matrix;
 pub mod metrics;
-pub mod oracle;
-pub mod policy;
-pub mod preset;
+pub mod model;
 pub mod replay;
-pub mod ring;
-pub mod scheduler;
-pub mod shrink;
+pub mod sched;
+pub mod search;
 pub mod sim;
-pub mod submitter;
-pub mod system;
-mod tagged;
 pub mod trace;
 
 pub use config::{BatchDist, Config, HardwareMode, PolicyKind, SchedulerConfig, StopOn, Workload};
 pub use error::{ConfigError, ReplayError};
-pub use oracle::{Finding, FindingKind};
+pub use model::{Finding, FindingKind};
 pub use sim::{run, Outcome, RunReport, Simulation};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -45,13 +34,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// oldest pending descriptor (`HW`; it fetches it first when nothing is pending), the hardware
 /// engine fetching one more descriptor ahead (`HW:fetch`), or the hardware engine taking a step
 /// that faults (`HW:IQE`, `HW:ITE`, `HW:ICE`, `HW:GONE`; fault injection). See
-/// [`hardware`].
+/// [`model::hardware`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Actor {
     Submitter(u32),
     Hardware,
     Fetch,
-    Fault(hardware::HwFault),
+    Fault(model::HwFault),
 }
 
 impl Actor {
@@ -63,7 +52,13 @@ impl Actor {
 
 impl std::fmt::Display for Actor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&trace::actor_name(*self))
+        // Column headers and replay errors: `T1`.. for submitters, `HW` for the engine.
+        match self {
+            Actor::Submitter(i) => write!(f, "T{}", i + 1),
+            Actor::Hardware => f.write_str("HW"),
+            Actor::Fetch => f.write_str("HW:fetch"),
+            Actor::Fault(x) => write!(f, "HW:{}", x.name()),
+        }
     }
 }
 
@@ -75,7 +70,7 @@ impl std::str::FromStr for Actor {
             "HW:fetch" => return Ok(Actor::Fetch),
             _ => {}
         }
-        if let Some(f) = hardware::HwFault::ALL
+        if let Some(f) = model::HwFault::ALL
             .into_iter()
             .find(|f| s.strip_prefix("HW:") == Some(f.name()))
         {

@@ -21,7 +21,7 @@
 //! omitted, so a schedule has exactly one canonical string.
 
 use crate::error::ReplayError;
-use crate::hardware::HwFault;
+use crate::model::HwFault;
 use crate::Actor;
 
 /// Version prefix of the replay format.

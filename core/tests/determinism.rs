@@ -5,9 +5,9 @@
 //! The trace hash covers findings by kind, not by message text, and each case also stores its
 //! outcome and finding kinds, so a failure says what changed.
 
+use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
+use qisim_core::config::kernel::Kernel;
 use qisim_core::config::{FaultConfig, IteWalk, SchedulerConfig, TimedCosts, TypeMix};
-use qisim_core::explore::{explore_roots, family, ExploreOptions, Verdict};
-use qisim_core::kernel::Kernel;
 use qisim_core::{BatchDist, Config, HardwareMode, PolicyKind, Simulation, Workload};
 use serde::{Deserialize, Serialize};
 

@@ -1,8 +1,8 @@
 //! Exhaustive explorer: the fix is proved for a small family of workloads, the legacy policy
 //! yields the canonical lockup as a shortest counterexample.
 
+use qisim_core::check::{count_family, explore, explore_roots, ExploreOptions, Verdict};
 use qisim_core::config::SchedulerConfig;
-use qisim_core::explore::{count_family, explore, explore_roots, ExploreOptions, Verdict};
 use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, Simulation, Workload};
 
 fn one(count: u32) -> Workload {
@@ -90,47 +90,74 @@ fn fixed_family_ring8_three_submitters() {
     assert!(matches!(v, Verdict::Proved { .. }), "{v:?}");
 }
 
-#[test]
-fn reductions_agree_with_the_plain_search() {
-    // Two submitters, two calls, counts in {0,1,2}: every reduction gives the same verdict,
-    // and counterexamples have the same (shortest) length.
-    for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
-        let base = family_base(6, 2, policy);
-        let fam = count_family(&base, &[0, 1, 2]).unwrap();
-        let mut seen = Vec::new();
-        for (por, symmetry) in [(true, true), (false, true), (true, false), (false, false)] {
-            let o = ExploreOptions {
-                por,
-                symmetry,
-                ..opts()
-            };
-            let v = explore_roots(&fam, &o, |_| true).unwrap();
-            let key = match &v {
-                Verdict::Proved { .. } => (v.name(), 0, None),
-                Verdict::Counterexample {
-                    steps,
-                    kind,
-                    reproduced,
-                    ..
-                } => {
-                    assert!(reproduced);
-                    (v.name(), *steps, Some(*kind))
-                }
-                other => panic!("{other:?}"),
-            };
-            seen.push(key);
+/// The verdict of `fam` under `o`, as (name, counterexample length, kind), and the states
+/// stored.
+fn verdict(fam: &[Config], o: &ExploreOptions) -> ((&'static str, u64, Option<FindingKind>), u64) {
+    let v = explore_roots(fam, o, |_| true).unwrap();
+    let states = v.stats().states;
+    let key = match &v {
+        Verdict::Proved { .. } => (v.name(), 0, None),
+        Verdict::Counterexample {
+            steps,
+            kind,
+            reproduced,
+            ..
+        } => {
+            assert!(reproduced, "{v:?}");
+            (v.name(), *steps, Some(*kind))
         }
-        assert!(
-            seen.windows(2).all(|w| w[0] == w[1]),
-            "{policy:?}: {seen:?}"
-        );
-        let expect = if policy == PolicyKind::Fixed {
-            "proved"
-        } else {
-            "counterexample"
-        };
-        assert_eq!(seen[0].0, expect);
+        other => panic!("{other:?}"),
+    };
+    (key, states)
+}
+
+/// The reductions are on and reduce: on a sweep of rings, fetch depths and policies, every
+/// combination agrees with the plain search, and where the whole graph is searched (a proof)
+/// each reduction alone stores fewer states than the plain search and both together fewer
+/// than either. A reduction that silently turned itself off would keep every verdict and fail
+/// here.
+#[test]
+fn reductions_shrink_the_graph_and_keep_the_verdicts() {
+    let mut proofs = 0;
+    for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
+        for qi_length in [5, 6, 8] {
+            for fetch_depth in [0, 1] {
+                let base = Config {
+                    fetch_depth,
+                    ..family_base(qi_length, 2, policy)
+                };
+                let fam = count_family(&base, &[0, 1, 2]).unwrap();
+                let run = |por, symmetry| {
+                    verdict(
+                        &fam,
+                        &ExploreOptions {
+                            por,
+                            symmetry,
+                            ..opts()
+                        },
+                    )
+                };
+                let (plain, n_plain) = run(false, false);
+                let (por, n_por) = run(true, false);
+                let (sym, n_sym) = run(false, true);
+                let (both, n_both) = run(true, true);
+                let at = format!("{policy:?} ring {qi_length} fetchDepth {fetch_depth}");
+                assert_eq!(por, plain, "{at}: partial-order reduction");
+                assert_eq!(sym, plain, "{at}: symmetry");
+                assert_eq!(both, plain, "{at}: both");
+                if plain.0 == "proved" {
+                    proofs += 1;
+                    assert!(n_por < n_plain, "{at}: {n_por} >= {n_plain}");
+                    assert!(n_sym < n_plain, "{at}: {n_sym} >= {n_plain}");
+                    assert!(n_both < n_por.min(n_sym), "{at}: {n_both}");
+                }
+            }
+        }
     }
+    assert!(
+        proofs >= 6,
+        "the fixed policy is proved on every ring of the sweep"
+    );
 }
 
 #[test]

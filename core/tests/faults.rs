@@ -2,8 +2,8 @@
 //! each pinned by the exhaustive explorer's shortest counterexample under the VT-d engine
 //! (fetch and completion separate), plus the configurations the explorer proves safe.
 
+use qisim_core::check::{explore, ExploreOptions, Verdict};
 use qisim_core::config::{FaultConfig, IteWalk, SchedulerConfig, TypeMix};
-use qisim_core::explore::{explore, ExploreOptions, Verdict};
 use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, RunReport, Simulation, Workload};
 
 /// Ring 8, device-TLB invalidations only, one submitter workload per entry of `counts`.

@@ -2,7 +2,7 @@
 //! recomputes it and fails when the page is stale (`QISIM_BLESS=1` rewrites it). It also checks
 //! that every counterexample replays and what the matrix must show.
 
-use qisim_core::matrix::{self, Fault, MatrixSpec, Mix};
+use qisim_core::check::matrix::{self, Fault, MatrixSpec, Mix};
 
 #[test]
 fn docs_kernels_md_is_the_matrix_output() {

@@ -17,7 +17,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use qisim_core::config::{SchedulerConfig, TimedCosts};
-use qisim_core::hardware::HwFault;
+use qisim_core::model::HwFault;
 use qisim_core::replay::{self, Schedule};
 use qisim_core::{Actor, Config, ConfigError, Simulation};
 use serde_json::{json, Map, Value};
@@ -392,7 +392,7 @@ fn doc_with_raw(base: &Value, path: &str, raw: &str) -> (String, std::ops::Range
 
 /// Where serde_json's type and range errors point (they carry no path, only a line and column):
 /// just past the bad value. This holds inside `scheduler` and `batch` too: those are read as
-/// plain structs (`qisim_core::tagged`), not as serde's internally tagged enums, which buffer
+/// plain structs (`qisim_core::config::tagged`), not as serde's internally tagged enums, which buffer
 /// the object and report such errors at its closing brace.
 fn serde_error_locates(err: &serde_json::Error, span: &std::ops::Range<usize>, key: &str) -> bool {
     let msg = err.to_string();

@@ -3,8 +3,8 @@
 //! finding. A sweep of small configurations, both policies, faults off and on (every fault
 //! kind, both ITE walks, both ITE timings, fetch depths 1 and unbounded).
 
+use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
 use qisim_core::config::{FaultConfig, IteWalk, TypeMix};
-use qisim_core::explore::{explore_roots, family, ExploreOptions, Verdict};
 use qisim_core::{BatchDist, Config, PolicyKind, Workload};
 
 fn faults() -> Vec<FaultConfig> {

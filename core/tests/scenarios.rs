@@ -1,8 +1,8 @@
 //! Scheduler, metrics and inspection scenarios.
 
 use qisim_core::config::{SchedulerConfig, TimedCosts, TypeMix};
-use qisim_core::ring::Status;
-use qisim_core::submitter::Pc;
+use qisim_core::model::Pc;
+use qisim_core::model::Status;
 use qisim_core::{Actor, BatchDist, Config, Outcome, PolicyKind, Simulation, Workload};
 
 fn timed(types: TypeMix, seed: u64) -> Config {

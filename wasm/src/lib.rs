@@ -8,7 +8,7 @@
 //! (< 2^53) or as `BigInt`s; seeds must stay below 2^53 so that every result round-trips through
 //! JS numbers without losing precision.
 
-use qisim_core::hunt::{HuntOptions, HuntResult};
+use qisim_core::search::hunt::{HuntOptions, HuntResult};
 use qisim_core::{Actor, Config, ConfigError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -371,7 +371,7 @@ pub fn hunt(
     } else {
         from_js("hunt options", "options", options)?
     };
-    let res = qisim_core::hunt::hunt(&cfg, start, count, &opts)
+    let res = qisim_core::search::hunt::hunt(&cfg, start, count, &opts)
         .map_err(|e| config_error("config", &e))?;
     to_js(&res)
 }
@@ -429,7 +429,7 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
     to_js(&a)
 }
 
-/// Exhaustively explores `config` (every interleaving; see `qisim_core::explore`) and returns
+/// Exhaustively explores `config` (every interleaving; see `qisim_core::check`) and returns
 /// the `Verdict` (`proved`, `counterexample` or `boundReached`). The explored family is the
 /// core's (`exploreFamily`): a count range and a zero-count probability become every
 /// per-submitter sequence of the counts they allow. `options`: the core's `ExploreOptions`
@@ -439,7 +439,7 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
 /// return `false` to stop (a `boundReached` verdict).
 #[wasm_bindgen]
 pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    use qisim_core::explore::{count_family, explore_roots, ExploreOptions};
+    use qisim_core::check::{count_family, explore_roots, ExploreOptions};
     let cfg = config_from_js(config)?;
     let mut counts: Option<Vec<u32>> = None;
     let mut callback: Option<js_sys::Function> = None;
@@ -494,7 +494,7 @@ pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
             count_family(&cfg, c).map_err(|e| config_error("explore options", &e))?
         }
         None => {
-            qisim_core::family::family(&cfg)
+            qisim_core::check::family::family(&cfg)
                 .map_err(|e| config_error("config", &e))?
                 .0
         }
@@ -554,7 +554,7 @@ pub fn fresh_seed() -> Result<f64, JsValue> {
 pub fn explore_family(config: JsValue) -> Result<JsValue, JsValue> {
     let cfg = config_from_js(config)?;
     let (roots, counts) =
-        qisim_core::family::family(&cfg).map_err(|e| config_error("config", &e))?;
+        qisim_core::check::family::family(&cfg).map_err(|e| config_error("config", &e))?;
     to_js(&serde_json::json!({ "roots": roots.len(), "counts": counts }))
 }
 
@@ -562,7 +562,7 @@ pub fn explore_family(config: JsValue) -> Result<JsValue, JsValue> {
 /// realistic batch sizes for a ring of `qiLength` (default 256).
 #[wasm_bindgen]
 pub fn kernels(qi_length: Option<u32>) -> Result<JsValue, JsValue> {
-    use qisim_core::kernel::{walk_name, Kernel};
+    use qisim_core::config::kernel::{walk_name, Kernel};
     let q = qi_length.unwrap_or(256);
     let v: Vec<serde_json::Value> = Kernel::ALL
         .iter()
@@ -584,7 +584,7 @@ pub fn kernels(qi_length: Option<u32>) -> Result<JsValue, JsValue> {
 /// callers. Returns the validated config.
 #[wasm_bindgen(js_name = kernelConfig)]
 pub fn kernel_config(version: &str, config: JsValue, realistic: bool) -> Result<JsValue, JsValue> {
-    let k = qisim_core::kernel::Kernel::parse(version)
+    let k = qisim_core::config::kernel::Kernel::parse(version)
         .map_err(|e| error("kernel", &format!("invalid kernel: `kernel` {e}")))?;
     let mut cfg = if config.is_undefined() || config.is_null() {
         Config::default()
@@ -607,13 +607,13 @@ pub fn kernel_config(version: &str, config: JsValue, realistic: bool) -> Result<
 /// (defaults 8, 2, 1, 3, 5000000). Returns the cells.
 #[wasm_bindgen]
 pub fn matrix(spec: JsValue) -> Result<JsValue, JsValue> {
-    let spec: qisim_core::matrix::MatrixSpec = if spec.is_undefined() || spec.is_null() {
+    let spec: qisim_core::check::matrix::MatrixSpec = if spec.is_undefined() || spec.is_null() {
         Default::default()
     } else {
         from_js("matrix spec", "spec", spec)?
     };
-    let cells =
-        qisim_core::matrix::run(&spec, |_| {}).map_err(|e| config_error("matrix spec", &e))?;
+    let cells = qisim_core::check::matrix::run(&spec, |_| {})
+        .map_err(|e| config_error("matrix spec", &e))?;
     to_js(&cells)
 }
 
@@ -675,14 +675,14 @@ pub fn label_name(label: JsValue, slot: Option<u32>) -> Result<String, JsValue> 
     if label.is_undefined() || label.is_null() {
         return Ok(format!("slot{}", slot.unwrap_or(0)));
     }
-    let l: qisim_core::ring::Label = from_js("label", "label", label)?;
+    let l: qisim_core::model::Label = from_js("label", "label", label)?;
     Ok(l.name())
 }
 
 /// The kernel's name of a `qi_submit_sync` return code (`-EAGAIN`, `-ETIMEDOUT`, ...).
 #[wasm_bindgen(js_name = errnoName)]
 pub fn errno_name(rc: i32) -> String {
-    qisim_core::submitter::errno_name(rc)
+    qisim_core::model::errno_name(rc)
 }
 
 /// Every finding kind with its properties from the core: `{ name, severity, terminal, safety }`
@@ -741,9 +741,9 @@ pub fn presets(policy: &str) -> Result<JsValue, JsValue> {
             ))
         }
     };
-    let v: Result<Vec<_>, _> = qisim_core::preset::NAMES
+    let v: Result<Vec<_>, _> = qisim_core::config::preset::NAMES
         .iter()
-        .map(|n| qisim_core::preset::preset(n, policy))
+        .map(|n| qisim_core::config::preset::preset(n, policy))
         .collect();
     to_js(&v.map_err(|e| error("preset", &e))?)
 }

@@ -1,11 +1,12 @@
 //! A submitter: one CPU running `qi_submit_sync` as a step-level state machine (DESIGN.md
-//! section 2). The steps themselves run in [`crate::system`], which owns the shared ring.
+//! section 2). The steps themselves run in [`crate::model::step`], on the [`System`](crate::model::System) that owns the shared ring.
 
-use rand::{Rng, RngCore, SeedableRng};
-use rand_pcg::Pcg32;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{BatchDist, InvType, Workload};
+use crate::config::Workload;
+use crate::model::state::{enum_word, Visitor};
+use crate::model::types::InvType;
+use crate::model::workload::WorkloadGen;
 
 /// The next step a submitter will take (its program counter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -37,11 +38,47 @@ pub enum Pc {
     Finished,
 }
 
+enum_word!(Pc: 4);
+
 impl Pc {
+    /// Every step, in declaration order.
+    pub const ALL: [Pc; 12] = [
+        Pc::Lock,
+        Pc::CheckSpace,
+        Pc::SpaceUnlock,
+        Pc::Write,
+        Pc::Doorbell,
+        Pc::Poll,
+        Pc::PollUnlock,
+        Pc::PollLock,
+        Pc::Mark,
+        Pc::Reclaim,
+        Pc::Unlock,
+        Pc::Finished,
+    ];
+
     /// True for steps that need `q_lock` free.
     #[inline]
     pub fn needs_lock(self) -> bool {
         matches!(self, Pc::Lock | Pc::PollLock)
+    }
+
+    /// This step's bits for [`can_move`]: (runs without `q_lock`, waits for `q_lock`).
+    #[inline(always)]
+    pub fn mobility(self) -> (u64, u64) {
+        let waits = self.needs_lock();
+        (u64::from((self != Pc::Finished) & !waits), u64::from(waits))
+    }
+
+    /// True before the call's `write` (or after the last call): `index`, `wait_index` and
+    /// `hw_done` are dead, as `write` overwrites them (a late hardware credit to a finished
+    /// batch included).
+    #[inline]
+    pub fn before_write(self) -> bool {
+        matches!(
+            self,
+            Pc::Lock | Pc::CheckSpace | Pc::SpaceUnlock | Pc::Write | Pc::Finished
+        )
     }
 
     /// True while inside the poll loop (steps 5 and 6).
@@ -69,6 +106,14 @@ impl Pc {
     }
 }
 
+/// Who can move, the one definition: of the submitters whose [`Pc::mobility`] bits are
+/// `runs` and `waits_lock` (one bit each, or a bit mask of many), those that can step now.
+/// Branch-free: a random scheduler's choice would mispredict branches on the chosen state.
+#[inline(always)]
+pub fn can_move(runs: u64, waits_lock: u64, lock_free: bool) -> u64 {
+    runs | (waits_lock & 0u64.wrapping_sub(u64::from(lock_free)))
+}
+
 /// `-EAGAIN`.
 pub const EAGAIN: i32 = -11;
 /// `-EINVAL`.
@@ -87,78 +132,9 @@ pub fn errno_name(rc: i32) -> String {
     }
 }
 
-/// Per-submitter workload generator: its own random stream, so a submitter's batches do not
-/// depend on the schedule (replays and shrinking keep the same workload).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorkloadGen {
-    rng: Pcg32,
-}
-
-impl std::hash::Hash for WorkloadGen {
-    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
-        // The generator hides its 64-bit state; its next two outputs identify it (in practice:
-        // a collision would need two states with equal 64-bit output pairs).
-        let mut r = self.rng.clone();
-        h.write_u64(r.next_u64());
-        h.write_u64(r.next_u64());
-    }
-}
-
-impl WorkloadGen {
-    /// Stream for submitter `i` of a run seeded with `seed`.
-    pub fn new(seed: u64, i: u32) -> Self {
-        let s = seed ^ (u64::from(i) + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        WorkloadGen {
-            rng: Pcg32::seed_from_u64(s),
-        }
-    }
-
-    /// Count of submission number `n` (0-based).
-    pub fn count(&mut self, w: &Workload, n: u64) -> u32 {
-        if w.zero_count_prob > 0.0 && self.rng.random_bool(w.zero_count_prob) {
-            return 0;
-        }
-        match &w.batch {
-            BatchDist::Fixed { count } => *count,
-            BatchDist::Uniform { min, max } => {
-                if min == max {
-                    *min
-                } else {
-                    self.rng.random_range(*min..=*max)
-                }
-            }
-            BatchDist::Sequence { counts } => counts[(n % counts.len() as u64) as usize],
-        }
-    }
-
-    /// The type every descriptor has when the mix has at most one positive weight.
-    pub fn single_type(w: &Workload) -> Option<InvType> {
-        let weights = w.types.weights();
-        let nonzero = weights.iter().filter(|x| **x > 0.0).count();
-        (nonzero <= 1).then(|| InvType::ALL[weights.iter().position(|x| *x > 0.0).unwrap_or(0)])
-    }
-
-    /// Type of one invalidation descriptor (draws only when the mix has several types).
-    pub fn inv_type(&mut self, w: &Workload) -> InvType {
-        if let Some(t) = Self::single_type(w) {
-            return t;
-        }
-        let weights = w.types.weights();
-        let total: f64 = weights.iter().sum();
-        let mut x = self.rng.random::<f64>() * total;
-        for (t, wt) in InvType::ALL.iter().zip(weights) {
-            if x < wt {
-                return *t;
-            }
-            x -= wt;
-        }
-        InvType::Iotlb
-    }
-}
-
 /// State of one submitter: kernel locals of `qi_submit_sync` plus the bookkeeping the oracles and
 /// metrics need.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Submitter {
     pub pc: Pc,
     /// Descriptor count of the current call.
@@ -188,7 +164,100 @@ pub struct Submitter {
     pub gen: WorkloadGen,
 }
 
+impl Clone for Submitter {
+    fn clone(&self) -> Self {
+        let mut s = Submitter::new(0, 0, &Workload::default());
+        s.clone_from(self);
+        s
+    }
+
+    /// Reuses `types`: the explorer copies a state per transition.
+    fn clone_from(&mut self, src: &Self) {
+        let Submitter {
+            pc,
+            count,
+            index,
+            wait_index,
+            rc,
+            submissions_done,
+            submissions_total,
+            attempts,
+            hw_done,
+            types,
+            started_step,
+            started_ns,
+            steps_since_progress,
+            watchdog_fired,
+            gen,
+        } = src;
+        self.pc = *pc;
+        self.count = *count;
+        self.index = *index;
+        self.wait_index = *wait_index;
+        self.rc = *rc;
+        self.submissions_done = *submissions_done;
+        self.submissions_total = *submissions_total;
+        self.attempts = *attempts;
+        self.hw_done = *hw_done;
+        self.types.clone_from(types);
+        self.started_step = *started_step;
+        self.started_ns = *started_ns;
+        self.steps_since_progress = *steps_since_progress;
+        self.watchdog_fired = *watchdog_fired;
+        self.gen.clone_from(gen);
+    }
+}
+
 impl Submitter {
+    /// Every field (see [`crate::model::state`]). `count` is dead once finished; the batch's
+    /// types are one type repeated (the explorer's workloads have one), kept as that type;
+    /// `submissions_total` and the generator are the workload's (a deterministic workload
+    /// never draws); the latency stamps and the watchdog's counters are reset (no step of an
+    /// exploration reads them: the watchdog is off).
+    #[inline]
+    pub fn visit<V: Visitor>(&mut self, v: &mut V) {
+        let Submitter {
+            pc,
+            count,
+            index,
+            wait_index,
+            rc,
+            submissions_done,
+            submissions_total,
+            attempts,
+            hw_done,
+            types,
+            started_step,
+            started_ns,
+            steps_since_progress,
+            watchdog_fired,
+            gen: _,
+        } = self;
+        v.key(pc);
+        let finished = *pc == Pc::Finished;
+        let dead = pc.before_write();
+        v.dead_if(finished, |v| v.key(count));
+        v.dead_if(dead, |v| {
+            v.key(index);
+            v.key(wait_index);
+            v.key(hw_done);
+        });
+        v.key(rc);
+        v.key(submissions_done);
+        v.key(attempts);
+        v.kept(submissions_total);
+        let mut ty = types.first().copied().unwrap_or(InvType::Iotlb);
+        v.kept(&mut ty);
+        if V::WRITES {
+            types.clear();
+            types.resize(*count as usize, ty);
+            *started_step = 0;
+            *started_ns = 0;
+            *steps_since_progress = 0;
+            *watchdog_fired = false;
+        }
+    }
+
     /// A submitter about to start its first call.
     pub fn new(seed: u64, i: u32, w: &Workload) -> Self {
         let mut s = Submitter {

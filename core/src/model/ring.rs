@@ -2,120 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::InvType;
-
-/// `desc_status[i]` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Status {
-    #[serde(rename = "QI_FREE")]
-    Free,
-    #[serde(rename = "QI_IN_USE")]
-    InUse,
-    #[serde(rename = "QI_DONE")]
-    Done,
-    #[serde(rename = "QI_ABORT")]
-    Abort,
-}
-
-impl Status {
-    /// The kernel's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Free => "QI_FREE",
-            Status::InUse => "QI_IN_USE",
-            Status::Done => "QI_DONE",
-            Status::Abort => "QI_ABORT",
-        }
-    }
-}
-
-/// Which descriptor of which submission occupies a slot: lets the oracles tell a slot's current
-/// owner from the one a status write was meant for. Not kernel state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Label {
-    /// Submitter index (T1 is 0).
-    pub submitter: u32,
-    /// Attempt number of that submitter (one per `write`, so a restart gets a new one).
-    pub attempt: u32,
-    /// Position in the batch (`0..count`), or `count` for the wait descriptor.
-    pub part: u32,
-    /// The batch's descriptor count.
-    pub count: u32,
-}
-
-impl Label {
-    /// True for the wait descriptor of the batch.
-    pub fn is_wait(&self) -> bool {
-        self.part == self.count
-    }
-
-    /// Timeline name: `ID1`/`WD1` for T1's first batch, `ID1b` for the second descriptor of a
-    /// larger batch, `WD1'` / `WD1''` / `WD1^4` for T1's second, third, fourth batch written.
-    pub fn name(&self) -> String {
-        let t = self.submitter + 1;
-        let mut s = if self.is_wait() {
-            format!("WD{t}")
-        } else if self.count == 1 {
-            format!("ID{t}")
-        } else if self.part < 26 {
-            format!("ID{t}{}", (b'a' + self.part as u8) as char)
-        } else {
-            format!("ID{t}.{}", self.part)
-        };
-        match self.attempt {
-            0 => {}
-            1 => s.push('\''),
-            2 => s.push_str("''"),
-            n => s.push_str(&format!("^{}", n + 1)),
-        }
-        s
-    }
-}
-
-/// A descriptor as written into the ring.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum Desc {
-    /// Never written.
-    Empty,
-    /// An invalidation descriptor; it never writes `desc_status`.
-    Inv { ty: InvType, label: Label },
-    /// A wait descriptor: with SW set, hardware writes `QI_DONE` to `desc_status[status_addr]`.
-    Wait {
-        status_addr: u32,
-        sw: bool,
-        drain: bool,
-        label: Label,
-    },
-}
-
-impl Desc {
-    /// The occupant label, if any.
-    pub fn label(&self) -> Option<Label> {
-        match self {
-            Desc::Empty => None,
-            Desc::Inv { label, .. } | Desc::Wait { label, .. } => Some(*label),
-        }
-    }
-}
-
-/// Fault status register bits (`FSTS`).
-pub mod fsts {
-    /// Invalidation queue error.
-    pub const IQE: u8 = 1 << 4;
-    /// Invalidation completion error.
-    pub const ICE: u8 = 1 << 5;
-    /// Invalidation time-out error.
-    pub const ITE: u8 = 1 << 6;
-}
+use crate::model::state::Visitor;
+use crate::model::types::{Desc, Status};
 
 /// The ring, its bookkeeping and the two queue registers.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ring {
     /// `QI_LENGTH`.
@@ -142,7 +33,7 @@ pub struct Ring {
     /// `pending_from..IQH`): software may rewrite a slot after hardware fetched it, and
     /// hardware then completes the copy it holds.
     pub fetched: Vec<Desc>,
-    /// Fault status bits (see [`fsts`]).
+    /// Fault status bits (see [`fsts`](crate::model::fsts)).
     pub fsts: u8,
     /// The device of the last `ITE` is gone (`IQER.ITESID` names a device that
     /// `pci_device_is_present()` denies): `qi_check_fault` returns `-ETIMEDOUT`.
@@ -150,6 +41,50 @@ pub struct Ring {
     /// Faults injected so far (a model counter, not kernel state: bounds fault injection with
     /// `faults.maxFaults`, which keeps exhaustive exploration finite).
     pub faults: u32,
+}
+
+impl Clone for Ring {
+    fn clone(&self) -> Self {
+        let mut r = Ring::new(0);
+        r.clone_from(self);
+        r
+    }
+
+    /// Reuses `self`'s vectors: the explorer copies a state per transition.
+    fn clone_from(&mut self, src: &Self) {
+        let Ring {
+            qi_length,
+            desc,
+            desc_status,
+            free_head,
+            free_tail,
+            free_cnt,
+            q_lock,
+            last_lock_owner,
+            iqt,
+            iqh,
+            pending_from,
+            fetched,
+            fsts,
+            ite_gone,
+            faults,
+        } = src;
+        self.qi_length = *qi_length;
+        self.desc.clone_from(desc);
+        self.desc_status.clone_from(desc_status);
+        self.free_head = *free_head;
+        self.free_tail = *free_tail;
+        self.free_cnt = *free_cnt;
+        self.q_lock = *q_lock;
+        self.last_lock_owner = *last_lock_owner;
+        self.iqt = *iqt;
+        self.iqh = *iqh;
+        self.pending_from = *pending_from;
+        self.fetched.clone_from(fetched);
+        self.fsts = *fsts;
+        self.ite_gone = *ite_gone;
+        self.faults = *faults;
+    }
 }
 
 impl Ring {
@@ -174,11 +109,54 @@ impl Ring {
         }
     }
 
+    /// Every field (see [`crate::model::state`]). Hardware's copies outside the pending
+    /// window are dead: the next fetch overwrites them. `last_lock_owner` only tells the trace
+    /// and the timed costs a hand-off from a re-acquire.
+    #[inline]
+    pub fn visit<V: Visitor>(&mut self, v: &mut V) {
+        let window = (self.pending_from, self.pending());
+        let Ring {
+            qi_length: _,
+            desc,
+            desc_status,
+            free_head,
+            free_tail,
+            free_cnt,
+            q_lock,
+            last_lock_owner,
+            iqt,
+            iqh,
+            pending_from,
+            fetched,
+            fsts,
+            ite_gone,
+            faults,
+        } = self;
+        let len = desc.len() as u32;
+        for (k, ((d, st), f)) in desc.iter_mut().zip(desc_status).zip(fetched).enumerate() {
+            v.key(st);
+            d.visit(v);
+            let pending = (k as u32 + len - window.0) % len < window.1;
+            v.dead_if(!pending, |v| f.visit(v));
+        }
+        v.key(free_head);
+        v.key(free_tail);
+        v.key(free_cnt);
+        v.owner(q_lock);
+        v.kept(last_lock_owner);
+        v.key(iqt);
+        v.key(iqh);
+        v.key(pending_from);
+        v.key(fsts);
+        v.key(ite_gone);
+        v.key(faults);
+    }
+
     /// `(i + n) % QI_LENGTH`.
     #[inline]
     pub fn add(&self, i: u32, n: u32) -> u32 {
         // Every caller has i < QI_LENGTH and n <= QI_LENGTH, where one conditional subtraction
-        // is the modulo; a division here cost more than the rest of a hardware step.
+        // is the modulo: no division on every step.
         let len = u64::from(self.qi_length);
         let s = u64::from(i) + u64::from(n);
         let r = if s >= len { s - len } else { s };
@@ -238,6 +216,7 @@ impl Ring {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::types::Label;
 
     #[test]
     fn label_names() {

@@ -19,7 +19,7 @@
 //!    the workload is small ([`SEARCH_CALLS`]): a smaller workload often needs another schedule.
 //! 3. **Shortest.** When the reduced workload is deterministic enough for the explorer (it is
 //!    after freezing, unless several invalidation types are mixed), a breadth-first search for
-//!    the kind ([`crate::explore`] with a target, at most [`EXPLORE_STATES`] states) replaces
+//!    the kind ([`crate::check`] with a target, at most [`EXPLORE_STATES`] states) replaces
 //!    the choices by a shortest path if it is shorter.
 //! 4. **Canonical form.** Submitters are renumbered in the order of their first step (T1 moves
 //!    first), and the replay string is written canonically (maximal runs).
@@ -27,15 +27,27 @@
 //! Everything is deterministic (no randomness, fixed trial order) and bounded by
 //! [`MAX_TESTS`] lenient runs, each at most as long as the candidate.
 
+use serde::{Deserialize, Serialize};
+
 use crate::config::{BatchDist, Config, SchedulerConfig, StopOn, Workload};
-use crate::hunt::Minimized;
-use crate::oracle::FindingKind;
+use crate::model::FindingKind;
+use crate::model::Pc;
+use crate::model::System;
 use crate::replay;
 use crate::sim::Simulation;
-use crate::submitter::Pc;
-use crate::system::System;
 use crate::trace::NoTrace;
 use crate::Actor;
+
+/// A minimised counterexample.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Minimized {
+    /// The (possibly reduced) config the replay runs against.
+    pub config: Config,
+    pub replay: String,
+    pub steps: u64,
+    pub timeline: String,
+}
 
 /// Upper bound on lenient test runs of one minimisation.
 pub const MAX_TESTS: usize = 20_000;
@@ -150,7 +162,7 @@ impl Shrinker {
         let calls: u64 = (0..cfg.submitters as usize)
             .map(|i| cfg.workload_of(i).submissions)
             .sum();
-        if calls > SEARCH_CALLS || crate::explore::explorable(cfg).is_err() {
+        if calls > SEARCH_CALLS || crate::check::explorable(cfg).is_err() {
             return None;
         }
         let path = self.search(cfg, TRIAL_STATES)?;
@@ -163,13 +175,13 @@ impl Shrinker {
             return None;
         }
         self.tests += 1;
-        let opts = crate::explore::ExploreOptions {
+        let opts = crate::check::ExploreOptions {
             max_states,
             target: Some(self.kind),
             ..Default::default()
         };
-        match crate::explore::explore(cfg, &opts) {
-            Ok(crate::explore::Verdict::Counterexample { replay: r, .. }) => replay::parse(&r).ok(),
+        match crate::check::explore(cfg, &opts) {
+            Ok(crate::check::Verdict::Counterexample { replay: r, .. }) => replay::parse(&r).ok(),
             _ => None,
         }
     }
@@ -413,7 +425,7 @@ pub fn minimize(cfg: &Config, replay_str: &str, kind: &FindingKind) -> Option<Mi
         }
     }
     // The workload is small now: a breadth-first search for the kind gives a shortest path.
-    if crate::explore::explorable(&cur_cfg).is_ok() {
+    if crate::check::explorable(&cur_cfg).is_ok() {
         if let Some(path) = sh.search(&cur_cfg, EXPLORE_STATES) {
             if let Some(h) = sh.run(&cur_cfg, &path) {
                 if h.taken.len() < cur.len() {

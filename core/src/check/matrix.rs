@@ -4,11 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::check::family::count_family;
+use crate::check::{explore_roots, ExploreOptions, Verdict};
+use crate::config::kernel::{walk_name, Kernel};
 use crate::config::{BatchDist, Config, FaultConfig, TypeMix, Workload};
 use crate::error::ConfigError;
-use crate::explore::{explore_roots, ExploreOptions, Verdict};
-use crate::family::count_family;
-use crate::kernel::{walk_name, Kernel};
 
 /// The callers of a cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -24,55 +24,8 @@
 //!   returns `-ETIMEDOUT`).
 //! - `ICE`: a device-TLB invalidation completes with an error bit; hardware goes on.
 
-use serde::{Deserialize, Serialize};
-
-use crate::config::InvType;
-use crate::ring::{fsts, Desc, Label, Ring, Status};
-
-/// A hardware fault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum HwFault {
-    /// Invalid descriptor at `IQH` (at fetch): `IQE` is set and fetching stops there.
-    Iqe,
-    /// Device-TLB invalidation time-out (at completion): `ITE` is set, pending waits are
-    /// aborted, fetching stops until software clears `ITE`.
-    Ite,
-    /// Invalidation completion error on a device-TLB invalidation: `ICE` is set; the
-    /// descriptor completes and hardware goes on.
-    Ice,
-    /// An `ITE` whose device is gone (`IQER.ITESID` names a device that is no longer present).
-    Gone,
-}
-
-impl HwFault {
-    /// Every fault kind.
-    pub const ALL: [HwFault; 4] = [HwFault::Iqe, HwFault::Ite, HwFault::Ice, HwFault::Gone];
-
-    /// Short name (register bit, or `GONE` for a device-gone `ITE`).
-    pub fn name(self) -> &'static str {
-        match self {
-            HwFault::Iqe => "IQE",
-            HwFault::Ite => "ITE",
-            HwFault::Ice => "ICE",
-            HwFault::Gone => "GONE",
-        }
-    }
-
-    /// The `FSTS` bit it sets.
-    pub fn bit(self) -> u8 {
-        match self {
-            HwFault::Iqe => fsts::IQE,
-            HwFault::Ite | HwFault::Gone => fsts::ITE,
-            HwFault::Ice => fsts::ICE,
-        }
-    }
-
-    /// True for the faults that happen at fetch (the others happen at completion).
-    pub fn at_fetch(self) -> bool {
-        self == HwFault::Iqe
-    }
-}
+use crate::model::ring::Ring;
+use crate::model::types::{fsts, Desc, HwFault, InvType, Label, Status};
 
 /// What one hardware step did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -251,7 +204,47 @@ pub fn take_pending(ring: &mut Ring, out: &mut Vec<(u32, Desc)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ring::Label;
+    use crate::model::Label;
+
+    /// Every `IQE` counts against `faults.maxFaults` (the bound that keeps exploring faults
+    /// finite); `IQH` stays on the invalid descriptor.
+    #[test]
+    fn an_iqe_counts_against_the_fault_budget() {
+        let mut r = Ring::new(8);
+        r.iqt = 2;
+        assert!(matches!(
+            fetch(&mut r, true),
+            Processed::Invalid { slot: 0, .. }
+        ));
+        assert_eq!((r.faults, r.fsts, r.iqh), (1, fsts::IQE, 0));
+        r.fsts = 0;
+        fetch(&mut r, true);
+        assert_eq!(r.faults, 2);
+    }
+
+    /// An `ICE` counts against the budget too; the descriptor completes.
+    #[test]
+    fn an_ice_counts_against_the_fault_budget() {
+        let mut r = Ring::new(8);
+        r.desc[0] = Desc::Inv {
+            ty: InvType::Devtlb,
+            label: label(0, 1),
+        };
+        r.iqt = 1;
+        let p = complete(&mut r, Some(HwFault::Ice));
+        assert!(
+            matches!(
+                p,
+                Processed::Inv {
+                    slot: 0,
+                    ice: true,
+                    ..
+                }
+            ),
+            "{p:?}"
+        );
+        assert_eq!((r.faults, r.fsts, r.pending_from), (1, fsts::ICE, 1));
+    }
 
     fn label(part: u32, count: u32) -> Label {
         Label {

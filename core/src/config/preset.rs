@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::kernel::Kernel;
 use crate::config::{
     BatchDist, Config, FaultConfig, PolicyKind, SchedulerConfig, TimedCosts, TypeMix, Workload,
 };
-use crate::kernel::Kernel;
 
 /// The canonical lockup schedule of DESIGN.md section 5 under `policy` (T1: one descriptor,
 /// T2: a wait descriptor alone, ring of 8). Under the fix the same interleaving completes.
@@ -188,7 +188,7 @@ pub fn preset(name: &str, policy: PolicyKind) -> Result<Preset, String> {
                     "Kernel {} as it is: {} reclaim, {} ITE walk, its callers' batch sizes (no count 0: that caller is hypothetical), device-TLB time-outs. docs/kernels.md has the proofs.",
                     k.name(),
                     k.policy().name(),
-                    crate::kernel::walk_name(k.ite_walk())
+                    crate::config::kernel::walk_name(k.ite_walk())
                 ),
                 c,
                 2000,

@@ -7,22 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::config::Config;
 use crate::error::ConfigError;
 use crate::metrics::{Histogram, Series};
-use crate::oracle::{Finding, FindingKind};
+use crate::model::{Finding, FindingKind};
+use crate::search::shrink::Minimized;
 use crate::sim::{Outcome, Simulation};
 
 /// Findings kept in one hunt result (counts stay exact beyond it).
 pub const DEFAULT_MAX_FINDINGS: usize = 100;
-
-/// A minimised counterexample.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Minimized {
-    /// The (possibly reduced) config the replay runs against.
-    pub config: Config,
-    pub replay: String,
-    pub steps: u64,
-    pub timeline: String,
-}
 
 /// One seed that found something.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -175,7 +165,7 @@ impl HuntResult {
 pub struct HuntOptions {
     /// Keep at most this many findings (the lowest seeds).
     pub max_findings: usize,
-    /// Minimise each kept finding (costs replays; see [`crate::shrink`]).
+    /// Minimise each kept finding (costs replays; see [`crate::search::shrink`]).
     pub minimize: bool,
 }
 
@@ -257,7 +247,7 @@ pub fn hunt_with(
                 .max_by_key(|k| k.severity())
                 .unwrap_or(kinds[0]);
             let minimized = if opts.minimize {
-                crate::shrink::minimize(&report.config, &report.replay, &target)
+                crate::search::shrink::minimize(&report.config, &report.replay, &target)
             } else {
                 None
             };

@@ -3,7 +3,7 @@
 //! (CLI, wasm, playground), so a flag means the same everywhere and nothing is dropped: a
 //! field the explorer cannot enumerate is an error naming it.
 
-use crate::config::{BatchDist, Config, Workload};
+use crate::config::{BatchDist, Config, StopOn, Workload};
 use crate::error::ConfigError;
 
 /// Most workload combinations one exploration takes.
@@ -21,7 +21,7 @@ pub fn family(cfg: &Config) -> Result<(Vec<Config>, Vec<u32>), ConfigError> {
         return Ok((vec![cfg.clone()], Vec::new()));
     }
     let w = &cfg.workload;
-    crate::explore::check_types("workload", w)?;
+    check_types("workload", w)?;
     let p = w.zero_count_prob;
     let mut counts: Vec<u32> = match &w.batch {
         BatchDist::Fixed { count } => vec![*count],
@@ -126,6 +126,69 @@ pub fn count_family(cfg: &Config, counts: &[u32]) -> Result<Vec<Config>, ConfigE
         out.push(c);
     }
     Ok(out)
+}
+
+/// Checks that `w` is deterministic; `prefix` is its JSON path.
+fn check_workload(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
+    match &w.batch {
+        BatchDist::Fixed { .. } | BatchDist::Sequence { .. } => {}
+        BatchDist::Uniform { min, max } if min == max => {}
+        BatchDist::Uniform { min, max } => {
+            return Err(ConfigError::new(
+                &format!("{prefix}.batch"),
+                format!(
+                    "is uniform {min}..={max}; the explorer needs a deterministic workload: \
+                     kind `fixed`, `sequence`, or uniform with min == max (to cover several \
+                     counts, explore a family of sequences)"
+                ),
+            ))
+        }
+    }
+    if w.zero_count_prob != 0.0 && w.zero_count_prob != 1.0 {
+        return Err(ConfigError::new(
+            &format!("{prefix}.zeroCountProb"),
+            format!(
+                "is {}; the explorer needs 0 or 1 (use a `sequence` batch with 0 counts)",
+                w.zero_count_prob
+            ),
+        ));
+    }
+    check_types(prefix, w)
+}
+
+/// Checks that `w` has one invalidation type (the explorer does not enumerate type mixes).
+fn check_types(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
+    if w.types.weights().iter().filter(|x| **x > 0.0).count() > 1 {
+        return Err(ConfigError::new(
+            &format!("{prefix}.types"),
+            "has more than one type with a positive weight; the explorer needs one type"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Validates `cfg` for exploration and returns the config actually explored (watchdog off).
+pub fn explorable(cfg: &Config) -> Result<Config, ConfigError> {
+    cfg.validate()?;
+    if !cfg.faults.is_off() && cfg.faults.max_faults == 0 {
+        return Err(ConfigError::new(
+            "faults.maxFaults",
+            "is 0 (no limit); with fault injection the explorer needs a limit of at least 1 (every -EAGAIN restart is a new state), e.g. 1 or 2".to_string(),
+        ));
+    }
+    // Only the workloads in use: `workload` is unused when `perSubmitter` is given.
+    if cfg.per_submitter.is_empty() {
+        check_workload("workload", &cfg.workload)?;
+    }
+    for (i, w) in cfg.per_submitter.iter().enumerate() {
+        check_workload(&format!("perSubmitter[{i}]"), w)?;
+    }
+    let mut c = cfg.clone();
+    c.watchdog = 0;
+    c.stop_on = StopOn::Consequence;
+    c.trace = false;
+    Ok(c)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! variant in [`crate::config::PolicyKind`], dispatched in [`mark`] and [`reclaim`].
 
 use crate::config::PolicyKind;
-use crate::ring::{Ring, Status};
+use crate::model::{Ring, Status};
 
 /// One software write to `desc_status`, reported so oracles and the trace see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,337 @@
+//! The flags every command shares: a config from a JSON file and/or flags.
+
+use clap::{Args, ValueEnum};
+use qisim_core::config::{BatchDist, HardwareMode, PolicyKind, SchedulerConfig, TimedCosts};
+use qisim_core::{Config, Workload};
+
+use crate::Usage;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum PolicyArg {
+    Legacy,
+    Fixed,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum SchedArg {
+    Random,
+    Pct,
+    Timed,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum WalkArg {
+    /// Kernels before 7.0: `(IQH - 1) | 1`, step -2.
+    Stride2,
+    /// 7.0 and later: `IQH - 1`, step -1.
+    Stride1,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum HwArg {
+    Sync,
+    Async,
+}
+
+/// Config from a JSON file and/or flags (flags override the file).
+#[derive(Args, Debug, Clone, Default)]
+pub(crate) struct ConfigArgs {
+    /// JSON config file (the `qisim_core::Config` schema of the wasm layer, camelCase).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<String>,
+    /// Reclaim policy.
+    #[arg(long, value_enum)]
+    pub(crate) policy: Option<PolicyArg>,
+    /// QI_LENGTH: ring size in descriptors (4..=65536).
+    #[arg(long, value_name = "N")]
+    pub(crate) ring: Option<u32>,
+    /// Number of submitters (CPUs), 1..=256.
+    #[arg(long, value_name = "N")]
+    pub(crate) submitters: Option<u32>,
+    /// qi_submit_sync calls per submitter.
+    #[arg(long, value_name = "N")]
+    pub(crate) submissions: Option<u64>,
+    /// Descriptors per call: `N` or `MIN..MAX` (inclusive).
+    #[arg(long, value_name = "N|MIN..MAX")]
+    pub(crate) count: Option<String>,
+    /// Per-submitter count sequence, one flag per submitter in order: `--per-submitter 1
+    /// --per-submitter 0` (comma-separated for several submissions: `1,0,2`).
+    #[arg(long = "per-submitter", value_name = "C1,C2,...")]
+    pub(crate) per_submitter: Vec<String>,
+    /// Probability that a call has count 0 (0..=1).
+    #[arg(long = "zero-prob", value_name = "P")]
+    pub(crate) zero_prob: Option<f64>,
+    /// Scheduler.
+    #[arg(long, value_enum)]
+    pub(crate) scheduler: Option<SchedArg>,
+    /// PCT bug depth (1..=32).
+    #[arg(long = "pct-depth", value_name = "D")]
+    pub(crate) pct_depth: Option<u32>,
+    /// Hardware weight of the random scheduler (>0).
+    #[arg(long = "hw-weight", value_name = "W")]
+    pub(crate) hw_weight: Option<f64>,
+    /// Seed of a single run.
+    #[arg(long)]
+    pub(crate) seed: Option<u64>,
+    /// Steps after which a run stops.
+    #[arg(long = "step-limit", value_name = "N")]
+    pub(crate) step_limit: Option<u64>,
+    /// Hardware engine: async (real hardware) or sync (QEMU).
+    #[arg(long, value_enum)]
+    pub(crate) hardware: Option<HwArg>,
+    /// Share of device-TLB invalidations among the descriptors (0..=1; the rest are IOTLB).
+    /// ITE and ICE faults happen only on device-TLB invalidations.
+    #[arg(long = "devtlb-share", value_name = "P")]
+    pub(crate) devtlb_share: Option<f64>,
+    /// Fault injection: probability of an invalid descriptor (IQE) at each fetch (0..=1).
+    #[arg(long = "iqe-rate", value_name = "P")]
+    pub(crate) iqe_rate: Option<f64>,
+    /// Fault injection: probability that a device-TLB invalidation times out (ITE) (0..=1).
+    #[arg(long = "ite-rate", value_name = "P")]
+    pub(crate) ite_rate: Option<f64>,
+    /// Fault injection: probability of a completion error (ICE) on a device-TLB invalidation.
+    #[arg(long = "ice-rate", value_name = "P")]
+    pub(crate) ice_rate: Option<f64>,
+    /// The kernel's ITE walk in qi_check_fault.
+    #[arg(long = "ite-walk", value_enum)]
+    pub(crate) ite_walk: Option<WalkArg>,
+    /// Fault injection: probability that a device-TLB invalidation times out and its device is
+    /// gone (ITE, then qi_check_fault returns -ETIMEDOUT) (0..=1).
+    #[arg(long = "device-gone-rate", value_name = "P")]
+    pub(crate) device_gone_rate: Option<f64>,
+    /// A time-out (ITE, device gone) fires only once hardware has fetched every published
+    /// descriptor (the kernel's assumption); default: as soon as its device-TLB invalidation
+    /// is fetched (what the VT-d spec allows).
+    #[arg(long = "ite-all-fetched")]
+    pub(crate) ite_all_fetched: bool,
+    /// At most this many faults per run (0 = no limit; `explore` needs >= 1 with faults).
+    #[arg(long = "max-faults", value_name = "N")]
+    pub(crate) max_faults: Option<u32>,
+    /// How many descriptors hardware may hold fetched and pending (0 = no limit, the default;
+    /// 1 = a serial engine).
+    #[arg(long = "fetch-depth", value_name = "N")]
+    pub(crate) fetch_depth: Option<u32>,
+    /// Kernel preset: 6.9 (up to 6.11: legacy reclaim, stride-2 ITE walk), 6.12 (to 6.19:
+    /// fixed, stride-2) or 7.0 (and later: fixed, stride-1). Sets policy, ITE walk and, unless
+    /// --count or --per-submitter is given, the realistic batch sizes of that version's callers.
+    #[arg(long, value_name = "VERSION")]
+    pub(crate) kernel: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct Output {
+    /// Machine-readable JSON output.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+fn parse_count(s: &str) -> Result<BatchDist, Usage> {
+    let bad = || {
+        Usage(format!(
+            "flag --count: `{s}` is not a count; expected `N` or `MIN..MAX` with 0 <= MIN <= MAX"
+        ))
+    };
+    match s.split_once("..") {
+        Some((a, b)) => {
+            let min: u32 = a.trim().parse().map_err(|_| bad())?;
+            let max: u32 = b
+                .trim()
+                .trim_start_matches('=')
+                .parse()
+                .map_err(|_| bad())?;
+            if min > max {
+                return Err(bad());
+            }
+            Ok(BatchDist::Uniform { min, max })
+        }
+        None => Ok(BatchDist::Fixed {
+            count: s.trim().parse().map_err(|_| bad())?,
+        }),
+    }
+}
+
+impl ConfigArgs {
+    /// The config: the file (or the defaults), then the flags.
+    pub(crate) fn build(&self) -> Result<Config, Usage> {
+        let mut c = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| Usage(format!("flag --config: cannot read `{path}`: {e}")))?;
+                // serde_path_to_error names the field (`workload.zeroCountProb`) that serde_json
+                // only locates by line and column.
+                let de = &mut serde_json::Deserializer::from_str(&text);
+                serde_path_to_error::deserialize::<_, Config>(de).map_err(|e| {
+                    let field = e.path().to_string();
+                    let inner = e.into_inner();
+                    if field.is_empty() || field == "." {
+                        Usage(format!("invalid config file `{path}`: {inner}"))
+                    } else {
+                        Usage(format!(
+                            "invalid config file `{path}`: field `{field}`: {inner}"
+                        ))
+                    }
+                })?
+            }
+            None => Config::default(),
+        };
+        if let Some(r) = self.ring {
+            c.qi_length = r;
+        }
+        if let Some(k) = &self.kernel {
+            let k = qisim_core::config::kernel::Kernel::parse(k)
+                .map_err(|e| Usage(format!("flag --kernel: {e}")))?;
+            k.apply(&mut c);
+            if self.count.is_none() && self.per_submitter.is_empty() {
+                c.workload = k.realistic_workload(&c.workload, c.qi_length);
+            }
+        }
+        if let Some(p) = self.policy {
+            c.policy = match p {
+                PolicyArg::Legacy => PolicyKind::Legacy,
+                PolicyArg::Fixed => PolicyKind::Fixed,
+            };
+        }
+        if let Some(h) = self.hardware {
+            c.hardware = match h {
+                HwArg::Sync => HardwareMode::Sync,
+                HwArg::Async => HardwareMode::Async,
+            };
+        }
+        if let Some(p) = self.iqe_rate {
+            c.faults.iqe_rate = p;
+        }
+        if let Some(p) = self.ite_rate {
+            c.faults.ite_rate = p;
+        }
+        if let Some(p) = self.ice_rate {
+            c.faults.ice_rate = p;
+        }
+        if let Some(p) = self.device_gone_rate {
+            c.faults.device_gone_rate = p;
+        }
+        if let Some(n) = self.fetch_depth {
+            c.fetch_depth = n;
+        }
+        if self.ite_all_fetched {
+            c.faults.ite_all_fetched = true;
+        }
+        if let Some(w) = self.ite_walk {
+            c.faults.ite_walk = match w {
+                WalkArg::Stride2 => qisim_core::config::IteWalk::Stride2,
+                WalkArg::Stride1 => qisim_core::config::IteWalk::Stride1,
+            };
+        }
+        if let Some(n) = self.max_faults {
+            c.faults.max_faults = n;
+        }
+        if let Some(p) = self.devtlb_share {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(Usage(format!(
+                    "flag --devtlb-share is {p}; allowed range is 0..=1"
+                )));
+            }
+        }
+        let batch = self.count.as_deref().map(parse_count).transpose()?;
+        let each = |w: &mut Workload| {
+            if let Some(p) = self.devtlb_share {
+                w.types = qisim_core::config::TypeMix {
+                    iotlb: 1.0 - p,
+                    devtlb: p,
+                    ..qisim_core::config::TypeMix::default()
+                };
+            }
+            if let Some(n) = self.submissions {
+                w.submissions = n;
+            }
+            if let Some(b) = &batch {
+                w.batch = b.clone();
+            }
+            if let Some(p) = self.zero_prob {
+                w.zero_count_prob = p;
+            }
+        };
+        each(&mut c.workload);
+        for w in &mut c.per_submitter {
+            each(w);
+        }
+        if !self.per_submitter.is_empty() {
+            let mut ws = Vec::new();
+            for (i, s) in self.per_submitter.iter().enumerate() {
+                let counts: Result<Vec<u32>, _> =
+                    s.split(',').map(|x| x.trim().parse::<u32>()).collect();
+                let counts = counts.map_err(|_| {
+                    Usage(format!(
+                        "flag --per-submitter (submitter {}): `{s}` is not a comma-separated list of counts",
+                        i + 1
+                    ))
+                })?;
+                ws.push(Workload {
+                    submissions: self.submissions.unwrap_or(counts.len() as u64),
+                    batch: BatchDist::Sequence { counts },
+                    zero_count_prob: self.zero_prob.unwrap_or(0.0),
+                    ..c.workload.clone()
+                });
+            }
+            if self.submitters.is_none() {
+                c.submitters = ws.len() as u32;
+            }
+            c.per_submitter = ws;
+        }
+        if let Some(n) = self.submitters {
+            c.submitters = n;
+        }
+        match self.scheduler {
+            Some(SchedArg::Random) => {
+                c.scheduler = SchedulerConfig::Random {
+                    hw_weight: self.hw_weight.unwrap_or(1.0),
+                }
+            }
+            Some(SchedArg::Pct) => {
+                c.scheduler = SchedulerConfig::Pct {
+                    depth: self.pct_depth.unwrap_or(3),
+                    steps: 0,
+                }
+            }
+            Some(SchedArg::Timed) => {
+                c.scheduler = SchedulerConfig::Timed {
+                    costs: TimedCosts::default(),
+                }
+            }
+            None => {}
+        }
+        match &mut c.scheduler {
+            SchedulerConfig::Random { hw_weight } => {
+                if let Some(w) = self.hw_weight {
+                    *hw_weight = w;
+                }
+            }
+            SchedulerConfig::Pct { depth, .. } => {
+                if let Some(d) = self.pct_depth {
+                    *depth = d;
+                }
+            }
+            _ => {}
+        }
+        if self.hw_weight.is_some() && !matches!(c.scheduler, SchedulerConfig::Random { .. }) {
+            return Err(Usage(
+                "flag --hw-weight only applies to --scheduler random".into(),
+            ));
+        }
+        if self.pct_depth.is_some() && !matches!(c.scheduler, SchedulerConfig::Pct { .. }) {
+            return Err(Usage(
+                "flag --pct-depth only applies to --scheduler pct".into(),
+            ));
+        }
+        if let Some(s) = self.seed {
+            c.seed = s;
+        }
+        if let Some(n) = self.step_limit {
+            c.step_limit = n;
+        }
+        c.validate()?;
+        Ok(c)
+    }
+}

@@ -1,0 +1,99 @@
+//! `qisim matrix`: prove or refute every kernel version × caller mix × fault.
+
+use std::process::ExitCode;
+
+use clap::Args;
+
+use crate::args::Output;
+use crate::{print_json, progress_bar, Usage};
+
+#[derive(Args, Debug)]
+pub(crate) struct MatrixArgs {
+    /// QI_LENGTH of the explored ring.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub(crate) ring: u32,
+    /// CPUs.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub(crate) submitters: u32,
+    /// Calls per CPU.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub(crate) submissions: u64,
+    /// Largest batch explored (realistic counts above it are left out).
+    #[arg(long = "max-batch", default_value_t = 3, value_name = "N")]
+    pub(crate) max_batch: u32,
+    /// Stop a cell with `boundReached` after this many states.
+    #[arg(long = "max-states", default_value_t = 5_000_000, value_name = "N")]
+    pub(crate) max_states: u64,
+    /// Print the Markdown page (docs/kernels.md).
+    #[arg(long)]
+    pub(crate) markdown: bool,
+    #[command(flatten)]
+    pub(crate) out: Output,
+}
+
+pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
+    use qisim_core::check::matrix::{self, MatrixSpec};
+    let spec = MatrixSpec {
+        qi_length: a.ring,
+        submitters: a.submitters,
+        submissions: a.submissions,
+        max_batch: a.max_batch,
+        max_states: a.max_states,
+    };
+    if a.max_batch == 0 || a.max_batch + 2 > a.ring {
+        return Err(Usage(format!(
+            "flag --max-batch is {}; allowed range is 1..={} on a ring of {} (a batch needs count + 2 free slots)",
+            a.max_batch,
+            a.ring.saturating_sub(2),
+            a.ring
+        )));
+    }
+    let pb = progress_bar(None, a.out.quiet || a.out.json || a.markdown);
+    let cells = matrix::run(&spec, |c| {
+        pb.set_message(format!(
+            "{} / {} / {}: {}",
+            c.kernel.name(),
+            c.mix.label(),
+            c.fault.label(),
+            c.verdict
+        ))
+    })?;
+    pb.finish_and_clear();
+    if a.out.json {
+        print_json(&cells);
+    } else if a.markdown {
+        print!("{}", matrix::render_markdown(&spec, &cells));
+    } else {
+        println!(
+            "{:<6} {:<32} {:<26} {:<36} {:>8}  replay",
+            "kernel", "callers (counts)", "fault", "verdict", "states"
+        );
+        for c in &cells {
+            let counts: Vec<String> = c.counts.iter().map(|n| n.to_string()).collect();
+            let verdict = match (&c.kind, c.steps) {
+                (Some(k), Some(n)) => format!("{k} ({n} steps)"),
+                _ => c.verdict.clone(),
+            };
+            let per = c
+                .per_submitter
+                .as_ref()
+                .map(|p| format!(" counts {p:?}"))
+                .unwrap_or_default();
+            println!(
+                "{:<6} {:<32} {:<26} {:<36} {:>8}  {}{}",
+                c.kernel.name(),
+                format!("{} ({})", c.mix.label(), counts.join(",")),
+                c.fault.label(),
+                verdict,
+                c.states,
+                c.replay.as_deref().unwrap_or(""),
+                per
+            );
+        }
+    }
+    Ok(if cells.iter().any(|c| c.verdict == "boundReached") {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod bench;
+pub mod explore;
+pub mod hunt;
+pub mod matrix;
+pub mod replay;

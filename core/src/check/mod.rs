@@ -1,0 +1,326 @@
+//! Exhaustive exploration: every interleaving of a finite configuration, breadth first, with
+//! state hashing, a partial-order reduction and symmetry reduction. Proves a policy free of
+//! lockups and safety violations for the configuration, or returns a shortest counterexample as
+//! a replay string the simulator reproduces.
+//!
+//! # What is explored
+//!
+//! States are [`System`](crate::model::System) values; transitions are [`System::apply`](crate::model::System::apply) of one enabled actor. The
+//! workload of each root must be deterministic (batch `fixed`, `sequence` or `uniform` with
+//! `min == max`, `zeroCountProb` 0 or 1, at most one invalidation type with a positive weight);
+//! anything else is rejected with a [`ConfigError`] naming the field. [`family()`] (the one
+//! family builder of every front end) turns a count range and a zero-count probability into
+//! such roots. The scheduler, `seed`, `stepLimit`, `stopOn` and `trace` need no enumeration
+//! (every schedule is explored); a positive fault rate means "this fault may happen" (both
+//! branches are explored, up to `maxFaults`); `watchdog` is forced to 0 (the soft-lockup
+//! watchdog is a heuristic; the explorer decides lockups exactly). Several initial
+//! configurations (same ring, policy, hardware and number of submitters, different workloads)
+//! are explored as one graph with [`explore_roots`].
+//!
+//! # How
+//!
+//! Only 64-bit fingerprints of visited states are stored (`table.rs`), with a parent index
+//! (like stateright and SPIN's hash-compact); paths are rebuilt by replaying the model from the
+//! root and matching fingerprints (`path.rs`). The BFS queue (`bfs.rs`) holds the states of the
+//! current and the next level packed into fixed-size records (`pack.rs`), unpacked into one
+//! scratch `System` for expansion (debug builds check that every unpacked state has its stored
+//! fingerprint). What a state is, field by field, is written once, in each state type's `visit`
+//! ([`crate::model::state`]); `fingerprint.rs` hashes it canonically (with the symmetry
+//! reduction), `pack.rs` stores it. `ample.rs` is the partial-order reduction and its soundness
+//! argument; `cycles.rs` the fair-cycle cross-check of the liveness argument below.
+//!
+//! # Liveness
+//!
+//! A state is *stuck* ([`System::stuck`](crate::model::System::stuck), the one definition the simulator's lockup oracle
+//! uses too) when hardware cannot move and every submitter that has not finished is in a loop
+//! that can never exit: polling a wait slot whose status is neither `QI_DONE` nor `QI_ABORT`,
+//! or retrying `check_space` with `free_cnt < count + 2`. Stuck is stable: the only
+//! steps left are those spins, which change no status, counter or register. Conversely every
+//! workload is finite, so every infinite run has finitely many steps other than spins; if
+//! hardware runs whenever it can (weak fairness) and every spinning submitter gets the lock
+//! infinitely often (strong fairness), the run ends in a stuck state. So "some call never
+//! returns on a fair run" is exactly "a stuck state is reachable" (a cycle in which nothing
+//! progresses is a cycle of spins in a stuck state), and the explorer checks it on every
+//! state. Stuck being stable, the partial-order reduction preserves its reachability (the
+//! commuted or prepended α is taken from a stuck state, which stays stuck). The counterexample
+//! is extended by the spins that lead the simulator's own lockup oracle to fire (a poll or a
+//! failed `check_space` in a stuck state), so the replay reproduces `lockup`. A state where nothing is enabled and work
+//! remains is a `deadlock`.
+//!
+//! [`ExploreOptions::cycles`] replaces this argument by a direct check, as a cross-check: the
+//! whole graph is kept (without the partial-order reduction) and searched for a *fair
+//! non-progress cycle* — a strongly connected set in which every actor enabled somewhere also
+//! steps inside (the `Graph` type below). The tests check that both give the same verdicts.
+//!
+//! `lostCompletion` is the cause, not a violation: exploration continues past it to find its
+//! consequence (unless [`ExploreOptions::stop_on_cause`]). Every other finding kind is a
+//! violation.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::error::ConfigError;
+use crate::model::{Finding, FindingKind};
+
+mod ample;
+mod bfs;
+mod cycles;
+pub mod family;
+mod fingerprint;
+pub mod matrix;
+mod pack;
+mod path;
+mod table;
+
+use bfs::{BfsEnd, Explorer, Violation};
+use cycles::Graph;
+pub use family::{count_family, explorable, family};
+
+/// Default bound on stored states.
+pub const DEFAULT_MAX_STATES: u64 = 20_000_000;
+
+/// Options of an exploration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ExploreOptions {
+    /// Stop with a `boundReached` verdict after storing this many states.
+    pub max_states: u64,
+    /// Partial-order reduction (see the module docs).
+    pub por: bool,
+    /// Symmetry reduction of submitters with identical workloads.
+    pub symmetry: bool,
+    /// Re-explore without the partial-order reduction to make a counterexample shortest.
+    pub shortest: bool,
+    /// Treat `lostCompletion` itself as a violation (default: look for its consequence).
+    pub stop_on_cause: bool,
+    /// Look only for this kind (other findings do not stop the search); `None`: any violation.
+    pub target: Option<FindingKind>,
+    /// Decide liveness by fair-cycle analysis of the whole state graph instead of the stuck
+    /// predicate (a cross-check of the module docs' argument; slower: keeps every edge, and
+    /// turns the partial-order reduction off).
+    pub cycles: bool,
+}
+
+impl Default for ExploreOptions {
+    fn default() -> Self {
+        ExploreOptions {
+            max_states: DEFAULT_MAX_STATES,
+            por: true,
+            symmetry: true,
+            shortest: true,
+            stop_on_cause: false,
+            target: None,
+            cycles: false,
+        }
+    }
+}
+
+/// Statistics of an exploration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExploreStats {
+    /// Distinct states stored.
+    pub states: u64,
+    /// Transitions executed (successors generated).
+    pub transitions: u64,
+    /// Deepest BFS level reached.
+    pub max_depth: u64,
+    /// Initial states (one per workload combination).
+    pub roots: u64,
+    /// Wall-clock seconds, filled in by the caller ([`Verdict::with_elapsed`]): core has no clock.
+    pub seconds: Option<f64>,
+    /// `states / seconds`, filled in with `seconds`.
+    pub states_per_second: Option<f64>,
+    /// Peak memory of the visited set, parent links and BFS queue, per stored state.
+    pub bytes_per_state: f64,
+    pub por: bool,
+    pub symmetry: bool,
+}
+
+/// The result of an exploration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "verdict",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[allow(clippy::large_enum_variant)] // one verdict per exploration
+pub enum Verdict {
+    /// Every reachable state was explored: no finding, no lockup, no deadlock.
+    Proved {
+        #[serde(flatten)]
+        stats: ExploreStats,
+    },
+    /// A shortest path to a violation.
+    #[serde(rename_all = "camelCase")]
+    Counterexample {
+        /// The violation (`lockup`, `deadlock`, a safety kind, `staleWakeup`, ...).
+        kind: FindingKind,
+        /// The configuration the replay runs against (one of the roots).
+        config: Config,
+        /// Replay string (`q1:...`) for the simulator's replay scheduler.
+        replay: String,
+        steps: u64,
+        /// Findings of the replay in the simulator.
+        findings: Vec<Finding>,
+        /// True if the simulator's replay reported `kind` as its first violation (the
+        /// explorer and the simulator decide with the same code: a test sweeps this).
+        reproduced: bool,
+        /// The column timeline of the replay.
+        timeline: String,
+        #[serde(flatten)]
+        stats: ExploreStats,
+    },
+    /// `maxStates` was reached before the search finished: nothing proved.
+    BoundReached {
+        max_states: u64,
+        #[serde(flatten)]
+        stats: ExploreStats,
+    },
+}
+
+impl Verdict {
+    /// The statistics.
+    pub fn stats(&self) -> &ExploreStats {
+        match self {
+            Verdict::Proved { stats }
+            | Verdict::Counterexample { stats, .. }
+            | Verdict::BoundReached { stats, .. } => stats,
+        }
+    }
+
+    fn stats_mut(&mut self) -> &mut ExploreStats {
+        match self {
+            Verdict::Proved { stats }
+            | Verdict::Counterexample { stats, .. }
+            | Verdict::BoundReached { stats, .. } => stats,
+        }
+    }
+
+    /// Fills in the elapsed wall-clock time measured by the caller.
+    pub fn with_elapsed(mut self, seconds: f64) -> Self {
+        let s = self.stats_mut();
+        s.seconds = Some(seconds);
+        s.states_per_second = (seconds > 0.0).then(|| s.states as f64 / seconds);
+        self
+    }
+
+    /// `proved`, `counterexample` or `boundReached`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verdict::Proved { .. } => "proved",
+            Verdict::Counterexample { .. } => "counterexample",
+            Verdict::BoundReached { .. } => "boundReached",
+        }
+    }
+}
+
+/// Progress of a running exploration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExploreProgress {
+    pub states: u64,
+    pub transitions: u64,
+    pub depth: u64,
+    pub queued: u64,
+}
+
+/// Explores `cfg` exhaustively.
+pub fn explore(cfg: &Config, opts: &ExploreOptions) -> Result<Verdict, ConfigError> {
+    explore_roots(std::slice::from_ref(cfg), opts, |_| true)
+}
+
+/// Explores one graph from several initial configs (same `qiLength`, `submitters`, `policy`,
+/// `hardware`; workloads may differ). `progress` is called every 65536 states; returning false
+/// stops with a `boundReached` verdict.
+pub fn explore_roots(
+    cfgs: &[Config],
+    opts: &ExploreOptions,
+    mut progress: impl FnMut(&ExploreProgress) -> bool,
+) -> Result<Verdict, ConfigError> {
+    let first = cfgs
+        .first()
+        .ok_or_else(|| ConfigError::new("config", "no configuration to explore".into()))?;
+    let mut roots = Vec::with_capacity(cfgs.len());
+    for c in cfgs {
+        let c = explorable(c)?;
+        for (field, same) in [
+            ("qiLength", c.qi_length == first.qi_length),
+            ("submitters", c.submitters == first.submitters),
+            ("policy", c.policy == first.policy),
+            ("hardware", c.hardware == first.hardware),
+        ] {
+            if !same {
+                return Err(ConfigError::new(
+                    field,
+                    "differs between the explored configurations; only workloads may differ".into(),
+                ));
+            }
+        }
+        roots.push(c);
+    }
+    if opts.max_states == 0 {
+        return Err(ConfigError::new(
+            "maxStates",
+            "is 0; allowed range is >= 1".into(),
+        ));
+    }
+    if opts.cycles && first.submitters > 63 {
+        return Err(ConfigError::new(
+            "submitters",
+            "is above 63; the cycle analysis handles at most 63".into(),
+        ));
+    }
+    let por = opts.por && !opts.cycles;
+    let mut ex = Explorer::new(roots, opts.symmetry);
+    if opts.cycles {
+        ex.graph = Some(Graph::default());
+    }
+    let mut out = ex.bfs(
+        por,
+        opts.max_states,
+        u64::MAX,
+        opts.stop_on_cause,
+        opts.target,
+        &mut progress,
+    );
+    if let (BfsEnd::Done, Some(g)) = (&out, &ex.graph) {
+        if let Some(state) = g.fair_cycle() {
+            out = BfsEnd::Violation(Violation {
+                parent: state,
+                fp: ex.fps[state as usize],
+                kind: FindingKind::Lockup,
+                depth: 0,
+                at_parent: true,
+            });
+        }
+    }
+    let stats = ex.stats(por);
+    if por && opts.shortest {
+        if let BfsEnd::Violation(v) = &out {
+            let depth = v.depth;
+            let mut ex2 = Explorer::new(ex.roots.clone(), opts.symmetry);
+            let out2 = ex2.bfs(
+                false,
+                opts.max_states,
+                depth.saturating_sub(1),
+                opts.stop_on_cause,
+                opts.target,
+                &mut progress,
+            );
+            if let BfsEnd::Violation(v2) = out2 {
+                if v2.depth < depth {
+                    ex = ex2;
+                    out = BfsEnd::Violation(v2);
+                }
+            }
+        }
+    }
+    Ok(match out {
+        BfsEnd::Done => Verdict::Proved { stats },
+        BfsEnd::Bound => Verdict::BoundReached {
+            max_states: opts.max_states,
+            stats,
+        },
+        BfsEnd::Violation(v) => ex.counterexample(&v, stats, opts.stop_on_cause, opts.target),
+    })
+}

@@ -1,0 +1,99 @@
+//! A CPU's workload: how many calls, their descriptor counts and invalidation types.
+
+use serde::{Deserialize, Serialize};
+
+/// Distribution of the descriptor count of one submission (before the zero-count draw). Read
+/// through `config/tagged.rs`, so errors name the inner field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    try_from = "crate::config::tagged::RawBatch"
+)]
+pub enum BatchDist {
+    /// Always `count` descriptors.
+    Fixed { count: u32 },
+    /// Uniform in `min..=max`.
+    Uniform { min: u32, max: u32 },
+    /// Submission `i` uses `counts[i % counts.len()]`: exact workloads for tests and the explorer.
+    Sequence { counts: Vec<u32> },
+}
+
+impl Default for BatchDist {
+    fn default() -> Self {
+        BatchDist::Uniform { min: 1, max: 4 }
+    }
+}
+
+impl BatchDist {
+    /// Largest count this distribution can produce.
+    pub fn max_count(&self) -> u32 {
+        match self {
+            BatchDist::Fixed { count } => *count,
+            BatchDist::Uniform { max, .. } => *max,
+            BatchDist::Sequence { counts } => counts.iter().copied().max().unwrap_or(0),
+        }
+    }
+}
+
+/// Weight of each invalidation type in a batch.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct TypeMix {
+    pub iotlb: f64,
+    pub devtlb: f64,
+    pub context: f64,
+    pub iec: f64,
+    pub pasid: f64,
+}
+
+impl Default for TypeMix {
+    fn default() -> Self {
+        TypeMix {
+            iotlb: 1.0,
+            devtlb: 0.0,
+            context: 0.0,
+            iec: 0.0,
+            pasid: 0.0,
+        }
+    }
+}
+
+impl TypeMix {
+    /// Weights in [`InvType::ALL`] order.
+    pub fn weights(&self) -> [f64; 5] {
+        [self.iotlb, self.devtlb, self.context, self.iec, self.pasid]
+    }
+}
+
+/// What one submitter (CPU) submits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct Workload {
+    /// Number of `qi_submit_sync` calls.
+    pub submissions: u64,
+    /// Descriptor count per call.
+    pub batch: BatchDist,
+    /// Probability that a call has count 0 (a wait descriptor alone), drawn before `batch`.
+    pub zero_count_prob: f64,
+    /// `QI_OPT_WAIT_DRAIN`: the wait descriptor also drains page requests (PD).
+    pub drain: bool,
+    /// Simulated think time between calls (timed scheduler only).
+    pub think_ns: u64,
+    /// Types of the invalidation descriptors.
+    pub types: TypeMix,
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload {
+            submissions: 100,
+            batch: BatchDist::default(),
+            zero_count_prob: 0.0,
+            drain: false,
+            think_ns: 0,
+            types: TypeMix::default(),
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Faults: hardware's invalidation time-out (`ITE`, VT-d spec 6.5.2.11) and
+//! `qi_check_fault()` of `dmar.c`, which a polling CPU runs to handle `IQE`, `ITE` and `ICE`.
+
+use crate::config::IteWalk;
+use crate::model::hardware;
+use crate::model::oracle::FindingKind;
+use crate::model::policy;
+use crate::model::submitter::{EAGAIN, EINVAL, ETIMEDOUT};
+use crate::model::system::System;
+use crate::model::types::{fsts, Desc, HwFault, Label, Status};
+use crate::trace::{Op, TraceSink};
+use crate::Actor;
+
+impl System {
+    /// `ITE` at the pending device-TLB invalidation at `slot` (VT-d spec 6.5.2.11): it does
+    /// not complete; every wait descriptor pending behind it is aborted (never writes its
+    /// status) and the pending invalidations complete.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn time_out<T: TraceSink>(
+        &mut self,
+        step: u64,
+        actor: Actor,
+        slot: u32,
+        label: Option<Label>,
+        fault: HwFault,
+        sink: &mut T,
+    ) {
+        sink.emit(step, actor, || Op::HwFault { slot, fault, label });
+        let mut rest = Vec::new();
+        hardware::take_pending(&mut self.ring, &mut rest);
+        for (slot, d) in rest {
+            match d {
+                Desc::Wait { label, .. } => {
+                    sink.emit(step, actor, || Op::HwAbort {
+                        slot,
+                        label: Some(label),
+                    });
+                }
+                Desc::Inv { label, .. } => {
+                    self.credit(label);
+                    sink.emit(step, actor, || Op::HwInv {
+                        slot,
+                        label: Some(label),
+                    });
+                }
+                Desc::Empty => {}
+            }
+        }
+    }
+
+    /// `qi_check_fault()` of `dmar.c`, run by submitter `i` from its poll loop with `q_lock`
+    /// held (DESIGN.md section 4). Returns the `rc` that ends the poll loop (0: keep polling).
+    pub(super) fn qi_check_fault<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> i32 {
+        let actor = Actor::Submitter(i);
+        let (index, wait_index) = {
+            let s = &self.subs[i as usize];
+            (s.index, s.wait_index)
+        };
+        let len = self.ring.qi_length;
+        if self.ring.desc_status[wait_index as usize] == Status::Abort {
+            return EAGAIN;
+        }
+        let fault = self.ring.fsts;
+        // IQE: IQH points at the bad descriptor; only the submitter whose batch starts there
+        // repairs it, with a copy of its own wait descriptor.
+        if fault & fsts::IQE != 0 && self.ring.iqh == index {
+            let copy = self.ring.desc[wait_index as usize];
+            self.ring.desc[index as usize] = copy;
+            self.ring.fsts &= !fsts::IQE;
+            sink.emit(step, actor, || Op::IqeRepair {
+                slot: index,
+                wait_index,
+            });
+            return EINVAL;
+        }
+        if fault & fsts::ITE != 0 {
+            let stride = match self.params.faults.ite_walk {
+                IteWalk::Stride2 => 2,
+                IteWalk::Stride1 => 1,
+            };
+            let mut head = (self.ring.iqh + len - 1) % len;
+            if stride == 2 {
+                head |= 1;
+            }
+            let tail = (self.ring.iqt + len - 1) % len;
+            let from = head;
+            // ITE is cleared before the walk, as the kernel does; IQER's ITESID was read first.
+            self.ring.fsts &= !fsts::ITE;
+            let gone = std::mem::take(&mut self.ring.ite_gone);
+            let mut terminated = false;
+            // do { ... } while (head != tail): bounded here; the kernel's loop is not.
+            for _ in 0..len {
+                if self.ring.desc_status[head as usize] == Status::InUse {
+                    policy::set_status(&mut self.ring, head, Status::Abort, &mut self.changes);
+                }
+                head = (head + len - stride) % len;
+                if head == tail {
+                    terminated = true;
+                    break;
+                }
+            }
+            sink.emit(step, actor, || Op::IteWalk {
+                from,
+                to: tail,
+                stride,
+                terminated,
+            });
+            self.software_changes(i, step, sink);
+            if !terminated {
+                let msg = format!(
+                    "T{} runs the ITE walk from slot {} in steps of -{} but never reaches IQT - 1 = {}: qi_check_fault loops forever with q_lock held (hard lockup)",
+                    i + 1,
+                    from,
+                    stride,
+                    tail
+                );
+                self.report(FindingKind::WalkLoop, step, actor, Some(i), Some(tail), msg);
+                self.halted = true;
+                return 0;
+            }
+            // The device-gone branch: no retry, whether or not this wait was aborted.
+            if gone {
+                return ETIMEDOUT;
+            }
+            if self.ring.desc_status[wait_index as usize] == Status::Abort {
+                return EAGAIN;
+            }
+        }
+        if fault & fsts::ICE != 0 {
+            self.ring.fsts &= !fsts::ICE;
+            sink.emit(step, actor, || Op::ClearIce);
+        }
+        0
+    }
+}

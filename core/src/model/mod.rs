@@ -1,0 +1,30 @@
+//! The model of one IOMMU's invalidation queue and `qi_submit_sync()`, one file per part of
+//! `dmar.c` and the VT-d spec: the shared vocabulary ([`types`]), the ring ([`ring`]), a CPU's
+//! program counter and locals ([`submitter`]), the queue engine ([`hardware`]),
+//! `qi_check_fault()` ([`fault`]), the reclaim policies ([`policy`]), the findings and how
+//! each is decided ([`oracle`]), and the whole system with its atomic steps ([`system`],
+//! [`step`], [`hw_step`]); [`workload`] draws each CPU's calls. [`state`] is how each state
+//! type describes its fields to the explorer.
+
+pub mod fault;
+pub mod hardware;
+pub mod hw_step;
+pub mod liveness;
+pub mod oracle;
+pub mod policy;
+pub mod ring;
+pub mod state;
+pub mod step;
+pub mod submitter;
+pub mod system;
+pub mod types;
+pub mod view;
+pub mod workload;
+
+pub use oracle::{Finding, FindingKind};
+pub use ring::Ring;
+pub use submitter::{errno_name, Pc, Submitter, EAGAIN, EINVAL, ETIMEDOUT};
+pub use system::{Params, Returned, StepCounters, StepInfo, StepKind, System};
+pub use types::{fsts, inv_type_name, Desc, HwFault, InvType, Label, Status};
+pub use view::{StateView, SubmitterView};
+pub use workload::WorkloadGen;

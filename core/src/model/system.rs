@@ -1,0 +1,382 @@
+//! The whole modelled system — ring, submitters, hardware engine — and its atomic steps, with the
+//! oracles of DESIGN.md section 6 checked as the steps happen.
+//!
+//! [`System`] knows nothing of schedulers, time or metrics: [`System::apply`] performs one step
+//! of one actor and says what it did. The simulator and the exhaustive explorer both drive it.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use crate::config::{Config, FaultConfig, HardwareMode, PolicyKind, Workload};
+use crate::model::hardware;
+use crate::model::oracle::Finding;
+use crate::model::policy::StatusChange;
+use crate::model::ring::Ring;
+use crate::model::state::Visitor;
+use crate::model::submitter::{can_move, Pc, Submitter};
+use crate::model::types::{HwFault, InvType, Label};
+use crate::trace::TraceSink;
+use crate::Actor;
+
+/// Parts of the config the steps need (shared, immutable). The policy, hardware mode and
+/// watchdog, read on every step, are plain fields of [`System`] instead.
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub workloads: Vec<Workload>,
+    pub faults: FaultConfig,
+}
+
+impl Params {
+    /// From a validated config.
+    pub fn from_config(cfg: &Config) -> Self {
+        Params {
+            workloads: (0..cfg.submitters as usize)
+                .map(|i| cfg.workload_of(i).clone())
+                .collect(),
+            faults: cfg.faults.clone(),
+        }
+    }
+}
+
+/// What a step was, for costs (timed scheduler) and metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepKind {
+    Lock {
+        handoff: bool,
+    },
+    CheckSpace {
+        ok: bool,
+    },
+    Unlock,
+    /// The final unlock of a call whose wait was aborted: it restarts (`-EAGAIN`).
+    Restart,
+    Write {
+        descs: u32,
+    },
+    Doorbell,
+    Poll {
+        done: bool,
+    },
+    Mark,
+    Reclaim,
+    HwInv {
+        ty: InvType,
+    },
+    HwWait {
+        drain: bool,
+    },
+    /// Hardware fetched a descriptor ahead (its latency is charged at completion).
+    HwFetch,
+    /// Hardware stopped with `IQE`/`ITE` (an `ITE` costs the device time-out).
+    HwFault {
+        fault: HwFault,
+    },
+    HwIdle,
+}
+
+/// A call that returned in this step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Returned {
+    pub submitter: u32,
+    pub count: u32,
+    pub rc: i32,
+    pub started_step: u64,
+    pub started_ns: u64,
+}
+
+/// Result of one step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepInfo {
+    pub kind: StepKind,
+    /// A call returned in this step: see [`System::last_return`].
+    pub returned: bool,
+}
+
+/// Per-submitter step counters, kept by the steps themselves (where the step's kind is already
+/// known) rather than re-derived by the driver after every step.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StepCounters {
+    pub lock_acquisitions: u64,
+    pub lock_handoffs: u64,
+    /// Poll iterations that did not see `QI_DONE`.
+    pub spins: u64,
+    /// `check_space` failures.
+    pub space_retries: u64,
+    /// `-EAGAIN` restarts.
+    pub restarts: u64,
+}
+
+/// The modelled system.
+#[derive(Debug)]
+pub struct System {
+    pub params: Arc<Params>,
+    pub ring: Ring,
+    pub subs: Vec<Submitter>,
+    /// Findings of the last steps, drained by the driver.
+    pub found: Vec<Finding>,
+    /// A lockup or deadlock was declared: the run cannot make progress.
+    pub halted: bool,
+    /// The `free_cnt` invariant was reported (once per run).
+    pub(super) invariant_reported: bool,
+    /// Status writes of the current software step, for the trace and the lost-completion
+    /// oracle (empty between steps).
+    pub(super) changes: Vec<StatusChange>,
+    /// Step counters per submitter (metrics; not part of the state).
+    pub counters: Vec<StepCounters>,
+    /// Scheduled hardware and fault steps taken (metrics; not part of the state).
+    pub hw_steps: u64,
+    /// The call that returned in the last step whose [`StepInfo::returned`] is set.
+    pub last_return: Returned,
+    // Config fields read on every step (kept here, not in `params`: no pointer chase).
+    pub(crate) policy: PolicyKind,
+    pub(crate) hw_async: bool,
+    pub(crate) watchdog: u64,
+    /// Effective `fetchDepth` (`QI_LENGTH` for no limit).
+    pub(crate) fetch_depth: u32,
+}
+
+impl PartialEq for System {
+    fn eq(&self, o: &Self) -> bool {
+        self.ring == o.ring && self.subs == o.subs && self.halted == o.halted
+    }
+}
+impl Eq for System {}
+
+impl Hash for System {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.ring.hash(h);
+        self.subs.hash(h);
+        self.halted.hash(h);
+    }
+}
+
+impl Clone for System {
+    fn clone(&self) -> Self {
+        let mut s = System {
+            params: self.params.clone(),
+            ring: self.ring.clone(),
+            subs: self.subs.clone(),
+            found: Vec::new(),
+            halted: false,
+            invariant_reported: false,
+            changes: Vec::new(),
+            counters: Vec::new(),
+            hw_steps: 0,
+            last_return: Returned::default(),
+            policy: self.policy,
+            hw_async: self.hw_async,
+            watchdog: self.watchdog,
+            fetch_depth: self.fetch_depth,
+        };
+        s.clone_from(self);
+        s
+    }
+
+    /// Reuses `self`'s vectors (the explorer copies a state per transition; the config parts
+    /// are copied only when `params` differs).
+    fn clone_from(&mut self, src: &Self) {
+        let System {
+            params,
+            ring,
+            subs,
+            found,
+            halted,
+            invariant_reported,
+            changes,
+            counters,
+            hw_steps,
+            last_return,
+            policy,
+            hw_async,
+            watchdog,
+            fetch_depth,
+        } = src;
+        if !Arc::ptr_eq(&self.params, params) {
+            self.params = params.clone();
+            self.policy = *policy;
+            self.hw_async = *hw_async;
+            self.watchdog = *watchdog;
+            self.fetch_depth = *fetch_depth;
+        }
+        self.ring.clone_from(ring);
+        self.subs.clone_from(subs);
+        self.found.clone_from(found);
+        self.halted = *halted;
+        self.invariant_reported = *invariant_reported;
+        self.changes.clone_from(changes);
+        self.counters.clone_from(counters);
+        self.hw_steps = *hw_steps;
+        self.last_return = *last_return;
+    }
+}
+
+impl System {
+    /// Initial state: empty ring, every submitter about to call `qi_submit_sync`.
+    pub fn new(cfg: &Config) -> Self {
+        let params = Arc::new(Params::from_config(cfg));
+        let subs = (0..cfg.submitters)
+            .map(|i| Submitter::new(cfg.seed, i, &params.workloads[i as usize]))
+            .collect();
+        System {
+            params,
+            ring: Ring::new(cfg.qi_length),
+            subs,
+            found: Vec::new(),
+            halted: false,
+            invariant_reported: false,
+            changes: Vec::new(),
+            counters: vec![StepCounters::default(); cfg.submitters as usize],
+            hw_steps: 0,
+            last_return: Returned::default(),
+            policy: cfg.policy,
+            hw_async: cfg.hardware == HardwareMode::Async,
+            watchdog: cfg.watchdog,
+            fetch_depth: cfg.effective_fetch_depth(),
+        }
+    }
+
+    /// Every field (see [`crate::model::state`]): the submitters, the ring and `halted`. The
+    /// config parts are constant for a root; findings, metrics and scratch are reset when
+    /// unpacking (an explored state is expanded with none pending).
+    pub fn visit<V: Visitor>(&mut self, v: &mut V) {
+        let System {
+            params: _,
+            ring,
+            subs,
+            found,
+            halted,
+            invariant_reported,
+            changes,
+            counters,
+            hw_steps,
+            last_return,
+            policy: _,
+            hw_async: _,
+            watchdog: _,
+            fetch_depth: _,
+        } = self;
+        v.submitters(subs.len(), |v, i| subs[i].visit(v));
+        ring.visit(v);
+        v.key(halted);
+        if V::WRITES {
+            found.clear();
+            *invariant_reported = false;
+            changes.clear();
+            counters.fill(StepCounters::default());
+            *hw_steps = 0;
+            *last_return = Returned::default();
+        }
+    }
+
+    /// Whether the hardware engine can take a step now (every hardware step needs this: a
+    /// fetch or a fault implies the engine can complete). Takes no [`Actor`], which wasm32
+    /// passes by pointer: the scheduler asks this on every step.
+    #[inline(always)]
+    pub fn hw_enabled(&self) -> bool {
+        self.hw_async && hardware::can_complete(&self.ring)
+    }
+
+    /// Whether the hardware engine can fetch a descriptor ahead now.
+    #[inline(always)]
+    pub fn fetch_enabled(&self) -> bool {
+        self.hw_async && hardware::can_fetch(&self.ring, self.fetch_depth)
+    }
+
+    /// Whether `actor` can take a step now.
+    #[inline]
+    pub fn is_enabled(&self, actor: Actor) -> bool {
+        match actor {
+            Actor::Hardware => self.hw_enabled(),
+            Actor::Fetch => self.fetch_enabled(),
+            Actor::Fault(f) => {
+                let budget = self.params.faults.max_faults;
+                self.hw_async
+                    && self.params.faults.rate(f) > 0.0
+                    && (budget == 0 || self.ring.faults < budget)
+                    && hardware::fault_applies(
+                        &self.ring,
+                        f,
+                        self.fetch_depth,
+                        self.params.faults.ite_all_fetched,
+                    )
+            }
+            Actor::Submitter(i) => self.subs.get(i as usize).is_some_and(|s| {
+                let (runs, waits) = s.pc.mobility();
+                can_move(runs, waits, self.ring.q_lock.is_none()) != 0
+            }),
+        }
+    }
+
+    /// Enabled actors in a fixed order: submitters by index, then the hardware engine
+    /// (`Hardware`, `Fetch`, then the faults; `Hardware` is enabled whenever any of them is).
+    #[inline]
+    pub fn enabled_into(&self, out: &mut Vec<Actor>) {
+        out.clear();
+        for i in 0..self.subs.len() as u32 {
+            if self.is_enabled(Actor::Submitter(i)) {
+                out.push(Actor::Submitter(i));
+            }
+        }
+        if self.is_enabled(Actor::Hardware) {
+            out.push(Actor::Hardware);
+            if self.fetch_enabled() {
+                out.push(Actor::Fetch);
+            }
+            if !self.params.faults.is_off() {
+                for f in HwFault::ALL {
+                    if self.is_enabled(Actor::Fault(f)) {
+                        out.push(Actor::Fault(f));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every submitter finished and hardware idle.
+    pub fn all_done(&self) -> bool {
+        self.ring.hw_idle() && self.subs.iter().all(|s| s.pc == Pc::Finished)
+    }
+
+    /// Performs one step of `actor` (which must be enabled) at `step` / `now_ns`.
+    #[inline(always)]
+    pub fn apply<T: TraceSink>(
+        &mut self,
+        actor: Actor,
+        step: u64,
+        now_ns: u64,
+        sink: &mut T,
+    ) -> StepInfo {
+        match actor {
+            Actor::Hardware | Actor::Fetch | Actor::Fault(_) => {
+                self.hw_steps += 1;
+                let kind = self.hw_step(step, actor, sink);
+                StepInfo {
+                    kind,
+                    returned: false,
+                }
+            }
+            Actor::Submitter(i) => self.sub_step(i, step, now_ns, sink),
+        }
+    }
+
+    /// Hardware completed a descriptor of `label`'s batch: count it if that batch is still the
+    /// owner's current one.
+    #[inline]
+    pub(super) fn credit(&mut self, label: Label) {
+        if let Some(s) = self.subs.get_mut(label.submitter as usize) {
+            if s.attempt() == label.attempt && s.pc != Pc::Finished && s.attempts > 0 {
+                s.hw_done += 1;
+            }
+        }
+    }
+
+    /// Submitter `i` releases `q_lock`; checks the `free_cnt` invariant. Takes the index, not an
+    /// [`Actor`], which wasm32 passes by pointer.
+    #[inline]
+    pub(super) fn release_lock(&mut self, step: u64, i: u32) {
+        self.ring.q_lock = None;
+        if !self.invariant_reported && self.ring.free_cnt != self.ring.expected_free_cnt() {
+            self.report_free_cnt(step, i);
+        }
+    }
+}
