@@ -116,6 +116,10 @@ pub(crate) struct ConfigArgs {
     /// --count or --per-submitter is given, the realistic batch sizes of that version's callers.
     #[arg(long, value_name = "VERSION")]
     pub(crate) kernel: Option<String>,
+    /// Start from a preset of the core's table (the playground's and <qi-sim>'s): commit, seed,
+    /// mix8, faultStorm, kernel-6.9, kernel-6.12, kernel-7.0; other flags override it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) preset: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -156,6 +160,11 @@ fn parse_count(s: &str) -> Result<BatchDist, Usage> {
 impl ConfigArgs {
     /// The config: the file (or the defaults), then the flags.
     pub(crate) fn build(&self) -> Result<Config, Usage> {
+        if self.preset.is_some() && self.config.is_some() {
+            return Err(Usage(
+                "flags --preset and --config both give the starting config; use one".into(),
+            ));
+        }
         let mut c = match &self.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
@@ -175,7 +184,18 @@ impl ConfigArgs {
                     }
                 })?
             }
-            None => Config::default(),
+            None => match &self.preset {
+                Some(name) => {
+                    let policy = match self.policy {
+                        Some(PolicyArg::Fixed) => PolicyKind::Fixed,
+                        _ => PolicyKind::Legacy,
+                    };
+                    qisim_core::config::preset::preset(name, policy)
+                        .map_err(|e| Usage(format!("flag --preset: {e}")))?
+                        .config
+                }
+                None => Config::default(),
+            },
         };
         if let Some(r) = self.ring {
             c.qi_length = r;

@@ -407,3 +407,50 @@ fn an_iqe_counterexample_is_reproduced() {
     assert!(out.contains("simulator replay: reproduced"), "{out}");
     assert!(!out.contains("NOT reproduced"), "{out}");
 }
+
+/// `--preset` starts from the core's preset table (the playground's), flags override it, and a
+/// bad name or a clash with `--config` is an error naming the flag.
+#[test]
+fn presets_come_from_the_core_table() {
+    let o = qisim(&["replay", "--preset", "commit", "q1:a6b6H3a5b2"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("!! lockup"), "{}", stdout(&o));
+    let o = qisim(&[
+        "replay",
+        "--preset",
+        "commit",
+        "--policy",
+        "fixed",
+        "q1:a6b6H3a5b5",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = qisim(&[
+        "hunt",
+        "--preset",
+        "kernel-6.9",
+        "--seeds",
+        "20",
+        "--json",
+        "-q",
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("\"policy\":\"legacy\""),
+        "{}",
+        stdout(&o)
+    );
+    let o = qisim(&["hunt", "--preset", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--preset") && stderr(&o).contains("kernel-7.0"),
+        "{}",
+        stderr(&o)
+    );
+    let o = qisim(&["hunt", "--preset", "seed", "--config", "x.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--preset and --config"),
+        "{}",
+        stderr(&o)
+    );
+}
