@@ -393,6 +393,25 @@ mod tests {
         }
     }
 
+    /// A write into `IQH..IQT` (published, not yet fetched) is an overrun, named by slot.
+    #[test]
+    fn writing_an_unfetched_slot_is_an_overrun() {
+        let mut sys = two_cpus();
+        sys.ring.q_lock = Some(0);
+        sys.subs[0].pc = Pc::Write;
+        sys.ring.iqt = 2;
+        assert!(sys.ring.unfetched(0));
+        sys.apply(Actor::Submitter(0), 5, 0, &mut NoTrace);
+        let f: Vec<_> = sys.found.iter().filter(|f| f.kind == Overrun).collect();
+        assert_eq!(
+            f.len(),
+            1 + sys.subs[0].count.min(1) as usize,
+            "{:?}",
+            sys.found
+        );
+        assert_eq!((f[0].step, f[0].slot), (5, Some(0)));
+    }
+
     /// T1 writes `QI_FREE` over T2's wait slot while T2 polls it: lost only if hardware had
     /// completed (or the walk aborted) it.
     #[test]
