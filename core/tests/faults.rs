@@ -134,13 +134,28 @@ fn f1_iqe_inside_a_batch_is_never_cleared() {
 /// returned, one step later.)
 #[test]
 fn f2_iqe_repair_frees_slots_hardware_still_completes() {
-    for (policy, choices) in [
-        (PolicyKind::Legacy, "q1:a4Ea3H"),
-        (PolicyKind::Fixed, "q1:a4Ea2H"),
+    for (policy, choices, owner_at) in [
+        (
+            PolicyKind::Legacy,
+            "q1:a4Ea3H",
+            "QI_IN_USE), but T1 already marked its slots and is at `unlock`",
+        ),
+        (
+            PolicyKind::Fixed,
+            "q1:a4Ea2H",
+            "QI_FREE), but T1 already marked its slots and is at `reclaim`",
+        ),
     ] {
         let cfg = config(policy, iqe(1), &[&[1, 1], &[1, 1]]);
         let (r, tl) = replay(cfg.clone(), choices);
         assert_eq!(kinds(&r), vec![FindingKind::StrayStatusWrite], "{tl}");
+        // The slot still holds WD1, whose owner has moved on: the message says where it is.
+        let msg = &r.findings[0].message;
+        assert!(
+            msg.starts_with("hardware wrote QI_DONE for WD1 into slot 1 (status "),
+            "{msg}"
+        );
+        assert!(msg.contains(owner_at), "{msg}");
         assert!(tl.contains("qi_check_fault -> -EINVAL"), "{tl}");
         assert_shortest(&cfg, FindingKind::StrayStatusWrite, choices);
     }

@@ -361,6 +361,90 @@ impl System {
 #[cfg(test)]
 mod tests {
     use super::FindingKind::{self, *};
+    use crate::config::Config;
+    use crate::model::policy::StatusChange;
+    use crate::model::{Desc, Label, Pc, Status, System};
+    use crate::trace::NoTrace;
+    use crate::Actor;
+
+    fn two_cpus() -> System {
+        System::new(&Config {
+            qi_length: 8,
+            submitters: 2,
+            ..Config::default()
+        })
+    }
+
+    /// An unlock with `free_cnt` off the pointers reports the invariant, once per run.
+    #[test]
+    fn a_wrong_free_cnt_is_reported_at_the_unlock() {
+        let mut sys = two_cpus();
+        for (step, expect) in [(0, 1), (1, 1)] {
+            sys.ring.q_lock = Some(0);
+            sys.subs[0].pc = Pc::SpaceUnlock;
+            sys.ring.free_cnt = 3;
+            sys.apply(Actor::Submitter(0), step, 0, &mut NoTrace);
+            let n = sys
+                .found
+                .iter()
+                .filter(|f| f.kind == FreeCntInvariant)
+                .count();
+            assert_eq!(n, expect, "step {step}: {:?}", sys.found);
+        }
+    }
+
+    /// A write into `IQH..IQT` (published, not yet fetched) is an overrun, named by slot.
+    #[test]
+    fn writing_an_unfetched_slot_is_an_overrun() {
+        let mut sys = two_cpus();
+        sys.ring.q_lock = Some(0);
+        sys.subs[0].pc = Pc::Write;
+        sys.ring.iqt = 2;
+        assert!(sys.ring.unfetched(0));
+        sys.apply(Actor::Submitter(0), 5, 0, &mut NoTrace);
+        let f: Vec<_> = sys.found.iter().filter(|f| f.kind == Overrun).collect();
+        assert_eq!(
+            f.len(),
+            1 + sys.subs[0].count.min(1) as usize,
+            "{:?}",
+            sys.found
+        );
+        assert_eq!((f[0].step, f[0].slot), (5, Some(0)));
+    }
+
+    /// T1 writes `QI_FREE` over T2's wait slot while T2 polls it: lost only if hardware had
+    /// completed (or the walk aborted) it.
+    #[test]
+    fn only_a_finished_wait_freed_under_its_poller_is_lost() {
+        let lost = |before: Status, after: Status| {
+            let mut sys = two_cpus();
+            sys.subs[1].pc = Pc::Poll;
+            sys.subs[1].attempts = 1;
+            let label = Label {
+                submitter: 1,
+                attempt: 0,
+                part: 0,
+                count: 0,
+            };
+            sys.ring.desc[3] = Desc::Wait {
+                status_addr: 3,
+                sw: true,
+                drain: false,
+                label,
+            };
+            sys.changes.push(StatusChange {
+                slot: 3,
+                before,
+                after,
+            });
+            sys.loses_completion(0, 0)
+        };
+        assert!(lost(Status::Done, Status::Free));
+        assert!(lost(Status::Abort, Status::Free));
+        assert!(!lost(Status::InUse, Status::Free));
+        assert!(!lost(Status::Free, Status::Free));
+        assert!(!lost(Status::Done, Status::Abort));
+    }
 
     /// DESIGN.md section 6: which kinds are safety violations, which end a run, and that a
     /// consequence outranks its cause when a counterexample is chosen.
