@@ -55,7 +55,16 @@ fn hunt_chunks_in_a_worker() {
         .as_str()
         .unwrap()
         .starts_with("q1:"));
-    assert!(fresh_seed().unwrap() >= 0.0);
+    // Fresh seeds are whole numbers below 2^53, drawn anew each time (crypto.getRandomValues
+    // in a worker).
+    let (a, b) = (fresh_seed().unwrap(), fresh_seed().unwrap());
+    for s in [a, b] {
+        assert!(
+            s.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&s),
+            "{s}"
+        );
+    }
+    assert_ne!(a, b, "two fresh seeds are equal");
 }
 
 #[wasm_bindgen_test]
