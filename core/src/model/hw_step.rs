@@ -74,7 +74,7 @@ impl System {
                 label,
                 before,
             } => {
-                // Ownership is judged before the write: it is what the write lands on.
+                // Ownership is the owner's state (label and pc), not the status just written.
                 let owned = self.owns_wait_slot(status_addr, label);
                 self.credit(label);
                 sink.emit(step, actor, || Op::HwWait {
