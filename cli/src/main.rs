@@ -137,7 +137,19 @@ pub(crate) fn print_json(v: &impl serde::Serialize) {
     let _ = writeln!(out);
 }
 
+/// Restores the default action of `SIGPIPE` (Rust ignores it, so `println!` into a closed pipe
+/// panics): `qisim replay ... | head` ends quietly, as Unix filters do.
+fn die_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    die_on_closed_pipe();
     let cli = Cli::parse();
     let r = match &cli.cmd {
         Cmd::Hunt(a) => cmd::hunt::run(a),

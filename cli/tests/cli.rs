@@ -454,3 +454,23 @@ fn presets_come_from_the_core_table() {
         stderr(&o)
     );
 }
+
+/// `qisim replay ... | head -1`: a reader that has closed the pipe ends the run quietly (by
+/// SIGPIPE, as Unix filters do); it does not panic with "failed printing to stdout".
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // Through a shell, so qisim starts with the signal dispositions a user's shell gives it;
+    // `true` exits at once, so every line qisim prints goes into a pipe with no reader.
+    let out = Command::new("sh")
+        .args(["-c", r#""$0" replay q1:a6b6H3a5b2 | true"#])
+        .arg(env!("CARGO_BIN_EXE_qisim"))
+        .output()
+        .expect("run sh");
+    let err = stderr(&out);
+    assert!(
+        !err.contains("panicked"),
+        "qisim panicked on a closed pipe: {err}"
+    );
+    assert!(out.status.success(), "{err}");
+}
