@@ -159,6 +159,39 @@ cycles: boolean, };
 export type ExploreProgress = { states: number, transitions: number, depth: number, queued: number, };
 
 /**
+ * Statistics of an exploration.
+ */
+export type ExploreStats = { 
+/**
+ * Distinct states stored.
+ */
+states: number, 
+/**
+ * Transitions executed (successors generated).
+ */
+transitions: number, 
+/**
+ * Deepest BFS level reached.
+ */
+maxDepth: number, 
+/**
+ * Initial states (one per workload combination).
+ */
+roots: number, 
+/**
+ * Wall-clock seconds, filled in by the caller ([`Verdict::with_elapsed`]): core has no clock.
+ */
+seconds: number | null, 
+/**
+ * `states / seconds`, filled in with `seconds`.
+ */
+statesPerSecond: number | null, 
+/**
+ * Peak memory of the visited set, parent links and BFS queue, per stored state.
+ */
+bytesPerState: number, por: boolean, symmetry: boolean, };
+
+/**
  * The hardware fault of a cell (one per run).
  */
 export type Fault = "none" | "iqe" | "ite" | "iteAllFetched" | "ice" | "gone" | "goneAllFetched";

@@ -17,7 +17,7 @@ use std::any::TypeId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use qisim_core::check::matrix::{Cell, MatrixSpec};
-use qisim_core::check::{explore, ExploreOptions, ExploreProgress, Verdict};
+use qisim_core::check::{explore, ExploreOptions, ExploreProgress, ExploreStats, Verdict};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::config::preset::{preset, Preset};
 use qisim_core::model::StateView;
@@ -73,6 +73,7 @@ fn generate() -> String {
     c.visit::<ExploreOptions>();
     c.visit::<ExploreProgress>();
     c.visit::<Verdict>();
+    c.visit::<ExploreStats>();
     c.visit::<Preset>();
     c.visit::<MatrixSpec>();
     c.visit::<Cell>();
@@ -114,6 +115,7 @@ fn web_qisim_types_d_ts_is_generated_from_the_rust_types() {
     let types = generate();
     // Declarations the rest of the package relies on (web/qisim.d.ts aliases them).
     for name in [
+        "ExploreStats",
         "Config",
         "RunReport",
         "Verdict",
