@@ -16,7 +16,7 @@
 use std::any::TypeId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use qisim_core::check::matrix::{Cell, MatrixSpec};
+use qisim_core::check::matrix::{self, Cell, MatrixSpec};
 use qisim_core::check::{explore, ExploreOptions, ExploreProgress, ExploreStats, Verdict};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::config::preset::{preset, Preset};
@@ -206,6 +206,17 @@ fn samples() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     out.push(("huntOptions", "HuntOptions", json(&HuntOptions::default())));
     out.push(("exploreOptions", "ExploreOptions", json(&opts)));
     out.push(("matrixSpec", "MatrixSpec", json(&MatrixSpec::default())));
+    // Kernel-matrix cells, counterexamples among them (a small bound keeps this quick).
+    let spec = MatrixSpec {
+        max_states: 20_000,
+        ..MatrixSpec::default()
+    };
+    let cells = matrix::run(&spec, |_| {}).unwrap();
+    assert!(
+        cells.iter().any(|c| c.kind.is_some()),
+        "no counterexample cell"
+    );
+    out.push(("matrixCells", "Cell[]", json(&cells)));
     let canonical = preset("kernel-6.9", PolicyKind::Legacy).unwrap();
     out.push(("preset", "Preset", json(&canonical)));
     out
