@@ -35,7 +35,7 @@ import type {
   Workload,
 } from 'qisim';
 import { MAX_CHUNK_ATTEMPTS, createPool } from 'qisim/pool';
-import type { Pool, PoolHuntOptions, WorkerFailure } from 'qisim/pool';
+import type { ExploreProgress, Pool, PoolHuntOptions, Verdict as PoolVerdict, WorkerFailure } from 'qisim/pool';
 
 // ---------------------------------------------------------------------------------------------
 // Configs: every field optional, nested objects too; tagged unions keep their tag.
@@ -170,7 +170,14 @@ export async function inThePool(signal: AbortSignal): Promise<number> {
   };
   const result = await pool.hunt(config, opts);
   const failures: number = (result.workerFailures ?? []).length + MAX_CHUNK_ATTEMPTS;
-  const verdict = await pool.explore(config, { maxStates: 1e5, signal });
+  const verdict: PoolVerdict = await pool.explore(config, {
+    maxStates: 1e5,
+    signal,
+    onProgress: (p) => {
+      if ('workerFailure' in p) void p.workerFailure.worker;
+      else void (p satisfies ExploreProgress).queued;
+    },
+  });
   const states: number = verdict.states;
   // @ts-expect-error: a pool hunt needs a seed count
   await pool.hunt(config, { seedStart: 0 });
