@@ -8,11 +8,14 @@ stage "cargo fmt --check"
 cargo fmt --all -- --check
 stage "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+stage "cargo clippy --features ts (qisim-core)"
+cargo clippy -p qisim-core --all-targets --features ts -- -D warnings
 stage "cargo test (native)"
 cargo test --workspace
 
-# Later stages: wasm (wasm-pack test in headless chromium), npm package, browser end-to-end.
-for s in scripts/test-spin.sh scripts/test-wasm.sh scripts/test-npm.sh scripts/test-e2e.sh; do
+# Later stages: TypeScript declarations (generated, tsc), wasm (wasm-pack test in headless
+# chromium), npm package, browser end-to-end.
+for s in scripts/test-types.sh scripts/test-spin.sh scripts/test-wasm.sh scripts/test-npm.sh scripts/test-e2e.sh; do
   if [ -f "$s" ]; then
     stage "$s"
     bash "$s"

@@ -49,6 +49,7 @@ test('the tarball holds the modules, the wasm binary and the types, and nothing 
     'web/pool.js',
     'web/pool-worker.js',
     'web/qisim.d.ts',
+    'web/qisim-types.d.ts',
     'web/pool.d.ts',
     'web/pkg/qisim_wasm.js',
     'web/pkg/qisim_wasm_bg.wasm',
@@ -151,7 +152,41 @@ test('the type declarations name every export of the entry module', () => {
     if (n === 'default') continue;
     assert.match(dts, new RegExp(`export (?:default )?(?:function|class|const|\\{) ?${n}\\b`), n);
   }
+  // Declared here, or re-exported from the generated qisim-types.d.ts (`export type { ... }`).
+  const types = new Set([...dts.matchAll(/export (?:interface|type) (\w+)/g)].map((m) => m[1]));
+  for (const m of dts.matchAll(/export type \{([^}]*)\}/g)) {
+    for (const n of m[1].split(',')) if (n.trim()) types.add(n.trim());
+  }
   for (const t of ['Config', 'Workload', 'RunReport', 'HuntResult', 'Finding', 'StateView', 'Event', 'Verdict']) {
-    assert.match(dts, new RegExp(`export (?:interface|type) ${t}\\b`), t);
+    assert.ok(types.has(t), `${t} not exported by qisim.d.ts: ${[...types].join(', ')}`);
+  }
+});
+
+test('a TypeScript consumer type-checks against the installed package (tests/types/usage.ts)', () => {
+  // The repository's own tsc (devDependency); the consumer resolves `qisim` from the tarball, so
+  // a declaration file missing from package.json "files" fails here.
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  assert.ok(fs.existsSync(tsc), `${tsc} missing: run npm ci`);
+  fs.copyFileSync(path.join(ROOT, 'tests/types/usage.ts'), path.join(project, 'usage.ts'));
+  fs.writeFileSync(
+    path.join(project, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        lib: ['ES2022', 'DOM'],
+        types: [],
+        skipLibCheck: false,
+      },
+      files: ['usage.ts'],
+    }),
+  );
+  try {
+    execFileSync(process.execPath, [tsc, '-p', project], { encoding: 'utf8' });
+  } catch (e) {
+    assert.fail(`tsc failed:\n${e.stdout}${e.stderr}`);
   }
 });

@@ -7,5 +7,9 @@ export type {
   PoolProgress,
   WorkerFailure,
   HuntResult,
+  HuntOptions,
   Config,
+  ExploreOptions,
+  ExploreProgress,
+  Verdict,
 } from './qisim.js';

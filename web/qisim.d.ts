@@ -1,478 +1,142 @@
-// Type declarations of the `qisim` npm package (hand-written; the wasm-bindgen output has its own
-// `pkg/qisim_wasm.d.ts` with `any` for every object). Every object crossing the wasm boundary is
-// plain JSON data in the core's camelCase schema. Integers are JS numbers below 2^53.
+// Type declarations of the `qisim` npm package. The wasm-bindgen output has its own
+// `pkg/qisim_wasm.d.ts` with `any` for every object; every object crossing the wasm boundary is
+// plain JSON data in the core's camelCase schema, integers are JS numbers below 2^53.
+//
+// One source of truth: the JSON data types are GENERATED from the Rust types of qisim-core into
+// ./qisim-types.d.ts (ts-rs, `cargo test -p qisim-core --features ts --test ts_bindings`, which
+// fails when that file is stale). This file only gives them the package's names, derives the
+// input shapes (a config or an options object may leave out any field), and declares what is JS
+// API: the wasm functions, `Simulation`, the worker pool. Declare no data type by hand here.
+
+import type * as G from './qisim-types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Input shapes
+
+/**
+ * The input shape of a generated data type whose Rust struct has serde's `default` (a config,
+ * an options object): every field may be left out, recursively. A tagged union keeps its tag,
+ * and the fields config/tagged.rs requires stay required: a batch distribution's, a replay
+ * scheduler's `choices`.
+ */
+export type Input<T> = T extends G.BatchDist | { kind: 'replay' }
+  ? T
+  : T extends readonly (infer E)[]
+    ? Input<E>[]
+    : T extends object
+      ? { [K in keyof T]?: Input<T[K]> } & Pick<T, Extract<keyof T, 'kind'>>
+      : T;
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
 
-export type Policy = 'legacy' | 'fixed';
-export type HardwareMode = 'async' | 'sync';
-export type InvType = 'iotlb' | 'devtlb' | 'context' | 'iec' | 'pasid';
-export type StopOn = 'consequence' | 'firstFinding';
-
-/** Descriptor count of one `qi_submit_sync` call. */
-export type BatchDist =
-  | { kind: 'fixed'; count: number }
-  | { kind: 'uniform'; min: number; max: number }
-  /** Call `i` uses `counts[i % counts.length]`. */
-  | { kind: 'sequence'; counts: number[] };
-
-/** Weight of each invalidation type in a batch (default: iotlb only). */
-export interface TypeMix {
-  iotlb?: number;
-  devtlb?: number;
-  context?: number;
-  iec?: number;
-  pasid?: number;
-}
-
-/** What one submitter (CPU) submits. Every field is optional (defaults shown). */
-export interface Workload {
-  /** Number of `qi_submit_sync` calls (100). */
-  submissions?: number;
-  /** Descriptor count per call (uniform 1..=4). */
-  batch?: BatchDist;
-  /** Probability that a call has count 0 (a wait descriptor alone), 0..=1 (0). */
-  zeroCountProb?: number;
-  /** `QI_OPT_WAIT_DRAIN` (false). */
-  drain?: boolean;
-  /** Simulated think time between calls, timed scheduler only (0). */
-  thinkNs?: number;
-  types?: TypeMix;
-}
-
-/** Simulated costs in nanoseconds for the timed scheduler. */
-export interface TimedCosts {
-  lockNs?: number;
-  lockHandoffNs?: number;
-  unlockNs?: number;
-  checkSpaceNs?: number;
-  descWriteNs?: number;
-  doorbellNs?: number;
-  pollNs?: number;
-  relaxNs?: number;
-  markNs?: number;
-  reclaimNs?: number;
-  hwIotlbNs?: number;
-  hwDevtlbNs?: number;
-  hwContextNs?: number;
-  hwIecNs?: number;
-  hwPasidNs?: number;
-  hwWaitNs?: number;
-  hwDrainNs?: number;
-  /** Each cost is multiplied by a seeded factor in [1 - jitter, 1 + jitter], 0..=0.9. */
-  jitter?: number;
-}
-
-export type Scheduler =
-  /** Uniform over enabled actors; hardware has weight `hwWeight` (submitters 1). */
-  | { kind: 'random'; hwWeight?: number }
-  /** PCT with bug depth `depth` (3); change points over the first `steps` steps (0 = estimate). */
-  | { kind: 'pct'; depth?: number; steps?: number }
-  /** A recorded choice sequence, e.g. `"q1:a6b6H3a5b2"`. */
-  | { kind: 'replay'; choices: string }
-  /** Discrete-event simulation over simulated nanoseconds. */
-  | { kind: 'timed'; costs?: TimedCosts };
-
-/** Hardware fault injection (off by default): each rate is a probability, 0..=1. */
-export interface Faults {
-  /** Invalid descriptor (`IQE`). */
-  iqeRate?: number;
-  /** Device-TLB invalidation time-out (`ITE`). */
-  iteRate?: number;
-  /** Invalidation completion error on a device-TLB invalidation (`ICE`). */
-  iceRate?: number;
-  /** A device-TLB time-out whose device is gone (`qi_check_fault` returns `-ETIMEDOUT`). */
-  deviceGoneRate?: number;
-  /** The kernel's `ITE` walk: before 7.0 (`stride2`) or 7.0 and later (`stride1`, default). */
-  iteWalk?: 'stride1' | 'stride2';
-  /** A time-out fires only once hardware fetched everything published (false: as the spec allows). */
-  iteAllFetched?: boolean;
-  /** At most this many faults per run, 0 = no limit (the explorer needs >= 1). */
-  maxFaults?: number;
-}
-
+export type Policy = G.PolicyKind;
+export type HardwareMode = G.HardwareMode;
+export type InvType = G.InvType;
+export type StopOn = G.StopOn;
+/** The kernel's `ITE` walk: before 7.0 (`stride2`) or 7.0 and later (`stride1`). */
+export type IteWalk = G.IteWalk;
 /** Kernel presets (see `kernels()` and docs/kernels.md). */
-export type KernelVersion = '6.9' | '6.12' | '7.0';
+export type KernelVersion = G.Kernel;
 
-/** A simulation configuration; `{}` is valid (the kernel's ring of 256, two submitters). */
-export interface Config {
-  /** `QI_LENGTH`, 4..=65536 (256). */
-  qiLength?: number;
-  /** Submitters (CPUs), 1..=256 (2). */
-  submitters?: number;
-  /** Workload of every submitter without an entry in `perSubmitter`. */
-  workload?: Workload;
-  /** Empty, or exactly `submitters` workloads. */
-  perSubmitter?: Workload[];
-  /** Reclaim policy ('fixed'). */
-  policy?: Policy;
-  hardware?: HardwareMode;
-  /** Descriptors hardware may hold fetched and pending, 0 = no limit (0). */
-  fetchDepth?: number;
-  /** The kernel version modelled; `policy` and `faults.iteWalk` must agree with it. */
-  kernel?: KernelVersion;
-  scheduler?: Scheduler;
-  faults?: Faults;
-  /** Seed of every random choice, < 2^53 (0). Ignored by `hunt` (it runs a seed range). */
-  seed?: number | bigint;
-  /** The run stops after this many steps (10^7). */
-  stepLimit?: number;
-  /** Soft-lockup watchdog in the submitter's own steps, 0 = off (10^5). */
-  watchdog?: number;
-  /** Record the event trace (false). */
-  trace?: boolean;
-  /** Record the schedule for the replay string (true). */
-  recordSchedule?: boolean;
-  traceCapacity?: number;
-  /** Throughput-series bucket width in steps, or ns under `timed` (1000). */
-  bucket?: number;
-  maxBuckets?: number;
-  stopOn?: StopOn;
-}
+/** Descriptor count of one `qi_submit_sync` call (every field required). */
+export type BatchDist = G.BatchDist;
+/** Weight of each invalidation type in a batch (default: iotlb only). */
+export type TypeMix = Input<G.TypeMix>;
+/** What one submitter (CPU) submits. Every field is optional. */
+export type Workload = Input<G.Workload>;
+/** Simulated costs in nanoseconds for the timed scheduler. */
+export type TimedCosts = Input<G.TimedCosts>;
+/** Which actor runs next: `random` (default), `pct`, `replay` (`choices` required) or `timed`. */
+export type Scheduler = Input<G.SchedulerConfig>;
+/** Hardware fault injection (off by default): each rate is a probability, 0..=1. */
+export type Faults = Input<G.FaultConfig>;
 
-/** A config with every default filled in (what `validateConfig` returns). */
-export type NormalizedConfig = Required<Config> & {
-  workload: Required<Workload>;
-  perSubmitter: Required<Workload>[];
-  seed: number;
-};
+/**
+ * A simulation configuration; every field is optional and `{}` is valid (the kernel's ring of
+ * 256, two submitters). `seed` may be given as a BigInt (below 2^53 all the same).
+ */
+export type Config = Omit<Input<G.Config>, 'seed'> & { seed?: number | bigint };
+
+/** A config with every default filled in (what `validateConfig` returns, `RunReport.config`). */
+export type NormalizedConfig = G.Config;
 
 // ---------------------------------------------------------------------------------------------
-// Results
+// Results (the JSON the core returns, every field present)
 
-/** `"T1"`, `"T2"`, ... (submitters, T1 is index 0), `"HW"` (the hardware engine), or a fault
- * the hardware raises as its own step with fault injection on: `"HW:IQE"`, `"HW:ITE"`, `"HW:ICE"`. */
-export type Actor = string;
+import type {
+  Actor,
+  FindingKind,
+  Finding,
+  Outcome,
+  Histogram,
+  Percentiles,
+  Series,
+  SubmitterMetrics,
+  Metrics,
+  RunReport,
+  Label,
+  Desc,
+  Pc,
+  SubmitterView,
+  StateView,
+  HwFault,
+  Event,
+  Minimized,
+  HuntFinding,
+  HuntResult,
+  ExploreStats,
+  Verdict,
+  ExploreProgress,
+  Preset,
+} from './qisim-types.js';
+export type {
+  Actor,
+  FindingKind,
+  Finding,
+  Outcome,
+  Histogram,
+  Percentiles,
+  Series,
+  SubmitterMetrics,
+  Metrics,
+  RunReport,
+  Label,
+  Desc,
+  Pc,
+  SubmitterView,
+  StateView,
+  HwFault,
+  Event,
+  Minimized,
+  HuntFinding,
+  HuntResult,
+  ExploreStats,
+  Verdict,
+  ExploreProgress,
+  Preset,
+};
 
-export type FindingKind =
-  | 'lostCompletion'
-  | 'lockup'
-  | 'suspectedLockup'
-  | 'staleWakeup'
-  | 'prematureCompletion'
-  | 'overrun'
-  | 'strayStatusWrite'
-  | 'freeCntInvariant'
-  | 'deadlock'
-  /** The `ITE` walk of `qi_check_fault` does not terminate. */
-  | 'walkLoop';
+/** A ring slot's `desc_status`. */
+export type SlotStatus = G.Status;
+/** One cell of the kernel matrix (`matrix()`). */
+export type MatrixCell = G.Cell;
 
-export interface Finding {
-  kind: FindingKind;
-  /** Step (0-based) at which it was detected. */
-  step: number;
-  /** The actor whose step revealed it. */
-  actor: Actor;
-  /** The submitter it concerns (index, 0 = T1), if any. */
-  submitter: number | null;
-  /** The ring slot it concerns, if any. */
-  slot: number | null;
-  message: string;
-}
+// ---------------------------------------------------------------------------------------------
+// Options
 
-export type Outcome =
-  | { kind: 'completed' }
-  | { kind: 'lockup' }
-  | { kind: 'deadlock' }
-  | { kind: 'stepLimit' }
-  | { kind: 'replayEnded' }
-  | { kind: 'replayDiverged'; step: number; actor: Actor }
-  | { kind: 'stoppedOnFinding' };
+export type HuntOptions = Input<G.HuntOptions>;
 
-/** HDR-style log-linear histogram (mergeable). */
-export interface Histogram {
-  counts: number[];
-  total: number;
-  min: number;
-  max: number;
-  sum: number;
-}
-
-export interface Percentiles {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  mean: number;
-  count: number;
-}
-
-/** Throughput over time in buckets of `bucket` `unit`s. */
-export interface Series {
-  unit: 'step' | 'ns';
-  bucket: number;
-  maxBuckets: number;
-  /** Calls returned per bucket. */
-  submissions: number[];
-  /** Invalidation descriptors completed per bucket. */
-  descriptors: number[];
-  /** Descriptors per bucket per submitter: `perSubmitter[i][bucket]`. */
-  perSubmitter: number[][];
-}
-
-export interface SubmitterMetrics {
-  submissions: number;
-  descriptors: number;
-  lockAcquisitions: number;
-  lockHandoffs: number;
-  spins: number;
-  spaceRetries: number;
-  restarts: number;
-  latencySteps: Histogram;
-  latencyNs: Histogram;
-}
-
-export interface Metrics {
-  steps: number;
-  timeNs: number;
-  hwSteps: number;
-  submissions: number;
-  descriptors: number;
-  perSubmitter: SubmitterMetrics[];
-  series: Series;
-}
-
-export interface RunReport {
-  config: NormalizedConfig;
-  seed: number;
-  scheduler: Scheduler['kind'];
-  policy: Policy;
-  outcome: Outcome;
-  steps: number;
-  timeNs: number;
-  findings: Finding[];
-  /** The exact schedule as a replay string (`q1:...`). */
-  replay: string;
-  /** Stable hash of the trace, 16 hex digits (null unless `trace` is on). */
-  traceHash: string | null;
-  /** Stable hash of schedule and findings, 16 hex digits. */
-  runHash: string;
-  latencySteps: Percentiles;
-  latencyNs: Percentiles;
-  /** Invalidations per µs (timed) or per 1000 steps. */
-  throughput: number;
-  metrics: Metrics;
-}
-
-export type SlotStatus = 'QI_FREE' | 'QI_IN_USE' | 'QI_DONE' | 'QI_ABORT';
-
-/** Who a descriptor belongs to: call `attempt` of `submitter`, descriptor `part` of `count + 1`. */
-export interface Label {
-  submitter: number;
-  attempt: number;
-  part: number;
-  count: number;
-}
-
-export type Desc =
-  | { kind: 'empty' }
-  | { kind: 'inv'; ty: InvType; label: Label }
-  /** With SW set, hardware writes `QI_DONE` to `descStatus[statusAddr]`. */
-  | { kind: 'wait'; statusAddr: number; sw: boolean; drain: boolean; label: Label };
-
-/** Program counter of a submitter: the next step of `qi_submit_sync` it takes. */
-export type Pc =
-  | 'lock'
-  | 'checkSpace'
-  | 'spaceUnlock'
-  | 'write'
-  | 'doorbell'
-  | 'poll'
-  | 'pollUnlock'
-  | 'pollLock'
-  | 'mark'
-  | 'reclaim'
-  | 'unlock'
-  | 'finished';
-
-export interface SubmitterView {
-  pc: Pc;
-  /** Kernel name of the next step. */
-  stepName: string;
-  count: number;
-  index: number;
-  waitIndex: number;
-  rc: number;
-  submissionsDone: number;
-  submissionsTotal: number;
-  attempt: number;
-  holdsLock: boolean;
-  enabled: boolean;
-}
-
-/** The whole modelled state after any step (for visualisers). */
-export interface StateView {
-  step: number;
-  timeNs: number;
-  qiLength: number;
-  descStatus: SlotStatus[];
-  desc: Desc[];
-  freeHead: number;
-  freeTail: number;
-  freeCnt: number;
-  /** Submitter index holding `q_lock`, or null. */
-  qLock: number | null;
-  iqh: number;
-  /** Descriptors `pendingFrom..iqh` are fetched and pending in hardware. */
-  pendingFrom: number;
-  /** The last `ITE`'s device is gone. */
-  iteGone: boolean;
-  iqt: number;
-  /** `FSTS` bits: IQE 0x10, ICE 0x20, ITE 0x40. */
-  fsts: number;
-  hwEnabled: boolean;
-  submitters: SubmitterView[];
-}
-
-export type HwFault = 'iqe' | 'ite' | 'ice' | 'gone';
-
-/** One trace event: `step`, `actor` and the operation's fields (`op` says which). */
-export type Event = { step: number; actor: Actor } & (
-  | { op: 'lock'; handoff: boolean }
-  | { op: 'checkSpace'; freeCnt: number; need: number; ok: boolean }
-  | { op: 'write'; index: number; count: number; waitIndex: number }
-  | { op: 'doorbell'; iqt: number }
-  /** `label`: the poller's own wait descriptor (the slot may hold another by now). */
-  | { op: 'poll'; waitIndex: number; status: SlotStatus; done: boolean; label: Label }
-  | { op: 'unlock' }
-  | { op: 'mark'; index: number; count: number }
-  | { op: 'reclaim'; from: number; to: number }
-  | { op: 'return'; rc: number; latencySteps: number }
-  | { op: 'hwInv'; slot: number; label: Label | null }
-  | { op: 'hwWait'; slot: number; label: Label | null }
-  /** Hardware fetched the descriptor at `slot` ahead (pending until completed). */
-  | { op: 'hwFetch'; slot: number; label: Label | null }
-  /** `ITE` aborted the pending wait descriptor at `slot` (no status write). */
-  | { op: 'hwAbort'; slot: number; label: Label | null }
-  | {
-      op: 'status';
-      slot: number;
-      before: SlotStatus;
-      after: SlotStatus;
-      /** A hardware write (`*` in timelines). */
-      hw: boolean;
-      label: Label | null;
-    }
-  /** Hardware stopped at `slot` with a fault (`IQE`/`ITE`), or raised `ICE` there. */
-  | { op: 'hwFault'; slot: number; fault: HwFault; label: Label | null }
-  /** `qi_check_fault` found a fault and returned `rc`. */
-  | { op: 'checkFault'; rc: number }
-  /** `IQE` repair: the descriptor at `slot` replaced by a copy of the wait at `waitIndex`. */
-  | { op: 'iqeRepair'; slot: number; waitIndex: number }
-  /** `ITE` walk from `from` down to `to` by `stride`; `terminated` false if it loops. */
-  | { op: 'iteWalk'; from: number; to: number; stride: number; terminated: boolean }
-  | { op: 'clearIce' }
-  | { op: 'finding'; kind: FindingKind; message: string }
-);
-
-export interface Minimized {
-  /** The (possibly reduced) config the replay runs against. */
-  config: NormalizedConfig;
-  replay: string;
-  steps: number;
-  timeline: string;
-}
-
-/** One seed that found something. */
-export interface HuntFinding {
-  seed: number;
-  /** Distinct kinds found in the run, in order of first appearance. */
-  kinds: FindingKind[];
-  first: Finding;
-  findings: Finding[];
-  outcome: Outcome;
-  steps: number;
-  replay: string;
-  /** The minimised schedule (null unless minimisation was asked for). */
-  minimized: Minimized | null;
-}
-
-/** Counts and merged metrics of a hunt over seed ranges. */
-export interface HuntResult {
-  policy: Policy;
-  scheduler: Scheduler['kind'];
-  /** Seeds covered, sorted disjoint `[start, end)` ranges. */
-  seedRanges: [number, number][];
-  schedules: number;
-  steps: number;
-  completed: number;
-  /** Runs per finding kind (a run counts once per kind). */
-  runsWith: [FindingKind, number][];
-  /** Runs with a proved lockup. */
-  lockups: number;
-  /** Runs with any safety violation. */
-  safety: number;
-  stepLimits: number;
-  /** Findings of the lowest seeds, at most `maxFindings`. */
-  findings: HuntFinding[];
-  maxFindings: number;
-  latencySteps: Histogram;
-  latencyNs: Histogram;
-  series: Series;
-  descriptors: number;
-  submissions: number;
-  timeNs: number;
-  /** Only on results of `pool.hunt`: workers that died during the hunt (their chunks re-ran). */
-  workerFailures?: WorkerFailure[];
-}
-
-export interface HuntOptions {
-  /** Keep at most this many findings, the lowest seeds (100). */
-  maxFindings?: number;
-  /** Minimise each kept finding (true). */
-  minimize?: boolean;
-}
-
-export interface ExploreStats {
-  states: number;
-  transitions: number;
-  maxDepth: number;
-  roots: number;
-  seconds: number | null;
-  statesPerSecond: number | null;
-  bytesPerState: number;
-  por: boolean;
-  symmetry: boolean;
-}
-
-export type Verdict =
-  | ({ verdict: 'proved' } & ExploreStats)
-  | ({
-      verdict: 'counterexample';
-      kind: FindingKind;
-      config: NormalizedConfig;
-      replay: string;
-      steps: number;
-      findings: Finding[];
-      reproduced: boolean;
-      timeline: string;
-    } & ExploreStats)
-  | ({ verdict: 'boundReached'; maxStates: number } & ExploreStats);
-
-export interface ExploreProgress {
-  states: number;
-  transitions: number;
-  depth: number;
-  queued: number;
-}
-
-export interface ExploreOptions {
-  /** Stop with `boundReached` after this many states (2·10^7). */
-  maxStates?: number;
-  /** Partial-order reduction (true). */
-  por?: boolean;
-  /** Symmetry reduction of identical submitters (true). */
-  symmetry?: boolean;
-  /** Make counterexamples shortest (true). */
-  shortest?: boolean;
-  /** Treat `lostCompletion` itself as the violation (false). */
-  stopOnCause?: boolean;
+/** The core's exploration options (every field optional), plus what the wasm layer adds. */
+export type ExploreOptions = Input<G.ExploreOptions> & {
   /** Explore every per-submitter sequence of these descriptor counts as one graph. */
   counts?: number[];
   /** Called every 65536 states; return `false` to stop (a `boundReached` verdict). */
-  onProgress?: (p: ExploreProgress) => boolean | void;
-}
+  onProgress?: (p: G.ExploreProgress) => boolean | void;
+};
+
+/** The size of the kernel matrix's configurations (`matrix()`); every field optional. */
+export type MatrixSpec = Input<G.MatrixSpec>;
 
 /** Errors thrown by every function: a JS `Error` whose message names the field. */
 export interface QisimError extends Error {
@@ -546,21 +210,15 @@ export function kernels(qiLength?: number): {
   name: KernelVersion;
   range: string;
   policy: Policy;
-  iteWalk: 'stride1' | 'stride2';
+  iteWalk: IteWalk;
   realisticCounts: number[];
 }[];
 /** `config` as kernel `version` runs it (with `realistic`, that version's batch sizes). */
 export function kernelConfig(version: KernelVersion, config: Config | undefined, realistic: boolean): NormalizedConfig;
 /** The kernel matrix (`qisim matrix`): every version × caller mix × fault, proved or refuted. */
-export function matrix(spec?: {
-  qiLength?: number;
-  submitters?: number;
-  submissions?: number;
-  maxBatch?: number;
-  maxStates?: number;
-}): Record<string, unknown>[];
+export function matrix(spec?: MatrixSpec): MatrixCell[];
 /** The core's preset table under `policy`. */
-export function presets(policy: Policy): { name: string; title: string; note: string; config: NormalizedConfig; seeds: number }[];
+export function presets(policy: Policy): Preset[];
 /** Actor names of a replay string, one per step (at most `limit`, default 10^6). */
 export function parseReplay(replay: string, limit?: number): string[];
 /** The canonical replay string of actor names. */
@@ -637,7 +295,7 @@ export interface Pool {
   /** Resolves once the module is compiled. */
   readonly ready: Promise<void>;
   /** Same result as one `hunt()` over the range, whatever the number of workers. */
-  hunt(config: Config, options: PoolHuntOptions): Promise<HuntResult>;
+  hunt(config: Config, options: PoolHuntOptions): Promise<HuntResult & { workerFailures?: WorkerFailure[] }>;
   /**
    * The exhaustive explorer in one worker (the page stays responsive). `onProgress` gets
    * `ExploreProgress` every 65536 states, or `{ workerFailure }` if the worker died (the

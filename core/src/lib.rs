@@ -36,6 +36,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// that faults (`HW:IQE`, `HW:ITE`, `HW:ICE`, `HW:GONE`; fault injection). See
 /// [`model::hardware`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(type = "string"))]
 pub enum Actor {
     Submitter(u32),
     Hardware,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Log-linear latency histogram (HDR-style, 3 significant bits per power of two): constant
 /// memory, mergeable, ~12% worst-case relative error on percentiles.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Histogram {
     /// Counts per bucket (see [`Histogram::bucket_of`]); trailing zero buckets are trimmed.
@@ -115,6 +116,7 @@ impl Histogram {
 
 /// Percentile summary of a histogram.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Percentiles {
     pub p50: u64,
@@ -129,9 +131,11 @@ pub struct Percentiles {
 /// per submitter and in total. Buckets double in width (merging pairwise) to stay within
 /// `max_buckets`, so memory is bounded however long the run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Series {
     /// `"step"` or `"ns"`.
+    #[cfg_attr(feature = "ts", ts(type = "\"step\" | \"ns\""))]
     pub unit: String,
     /// Width of one bucket in `unit`.
     pub bucket: u64,
@@ -236,6 +240,7 @@ impl Series {
 
 /// Counters of one submitter.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitterMetrics {
     pub submissions: u64,
@@ -255,6 +260,7 @@ pub struct SubmitterMetrics {
 
 /// All metrics of a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Metrics {
     pub steps: u64,

@@ -12,6 +12,7 @@ use crate::error::ConfigError;
 
 /// The callers of a cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Mix {
     /// The batch sizes the version's callers submit ([`Kernel::realistic_counts`]).
@@ -36,6 +37,7 @@ impl Mix {
 
 /// The hardware fault of a cell (one per run).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Fault {
     None,
@@ -105,6 +107,7 @@ impl Fault {
 
 /// The size of the explored configurations.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct MatrixSpec {
     pub qi_length: u32,
@@ -130,6 +133,7 @@ impl Default for MatrixSpec {
 
 /// One cell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Cell {
     pub kernel: Kernel,
@@ -138,8 +142,10 @@ pub struct Cell {
     /// The descriptor counts every CPU's calls range over.
     pub counts: Vec<u32>,
     /// `proved`, `counterexample` or `boundReached`.
+    #[cfg_attr(feature = "ts", ts(type = "Verdict[\"verdict\"]"))]
     pub verdict: String,
     /// The counterexample's finding.
+    #[cfg_attr(feature = "ts", ts(as = "Option<crate::model::FindingKind>"))]
     pub kind: Option<String>,
     pub steps: Option<u64>,
     /// The replay string and its per-CPU counts (`--per-submitter`), to reproduce it.

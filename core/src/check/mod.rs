@@ -81,6 +81,7 @@ pub const DEFAULT_MAX_STATES: u64 = 20_000_000;
 
 /// Options of an exploration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ExploreOptions {
     /// Stop with a `boundReached` verdict after storing this many states.
@@ -117,6 +118,7 @@ impl Default for ExploreOptions {
 
 /// Statistics of an exploration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ExploreStats {
     /// Distinct states stored.
@@ -139,6 +141,7 @@ pub struct ExploreStats {
 
 /// The result of an exploration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "verdict",
     rename_all = "camelCase",
@@ -217,6 +220,7 @@ impl Verdict {
 
 /// Progress of a running exploration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExploreProgress {
     pub states: u64,
     pub transitions: u64,

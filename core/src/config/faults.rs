@@ -6,6 +6,7 @@ use crate::model::HwFault;
 
 /// Which `qi_check_fault` walk runs after an `ITE` (DESIGN.md section 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum IteWalk {
     /// Kernels before 7.0: start at `(IQH - 1) | 1`, step -2 (one descriptor + one wait per
@@ -20,6 +21,7 @@ pub enum IteWalk {
 /// scheduled at a descriptor a fault applies to, the fault happens with its rate (drawn from a
 /// stream of its own, so fault-free runs keep their schedules).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct FaultConfig {
     /// Probability an invalidation descriptor is invalid (`IQE`).

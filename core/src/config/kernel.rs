@@ -13,6 +13,7 @@ use crate::error::ConfigError;
 
 /// A kernel version (a range of versions with the same `qi_submit_sync` behaviour).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Kernel {
     /// Up to 6.11: legacy reclaim, stride-2 `ITE` walk.
     #[serde(rename = "6.9")]

@@ -38,6 +38,7 @@ pub const MAX_TRACE_CAPACITY: u32 = 50_000_000;
 
 /// Reclaim policy (steps 7 and 8 of `qi_submit_sync`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum PolicyKind {
     /// Before the fix: mark own invalidation slots `QI_DONE`, reclaim every `QI_DONE`/`QI_ABORT`.
@@ -59,6 +60,7 @@ impl PolicyKind {
 
 /// How the hardware engine runs relative to software.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum HardwareMode {
     /// Real hardware: its own actor, one descriptor per step, between any two software steps.
@@ -70,6 +72,7 @@ pub enum HardwareMode {
 
 /// Which findings end a run early.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum StopOn {
     /// Run until completion, a lockup, a deadlock or the step limit (classifies consequences).
@@ -81,6 +84,7 @@ pub enum StopOn {
 
 /// A complete simulation configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Config {
     /// `QI_LENGTH`: ring size in descriptors.
@@ -102,6 +106,7 @@ pub struct Config {
     /// must agree with `policy` and `faults.iteWalk`. Absent: none claimed (`null` is a type
     /// error, as everywhere in the schema).
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub kernel: Option<crate::config::kernel::Kernel>,
     pub scheduler: SchedulerConfig,
     pub faults: FaultConfig,

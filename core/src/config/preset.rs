@@ -19,6 +19,7 @@ pub fn canonical_replay(policy: PolicyKind) -> &'static str {
 
 /// A named scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Preset {
     /// Name on the command line and in URLs.

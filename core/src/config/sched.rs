@@ -13,6 +13,7 @@ use super::InvType;
 /// line costs ~60 ns. Hardware latencies are per descriptor; device-TLB invalidations wait for an
 /// ATS round trip over PCIe (~2 µs).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct TimedCosts {
     pub lock_ns: u64,
@@ -103,6 +104,7 @@ impl TimedCosts {
 
 /// Which actor runs next. Read through `config/tagged.rs`, so errors name the inner field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Distribution of the descriptor count of one submission (before the zero-count draw). Read
 /// through `config/tagged.rs`, so errors name the inner field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -39,6 +40,7 @@ impl BatchDist {
 
 /// Weight of each invalidation type in a batch.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct TypeMix {
     pub iotlb: f64,
@@ -69,6 +71,7 @@ impl TypeMix {
 
 /// What one submitter (CPU) submits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Workload {
     /// Number of `qi_submit_sync` calls.

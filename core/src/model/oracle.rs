@@ -11,6 +11,7 @@ use crate::Actor;
 
 /// Kinds of finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum FindingKind {
     /// Root cause: a completed wait descriptor freed by someone other than its owner before the
@@ -106,6 +107,7 @@ impl FindingKind {
 
 /// One finding, at the step it was detected.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
     pub kind: FindingKind,

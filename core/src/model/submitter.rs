@@ -10,6 +10,7 @@ use crate::model::workload::WorkloadGen;
 
 /// The next step a submitter will take (its program counter).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Pc {
     /// 1. `lock`: wait for `q_lock` (not enabled while another CPU holds it).

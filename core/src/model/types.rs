@@ -8,6 +8,7 @@ use crate::model::state::{enum_word, Visitor};
 
 /// Invalidation descriptor types (VT-d 6.5.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum InvType {
     Iotlb,
@@ -43,6 +44,7 @@ pub fn inv_type_name(t: InvType) -> &'static str {
 
 /// `desc_status[i]` values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Status {
     #[serde(rename = "QI_FREE")]
     Free,
@@ -74,6 +76,7 @@ impl Status {
 /// Which descriptor of which submission occupies a slot: lets the oracles tell a slot's current
 /// owner from the one a status write was meant for. Not kernel state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Label {
     /// Submitter index (T1 is 0).
@@ -132,6 +135,7 @@ impl Label {
 
 /// A descriptor as written into the ring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -216,6 +220,7 @@ pub mod fsts {
 
 /// A hardware fault.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum HwFault {
     /// Invalid descriptor at `IQH` (at fetch): `IQE` is set and fetching stops there.

@@ -9,6 +9,7 @@ use crate::Actor;
 
 /// A submitter as shown to visualisers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SubmitterView {
     pub pc: Pc,
@@ -27,6 +28,7 @@ pub struct SubmitterView {
 
 /// Everything a visualiser needs after any step.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct StateView {
     pub step: u64,

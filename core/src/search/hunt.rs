@@ -16,6 +16,7 @@ pub const DEFAULT_MAX_FINDINGS: usize = 100;
 
 /// One seed that found something.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HuntFinding {
     pub seed: u64,
@@ -35,9 +36,12 @@ pub struct HuntFinding {
 
 /// Counts and merged metrics of a hunt (or of one chunk of it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HuntResult {
+    #[cfg_attr(feature = "ts", ts(as = "crate::config::PolicyKind"))]
     pub policy: String,
+    #[cfg_attr(feature = "ts", ts(type = "SchedulerConfig[\"kind\"]"))]
     pub scheduler: String,
     /// Seeds covered, as sorted disjoint `[start, end)` ranges.
     pub seed_ranges: Vec<(u64, u64)>,
@@ -161,6 +165,7 @@ impl HuntResult {
 
 /// Options of a hunt.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct HuntOptions {
     /// Keep at most this many findings (the lowest seeds).

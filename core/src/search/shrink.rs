@@ -40,6 +40,7 @@ use crate::Actor;
 
 /// A minimised counterexample.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Minimized {
     /// The (possibly reduced) config the replay runs against.

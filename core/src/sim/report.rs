@@ -9,6 +9,7 @@ use crate::Actor;
 
 /// How a run ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -33,11 +34,14 @@ pub enum Outcome {
 
 /// Everything about a finished (or stopped) run, as plain data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
     pub config: Config,
     pub seed: u64,
+    #[cfg_attr(feature = "ts", ts(type = "SchedulerConfig[\"kind\"]"))]
     pub scheduler: String,
+    #[cfg_attr(feature = "ts", ts(as = "crate::config::PolicyKind"))]
     pub policy: String,
     pub outcome: Outcome,
     pub steps: u64,

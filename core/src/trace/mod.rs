@@ -17,6 +17,7 @@ pub use timeline::{render_timeline, timeline_lines};
 /// What happened in one event. A step produces one operation event followed by the status
 /// changes it caused and any findings it revealed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Op {
     /// Took `q_lock` (`handoff`: the previous owner was another submitter).
@@ -93,6 +94,7 @@ pub enum Op {
 
 /// One trace event.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     pub step: u64,

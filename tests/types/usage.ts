@@ -1,0 +1,192 @@
+// A consumer of the `qisim` package, type-checked (never run) by `tsc -p tests/types`
+// (scripts/test-types.sh): `qisim` and `qisim/pool` resolve through package.json "exports" like
+// in a consumer's project. Each `@ts-expect-error` line is wrong usage that must not compile.
+
+import init, {
+  Simulation,
+  explore,
+  hunt,
+  histogramQuantile,
+  kernelConfig,
+  kernels,
+  labelName,
+  matrix,
+  mergeHuntResults,
+  presets,
+  validateConfig,
+} from 'qisim';
+import type {
+  Config,
+  Event,
+  ExploreOptions,
+  Finding,
+  FindingKind,
+  HuntOptions,
+  HuntResult,
+  MatrixCell,
+  NormalizedConfig,
+  Policy,
+  QisimError,
+  RunReport,
+  Scheduler,
+  SlotStatus,
+  StateView,
+  Verdict,
+  Workload,
+} from 'qisim';
+import { MAX_CHUNK_ATTEMPTS, createPool } from 'qisim/pool';
+import type { ExploreProgress, Pool, PoolHuntOptions, Verdict as PoolVerdict, WorkerFailure } from 'qisim/pool';
+
+// ---------------------------------------------------------------------------------------------
+// Configs: every field optional, nested objects too; tagged unions keep their tag.
+
+const empty: Config = {};
+const workload: Workload = { submissions: 2, batch: { kind: 'fixed', count: 1 } };
+const pct: Scheduler = { kind: 'pct', depth: 2 };
+const config: Config = {
+  qiLength: 8,
+  submitters: 2,
+  perSubmitter: [workload, { batch: { kind: 'sequence', counts: [0, 2] }, drain: true }],
+  policy: 'legacy',
+  scheduler: pct,
+  faults: { iteRate: 0.1, iteWalk: 'stride2' },
+  kernel: '6.9',
+  seed: 12n,
+  trace: true,
+  stopOn: 'firstFinding',
+};
+const timed: Config = { scheduler: { kind: 'timed', costs: { lockNs: 30, jitter: 0 } } };
+const replayed: Config = { ...config, scheduler: { kind: 'replay', choices: 'q1:a6b6H3a5b2' } };
+
+// @ts-expect-error: policies are lower-case
+const badPolicy: Config = { policy: 'Fixed' };
+// @ts-expect-error: the JSON schema is camelCase
+const snake: Config = { qi_length: 8 };
+// @ts-expect-error: a fixed batch needs its count
+const noCount: Config = { workload: { batch: { kind: 'fixed' } } };
+// @ts-expect-error: a replay scheduler needs its choices
+const noChoices: Config = { scheduler: { kind: 'replay' } };
+// @ts-expect-error: the tag of a union is required
+const noKind: Config = { scheduler: { depth: 2 } };
+// @ts-expect-error: a depth is a number
+const badDepth: Config = { scheduler: { kind: 'pct', depth: '2' } };
+// @ts-expect-error: `null` is not "absent" (the core rejects it)
+const nullKernel: Config = { kernel: null };
+
+// ---------------------------------------------------------------------------------------------
+// A simulation: reports, state, trace.
+
+export async function simulate(): Promise<RunReport> {
+  await init();
+  const sim = new Simulation(config);
+  sim.step(10);
+  const state: StateView = sim.state();
+  const statuses: SlotStatus[] = state.descStatus;
+  const locked: number | null = state.qLock;
+  const pc: string = state.submitters[0].pc;
+  for (const e of sim.trace() as Event[]) {
+    if (e.op === 'status') {
+      const write: [SlotStatus, SlotStatus, boolean] = [e.before, e.after, e.hw];
+      labelName(e.label, e.slot);
+      void write;
+    }
+    // @ts-expect-error: `iqt` belongs to doorbell events only
+    void e.iqt;
+  }
+  sim.stepActor(sim.enabled()[0]);
+  const report = sim.run();
+  const normalized: NormalizedConfig = report.config;
+  const qi: number = normalized.qiLength; // every field present in a normalised config
+  const submissions: number = normalized.workload.submissions;
+  const steps: number = report.steps + report.metrics.perSubmitter[0].spins;
+  const hash: string | null = report.traceHash;
+  const p99: number = report.latencySteps.p99 + histogramQuantile(report.metrics.perSubmitter[0].latencySteps, 0.5);
+  const lockedUp: boolean = report.outcome.kind === 'lockup';
+  const first: Finding | undefined = report.findings[0];
+  const kind: FindingKind | undefined = first?.kind;
+  // @ts-expect-error: not a field of a report
+  void report.seedRanges;
+  // @ts-expect-error: the report's fields are camelCase
+  void report.run_hash;
+  void [statuses, locked, pc, qi, submissions, steps, hash, p99, lockedUp, kind, empty, timed, replayed];
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hunting and exploring, in the page and in the worker pool.
+
+export function huntAndProve(): [HuntResult, Verdict] {
+  const options: HuntOptions = { maxFindings: 10 };
+  const a = hunt(config, 0, 1000, options);
+  const b = hunt(config, 1000n, 1000, { minimize: false });
+  const merged: HuntResult = mergeHuntResults(a, b);
+  const lockups: number = merged.lockups + merged.runsWith.length;
+  const ranges: [number, number][] = merged.seedRanges;
+  const minimized: string | undefined = merged.findings[0]?.minimized?.replay;
+  const policy: Policy = merged.policy;
+
+  const exploreOptions: ExploreOptions = {
+    maxStates: 1e6,
+    counts: [0, 1],
+    target: 'lockup',
+    onProgress: (p) => p.states < 1e6,
+  };
+  const verdict = explore(validateConfig(config), exploreOptions);
+  const states: number = verdict.states;
+  if (verdict.verdict === 'counterexample') {
+    const replay: string = verdict.replay;
+    const reproduced: boolean = verdict.reproduced;
+    void [replay, reproduced];
+  } else if (verdict.verdict === 'boundReached') {
+    const bound: number = verdict.maxStates;
+    void bound;
+  }
+  // @ts-expect-error: only a counterexample has a replay
+  void verdict.replay;
+  // @ts-expect-error: not an exploration option
+  explore(config, { maxDepth: 3 });
+
+  const k = kernels(256)[0];
+  const kcfg: NormalizedConfig = kernelConfig(k.name, undefined, true);
+  const cells: MatrixCell[] = matrix({ maxStates: 1000 });
+  const proved: boolean = cells.every((c) => c.verdict === 'proved');
+  const presetSeeds: number = presets('fixed')[0].seeds;
+  void [lockups, ranges, minimized, policy, states, kcfg, proved, presetSeeds];
+  return [merged, verdict];
+}
+
+export async function inThePool(signal: AbortSignal): Promise<number> {
+  const pool: Pool = createPool({ workers: 2, warmup: { config } });
+  await pool.ready;
+  const opts: PoolHuntOptions = {
+    seedCount: 10_000,
+    chunkSize: 500,
+    signal,
+    onProgress: ({ done, total, partial, workerFailure }) => {
+      const f: WorkerFailure | undefined = workerFailure;
+      void [done / total, partial.schedules, f?.reason];
+    },
+    options: { maxFindings: 5 },
+  };
+  const result = await pool.hunt(config, opts);
+  const failures: number = (result.workerFailures ?? []).length + MAX_CHUNK_ATTEMPTS;
+  const verdict: PoolVerdict = await pool.explore(config, {
+    maxStates: 1e5,
+    signal,
+    onProgress: (p) => {
+      if ('workerFailure' in p) void p.workerFailure.worker;
+      else void (p satisfies ExploreProgress).queued;
+    },
+  });
+  const states: number = verdict.states;
+  // @ts-expect-error: a pool hunt needs a seed count
+  await pool.hunt(config, { seedStart: 0 });
+  pool.terminate();
+  return result.schedules + failures + states;
+}
+
+export function fieldOf(e: unknown): string | undefined {
+  return (e as QisimError).field;
+}
+
+void [badPolicy, snake, noCount, noChoices, noKind, badDepth, nullKernel];
