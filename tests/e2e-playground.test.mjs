@@ -77,6 +77,19 @@ describe('playground (issue 12)', () => {
     assert.match(text, /fault path, not in the reclaim/);
     assert.match(text, /F1/);
     assert.match(text, /docs\/findings\.md/);
+    // The label is the core's data (each listed run's terminal finding carries `faultPath`),
+    // worded by the core's `faultPaths()` table.
+    const drawn = await page.evaluate(() => {
+      const ids = [...document.querySelectorAll('.counter-card.fixed .fault-note [data-fault-path]')].map((b) => b.dataset.faultPath);
+      const data = new Set(window.qisim.results.fixed.findings.flatMap((f) => f.findings.map((x) => x.faultPath)).filter(Boolean));
+      const table = Object.fromEntries(window.qisim.wasm.faultPaths().map((p) => [p.id, p.description]));
+      return { ids, data: [...data], table };
+    });
+    assert.ok(drawn.ids.length > 0);
+    for (const id of drawn.ids) {
+      assert.ok(drawn.data.includes(id), `${id} is a faultPath of the fixed findings`);
+      assert.ok(text.includes(drawn.table[id]), `${id} is worded by the core`);
+    }
   });
 
   test('a link names the preset and what differs from it', async () => {

@@ -300,6 +300,14 @@ impl Simulation {
         self.inner.timeline()
     }
 
+    /// The recorded trace as one row per step, in the core's timeline wording:
+    /// `[{ step, actor, parts: [{ text, kind, finding?, title?, submitter?, faultPath? }], slots,
+    /// hwSlots, swSlots }]` (`kind`: `op`, `hw`, `fault` or `finding`).
+    #[wasm_bindgen(js_name = timelineRows)]
+    pub fn timeline_rows(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.timeline_rows())
+    }
+
     /// The schedule so far as a replay string (`q1:...`).
     pub fn replay(&self) -> String {
         self.inner.replay()
@@ -699,6 +707,61 @@ pub fn finding_kinds() -> Result<JsValue, JsValue> {
                 "safety": k.is_safety(),
             })
         })
+        .collect();
+    to_js(&v)
+}
+
+/// Runs the replay string `replay` on `config`, then every enabled actor in turn (the core
+/// shrinker's completion) for at most `limit` more steps (default 5000, at most 10^6) or until
+/// the run ends: `{ replay, steps, kinds, ended }`. Throws, naming `replay`, `limit` or the config
+/// field, for bad input or a replay that does not run on `config`.
+#[wasm_bindgen(js_name = completeSchedule)]
+pub fn complete_schedule(
+    config: JsValue,
+    replay: JsValue,
+    limit: JsValue,
+) -> Result<JsValue, JsValue> {
+    use qisim_core::search::shrink::{complete, MAX_COMPLETION_STEPS};
+    let cfg = config_from_js(config)?;
+    let replay = replay.as_string().ok_or_else(|| {
+        error(
+            "replay",
+            "invalid replay: `replay` must be a replay string (`q1:...`)",
+        )
+    })?;
+    let limit = u64_arg("limit", &limit, Some(5000), MAX_COMPLETION_STEPS)?;
+    let c = complete(&cfg, &replay, limit).map_err(|e| {
+        let what = if e.field == "replay" || e.field == "limit" {
+            "schedule"
+        } else {
+            "config"
+        };
+        config_error(what, &e)
+    })?;
+    to_js(&c)
+}
+
+/// Trace events (a `Simulation`'s `trace()`) as one row per step in the core's timeline wording
+/// (see `Simulation.timelineRows`); `findings` (optional, the run's) place each finding with the
+/// submitter it concerns. Throws, naming the field, for events that are not the core's.
+#[wasm_bindgen(js_name = timelineRows)]
+pub fn timeline_rows(events: JsValue, findings: JsValue) -> Result<JsValue, JsValue> {
+    let events: Vec<qisim_core::trace::Event> = from_js("trace events", "events", events)?;
+    let findings: Vec<qisim_core::Finding> = if findings.is_undefined() || findings.is_null() {
+        Vec::new()
+    } else {
+        from_js("findings", "findings", findings)?
+    };
+    to_js(&qisim_core::trace::rows(&events, &findings))
+}
+
+/// The fault paths of `docs/findings.md` a finding's `faultPath` names: `[{ id, description }]`
+/// (`id` `"F1"` … `"F6"`), from the core.
+#[wasm_bindgen(js_name = faultPaths)]
+pub fn fault_paths() -> Result<JsValue, JsValue> {
+    let v: Vec<serde_json::Value> = qisim_core::model::FaultPath::ALL
+        .iter()
+        .map(|p| serde_json::json!({ "id": p.id(), "description": p.description() }))
         .collect();
     to_js(&v)
 }
