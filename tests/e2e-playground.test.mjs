@@ -295,6 +295,10 @@ describe('playground (issue 12)', () => {
     const card = page.locator('#prove-estimate');
     await card.waitFor();
     assert.match(await card.textContent(), /3 CPUs × 3 calls with batch counts 0\/1\/2 make 19,683 workloads/);
+    // The state estimate is the core's (estimateExplore), timed for the rate.
+    assert.match(await card.textContent(), /Estimate: /);
+    assert.ok(['exact', 'extrapolated', 'lowerBound'].includes(await card.getAttribute('data-method')));
+    assert.ok(Number(await card.getAttribute('data-states')) > 0);
     assert.equal(await page.evaluate(() => document.body.dataset.running), undefined, 'nothing started');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Prove 3 CPUs × 2 calls');
     await card.locator('button', { hasText: 'Stop at the first lost completion' }).click();

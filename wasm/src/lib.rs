@@ -535,6 +535,76 @@ pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     to_js(&verdict.with_elapsed((js_sys::Date::now() - started) / 1000.0))
 }
 
+/// Estimates, before exploring, how many states `explore(config, options)` will store
+/// (`qisim_core::check::estimate`): a sample of the family's roots explored with a small bound
+/// and extrapolated. `options`: the core's `EstimateOptions` (`{ sample, budget, por, symmetry,
+/// stopOnCause }`) plus, as for `explore`, `counts: number[]`. Returns `{ states, low, high,
+/// workloads, sampled, explored, method, counterexample }` (`method`: `exact`, `extrapolated` or
+/// `lowerBound`, whose `high` is null; `explored`: states the estimate itself stored, for the
+/// measured rate).
+#[wasm_bindgen(js_name = estimateExplore)]
+pub fn estimate_explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    use qisim_core::check::count_family;
+    use qisim_core::check::estimate::{estimate_roots, EstimateOptions};
+    let cfg = config_from_js(config)?;
+    let mut counts: Option<Vec<u32>> = None;
+    let opts: EstimateOptions = if options.is_undefined() || options.is_null() {
+        EstimateOptions::default()
+    } else {
+        if !options.is_object() || js_sys::Array::is_array(&options) {
+            return Err(error(
+                "options",
+                "invalid estimate options: `options` must be an object",
+            ));
+        }
+        let rest = js_sys::Object::new();
+        for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
+            let pair = js_sys::Array::from(&entry);
+            let (key, value) = (pair.get(0), pair.get(1));
+            match key.as_string().as_deref() {
+                Some("counts") if !value.is_undefined() => {
+                    counts = Some(from_js("estimate options", "counts", value)?);
+                }
+                _ => {
+                    let _ = js_sys::Reflect::set(&rest, &key, &value);
+                }
+            }
+        }
+        from_js("estimate options", "options", rest.into())?
+    };
+    let roots = match &counts {
+        Some(c) => {
+            let slots: u128 = (0..cfg.submitters as usize)
+                .map(|i| u128::from(cfg.workload_of(i).submissions))
+                .sum();
+            if slots > 64 {
+                return Err(error(
+                    "counts",
+                    &format!(
+                        "invalid estimate options: `counts` over {slots} submissions gives too \
+                         many workload combinations; at most 64 submissions"
+                    ),
+                ));
+            }
+            count_family(&cfg, c).map_err(|e| config_error("estimate options", &e))?
+        }
+        None => {
+            qisim_core::check::family::family(&cfg)
+                .map_err(|e| config_error("config", &e))?
+                .0
+        }
+    };
+    let e = estimate_roots(&roots, &opts).map_err(|e| {
+        let what = if e.field == "sample" || e.field == "budget" {
+            "estimate options"
+        } else {
+            "config"
+        };
+        config_error(what, &e)
+    })?;
+    to_js(&e)
+}
+
 /// Validates `config` and returns it normalised (every default filled in).
 #[wasm_bindgen(js_name = validateConfig)]
 pub fn validate_config(config: JsValue) -> Result<JsValue, JsValue> {
