@@ -437,6 +437,73 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
     to_js(&a)
 }
 
+/// Splits an options object into the keys in `ours` (defined values only) and the rest, which
+/// is the core's options type. `undefined`/`null` options give no keys and `None`.
+#[allow(clippy::type_complexity)]
+fn split_options(
+    what: &str,
+    options: &JsValue,
+    ours: &[&str],
+) -> Result<(Vec<(String, JsValue)>, Option<JsValue>), JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok((Vec::new(), None));
+    }
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return Err(error(
+            "options",
+            &format!("invalid {what}: `options` must be an object"),
+        ));
+    }
+    let mut mine = Vec::new();
+    let rest = js_sys::Object::new();
+    for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
+        let pair = js_sys::Array::from(&entry);
+        let (key, value) = (pair.get(0), pair.get(1));
+        match key.as_string() {
+            Some(k) if ours.contains(&k.as_str()) => {
+                if !value.is_undefined() && !value.is_null() {
+                    mine.push((k, value));
+                }
+            }
+            _ => {
+                let _ = js_sys::Reflect::set(&rest, &key, &value);
+            }
+        }
+    }
+    Ok((mine, Some(rest.into())))
+}
+
+/// The roots an exploration of `cfg` covers: every per-submitter sequence of `counts` when
+/// given, else the core's family of `cfg`.
+fn explored_roots(
+    cfg: &Config,
+    counts: Option<&[u32]>,
+    what: &str,
+) -> Result<Vec<Config>, JsValue> {
+    use qisim_core::check::count_family;
+    match counts {
+        Some(c) => {
+            // count_family enumerates every submission slot before it checks the total.
+            let slots: u128 = (0..cfg.submitters as usize)
+                .map(|i| u128::from(cfg.workload_of(i).submissions))
+                .sum();
+            if slots > 64 {
+                return Err(error(
+                    "counts",
+                    &format!(
+                        "invalid {what}: `counts` over {slots} submissions gives too many \
+                         workload combinations; explore at most 64 submissions"
+                    ),
+                ));
+            }
+            count_family(cfg, c).map_err(|e| config_error(what, &e))
+        }
+        None => Ok(qisim_core::check::family::family(cfg)
+            .map_err(|e| config_error("config", &e))?
+            .0),
+    }
+}
+
 /// Exhaustively explores `config` (every interleaving; see `qisim_core::check`) and returns
 /// the `Verdict` (`proved`, `counterexample` or `boundReached`). The explored family is the
 /// core's (`exploreFamily`): a count range and a zero-count probability become every
@@ -447,66 +514,29 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
 /// return `false` to stop (a `boundReached` verdict).
 #[wasm_bindgen]
 pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    use qisim_core::check::{count_family, explore_roots, ExploreOptions};
+    use qisim_core::check::{explore_roots, ExploreOptions};
     let cfg = config_from_js(config)?;
     let mut counts: Option<Vec<u32>> = None;
     let mut callback: Option<js_sys::Function> = None;
-    let opts: ExploreOptions = if options.is_undefined() || options.is_null() {
-        ExploreOptions::default()
-    } else {
-        if !options.is_object() || js_sys::Array::is_array(&options) {
-            return Err(error(
-                "options",
-                "invalid explore options: `options` must be an object",
-            ));
+    // `counts` and `onProgress` are ours; the rest is the core's ExploreOptions.
+    let (mine, rest) = split_options("explore options", &options, &["counts", "onProgress"])?;
+    for (key, value) in mine {
+        if key == "counts" {
+            counts = Some(from_js("explore options", "counts", value)?);
+        } else {
+            callback = Some(value.dyn_into().map_err(|_| {
+                error(
+                    "onProgress",
+                    "invalid explore options: `onProgress` must be a function",
+                )
+            })?);
         }
-        // `counts` and `onProgress` are ours; the rest is the core's ExploreOptions.
-        let rest = js_sys::Object::new();
-        for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
-            let pair = js_sys::Array::from(&entry);
-            let (key, value) = (pair.get(0), pair.get(1));
-            match key.as_string().as_deref() {
-                Some("counts") if !value.is_undefined() => {
-                    counts = Some(from_js("explore options", "counts", value)?);
-                }
-                Some("onProgress") if !value.is_undefined() && !value.is_null() => {
-                    callback = Some(value.dyn_into().map_err(|_| {
-                        error(
-                            "onProgress",
-                            "invalid explore options: `onProgress` must be a function",
-                        )
-                    })?);
-                }
-                _ => {
-                    let _ = js_sys::Reflect::set(&rest, &key, &value);
-                }
-            }
-        }
-        from_js("explore options", "options", rest.into())?
+    }
+    let opts: ExploreOptions = match rest {
+        Some(r) => from_js("explore options", "options", r)?,
+        None => ExploreOptions::default(),
     };
-    let cfgs = match &counts {
-        Some(c) => {
-            // count_family enumerates every submission slot before it checks the total.
-            let slots: u128 = (0..cfg.submitters as usize)
-                .map(|i| u128::from(cfg.workload_of(i).submissions))
-                .sum();
-            if slots > 64 {
-                return Err(error(
-                    "counts",
-                    &format!(
-                        "invalid explore options: `counts` over {slots} submissions gives too \
-                         many workload combinations; explore at most 64 submissions"
-                    ),
-                ));
-            }
-            count_family(&cfg, c).map_err(|e| config_error("explore options", &e))?
-        }
-        None => {
-            qisim_core::check::family::family(&cfg)
-                .map_err(|e| config_error("config", &e))?
-                .0
-        }
-    };
+    let cfgs = explored_roots(&cfg, counts.as_deref(), "explore options")?;
     let mut thrown: Option<JsValue> = None;
     let started = js_sys::Date::now();
     let verdict = explore_roots(&cfgs, &opts, |p| {
@@ -544,56 +574,18 @@ pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
 /// measured rate).
 #[wasm_bindgen(js_name = estimateExplore)]
 pub fn estimate_explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    use qisim_core::check::count_family;
     use qisim_core::check::estimate::{estimate_roots, EstimateOptions};
     let cfg = config_from_js(config)?;
-    let mut counts: Option<Vec<u32>> = None;
-    let opts: EstimateOptions = if options.is_undefined() || options.is_null() {
-        EstimateOptions::default()
-    } else {
-        if !options.is_object() || js_sys::Array::is_array(&options) {
-            return Err(error(
-                "options",
-                "invalid estimate options: `options` must be an object",
-            ));
-        }
-        let rest = js_sys::Object::new();
-        for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
-            let pair = js_sys::Array::from(&entry);
-            let (key, value) = (pair.get(0), pair.get(1));
-            match key.as_string().as_deref() {
-                Some("counts") if !value.is_undefined() => {
-                    counts = Some(from_js("estimate options", "counts", value)?);
-                }
-                _ => {
-                    let _ = js_sys::Reflect::set(&rest, &key, &value);
-                }
-            }
-        }
-        from_js("estimate options", "options", rest.into())?
+    let (mine, rest) = split_options("estimate options", &options, &["counts"])?;
+    let counts: Option<Vec<u32>> = match mine.into_iter().next() {
+        Some((_, v)) => Some(from_js("estimate options", "counts", v)?),
+        None => None,
     };
-    let roots = match &counts {
-        Some(c) => {
-            let slots: u128 = (0..cfg.submitters as usize)
-                .map(|i| u128::from(cfg.workload_of(i).submissions))
-                .sum();
-            if slots > 64 {
-                return Err(error(
-                    "counts",
-                    &format!(
-                        "invalid estimate options: `counts` over {slots} submissions gives too \
-                         many workload combinations; at most 64 submissions"
-                    ),
-                ));
-            }
-            count_family(&cfg, c).map_err(|e| config_error("estimate options", &e))?
-        }
-        None => {
-            qisim_core::check::family::family(&cfg)
-                .map_err(|e| config_error("config", &e))?
-                .0
-        }
+    let opts: EstimateOptions = match rest {
+        Some(r) => from_js("estimate options", "options", r)?,
+        None => EstimateOptions::default(),
     };
+    let roots = explored_roots(&cfg, counts.as_deref(), "estimate options")?;
     let e = estimate_roots(&roots, &opts).map_err(|e| {
         let what = if e.field == "sample" || e.field == "budget" {
             "estimate options"
