@@ -193,7 +193,7 @@ describe('playground (issue 12)', () => {
         await v.load({ config: { ...base, seed }, step: 'end' });
         const cells = [...v.shadowRoot.querySelectorAll(`td[data-col="T${f.submitter + 1}"]`)].map((td) => td.textContent);
         const poll = cells.filter((t) => t.includes('poll:')).slice(-1)[0];
-        out.push({ seed, msg: f.message, poll, reused: /reused by/.test(poll) });
+        out.push({ seed, msg: f.message, poll, reused: /now holds/.test(poll) });
       }
       return out;
     });
@@ -204,7 +204,7 @@ describe('playground (issue 12)', () => {
       // The stuck CPU's last poll names the wait descriptor the finding names (with the slot's
       // new occupant when it was reused).
       const name = wd[1].replace(/[\^']/g, (c) => `\\${c}`);
-      const re = x.reused ? `poll: ${name} \\(slot ${wd[2]}, reused by [^)]+\\) ` : `poll: ${name} `;
+      const re = x.reused ? `poll: ${name} \\(slot ${wd[2]} now holds [^)]+\\) ` : `poll: ${name} `;
       assert.match(x.poll, new RegExp(re), `seed ${x.seed}: ${x.poll} vs ${x.msg}`);
     }
   });
@@ -283,6 +283,12 @@ describe('playground (issue 12)', () => {
     assert.equal(await fix.textContent(), 'Prove 4 CPUs × 1 call instead');
     await page.fill('input[name=maxStates]', '20000');
     await fix.click();
+    // 4 CPUs × 1 call is counted by the core's estimate: beyond a bound of 20,000 states, the
+    // page says so first; prove it anyway.
+    const est = page.locator('#prove-estimate');
+    await est.waitFor();
+    assert.match(await est.textContent(), /does not fit the bound of 20,000 states/);
+    await est.locator('button', { hasText: 'Prove anyway' }).click();
     await page.waitForSelector('body[data-running=false][data-proved]', { timeout: 120000 });
     const card = await page.textContent('.verdict.legacy');
     assert.doesNotMatch(card, /starting/);
@@ -314,11 +320,15 @@ describe('playground (issue 12)', () => {
     await open();
     await page.fill('input[name=maxStates]', '1000000000');
     await page.fill('input[name=submissions]', '3');
+    // The fixed policy proves (no early counterexample): the core's estimate does not fit, so
+    // the page asks before starting.
+    await page.check('input[name=policy][value=fixed]');
     await page.click('#prove');
+    assert.match(await page.locator('#prove-estimate').textContent(), /Estimate: .*(does not fit|far beyond)/);
     await page.click('#prove-estimate button:has-text("Prove anyway")');
     await page.click('#cancel');
     await page.waitForSelector('body[data-running=false][data-proved=error]', { timeout: 30000 });
-    const card = await page.textContent('.verdict.legacy');
+    const card = await page.textContent('.verdict.fixed');
     assert.match(card, /cancelled: no verdict/);
     assert.doesNotMatch(card, /starting/);
   });

@@ -59,7 +59,9 @@ export async function prove({ anyway = false } = {}) {
   // Big but possible: estimate the states before starting (the core's estimate, timed here for
   // the rate), say whether that fits, and offer a config that proves in seconds.
   if (!anyway && !f.stopOnCause) {
-    const est = estimateSpace(configs[policies[0]], family ? {} : { counts }, maxStates);
+    // Each policy explores its own graph: the largest estimate decides (a lower bound first).
+    const ests = policies.map((p) => estimateSpace(configs[p], family ? {} : { counts }, maxStates)).filter(Boolean);
+    const est = ests.find((e) => e.method === 'lowerBound') ?? ests.reduce((a, b) => (!a || b.states > a.states ? b : a), null);
     state.proveEstimate = est;
     const big = est?.fits === false || ((est == null || est.fits == null) && combos > COMFORTABLE_COMBINATIONS);
     if (big) {
