@@ -92,6 +92,35 @@ describe('playground (issue 12)', () => {
     }
   });
 
+  test('the viewer draws the core\'s timeline rows, the fault path included', async () => {
+    await open();
+    const r = await page.evaluate(async () => {
+      const v = document.querySelector('#viewer');
+      // F1 of docs/findings.md: an IQE inside a batch nobody repairs.
+      const config = {
+        qiLength: 8, submitters: 1, policy: 'fixed', faults: { iqeRate: 0.5, maxFaults: 1 },
+        perSubmitter: [{ submissions: 1, batch: { kind: 'fixed', count: 2 }, types: { iotlb: 0, devtlb: 1 } }],
+      };
+      await v.load({ config, replay: 'q1:a4HEa', step: 'end' });
+      const sim = new window.qisim.wasm.Simulation({ ...config, trace: true, scheduler: { kind: 'replay', choices: 'q1:a4HEa' } });
+      sim.run();
+      const rows = sim.timelineRows();
+      sim.free();
+      const trs = [...v.shadowRoot.querySelectorAll('.tl tbody tr[data-step]')];
+      return {
+        drawn: trs.map((tr) => [...tr.querySelectorAll('td[data-col]')].map((td) => td.textContent).join(' | ')),
+        core: rows.map((row) => row.parts.map((p) => p.text)),
+        faultPath: v.shadowRoot.querySelector('.tl span.finding')?.dataset.faultPath,
+      };
+    });
+    assert.equal(r.drawn.length, r.core.length, 'one drawn row per core row');
+    r.core.forEach((texts, i) => {
+      for (const t of texts) assert.ok(r.drawn[i].includes(t), `step ${i}: "${t}" drawn in "${r.drawn[i]}"`);
+    });
+    assert.ok(r.core.flat().includes('ID1b: IQE, stop*'), JSON.stringify(r.core));
+    assert.equal(r.faultPath, 'F1');
+  });
+
   test('a link names the preset and what differs from it', async () => {
     await open('#preset=mix8&policy=fixed');
     assert.equal(await page.inputValue('input[name=qiLength]'), '256');
