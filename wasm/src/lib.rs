@@ -33,6 +33,17 @@ fn config_error(what: &str, e: &ConfigError) -> JsValue {
     )
 }
 
+/// A core error as a JS error: `what` when it names one of `ours` (the call's own arguments),
+/// else the config.
+fn error_of(e: &ConfigError, ours: &[&str], what: &str) -> JsValue {
+    let what = if ours.contains(&e.field.as_str()) {
+        what
+    } else {
+        "config"
+    };
+    config_error(what, e)
+}
+
 /// Converts a JS value into JSON data, rejecting what JSON cannot hold exactly: `NaN`,
 /// infinities, integers beyond 2^53 given as numbers (they already lost precision), BigInts
 /// outside the 64-bit range, functions and symbols. `undefined` object members are left out (as
@@ -586,14 +597,8 @@ pub fn estimate_explore(config: JsValue, options: JsValue) -> Result<JsValue, Js
         None => EstimateOptions::default(),
     };
     let roots = explored_roots(&cfg, counts.as_deref(), "estimate options")?;
-    let e = estimate_roots(&roots, &opts).map_err(|e| {
-        let what = if e.field == "sample" || e.field == "budget" {
-            "estimate options"
-        } else {
-            "config"
-        };
-        config_error(what, &e)
-    })?;
+    let e = estimate_roots(&roots, &opts)
+        .map_err(|e| error_of(&e, &["sample", "budget"], "estimate options"))?;
     to_js(&e)
 }
 
@@ -792,14 +797,8 @@ pub fn complete_schedule(
         )
     })?;
     let limit = u64_arg("limit", &limit, Some(5000), MAX_COMPLETION_STEPS)?;
-    let c = complete(&cfg, &replay, limit).map_err(|e| {
-        let what = if e.field == "replay" || e.field == "limit" {
-            "schedule"
-        } else {
-            "config"
-        };
-        config_error(what, &e)
-    })?;
+    let c = complete(&cfg, &replay, limit)
+        .map_err(|e| error_of(&e, &["replay", "limit"], "schedule"))?;
     to_js(&c)
 }
 
