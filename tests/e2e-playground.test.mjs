@@ -77,6 +77,48 @@ describe('playground (issue 12)', () => {
     assert.match(text, /fault path, not in the reclaim/);
     assert.match(text, /F1/);
     assert.match(text, /docs\/findings\.md/);
+    // The label is the core's data (each listed run's terminal finding carries `faultPath`),
+    // worded by the core's `faultPaths()` table.
+    const drawn = await page.evaluate(() => {
+      const ids = [...document.querySelectorAll('.counter-card.fixed .fault-note [data-fault-path]')].map((b) => b.dataset.faultPath);
+      const data = new Set(window.qisim.results.fixed.findings.flatMap((f) => f.findings.map((x) => x.faultPath)).filter(Boolean));
+      const table = Object.fromEntries(window.qisim.wasm.faultPaths().map((p) => [p.id, p.description]));
+      return { ids, data: [...data], table };
+    });
+    assert.ok(drawn.ids.length > 0);
+    for (const id of drawn.ids) {
+      assert.ok(drawn.data.includes(id), `${id} is a faultPath of the fixed findings`);
+      assert.ok(text.includes(drawn.table[id]), `${id} is worded by the core`);
+    }
+  });
+
+  test('the viewer draws the core\'s timeline rows, the fault path included', async () => {
+    await open();
+    const r = await page.evaluate(async () => {
+      const v = document.querySelector('#viewer');
+      // F1 of docs/findings.md: an IQE inside a batch nobody repairs.
+      const config = {
+        qiLength: 8, submitters: 1, policy: 'fixed', faults: { iqeRate: 0.5, maxFaults: 1 },
+        perSubmitter: [{ submissions: 1, batch: { kind: 'fixed', count: 2 }, types: { iotlb: 0, devtlb: 1 } }],
+      };
+      await v.load({ config, replay: 'q1:a4HEa', step: 'end' });
+      const sim = new window.qisim.wasm.Simulation({ ...config, trace: true, scheduler: { kind: 'replay', choices: 'q1:a4HEa' } });
+      sim.run();
+      const rows = sim.timelineRows();
+      sim.free();
+      const trs = [...v.shadowRoot.querySelectorAll('.tl tbody tr[data-step]')];
+      return {
+        drawn: trs.map((tr) => [...tr.querySelectorAll('td[data-col]')].map((td) => td.textContent).join(' | ')),
+        core: rows.map((row) => row.parts.map((p) => p.text)),
+        faultPath: v.shadowRoot.querySelector('.tl span.finding')?.dataset.faultPath,
+      };
+    });
+    assert.equal(r.drawn.length, r.core.length, 'one drawn row per core row');
+    r.core.forEach((texts, i) => {
+      for (const t of texts) assert.ok(r.drawn[i].includes(t), `step ${i}: "${t}" drawn in "${r.drawn[i]}"`);
+    });
+    assert.ok(r.core.flat().includes('ID1b: IQE, stop*'), JSON.stringify(r.core));
+    assert.equal(r.faultPath, 'F1');
   });
 
   test('a link names the preset and what differs from it', async () => {
@@ -180,7 +222,7 @@ describe('playground (issue 12)', () => {
         await v.load({ config: { ...base, seed }, step: 'end' });
         const cells = [...v.shadowRoot.querySelectorAll(`td[data-col="T${f.submitter + 1}"]`)].map((td) => td.textContent);
         const poll = cells.filter((t) => t.includes('poll:')).slice(-1)[0];
-        out.push({ seed, msg: f.message, poll, reused: /reused by/.test(poll) });
+        out.push({ seed, msg: f.message, poll, reused: /now holds/.test(poll) });
       }
       return out;
     });
@@ -191,7 +233,7 @@ describe('playground (issue 12)', () => {
       // The stuck CPU's last poll names the wait descriptor the finding names (with the slot's
       // new occupant when it was reused).
       const name = wd[1].replace(/[\^']/g, (c) => `\\${c}`);
-      const re = x.reused ? `poll: ${name} \\(slot ${wd[2]}, reused by [^)]+\\) ` : `poll: ${name} `;
+      const re = x.reused ? `poll: ${name} \\(slot ${wd[2]} now holds [^)]+\\) ` : `poll: ${name} `;
       assert.match(x.poll, new RegExp(re), `seed ${x.seed}: ${x.poll} vs ${x.msg}`);
     }
   });
@@ -270,6 +312,12 @@ describe('playground (issue 12)', () => {
     assert.equal(await fix.textContent(), 'Prove 4 CPUs × 1 call instead');
     await page.fill('input[name=maxStates]', '20000');
     await fix.click();
+    // 4 CPUs × 1 call is counted by the core's estimate: beyond a bound of 20,000 states, the
+    // page says so first; prove it anyway.
+    const est = page.locator('#prove-estimate');
+    await est.waitFor();
+    assert.match(await est.textContent(), /does not fit the bound of 20,000 states/);
+    await est.locator('button', { hasText: 'Prove anyway' }).click();
     await page.waitForSelector('body[data-running=false][data-proved]', { timeout: 120000 });
     const card = await page.textContent('.verdict.legacy');
     assert.doesNotMatch(card, /starting/);
@@ -282,6 +330,10 @@ describe('playground (issue 12)', () => {
     const card = page.locator('#prove-estimate');
     await card.waitFor();
     assert.match(await card.textContent(), /3 CPUs × 3 calls with batch counts 0\/1\/2 make 19,683 workloads/);
+    // The state estimate is the core's (estimateExplore), timed for the rate.
+    assert.match(await card.textContent(), /Estimate: /);
+    assert.ok(['exact', 'extrapolated', 'lowerBound'].includes(await card.getAttribute('data-method')));
+    assert.ok(Number(await card.getAttribute('data-states')) > 0);
     assert.equal(await page.evaluate(() => document.body.dataset.running), undefined, 'nothing started');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Prove 3 CPUs × 2 calls');
     await card.locator('button', { hasText: 'Stop at the first lost completion' }).click();
@@ -297,11 +349,15 @@ describe('playground (issue 12)', () => {
     await open();
     await page.fill('input[name=maxStates]', '1000000000');
     await page.fill('input[name=submissions]', '3');
+    // The fixed policy proves (no early counterexample): the core's estimate does not fit, so
+    // the page asks before starting.
+    await page.check('input[name=policy][value=fixed]');
     await page.click('#prove');
+    assert.match(await page.locator('#prove-estimate').textContent(), /Estimate: .*(does not fit|far beyond)/);
     await page.click('#prove-estimate button:has-text("Prove anyway")');
     await page.click('#cancel');
     await page.waitForSelector('body[data-running=false][data-proved=error]', { timeout: 30000 });
-    const card = await page.textContent('.verdict.legacy');
+    const card = await page.textContent('.verdict.fixed');
     assert.match(card, /cancelled: no verdict/);
     assert.doesNotMatch(card, /starting/);
   });

@@ -1,7 +1,7 @@
 // The Findings list (one Tab stop, arrow keys inside) and the counterexample viewer: which
 // schedules a finding can be shown as, selecting one, shared links, prove verdicts.
 import { configFor, readForm } from './app-config.js';
-import { cutReplay, parseReplay, terminalKinds } from './core.js';
+import { completeSchedule, cutReplay, terminalKinds } from './core.js';
 import { $, form, viewer, state, updateHash } from './app-state.js';
 import { showError } from './app-form.js';
 import { verdictLine, showVerdict } from './app-prove.js';
@@ -164,33 +164,16 @@ function findFinding(policy, seed) {
   return state.results[policy]?.findings?.find((f) => f.seed === seed);
 }
 
-/** Kinds that end a run: the consequence a viewer most wants to see. */
-
 /**
- * Runs `replay` on `config`, then lets every actor move in turn (round robin over the enabled
- * ones, as the core's shrinker completes its candidates) until the run ends: the minimised
- * root cause followed by its consequence. Returns { replay, steps, kinds } or null.
+ * `replay` on `config` continued until the run ends (the core's completion, as its shrinker
+ * completes candidates): the minimised root cause followed by its consequence. Null when the
+ * schedule does not run on the config.
  */
 function complete(config, replay, limit = 5000) {
-  const m = state.wasm;
-  let sim;
   try {
-    sim = new m.Simulation({ ...config, trace: false, scheduler: { kind: 'replay', choices: replay } });
-    const n = parseReplay(replay).length;
-    if (sim.step(n) !== n) return null;
-    let rr = 0;
-    for (let i = 0; i < limit && !sim.isDone(); i++) {
-      const en = sim.enabled();
-      if (!en.length) break;
-      rr = (rr + 1) % en.length;
-      sim.stepActor(en[rr]);
-    }
-    const rep = sim.report();
-    return { replay: sim.replay(), steps: rep.steps, kinds: [...new Set(rep.findings.map((x) => x.kind))] };
+    return completeSchedule(config, replay, limit);
   } catch {
     return null;
-  } finally {
-    sim?.free?.();
   }
 }
 

@@ -1,6 +1,7 @@
 // Prove's sizing: how many workloads a config makes (the core's exploreFamily when the build
-// has it, else the form's counts), whether that fits, and a smaller config to offer — before the
-// explorer starts.
+// has it, else the form's counts), how many states exploring them takes (the core's
+// estimateExplore: a sample of workloads explored and extrapolated), whether that fits, and a
+// smaller config to offer — before the explorer starts.
 import { writeForm } from './app-config.js';
 import { $, form, state } from './app-state.js';
 import { showFieldError } from './app-form.js';
@@ -51,6 +52,41 @@ export function fittingConfig(f, counts) {
   return null;
 }
 
+/** Above this many seconds at the measured rate an estimate "does not fit" even within the bound. */
+export const COMFORTABLE_SECONDS = 120;
+
+/**
+ * The core's estimate of the states `explore(config, options)` stores, timed here for the rate:
+ * { states, low, high, workloads, method, explored, rate, seconds, fits } (`fits`: null when the
+ * estimate is only a lower bound), or null when this build has no estimateExplore or it fails.
+ */
+export function estimateSpace(config, options, maxStates) {
+  if (typeof state.wasm?.estimateExplore !== 'function') return null;
+  const t0 = performance.now();
+  let e;
+  try {
+    e = state.wasm.estimateExplore(config, options);
+  } catch {
+    return null;
+  }
+  const secs = Math.max((performance.now() - t0) / 1000, 1e-3);
+  const rate = e.explored / secs;
+  const seconds = e.states / Math.max(rate, 1);
+  const fits = e.method === 'lowerBound' ? null : e.states <= maxStates && seconds <= COMFORTABLE_SECONDS;
+  return { ...e, rate, seconds, fits };
+}
+
+/** The estimate in words. */
+export function estimateText(est, combos, maxStates) {
+  if (!est) return '';
+  if (est.method === 'lowerBound') {
+    return `Estimate: one workload alone has more than ${n(est.states)} states (the estimate's own bound); ${n(combos)} workloads are likely far beyond the bound of ${n(maxStates)} states and would end with no verdict.`;
+  }
+  const range = est.method === 'exact' ? 'counted exactly' : `likely ${n(est.low)}–${n(est.high)}, from ${n(est.sampled)} sampled workloads`;
+  const t = est.seconds < 10 ? est.seconds.toFixed(1) : n(Math.round(est.seconds));
+  return `Estimate: ≈ ${n(est.states)} states (${range}), about ${t} s at the measured rate of ${n(Math.round(est.rate))} states/s: ${est.fits ? 'fits' : 'does not fit'} the bound of ${n(maxStates)} states${est.seconds > COMFORTABLE_SECONDS ? ' in a comfortable time' : ''}.${est.counterexample ? ' A sampled workload already has a counterexample: the search may end sooner.' : ''}`;
+}
+
 export function offerFix(name, message, fix, label) {
   const el = showFieldError(name, message);
   if (!el || !fix) return el;
@@ -70,7 +106,7 @@ export function offerFix(name, message, fix, label) {
 export const cpusCalls = (c) => `${c.submitters} CPUs × ${c.submissions} call${c.submissions === 1 ? '' : 's'}`;
 
 /** The pre-start estimate card, with a smaller config and "Prove anyway". */
-export function showEstimate(f, counts, combos, maxStates) {
+export function showEstimate(f, counts, combos, maxStates, est = null) {
   resetProve();
   const fit = fittingConfig(f, counts);
   const box = $('#verdicts');
@@ -85,7 +121,10 @@ export function showEstimate(f, counts, combos, maxStates) {
   p.className = 'small';
   p.textContent =
     `${f.submitters} CPUs × ${f.submissions} calls with batch counts ${counts.join('/')} make ${n(combos)} workloads, each explored over every interleaving. ` +
-    `For scale: 3 CPUs × 2 calls (729 workloads) is about 3 M states; this is likely far beyond the bound of ${n(maxStates)} states and would end with no verdict.`;
+    (est ? estimateText(est, combos, maxStates) : `This is likely far beyond the bound of ${n(maxStates)} states and would end with no verdict.`) +
+    (fit ? ` Try ${cpusCalls(fit)}.` : '');
+  card.dataset.states = est ? String(est.states) : '';
+  card.dataset.method = est?.method ?? '';
   card.append(h, p);
   const button = (label, fn, primary = false) => {
     const b = document.createElement('button');

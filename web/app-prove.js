@@ -6,7 +6,7 @@ import { checkedForm, showError, focusField, formFieldOf, plainMessage } from '.
 import { getPool, revealResults } from './app-hunt.js';
 import { resetFindings, showVerdictInViewer, showRunning } from './app-findings.js';
 import { createPlots } from './app-render.js';
-import { MAX_COMBINATIONS, COMFORTABLE_COMBINATIONS, coreFamily, combinations, fittingConfig, offerFix, cpusCalls, showEstimate, n } from './app-prove-size.js';
+import { MAX_COMBINATIONS, COMFORTABLE_COMBINATIONS, coreFamily, combinations, estimateSpace, fittingConfig, offerFix, cpusCalls, showEstimate, n } from './app-prove-size.js';
 
 /** Clears the verdict cards (a later hunt must not show an earlier proof). */
 export function resetProve() {
@@ -56,10 +56,18 @@ export async function prove({ anyway = false } = {}) {
     if (el) focusField(el);
     return;
   }
-  // Big but possible: say so before starting and offer a config that proves in seconds.
-  if (!anyway && combos > COMFORTABLE_COMBINATIONS && !f.stopOnCause) {
-    showEstimate(f, counts, combos, checked.maxStates);
-    return;
+  // Big but possible: estimate the states before starting (the core's estimate, timed here for
+  // the rate), say whether that fits, and offer a config that proves in seconds.
+  if (!anyway && !f.stopOnCause) {
+    // Each policy explores its own graph: the largest estimate decides (a lower bound first).
+    const ests = policies.map((p) => estimateSpace(configs[p], family ? {} : { counts }, maxStates)).filter(Boolean);
+    const est = ests.find((e) => e.method === 'lowerBound') ?? ests.reduce((a, b) => (!a || b.states > a.states ? b : a), null);
+    state.proveEstimate = est;
+    const big = est?.fits === false || ((est == null || est.fits == null) && combos > COMFORTABLE_COMBINATIONS);
+    if (big) {
+      showEstimate(f, counts, combos, maxStates, est);
+      return;
+    }
   }
   Object.assign(state, {
     lastAction: 'prove',

@@ -3,39 +3,26 @@
 import uPlot from './vendor/uPlot.esm.js';
 import { quantile, throughputData, latencyData, POLICY_COLORS } from './app-metrics.js';
 import { $, state } from './app-state.js';
-
-/**
- * Which finding of docs/findings.md a fault-path report is, from the core's own message (display
- * only; the core decides the finding). TODO(core): a `faultPath` field on findings replaces this.
- */
-const FAULT_PATHS = [
-  { id: 'F1', re: /stopped by IQE at slot \d+, which is no waiting submitter/, what: 'an IQE inside a batch is never cleared: no caller matches IQH, hardware stays stopped and every caller behind it spins' },
-  { id: 'F3', re: /ITE walk .* never reaches|walkLoop/, what: 'the stride-2 ITE walk never ends: qi_check_fault loops with q_lock held' },
-  { id: 'F6', re: /ETIMEDOUT|device (is )?gone/i, what: 'device gone: a CPU gets -ETIMEDOUT and frees slots hardware still completes into' },
-  { id: 'F2', re: /IQE|deadlock/, what: 'the IQE repair returns -EINVAL and frees slots while hardware still owns the batch' },
-];
+import { faultPaths, terminalKinds } from './core.js';
 
 function faultPathNote(p, r) {
-  const cfg = state.configs[p];
-  const faults = cfg?.faults && (cfg.faults.iqeRate > 0 || cfg.faults.iteRate > 0 || cfg.faults.iceRate > 0);
-  if (!faults || !r?.lockups) return '';
+  if (!r?.lockups) return '';
+  // The core labels each finding with its fault path (docs/findings.md F1-F6) or none.
   const counts = new Map();
+  const terminal = terminalKinds();
   for (const f of r.findings ?? []) {
-    const x = f.findings.find((y) => y.kind === 'lockup' || y.kind === 'walkLoop' || y.kind === 'deadlock');
-    if (!x) continue;
-    const fp = FAULT_PATHS.find((q) => q.re.test(x.message) || q.re.test(x.kind));
-    if (fp) counts.set(fp, (counts.get(fp) ?? 0) + 1);
+    const x = f.findings.find((y) => terminal.includes(y.kind));
+    if (x?.faultPath) counts.set(x.faultPath, (counts.get(x.faultPath) ?? 0) + 1);
   }
   const lost = r.runsWith?.find(([k]) => k === 'lostCompletion')?.[1] ?? 0;
+  if (!counts.size) return '';
   const top = [...counts].sort((a, b) => b[1] - a[1]);
-  const which = top.length
-    ? top.map(([fp, c]) => `<b>${fp.id}</b> (${c} of the listed runs): ${fp.what}`).join('; ')
-    : 'a fault-path lockup';
+  const which = top.map(([id, c]) => `<b data-fault-path="${id}">${id}</b> (${c} of the listed runs): ${faultPaths().get(id) ?? ''}`).join('; ');
   const head =
     p === 'fixed'
       ? `These lockups are on the fault path, not in the reclaim${lost ? '' : ' (lost completions: 0)'}: `
       : 'With faults on, some lockups are on the fault path: ';
-  return `<p class="fault-note">${head}${which}. See <code>docs/findings.md</code> ${top.map(([fp]) => fp.id).join(', ')}; the fix changes only which slots a CPU frees.</p>`;
+  return `<p class="fault-note">${head}${which}. See <code>docs/findings.md</code> ${top.map(([id]) => id).join(', ')}; the fix changes only which slots a CPU frees.</p>`;
 }
 
 export function renderProgress() {

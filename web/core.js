@@ -1,5 +1,5 @@
 // The core's rules for the page, from the wasm module (JavaScript draws, Rust decides): the
-// replay codec, descriptor and errno names, finding kinds and histogram quantiles. Bound once the
+// replay codec, descriptor and errno names, finding kinds, fault paths and histogram quantiles. Bound once the
 // module is loaded (qi-sim.js loadQisim); every caller runs after that.
 let m = null;
 
@@ -23,6 +23,13 @@ export const cutReplay = (s, steps) => core().cutReplay(s, steps);
 export const labelName = (label, slot) => core().labelName(label ?? null, slot);
 /** The kernel's name of a qi_submit_sync return code (-EAGAIN, -ETIMEDOUT, ...). */
 export const errnoName = (rc) => core().errnoName(rc);
+/**
+ * `replay` on `config`, then every enabled actor in turn (the core shrinker's completion) until
+ * the run ends or `limit` more steps: { replay, steps, kinds, ended }. Throws naming the field.
+ */
+export const completeSchedule = (config, replay, limit) => core().completeSchedule(config, replay, limit);
+/** Trace events (and the run's findings) as the core's per-step timeline rows. */
+export const timelineRows = (events, findings) => core().timelineRows(events ?? [], findings ?? null);
 /** The q-quantile of a core latency histogram. */
 export const quantile = (h, q) => core().histogramQuantile(h, q);
 
@@ -31,4 +38,11 @@ let kinds = null;
 export function terminalKinds() {
   kinds ??= core().findingKinds();
   return kinds.filter((k) => k.terminal).map((k) => k.name);
+}
+
+let paths = null;
+/** The fault paths of docs/findings.md a finding's `faultPath` names: Map id → description. */
+export function faultPaths() {
+  paths ??= new Map(core().faultPaths().map((p) => [p.id, p.description]));
+  return paths;
 }

@@ -16,7 +16,7 @@
 import { isHw } from './qi-sim-replay.js';
 import { bindCore } from './core.js';
 import { scenarioFromAttributes } from './qi-sim-scenario.js';
-import { stepRows, camelize } from './qi-sim-timeline.js';
+import { camelize } from './qi-sim-timeline.js';
 import { renderRing, actorColor } from './qi-sim-ring.js';
 import { STYLE, ICON, TEMPLATE } from './qi-sim-style.js';
 
@@ -187,10 +187,12 @@ export class QiSim extends HTMLElement {
     if (!base.traceCapacity || base.traceCapacity > 3000000) base.traceCapacity = 3000000;
     const full = new m.Simulation(base);
     let report;
+    let rows;
     try {
       report = full.run();
       this._events = camelize(full.trace());
       this._text = full.timeline();
+      rows = full.timelineRows();
       this._replay = full.replay();
     } finally {
       full.free?.();
@@ -199,21 +201,9 @@ export class QiSim extends HTMLElement {
     // Replay the recorded schedule exactly for stepping (random runs too).
     this._cfg = { ...base, trace: false, scheduler: { kind: 'replay', choices: this._replay } };
     this._submitters = base.submitters ?? 2;
-    this._rows = stepRows(this._events);
-    // Show each finding in the column of the CPU it concerns (the stuck poller, the owner of the
-    // lost wait), which is not always the actor whose step revealed it.
-    const pending = [...report.findings];
-    for (const r of this._rows) {
-      for (const p of r.parts) {
-        if (!p.finding) continue;
-        const i = pending.findIndex((f) => f.step === r.step && f.kind === p.finding);
-        if (i < 0) continue;
-        const f = pending.splice(i, 1)[0];
-        if (f.submitter != null) p.col = f.submitter;
-        p.title = f.message;
-        p.text = `!! ${f.kind}${f.actor !== `T${(f.submitter ?? -1) + 1}` && f.submitter != null ? ` (by ${f.actor})` : ''}`;
-      }
-    }
+    // The core words every step and places each finding with the CPU it concerns (the stuck
+    // poller, the owner of the lost wait), which is not always the actor whose step revealed it.
+    this._rows = rows;
     this._n = report.steps;
     this._stuck = new Map();
     for (const f of report.findings) {
@@ -298,10 +288,11 @@ export class QiSim extends HTMLElement {
         td.dataset.col = cols[c];
         let first = true;
         for (const p of r.parts) {
-          if ((p.col ?? col) !== c) continue;
+          if ((p.submitter ?? col) !== c) continue;
           const s = document.createElement('span');
           s.className = p.kind;
           if (p.title) s.title = p.title;
+          if (p.faultPath) s.dataset.faultPath = p.faultPath;
           s.textContent = p.text;
           if (!first && p.kind !== 'finding') td.append('; ');
           td.append(s);
@@ -447,7 +438,7 @@ export class QiSim extends HTMLElement {
     const stuck = new Set();
     for (const [sub, f] of this._stuck) if (k > f.step && f.slot != null) stuck.add(f.slot);
     const holder = this.$('.ring-holder');
-    holder.replaceChildren(renderRing(state, { changed: cur ? cur.slots : new Set(), hwStar, stuck }));
+    holder.replaceChildren(renderRing(state, { changed: new Set(cur?.slots ?? []), hwStar, stuck }));
     // Submitters.
     const tb = this.$('.subs tbody');
     tb.replaceChildren();

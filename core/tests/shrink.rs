@@ -119,3 +119,66 @@ fn the_seed_schedule_is_already_minimal() {
     assert!(m.steps <= SEED_STEPS);
     assert!(minimize(&cfg, "q1:a6b6H3", &FindingKind::Lockup).is_none());
 }
+
+/// The viewer's "continue to the consequence" is the core's completion: F4 of docs/findings.md
+/// cut right after its lost completion continues to its lockup; the completion starts with the
+/// given choices, is deterministic, replays, and bad input names its field.
+#[test]
+fn complete_continues_a_cut_schedule_to_its_consequence() {
+    use qisim_core::config::{FaultConfig, IteWalk, TypeMix};
+    use qisim_core::search::shrink::{complete, MAX_COMPLETION_STEPS};
+    let w = Workload {
+        submissions: 1,
+        batch: BatchDist::Fixed { count: 1 },
+        types: TypeMix {
+            iotlb: 0.0,
+            devtlb: 1.0,
+            ..TypeMix::default()
+        },
+        ..Workload::default()
+    };
+    let c = Config {
+        qi_length: 8,
+        submitters: 2,
+        policy: PolicyKind::Legacy,
+        workload: w,
+        faults: FaultConfig {
+            ite_rate: 0.5,
+            ite_walk: IteWalk::Stride1,
+            ite_all_fetched: true,
+            max_faults: 1,
+            ..FaultConfig::default()
+        },
+        ..Config::default()
+    };
+    let full = qisim_core::replay::parse("q1:a6b3F2Tb4H2b4a2").unwrap();
+    // The lost completion is found at step 20: cut after it.
+    let given = &full[..21];
+    let prefix = qisim_core::replay::encode(given);
+    let done = complete(&c, &prefix, 5000).unwrap();
+    assert!(done.ended, "{done:?}");
+    assert_eq!(
+        done.kinds,
+        [FindingKind::LostCompletion, FindingKind::Lockup],
+        "{done:?}"
+    );
+    assert!(done.steps > 21 && done.steps < 100, "{done:?}");
+    let all = qisim_core::replay::parse(&done.replay).unwrap();
+    assert_eq!(&all[..given.len()], given);
+    assert_eq!(complete(&c, &prefix, 5000).unwrap(), done);
+    // It replays: the same lockup at the same step under the replay scheduler.
+    let (steps, _) = reproduces(&c, &done.replay, FindingKind::Lockup).expect("replays");
+    assert_eq!(steps, done.steps);
+    // A limit of 0 stops right after the choices.
+    let none = complete(&c, &prefix, 0).unwrap();
+    assert_eq!((none.steps, none.ended), (21, false));
+    assert_eq!(none.kinds, [FindingKind::LostCompletion]);
+    for (replay, limit, field) in [
+        ("q1:zz", 10, "replay"),
+        ("q1:H", 10, "replay"),
+        (prefix.as_str(), MAX_COMPLETION_STEPS + 1, "limit"),
+    ] {
+        let e = complete(&c, replay, limit).unwrap_err();
+        assert_eq!(e.field, field, "{replay} {limit}: {e}");
+    }
+}

@@ -33,6 +33,17 @@ fn config_error(what: &str, e: &ConfigError) -> JsValue {
     )
 }
 
+/// A core error as a JS error: `what` when it names one of `ours` (the call's own arguments),
+/// else the config.
+fn error_of(e: &ConfigError, ours: &[&str], what: &str) -> JsValue {
+    let what = if ours.contains(&e.field.as_str()) {
+        what
+    } else {
+        "config"
+    };
+    config_error(what, e)
+}
+
 /// Converts a JS value into JSON data, rejecting what JSON cannot hold exactly: `NaN`,
 /// infinities, integers beyond 2^53 given as numbers (they already lost precision), BigInts
 /// outside the 64-bit range, functions and symbols. `undefined` object members are left out (as
@@ -300,6 +311,14 @@ impl Simulation {
         self.inner.timeline()
     }
 
+    /// The recorded trace as one row per step, in the core's timeline wording:
+    /// `[{ step, actor, parts: [{ text, kind, finding?, title?, submitter?, faultPath? }], slots,
+    /// hwSlots, swSlots }]` (`kind`: `op`, `hw`, `fault` or `finding`).
+    #[wasm_bindgen(js_name = timelineRows)]
+    pub fn timeline_rows(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.timeline_rows())
+    }
+
     /// The schedule so far as a replay string (`q1:...`).
     pub fn replay(&self) -> String {
         self.inner.replay()
@@ -429,6 +448,73 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
     to_js(&a)
 }
 
+/// Splits an options object into the keys in `ours` (defined values only) and the rest, which
+/// is the core's options type. `undefined`/`null` options give no keys and `None`.
+#[allow(clippy::type_complexity)]
+fn split_options(
+    what: &str,
+    options: &JsValue,
+    ours: &[&str],
+) -> Result<(Vec<(String, JsValue)>, Option<JsValue>), JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok((Vec::new(), None));
+    }
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return Err(error(
+            "options",
+            &format!("invalid {what}: `options` must be an object"),
+        ));
+    }
+    let mut mine = Vec::new();
+    let rest = js_sys::Object::new();
+    for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
+        let pair = js_sys::Array::from(&entry);
+        let (key, value) = (pair.get(0), pair.get(1));
+        match key.as_string() {
+            Some(k) if ours.contains(&k.as_str()) => {
+                if !value.is_undefined() && !value.is_null() {
+                    mine.push((k, value));
+                }
+            }
+            _ => {
+                let _ = js_sys::Reflect::set(&rest, &key, &value);
+            }
+        }
+    }
+    Ok((mine, Some(rest.into())))
+}
+
+/// The roots an exploration of `cfg` covers: every per-submitter sequence of `counts` when
+/// given, else the core's family of `cfg`.
+fn explored_roots(
+    cfg: &Config,
+    counts: Option<&[u32]>,
+    what: &str,
+) -> Result<Vec<Config>, JsValue> {
+    use qisim_core::check::count_family;
+    match counts {
+        Some(c) => {
+            // count_family enumerates every submission slot before it checks the total.
+            let slots: u128 = (0..cfg.submitters as usize)
+                .map(|i| u128::from(cfg.workload_of(i).submissions))
+                .sum();
+            if slots > 64 {
+                return Err(error(
+                    "counts",
+                    &format!(
+                        "invalid {what}: `counts` over {slots} submissions gives too many \
+                         workload combinations; explore at most 64 submissions"
+                    ),
+                ));
+            }
+            count_family(cfg, c).map_err(|e| config_error(what, &e))
+        }
+        None => Ok(qisim_core::check::family::family(cfg)
+            .map_err(|e| config_error("config", &e))?
+            .0),
+    }
+}
+
 /// Exhaustively explores `config` (every interleaving; see `qisim_core::check`) and returns
 /// the `Verdict` (`proved`, `counterexample` or `boundReached`). The explored family is the
 /// core's (`exploreFamily`): a count range and a zero-count probability become every
@@ -439,66 +525,29 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
 /// return `false` to stop (a `boundReached` verdict).
 #[wasm_bindgen]
 pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    use qisim_core::check::{count_family, explore_roots, ExploreOptions};
+    use qisim_core::check::{explore_roots, ExploreOptions};
     let cfg = config_from_js(config)?;
     let mut counts: Option<Vec<u32>> = None;
     let mut callback: Option<js_sys::Function> = None;
-    let opts: ExploreOptions = if options.is_undefined() || options.is_null() {
-        ExploreOptions::default()
-    } else {
-        if !options.is_object() || js_sys::Array::is_array(&options) {
-            return Err(error(
-                "options",
-                "invalid explore options: `options` must be an object",
-            ));
+    // `counts` and `onProgress` are ours; the rest is the core's ExploreOptions.
+    let (mine, rest) = split_options("explore options", &options, &["counts", "onProgress"])?;
+    for (key, value) in mine {
+        if key == "counts" {
+            counts = Some(from_js("explore options", "counts", value)?);
+        } else {
+            callback = Some(value.dyn_into().map_err(|_| {
+                error(
+                    "onProgress",
+                    "invalid explore options: `onProgress` must be a function",
+                )
+            })?);
         }
-        // `counts` and `onProgress` are ours; the rest is the core's ExploreOptions.
-        let rest = js_sys::Object::new();
-        for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
-            let pair = js_sys::Array::from(&entry);
-            let (key, value) = (pair.get(0), pair.get(1));
-            match key.as_string().as_deref() {
-                Some("counts") if !value.is_undefined() => {
-                    counts = Some(from_js("explore options", "counts", value)?);
-                }
-                Some("onProgress") if !value.is_undefined() && !value.is_null() => {
-                    callback = Some(value.dyn_into().map_err(|_| {
-                        error(
-                            "onProgress",
-                            "invalid explore options: `onProgress` must be a function",
-                        )
-                    })?);
-                }
-                _ => {
-                    let _ = js_sys::Reflect::set(&rest, &key, &value);
-                }
-            }
-        }
-        from_js("explore options", "options", rest.into())?
+    }
+    let opts: ExploreOptions = match rest {
+        Some(r) => from_js("explore options", "options", r)?,
+        None => ExploreOptions::default(),
     };
-    let cfgs = match &counts {
-        Some(c) => {
-            // count_family enumerates every submission slot before it checks the total.
-            let slots: u128 = (0..cfg.submitters as usize)
-                .map(|i| u128::from(cfg.workload_of(i).submissions))
-                .sum();
-            if slots > 64 {
-                return Err(error(
-                    "counts",
-                    &format!(
-                        "invalid explore options: `counts` over {slots} submissions gives too \
-                         many workload combinations; explore at most 64 submissions"
-                    ),
-                ));
-            }
-            count_family(&cfg, c).map_err(|e| config_error("explore options", &e))?
-        }
-        None => {
-            qisim_core::check::family::family(&cfg)
-                .map_err(|e| config_error("config", &e))?
-                .0
-        }
-    };
+    let cfgs = explored_roots(&cfg, counts.as_deref(), "explore options")?;
     let mut thrown: Option<JsValue> = None;
     let started = js_sys::Date::now();
     let verdict = explore_roots(&cfgs, &opts, |p| {
@@ -525,6 +574,32 @@ pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         return Err(e);
     }
     to_js(&verdict.with_elapsed((js_sys::Date::now() - started) / 1000.0))
+}
+
+/// Estimates, before exploring, how many states `explore(config, options)` will store
+/// (`qisim_core::check::estimate`): a sample of the family's roots explored with a small bound
+/// and extrapolated. `options`: the core's `EstimateOptions` (`{ sample, budget, por, symmetry,
+/// stopOnCause }`) plus, as for `explore`, `counts: number[]`. Returns `{ states, low, high,
+/// workloads, sampled, explored, method, counterexample }` (`method`: `exact`, `extrapolated` or
+/// `lowerBound`, whose `high` is null; `explored`: states the estimate itself stored, for the
+/// measured rate).
+#[wasm_bindgen(js_name = estimateExplore)]
+pub fn estimate_explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    use qisim_core::check::estimate::{estimate_roots, EstimateOptions};
+    let cfg = config_from_js(config)?;
+    let (mine, rest) = split_options("estimate options", &options, &["counts"])?;
+    let counts: Option<Vec<u32>> = match mine.into_iter().next() {
+        Some((_, v)) => Some(from_js("estimate options", "counts", v)?),
+        None => None,
+    };
+    let opts: EstimateOptions = match rest {
+        Some(r) => from_js("estimate options", "options", r)?,
+        None => EstimateOptions::default(),
+    };
+    let roots = explored_roots(&cfg, counts.as_deref(), "estimate options")?;
+    let e = estimate_roots(&roots, &opts)
+        .map_err(|e| error_of(&e, &["sample", "budget"], "estimate options"))?;
+    to_js(&e)
 }
 
 /// Validates `config` and returns it normalised (every default filled in).
@@ -699,6 +774,55 @@ pub fn finding_kinds() -> Result<JsValue, JsValue> {
                 "safety": k.is_safety(),
             })
         })
+        .collect();
+    to_js(&v)
+}
+
+/// Runs the replay string `replay` on `config`, then every enabled actor in turn (the core
+/// shrinker's completion) for at most `limit` more steps (default 5000, at most 10^6) or until
+/// the run ends: `{ replay, steps, kinds, ended }`. Throws, naming `replay`, `limit` or the config
+/// field, for bad input or a replay that does not run on `config`.
+#[wasm_bindgen(js_name = completeSchedule)]
+pub fn complete_schedule(
+    config: JsValue,
+    replay: JsValue,
+    limit: JsValue,
+) -> Result<JsValue, JsValue> {
+    use qisim_core::search::shrink::{complete, MAX_COMPLETION_STEPS};
+    let cfg = config_from_js(config)?;
+    let replay = replay.as_string().ok_or_else(|| {
+        error(
+            "replay",
+            "invalid replay: `replay` must be a replay string (`q1:...`)",
+        )
+    })?;
+    let limit = u64_arg("limit", &limit, Some(5000), MAX_COMPLETION_STEPS)?;
+    let c = complete(&cfg, &replay, limit)
+        .map_err(|e| error_of(&e, &["replay", "limit"], "schedule"))?;
+    to_js(&c)
+}
+
+/// Trace events (a `Simulation`'s `trace()`) as one row per step in the core's timeline wording
+/// (see `Simulation.timelineRows`); `findings` (optional, the run's) place each finding with the
+/// submitter it concerns. Throws, naming the field, for events that are not the core's.
+#[wasm_bindgen(js_name = timelineRows)]
+pub fn timeline_rows(events: JsValue, findings: JsValue) -> Result<JsValue, JsValue> {
+    let events: Vec<qisim_core::trace::Event> = from_js("trace events", "events", events)?;
+    let findings: Vec<qisim_core::Finding> = if findings.is_undefined() || findings.is_null() {
+        Vec::new()
+    } else {
+        from_js("findings", "findings", findings)?
+    };
+    to_js(&qisim_core::trace::rows(&events, &findings))
+}
+
+/// The fault paths of `docs/findings.md` a finding's `faultPath` names: `[{ id, description }]`
+/// (`id` `"F1"` … `"F6"`), from the core.
+#[wasm_bindgen(js_name = faultPaths)]
+pub fn fault_paths() -> Result<JsValue, JsValue> {
+    let v: Vec<serde_json::Value> = qisim_core::model::FaultPath::ALL
+        .iter()
+        .map(|p| serde_json::json!({ "id": p.id(), "description": p.description() }))
         .collect();
     to_js(&v)
 }

@@ -5,9 +5,10 @@ mod common;
 
 use common::*;
 use qisim_wasm::{
-    cut_replay, encode_replay, errno_name, explore, explore_family, finding_kinds, fresh_seed,
-    histogram_quantile, hunt, kernel_config, kernels, label_name, matrix, merge_hunt_results,
-    parse_replay, validate_config, version, Simulation, MAX_SAFE_INTEGER,
+    complete_schedule, cut_replay, encode_replay, errno_name, estimate_explore, explore,
+    explore_family, fault_paths, finding_kinds, fresh_seed, histogram_quantile, hunt,
+    kernel_config, kernels, label_name, matrix, merge_hunt_results, parse_replay, timeline_rows,
+    validate_config, version, Simulation, MAX_SAFE_INTEGER,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -573,4 +574,92 @@ fn presets_come_from_the_core() {
         validate_config(js(&p["config"].to_string())).unwrap();
     }
     expect_field_error(qisim_wasm::presets("Fixed"), "policy");
+}
+
+/// Fault paths, timeline rows, the completion and the state estimate cross the boundary from the
+/// core, and bad input names its field.
+#[wasm_bindgen_test]
+fn fault_paths_rows_completion_and_estimate_come_from_the_core() {
+    // F1 of docs/findings.md: the lockup carries its fault path, worded by faultPaths().
+    let f1 = js(
+        r#"{"qiLength": 8, "submitters": 1, "policy": "fixed", "trace": true,
+        "faults": {"iqeRate": 0.5, "maxFaults": 1},
+        "perSubmitter": [{"submissions": 1, "batch": {"kind": "fixed", "count": 2},
+                          "types": {"iotlb": 0, "devtlb": 1}}],
+        "scheduler": {"kind": "replay", "choices": "q1:a4HEa"}}"#,
+    );
+    let mut sim = Simulation::new(f1).unwrap();
+    let report = json(&sim.run().unwrap());
+    assert_eq!(report["findings"][0]["faultPath"], "F1", "{report}");
+    let paths = json(&fault_paths().unwrap());
+    assert_eq!(paths.as_array().unwrap().len(), 6);
+    assert_eq!(paths[0]["id"], "F1");
+    assert!(paths[0]["description"].as_str().unwrap().contains("IQE"));
+    // Rows: one per step, the finding placed with T1 and labelled.
+    let rows = json(&sim.timeline_rows().unwrap());
+    assert_eq!(
+        rows.as_array().unwrap().len() as u64,
+        report["steps"].as_u64().unwrap()
+    );
+    let last = rows.as_array().unwrap().last().unwrap();
+    let part = last["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "finding")
+        .unwrap();
+    assert_eq!(
+        (part["finding"].clone(), part["faultPath"].clone()),
+        ("lockup".into(), "F1".into())
+    );
+    // The same rows from the trace and findings handed back.
+    let again =
+        json(&timeline_rows(sim.trace().unwrap(), js(&report["findings"].to_string())).unwrap());
+    assert_eq!(again, rows);
+    expect_field_error(
+        timeline_rows(js(r#"[{"step": 0}]"#), JsValue::UNDEFINED),
+        "events[0]",
+    );
+    // Completion: the seed scenario's first 9 steps continue to the lockup.
+    let cfg = || seed_config("legacy", "q1:a");
+    let c =
+        json(&complete_schedule(cfg(), JsValue::from_str("q1:a6b3"), JsValue::UNDEFINED).unwrap());
+    assert!(c["steps"].as_u64().unwrap() >= 9, "{c}");
+    assert!(c["replay"].as_str().unwrap().starts_with("q1:a6b3"), "{c}");
+    expect_field_error(
+        complete_schedule(cfg(), JsValue::from_str("q1:H"), JsValue::UNDEFINED),
+        "replay",
+    );
+    expect_field_error(
+        complete_schedule(cfg(), JsValue::from_f64(1.0), JsValue::UNDEFINED),
+        "replay",
+    );
+    expect_field_error(
+        complete_schedule(cfg(), JsValue::from_str("q1:a"), JsValue::from_f64(-1.0)),
+        "limit",
+    );
+    expect_field_error(
+        complete_schedule(cfg(), JsValue::from_str("q1:a"), JsValue::from_f64(1e7)),
+        "limit",
+    );
+    // Estimate: a small family is counted exactly, as explore counts it.
+    let fam = || {
+        js(r#"{"qiLength": 6, "submitters": 2, "policy": "fixed",
+              "workload": {"submissions": 1, "batch": {"kind": "fixed", "count": 1}}}"#)
+    };
+    let e = json(&estimate_explore(fam(), js(r#"{"counts": [0, 1, 2]}"#)).unwrap());
+    let v = json(&explore(fam(), js(r#"{"counts": [0, 1, 2]}"#)).unwrap());
+    assert_eq!(e["method"], "exact", "{e}");
+    assert_eq!(e["states"], v["states"], "{e} {v}");
+    assert_eq!(e["workloads"], 9);
+    expect_field_error(estimate_explore(fam(), js(r#"{"sample": 1}"#)), "sample");
+    expect_field_error(estimate_explore(fam(), js(r#"{"budget": 5}"#)), "budget");
+    expect_field_error(
+        estimate_explore(fam(), js(r#"{"maxStates": 5}"#)),
+        "maxStates",
+    );
+    expect_field_error(
+        estimate_explore(fam(), js(r#"{"counts": [-1]}"#)),
+        "counts[0]",
+    );
 }

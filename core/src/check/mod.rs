@@ -65,6 +65,7 @@ use crate::model::{Finding, FindingKind};
 mod ample;
 mod bfs;
 mod cycles;
+pub mod estimate;
 pub mod family;
 mod fingerprint;
 pub mod matrix;

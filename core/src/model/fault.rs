@@ -2,6 +2,7 @@
 //! `qi_check_fault()` of `dmar.c`, which a polling CPU runs to handle `IQE`, `ITE` and `ICE`.
 
 use crate::config::IteWalk;
+use crate::model::fault_path::FaultPath;
 use crate::model::hardware;
 use crate::model::oracle::FindingKind;
 use crate::model::policy;
@@ -27,6 +28,9 @@ impl System {
         sink: &mut T,
     ) {
         sink.emit(step, actor, || Op::HwFault { slot, fault, label });
+        if let Some(l) = label {
+            self.fault_log.timed_out(l);
+        }
         let mut rest = Vec::new();
         hardware::take_pending(&mut self.ring, &mut rest);
         for (slot, d) in rest {
@@ -50,8 +54,19 @@ impl System {
     }
 
     /// `qi_check_fault()` of `dmar.c`, run by submitter `i` from its poll loop with `q_lock`
-    /// held (DESIGN.md section 4). Returns the `rc` that ends the poll loop (0: keep polling).
+    /// held (DESIGN.md section 4). Returns the `rc` that ends the poll loop (0: keep polling);
+    /// a fault return is logged for the fault-path classification (`model::fault_path`).
     pub(super) fn qi_check_fault<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> i32 {
+        let rc = self.check_fault(i, step, sink);
+        if rc != 0 {
+            let attempt = self.subs[i as usize].attempt();
+            self.fault_log.returned_early(i, attempt, rc);
+        }
+        rc
+    }
+
+    /// The body of [`System::qi_check_fault`].
+    fn check_fault<T: TraceSink>(&mut self, i: u32, step: u64, sink: &mut T) -> i32 {
         let actor = Actor::Submitter(i);
         let (index, wait_index) = {
             let s = &self.subs[i as usize];
@@ -115,7 +130,9 @@ impl System {
                     stride,
                     tail
                 );
-                self.report(FindingKind::WalkLoop, step, actor, Some(i), Some(tail), msg);
+                let own = Some(FaultPath::F3);
+                let (sub, slot) = (Some(i), Some(tail));
+                self.report_on(own, FindingKind::WalkLoop, step, actor, sub, slot, msg);
                 self.halted = true;
                 return 0;
             }

@@ -1,6 +1,7 @@
 //! Liveness: when a state is stuck (the one lockup predicate of the simulator and the
 //! explorer), the lockup oracle that reports it, and the soft-lockup watchdog.
 
+use crate::model::fault_path::FaultPath;
 use crate::model::oracle::FindingKind;
 use crate::model::submitter::Pc;
 use crate::model::system::System;
@@ -108,8 +109,10 @@ impl System {
             };
             found.push((k, slot, msg));
         }
+        // Hardware stopped by an IQE nobody can repair: F1.
+        let own = (self.ring.fsts & fsts::IQE != 0).then_some(FaultPath::F1);
         for (k, slot, msg) in found {
-            self.report(FindingKind::Lockup, step, actor, Some(k), slot, msg);
+            self.report_on(own, FindingKind::Lockup, step, actor, Some(k), slot, msg);
         }
         self.halted = true;
     }

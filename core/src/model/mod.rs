@@ -1,12 +1,14 @@
 //! The model of one IOMMU's invalidation queue and `qi_submit_sync()`, one file per part of
 //! `dmar.c` and the VT-d spec: the shared vocabulary ([`types`]), the ring ([`ring`]), a CPU's
 //! program counter and locals ([`submitter`]), the queue engine ([`hardware`]),
-//! `qi_check_fault()` ([`fault`]), the reclaim policies ([`policy`]), the findings and how
+//! `qi_check_fault()` ([`fault`]) and which fault path of `docs/findings.md` a finding is on
+//! ([`fault_path`]), the reclaim policies ([`policy`]), the findings and how
 //! each is decided ([`oracle`]), and the whole system with its atomic steps ([`system`],
 //! [`step`], [`hw_step`]); [`workload`] draws each CPU's calls. [`state`] is how each state
 //! type describes its fields to the explorer.
 
 pub mod fault;
+pub mod fault_path;
 pub mod hardware;
 pub mod hw_step;
 pub mod liveness;
@@ -21,6 +23,7 @@ pub mod types;
 pub mod view;
 pub mod workload;
 
+pub use fault_path::FaultPath;
 pub use oracle::{Finding, FindingKind};
 pub use ring::Ring;
 pub use submitter::{errno_name, Pc, Submitter, EAGAIN, EINVAL, ETIMEDOUT};

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::fault_path::FaultPath;
 use crate::model::policy;
 use crate::model::submitter::{Pc, Submitter};
 use crate::model::system::System;
@@ -121,10 +122,15 @@ pub struct Finding {
     pub slot: Option<u32>,
     /// Human-readable explanation with kernel names.
     pub message: String,
+    /// The fault path of `docs/findings.md` it is on (`"F1"` … `"F6"`), or none: decided by
+    /// the core (`model::fault_path`).
+    #[serde(default)]
+    pub fault_path: Option<FaultPath>,
 }
 
 impl System {
-    /// Records a finding of the current step.
+    /// Records a finding of the current step that is not on a fault path by itself (it may be
+    /// a consequence of one: `model::fault_path`).
     pub(super) fn report(
         &mut self,
         kind: FindingKind,
@@ -134,6 +140,22 @@ impl System {
         slot: Option<u32>,
         message: String,
     ) {
+        self.report_on(None, kind, step, actor, sub, slot, message);
+    }
+
+    /// Records a finding of the current step whose own fault path is `own`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn report_on(
+        &mut self,
+        own: Option<FaultPath>,
+        kind: FindingKind,
+        step: u64,
+        actor: Actor,
+        sub: Option<u32>,
+        slot: Option<u32>,
+        message: String,
+    ) {
+        let fault_path = self.fault_log.classify(own);
         self.found.push(Finding {
             kind,
             step,
@@ -141,6 +163,7 @@ impl System {
             submitter: sub,
             slot,
             message,
+            fault_path,
         });
     }
 
@@ -212,7 +235,10 @@ impl System {
             i + 1,
             label.submitter + 1
         );
-        self.report(
+        // QI_ABORT is written only by the ITE walk: freeing it under its owner is F4.
+        let own = (c.before == Status::Abort).then_some(FaultPath::F4);
+        self.report_on(
+            own,
             FindingKind::LostCompletion,
             step,
             Actor::Submitter(i),
@@ -282,7 +308,9 @@ impl System {
                 before.name()
             )
         };
-        self.report(
+        let own = self.fault_log.early_path(label);
+        self.report_on(
+            own,
             FindingKind::StrayStatusWrite,
             step,
             actor,
@@ -303,9 +331,15 @@ impl System {
             hw_done,
             count + 1
         );
-        let slot = Some(self.subs[i as usize].index);
+        let s = &self.subs[i as usize];
+        let slot = Some(s.index);
+        let own = self
+            .fault_log
+            .had_time_out(i, s.attempt())
+            .then_some(FaultPath::F5);
         let actor = Actor::Submitter(i);
-        self.report(
+        self.report_on(
+            own,
             FindingKind::PrematureCompletion,
             step,
             actor,

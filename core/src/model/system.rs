@@ -8,6 +8,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use crate::config::{Config, FaultConfig, HardwareMode, PolicyKind, Workload};
+use crate::model::fault_path::FaultLog;
 use crate::model::hardware;
 use crate::model::oracle::Finding;
 use crate::model::policy::StatusChange;
@@ -127,6 +128,8 @@ pub struct System {
     pub hw_steps: u64,
     /// The call that returned in the last step whose [`StepInfo::returned`] is set.
     pub last_return: Returned,
+    /// The run's fault history, for the fault path of its findings (not part of the state).
+    pub fault_log: FaultLog,
     // Config fields read on every step (kept here, not in `params`: no pointer chase).
     pub(crate) policy: PolicyKind,
     pub(crate) hw_async: bool,
@@ -163,6 +166,7 @@ impl Clone for System {
             counters: Vec::new(),
             hw_steps: 0,
             last_return: Returned::default(),
+            fault_log: FaultLog::default(),
             policy: self.policy,
             hw_async: self.hw_async,
             watchdog: self.watchdog,
@@ -186,6 +190,7 @@ impl Clone for System {
             counters,
             hw_steps,
             last_return,
+            fault_log,
             policy,
             hw_async,
             watchdog,
@@ -207,6 +212,7 @@ impl Clone for System {
         self.counters.clone_from(counters);
         self.hw_steps = *hw_steps;
         self.last_return = *last_return;
+        self.fault_log.clone_from(fault_log);
     }
 }
 
@@ -228,6 +234,7 @@ impl System {
             counters: vec![StepCounters::default(); cfg.submitters as usize],
             hw_steps: 0,
             last_return: Returned::default(),
+            fault_log: FaultLog::default(),
             policy: cfg.policy,
             hw_async: cfg.hardware == HardwareMode::Async,
             watchdog: cfg.watchdog,
@@ -250,6 +257,7 @@ impl System {
             counters,
             hw_steps,
             last_return,
+            fault_log,
             policy: _,
             hw_async: _,
             watchdog: _,
@@ -265,6 +273,7 @@ impl System {
             counters.fill(StepCounters::default());
             *hw_steps = 0;
             *last_return = Returned::default();
+            fault_log.clear();
         }
     }
 

@@ -188,6 +188,7 @@ impl Run {
             submitter: None,
             slot: None,
             message: "no actor can move but work remains".into(),
+            fault_path: self.sys.fault_log.classify(None),
         };
         self.push_finding(f, sink);
         self.finish(Outcome::Deadlock);
@@ -330,6 +331,12 @@ impl Simulation {
     /// The column timeline of the recorded trace.
     pub fn timeline(&self) -> String {
         render_timeline(&self.trace(), self.run.cfg.submitters)
+    }
+
+    /// The recorded trace as one row per step (the timeline's wording; `trace::rows`), findings
+    /// placed with the submitter they concern.
+    pub fn timeline_rows(&self) -> Vec<crate::trace::Row> {
+        crate::trace::rows(&self.trace(), &self.run.findings)
     }
 
     /// The schedule so far as a replay string.

@@ -12,7 +12,7 @@ use crate::Actor;
 
 mod timeline;
 
-pub use timeline::{render_timeline, timeline_lines};
+pub use timeline::{render_timeline, rows, timeline_lines, PartKind, Row, RowPart};
 
 /// What happened in one event. A step produces one operation event followed by the status
 /// changes it caused and any findings it revealed.

@@ -1,7 +1,10 @@
-//! The column timeline: one column per actor, one line per group of consecutive steps.
+//! The wording of a trace, once: the column timeline (one column per actor, one line per group
+//! of consecutive steps) and the per-step rows visualisers draw ([`rows`]) say the same things.
+
+use serde::{Deserialize, Serialize};
 
 use super::{Event, Op};
-use crate::model::{Label, Status};
+use crate::model::{FaultPath, Finding, FindingKind, Label, Status};
 use crate::Actor;
 
 fn label_name(l: &Option<Label>, slot: u32) -> String {
@@ -92,25 +95,89 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
     })
 }
 
-/// Groups the events of one step sequence into timeline lines: `(actor, text)`.
-pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
+/// How a row part is drawn: an operation, a hardware status write (`*`), a fault, a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PartKind {
+    Op,
+    Hw,
+    Fault,
+    Finding,
+}
+
+/// What one event (with the status changes it caused) says: the wording of the column timeline
+/// and of the per-step rows alike.
+#[derive(Clone, Debug)]
+struct Piece {
+    step: u64,
+    actor: Actor,
+    /// The text, in the column timeline too; `quiet` texts only in the per-step rows (steps the
+    /// column timeline folds away: a successful space check, an empty mark or reclaim).
+    text: String,
+    quiet: bool,
+    kind: PartKind,
+    finding: Option<(FindingKind, String)>,
+    /// The column timeline starts a new line after it.
+    break_after: bool,
+    /// Slots the event touched: read or named, written by hardware, written by software.
+    slots: Vec<u32>,
+    hw_slots: Vec<u32>,
+    sw_slots: Vec<u32>,
+}
+
+/// Text of an event the column timeline leaves out, for the per-step rows.
+fn quiet_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
+    Some(match &ev.op {
+        Op::CheckSpace {
+            free_cnt,
+            need,
+            ok: true,
+        } => format!("check space: {free_cnt} >= {need}"),
+        Op::Mark { .. } => "mark (nothing)".into(),
+        Op::Reclaim { .. } => "reclaim: nothing".into(),
+        Op::HwWait { slot, label } => match label {
+            Some(l) => format!("{} done", l.name()),
+            None => format!("{} done", names(*slot)),
+        },
+        _ => return None,
+    })
+}
+
+/// Slots an event names (statuses are added by their own events).
+fn event_slot(op: &Op) -> Option<u32> {
+    match op {
+        Op::Poll { wait_index, .. } => Some(*wait_index),
+        Op::HwFetch { slot, .. }
+        | Op::HwInv { slot, .. }
+        | Op::HwWait { slot, .. }
+        | Op::HwAbort { slot, .. }
+        | Op::HwFault { slot, .. }
+        | Op::IqeRepair { slot, .. } => Some(*slot),
+        _ => None,
+    }
+}
+
+/// Every event's wording, in trace order (see [`Piece`]).
+fn pieces(events: &[Event]) -> Vec<Piece> {
     // Descriptor names per slot as the trace goes (what the slot holds at that point).
     let mut slot_names: std::collections::HashMap<u32, String> = Default::default();
-    let mut lines: Vec<(Actor, String)> = Vec::new();
-    let mut cur: Option<(Actor, Vec<String>)> = None;
-    let flush = |cur: &mut Option<(Actor, Vec<String>)>, lines: &mut Vec<(Actor, String)>| {
-        if let Some((a, parts)) = cur.take() {
-            if !parts.is_empty() {
-                lines.push((a, parts.join("; ")));
-            }
-        }
-    };
+    let mut out: Vec<Piece> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let ev = &events[i];
-        // Status changes made by one software step are summarised together.
-        let mut texts: Vec<String> = Vec::new();
+        let mut text: Option<String> = None;
+        let mut quiet: Option<String> = None;
+        let mut kind = PartKind::Op;
+        let mut finding = None;
         let mut break_after = false;
+        let (mut slots, mut hw_slots, mut sw_slots) = (Vec::new(), Vec::new(), Vec::new());
+        // The status events of a write, mark or reclaim belong to it.
+        let take_statuses = |j: usize, slots: &mut Vec<u32>, sw: &mut Vec<u32>| {
+            if let Op::Status { slot, .. } = &events[j].op {
+                slots.push(*slot);
+                sw.push(*slot);
+            }
+        };
         match &ev.op {
             Op::Status {
                 slot,
@@ -122,11 +189,15 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
                 if let Some(l) = label {
                     slot_names.insert(*slot, l.name());
                 }
+                slots.push(*slot);
                 if *hw {
-                    texts.push(format!("{} = {}*", label_name(label, *slot), after.name()));
+                    hw_slots.push(*slot);
+                    kind = PartKind::Hw;
+                    text = Some(format!("{} = {}*", label_name(label, *slot), after.name()));
                 } else {
+                    sw_slots.push(*slot);
                     // Software changes outside mark/reclaim/write: the ITE walk's aborts.
-                    texts.push(format!("{} -> {}", label_name(label, *slot), after.name()));
+                    text = Some(format!("{} -> {}", label_name(label, *slot), after.name()));
                 }
             }
             Op::Mark { .. } | Op::Reclaim { .. } => {
@@ -143,34 +214,32 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
                             Some((_, v)) => v.push(n),
                             None => by_after.push((*after, vec![n])),
                         }
+                        take_statuses(j, &mut slots, &mut sw_slots);
                         j += 1;
                     } else {
                         break;
                     }
                 }
-                let verb = if matches!(ev.op, Op::Mark { .. }) {
-                    "mark"
-                } else {
-                    "reclaim:"
-                };
+                let mark = matches!(ev.op, Op::Mark { .. });
                 if by_after.is_empty() {
-                    if let Op::Reclaim { from, to } = &ev.op {
-                        if from != to {
-                            texts.push(format!("reclaim: free_tail {from} -> {to}"));
+                    match &ev.op {
+                        Op::Reclaim { from, to } if from != to => {
+                            text = Some(format!("reclaim: free_tail {from} -> {to}"));
                         }
+                        _ => quiet = quiet_text(ev, &|s| format!("slot{s}")),
                     }
                 } else {
                     let desc: Vec<String> = by_after
                         .iter()
                         .map(|(s, names)| {
-                            if verb == "mark" {
+                            if mark {
                                 format!("mark {} {}", names.join(","), s.name())
                             } else {
                                 format!("reclaim: {} -> {}", names.join(","), s.name())
                             }
                         })
                         .collect();
-                    texts.push(desc.join("; "));
+                    text = Some(desc.join("; "));
                 }
                 for e in &events[i + 1..j] {
                     if let Op::Status {
@@ -195,12 +264,13 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
                             slot_names.insert(*slot, l.name());
                         }
                         names.push(label_name(label, *slot));
+                        take_statuses(j, &mut slots, &mut sw_slots);
                         j += 1;
                     } else {
                         break;
                     }
                 }
-                texts.push(format!("write {}", names.join(",")));
+                text = Some(format!("write {}", names.join(",")));
                 i = j - 1;
             }
             _ => {
@@ -210,8 +280,29 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
                         .cloned()
                         .unwrap_or_else(|| format!("slot{slot}"))
                 };
-                if let Some(t) = cell_text(ev, &lookup) {
-                    texts.push(t);
+                text = cell_text(ev, &lookup);
+                // A wait's hardware status write says it done (`WD1 = QI_DONE*`).
+                let hw_write_follows = matches!(
+                    events.get(i + 1),
+                    Some(Event {
+                        op: Op::Status { hw: true, .. },
+                        ..
+                    })
+                );
+                if text.is_none() && !hw_write_follows {
+                    quiet = quiet_text(ev, &lookup);
+                }
+                slots.extend(event_slot(&ev.op));
+                match &ev.op {
+                    Op::HwFault { .. }
+                    | Op::IteWalk {
+                        terminated: false, ..
+                    } => kind = PartKind::Fault,
+                    Op::Finding { kind: k, message } => {
+                        kind = PartKind::Finding;
+                        finding = Some((*k, message.clone()));
+                    }
+                    _ => {}
                 }
                 if let Op::HwWait {
                     slot,
@@ -234,22 +325,152 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
                 };
             }
         }
-        if !texts.is_empty() {
+        let (text, quiet) = match (text, quiet) {
+            (Some(t), _) => (t, false),
+            (None, Some(q)) => (q, true),
+            (None, None) => (String::new(), true),
+        };
+        out.push(Piece {
+            step: ev.step,
+            actor: ev.actor,
+            text,
+            quiet,
+            kind,
+            finding,
+            break_after,
+            slots,
+            hw_slots,
+            sw_slots,
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Groups the events of one step sequence into timeline lines: `(actor, text)`.
+pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
+    let mut lines: Vec<(Actor, String)> = Vec::new();
+    let mut cur: Option<(Actor, Vec<String>)> = None;
+    let flush = |cur: &mut Option<(Actor, Vec<String>)>, lines: &mut Vec<(Actor, String)>| {
+        if let Some((a, parts)) = cur.take() {
+            if !parts.is_empty() {
+                lines.push((a, parts.join("; ")));
+            }
+        }
+    };
+    for p in pieces(events) {
+        if !p.quiet {
             match &mut cur {
-                Some((a, parts)) if *a == ev.actor => parts.extend(texts),
+                Some((a, parts)) if *a == p.actor => parts.push(p.text),
                 _ => {
                     flush(&mut cur, &mut lines);
-                    cur = Some((ev.actor, texts));
+                    cur = Some((p.actor, vec![p.text]));
                 }
             }
         }
-        if break_after {
+        if p.break_after {
             flush(&mut cur, &mut lines);
         }
-        i += 1;
     }
     flush(&mut cur, &mut lines);
     compress_repeats(lines)
+}
+
+/// One part of a per-step row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowPart {
+    pub text: String,
+    pub kind: PartKind,
+    /// The finding this part reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<FindingKind>,
+    /// Its full message (findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The submitter whose column it belongs in when that is not the row's actor's (a finding
+    /// shown with the CPU it concerns: the stuck poller, the owner of the lost wait).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitter: Option<u32>,
+    /// The fault path of `docs/findings.md` the finding is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault_path: Option<FaultPath>,
+}
+
+/// One step of the trace as a timeline row: who moved, what it did (the column timeline's
+/// wording), and the ring slots it read or named and wrote (by hardware, by software).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Row {
+    pub step: u64,
+    pub actor: Actor,
+    pub parts: Vec<RowPart>,
+    pub slots: Vec<u32>,
+    pub hw_slots: Vec<u32>,
+    pub sw_slots: Vec<u32>,
+}
+
+fn add_all(to: &mut Vec<u32>, from: &[u32]) {
+    for s in from {
+        if !to.contains(s) {
+            to.push(*s);
+        }
+    }
+}
+
+/// The trace as one row per step, in the column timeline's wording. `findings` (the run's)
+/// place each finding part in the column of the submitter it concerns and add its fault path;
+/// each finding event is matched with the first unmatched finding of its step and kind.
+pub fn rows(events: &[Event], findings: &[Finding]) -> Vec<Row> {
+    let mut used = vec![false; findings.len()];
+    let mut out: Vec<Row> = Vec::new();
+    for p in pieces(events) {
+        if out.last().is_none_or(|r| r.step != p.step) {
+            out.push(Row {
+                step: p.step,
+                actor: p.actor,
+                parts: Vec::new(),
+                slots: Vec::new(),
+                hw_slots: Vec::new(),
+                sw_slots: Vec::new(),
+            });
+        }
+        let Some(row) = out.last_mut() else { continue };
+        add_all(&mut row.slots, &p.slots);
+        add_all(&mut row.hw_slots, &p.hw_slots);
+        add_all(&mut row.sw_slots, &p.sw_slots);
+        if p.text.is_empty() {
+            continue;
+        }
+        let mut part = RowPart {
+            text: p.text,
+            kind: p.kind,
+            finding: None,
+            title: None,
+            submitter: None,
+            fault_path: None,
+        };
+        if let Some((kind, message)) = p.finding {
+            part.finding = Some(kind);
+            part.title = Some(message);
+            let hit = findings
+                .iter()
+                .enumerate()
+                .find(|(k, f)| !used[*k] && f.step == p.step && f.kind == kind);
+            if let Some((k, f)) = hit {
+                used[k] = true;
+                part.fault_path = f.fault_path;
+                if let Some(s) = f.submitter {
+                    part.submitter = Some(s);
+                    if f.actor != Actor::Submitter(s) {
+                        part.text = format!("{} (by {})", part.text, f.actor);
+                    }
+                }
+            }
+        }
+        row.parts.push(part);
+    }
+    out
 }
 
 /// Folds a block of 1–3 lines repeated back to back (a spin loop) into one copy marked `(×N)`.
