@@ -33,6 +33,12 @@ pub(crate) struct ExploreArgs {
     /// findings do not stop the search.
     #[arg(long, value_name = "KIND")]
     pub(crate) target: Option<String>,
+    /// Threads of the search (0 = every core, the default). The result does not depend on
+    /// it: same verdict, states, transitions and counterexample as one thread. `--cycles`
+    /// runs on one thread (0 means 1 there; more is an error).
+    #[arg(long, default_value_t = 0, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(check::MAX_THREADS)))]
+    pub(crate) threads: u32,
     #[command(flatten)]
     pub(crate) out: Output,
 }
@@ -63,6 +69,7 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             ),
         },
         cycles: a.cycles,
+        threads: a.threads,
     };
     let pb = progress_bar(None, a.out.quiet || a.out.json);
     let t = Instant::now();
@@ -76,21 +83,31 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
     .with_elapsed(t.elapsed().as_secs_f64());
     pb.finish_and_clear();
     if a.out.json {
-        print_json(&v);
+        let mut j = serde_json::to_value(&v).expect("a verdict serialises");
+        if let Some(kb) = peak_rss_kb() {
+            j["peakRssBytes"] = (kb * 1024).into();
+        }
+        print_json(&j);
     } else {
         let s = v.stats();
         match &v {
-            Verdict::Proved { .. } => match &opts.target {
-                Some(k) => println!(
-                    "proved: policy {} reaches no `{}` in any interleaving",
-                    cfg.policy.name(),
-                    k.name()
-                ),
-                None => println!(
-                    "proved: policy {} has no lockup, deadlock or safety violation in any interleaving",
-                    cfg.policy.name()
-                ),
-            },
+            Verdict::Proved { .. } => {
+                match &opts.target {
+                    Some(k) => println!(
+                        "proved: policy {} reaches no `{}` in any interleaving",
+                        cfg.policy.name(),
+                        k.name()
+                    ),
+                    None => println!(
+                        "proved: policy {} has no lockup, deadlock or safety violation in any interleaving",
+                        cfg.policy.name()
+                    ),
+                }
+                println!(
+                    "  (up to a 64-bit fingerprint collision: probability <= {:.1e})",
+                    s.collision_probability
+                );
+            }
             Verdict::Counterexample {
                 kind,
                 replay,
@@ -124,13 +141,21 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             s.roots, s.states, s.transitions, s.max_depth
         );
         println!(
-            "  {:.3} s, {:.0} states/s, {:.1} bytes/state, por {}, symmetry {}",
+            "  {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state, por {}, symmetry {}",
             s.seconds.unwrap_or(0.0),
             s.states_per_second.unwrap_or(0.0),
+            s.threads,
             s.bytes_per_state,
             s.por,
             s.symmetry
         );
+        if let Some(kb) = peak_rss_kb() {
+            println!(
+                "  peak RSS {:.1} MB ({:.1} bytes/state)",
+                kb as f64 / 1024.0,
+                kb as f64 * 1024.0 / s.states.max(1) as f64
+            );
+        }
     }
     Ok(match v {
         Verdict::Counterexample { .. } => ExitCode::from(1),
@@ -138,4 +163,11 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         Verdict::BoundReached { .. } => ExitCode::from(3),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// The process's peak resident set (`VmHWM` of /proc/self/status, Linux), in KiB.
+fn peak_rss_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -69,12 +69,18 @@ pub mod family;
 mod fingerprint;
 pub mod matrix;
 mod pack;
+pub mod partition;
 mod path;
 mod table;
+#[cfg(feature = "threads")]
+mod threads;
 
-use bfs::{BfsEnd, Explorer, Violation};
-use cycles::Graph;
+use bfs::{BfsEnd, Explorer, Local, Violation};
 pub use family::{count_family, explorable, family};
+use partition::{Rules, MAX_EXPLORE_SUBMITTERS};
+
+/// Most threads [`ExploreOptions::threads`] accepts.
+pub const MAX_THREADS: u32 = 256;
 
 /// Default bound on stored states.
 pub const DEFAULT_MAX_STATES: u64 = 20_000_000;
@@ -99,6 +105,13 @@ pub struct ExploreOptions {
     /// predicate (a cross-check of the module docs' argument; slower: keeps every edge, and
     /// turns the partial-order reduction off).
     pub cycles: bool,
+    /// Threads of the search (the visited set is split into as many partitions): 1 to
+    /// [`MAX_THREADS`], or 0 for every core. The result does not depend on it (same verdict,
+    /// states, transitions and counterexample). Only builds with the `threads` feature (the
+    /// native CLI) run more than one; without it (WebAssembly) 0 means 1 and more than 1 is an
+    /// error: a browser runs the partition steps ([`partition`]) on a pool of Web Workers.
+    /// `cycles` runs on one thread: 0 means 1 there, more is an error.
+    pub threads: u32,
 }
 
 impl Default for ExploreOptions {
@@ -111,6 +124,7 @@ impl Default for ExploreOptions {
             stop_on_cause: false,
             target: None,
             cycles: false,
+            threads: 1,
         }
     }
 }
@@ -131,8 +145,17 @@ pub struct ExploreStats {
     pub seconds: Option<f64>,
     /// `states / seconds`, filled in with `seconds`.
     pub states_per_second: Option<f64>,
-    /// Peak memory of the visited set, parent links and BFS queue, per stored state.
+    /// Peak memory of the visited set, parent links, BFS levels and message buffers, per
+    /// stored state (the explorer's own accounting; the CLI also reports the process's peak).
     pub bytes_per_state: f64,
+    /// The explorer's accounting of the bytes above.
+    pub peak_bytes: u64,
+    /// Upper bound on the probability that two distinct stored states share a 64-bit
+    /// fingerprint (and were merged): n(n−1)/2 · 2⁻⁶⁴ for n states (birthday bound, as SPIN
+    /// reports for hash-compact search). A `proved` holds with at least 1 minus this.
+    pub collision_probability: f64,
+    /// Threads the search ran on.
+    pub threads: u32,
     pub por: bool,
     pub symmetry: bool,
 }
@@ -270,41 +293,50 @@ pub fn explore_roots(
             "is above 63; the cycle analysis handles at most 63".into(),
         ));
     }
-    let por = opts.por && !opts.cycles;
-    let mut ex = Explorer::new(roots, opts.symmetry);
-    if opts.cycles {
-        ex.graph = Some(Graph::default());
+    if first.submitters > MAX_EXPLORE_SUBMITTERS {
+        return Err(ConfigError::new(
+            "submitters",
+            format!("is above {MAX_EXPLORE_SUBMITTERS}; the explorer handles at most {MAX_EXPLORE_SUBMITTERS}"),
+        ));
     }
-    let mut out = ex.bfs(
-        por,
-        opts.max_states,
-        u64::MAX,
-        opts.stop_on_cause,
-        opts.target,
-        &mut progress,
-    );
+    let threads = threads(opts)?;
+    let por = opts.por && !opts.cycles;
+    let rules = |por| {
+        Rules::new(
+            roots.clone(),
+            opts.symmetry,
+            por,
+            opts.stop_on_cause,
+            opts.target,
+            opts.cycles,
+            threads,
+        )
+    };
+    let mut ex = Explorer::new(rules(por));
+    let mut drv = Local::new(&ex.rules, true);
+    let mut out = ex.bfs(&mut drv, opts.max_states, u64::MAX, &mut progress);
     if let (BfsEnd::Done, Some(g)) = (&out, &ex.graph) {
         if let Some(state) = g.fair_cycle() {
             out = BfsEnd::Violation(Violation {
                 parent: state,
-                fp: ex.fps[state as usize],
+                actor: 0,
                 kind: FindingKind::Lockup,
                 depth: 0,
                 at_parent: true,
             });
         }
     }
-    let stats = ex.stats(por);
+    let stats = ex.stats();
+    drop(drv);
     if por && opts.shortest {
         if let BfsEnd::Violation(v) = &out {
             let depth = v.depth;
-            let mut ex2 = Explorer::new(ex.roots.clone(), opts.symmetry);
+            let mut ex2 = Explorer::new(rules(false));
+            let mut drv = Local::new(&ex2.rules, true);
             let out2 = ex2.bfs(
-                false,
+                &mut drv,
                 opts.max_states,
                 depth.saturating_sub(1),
-                opts.stop_on_cause,
-                opts.target,
                 &mut progress,
             );
             if let BfsEnd::Violation(v2) = out2 {
@@ -323,4 +355,45 @@ pub fn explore_roots(
         },
         BfsEnd::Violation(v) => ex.counterexample(&v, stats, opts.stop_on_cause, opts.target),
     })
+}
+
+/// The threads to run on, from [`ExploreOptions::threads`] (see there).
+fn threads(opts: &ExploreOptions) -> Result<usize, ConfigError> {
+    let n = opts.threads;
+    if n > MAX_THREADS {
+        return Err(ConfigError::new(
+            "threads",
+            format!("is {n}; allowed range is 0 (every core) to {MAX_THREADS}"),
+        ));
+    }
+    if opts.cycles && n > 1 {
+        return Err(ConfigError::new(
+            "threads",
+            format!("is {n}; the fair-cycle analysis (`cycles`) runs on one thread: use 1 (or 0)"),
+        ));
+    }
+    if opts.cycles {
+        return Ok(1);
+    }
+    #[cfg(feature = "threads")]
+    {
+        Ok(if n == 0 {
+            threads::available()
+        } else {
+            n as usize
+        })
+    }
+    #[cfg(not(feature = "threads"))]
+    {
+        if n > 1 {
+            return Err(ConfigError::new(
+                "threads",
+                format!(
+                    "is {n}; this build runs one thread (no `threads` feature, e.g. \
+                     WebAssembly): use 1, or run the partition steps on a worker pool"
+                ),
+            ));
+        }
+        Ok(1)
+    }
 }

@@ -1,0 +1,59 @@
+//! The native thread driver (feature `threads`, off in the WebAssembly build): the two steps of
+//! a chunk (`partition.rs`) on one scoped thread per slice, then one per partition. Nothing
+//! here decides anything: the slices, the owners and the order in which each owner reads its
+//! inboxes are those of the one-thread loop, so the result is the same (`bfs.rs`).
+//!
+//! A scoped thread per step and chunk costs tens of microseconds against tens of milliseconds
+//! of work per chunk ([`super::bfs::CHUNK`] records); it needs no pool, no locks and no
+//! unsafe code: each thread borrows its own expander, outbox, partition and accepted buffer.
+
+use super::bfs::Local;
+use super::partition::Rules;
+
+/// Expands slice `i` of `chunk` on thread `i` (slice 0 on the calling thread).
+pub(super) fn expand(l: &mut Local, rules: &Rules, chunk: &[u8], first_id: u32, depth: u64) {
+    let n = l.expanders.len();
+    std::thread::scope(|s| {
+        let mut jobs = l.expanders.iter_mut().zip(&mut l.outs).enumerate();
+        let here = jobs.next();
+        for (i, (e, o)) in jobs {
+            let (a, slice) = Local::slice(chunk, rules.pk.size, i, n);
+            s.spawn(move || e.expand(rules, slice, first_id + a as u32, depth, o));
+        }
+        if let Some((i, (e, o))) = here {
+            let (a, slice) = Local::slice(chunk, rules.pk.size, i, n);
+            e.expand(rules, slice, first_id + a as u32, depth, o);
+        }
+    });
+}
+
+/// Absorbs the outboxes of slices `..upto` into partition `p` on thread `p` (partition 0 on
+/// the calling thread), each partition reading its inboxes in slice order.
+pub(super) fn absorb(l: &mut Local, rules: &Rules, upto: usize) {
+    let outs = &l.outs[..upto];
+    std::thread::scope(|s| {
+        let mut jobs = l.parts.iter_mut().zip(&mut l.acc).enumerate();
+        let here = jobs.next();
+        let run = move |p: usize, part: &mut super::partition::Partition, acc: &mut Vec<u8>| {
+            acc.clear();
+            part.absorb(
+                rules,
+                outs.iter().map(|o| o.bufs[p].as_slice()),
+                0,
+                None,
+                acc,
+            );
+        };
+        for (p, (part, acc)) in jobs {
+            s.spawn(move || run(p, part, acc));
+        }
+        if let Some((p, (part, acc))) = here {
+            run(p, part, acc);
+        }
+    });
+}
+
+/// Threads to use for `threads` = 0: every core the platform reports.
+pub(super) fn available() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
