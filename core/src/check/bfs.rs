@@ -188,6 +188,8 @@ pub(super) struct Explorer {
     pub(super) threads: usize,
     /// The state graph, kept for the fair-cycle analysis.
     pub(super) graph: Option<Graph>,
+    /// Records per chunk ([`CHUNK`]; smaller in tests, to cross chunk boundaries).
+    pub(super) chunk: usize,
     /// The level being expanded and the one being built.
     cur: Vec<u8>,
     next: Vec<u8>,
@@ -206,6 +208,7 @@ impl Explorer {
             peak_transient: 0,
             table_bytes: 0,
             threads: 1,
+            chunk: CHUNK,
             cur: Vec::new(),
             next: Vec::new(),
         }
@@ -312,6 +315,7 @@ impl Explorer {
     ) -> BfsEnd {
         self.threads = drv.threads();
         let size = self.rules.pk.size;
+        let chunk_records = self.chunk;
         self.round(drv, None);
         let mut depth = 0u64;
         let mut level_base = 0u32;
@@ -327,8 +331,8 @@ impl Explorer {
             }
             let cur = std::mem::take(&mut self.cur);
             let mut stop = None;
-            for (c, chunk) in cur.chunks(CHUNK * size).enumerate() {
-                let first_id = level_base + (c * CHUNK) as u32;
+            for (c, chunk) in cur.chunks(chunk_records * size).enumerate() {
+                let first_id = level_base + (c * chunk_records) as u32;
                 if let Some(v) = self.round(drv, Some((chunk, first_id, depth))) {
                     stop = Some(BfsEnd::Violation(v));
                     break;
@@ -360,5 +364,67 @@ impl Explorer {
         };
         self.table_bytes = drv.table_bytes();
         end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BfsEnd, Explorer, Local};
+    use crate::check::family::count_family;
+    use crate::check::partition::Rules;
+    use crate::config::{BatchDist, Config, Workload};
+    use crate::PolicyKind;
+
+    /// What a search leaves: its end, counters and every link.
+    fn search(
+        roots: &[Config],
+        por: bool,
+        parts: usize,
+        chunk: usize,
+    ) -> (String, u64, u64, Vec<u32>, Vec<u8>) {
+        let rules = Rules::new(roots.to_vec(), true, por, false, None, false, parts);
+        let mut ex = Explorer::new(rules);
+        ex.chunk = chunk;
+        let mut drv = Local::new(&ex.rules, false);
+        let end = match ex.bfs(&mut drv, u64::MAX, u64::MAX, &mut |_| true) {
+            BfsEnd::Done => "done".to_string(),
+            BfsEnd::Bound => "bound".to_string(),
+            BfsEnd::Violation(v) => format!("{v:?}"),
+        };
+        (end, ex.states(), ex.transitions, ex.parent, ex.actor)
+    }
+
+    /// Partitions and chunk boundaries change nothing, link for link: 1 partition and whole
+    /// levels against 2 and 3 partitions (run one after the other here) and chunks of 1 and 7
+    /// records, on a proof and on a counterexample.
+    #[test]
+    fn partitions_and_chunks_keep_every_link() {
+        for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
+            let base = Config {
+                qi_length: 6,
+                submitters: 2,
+                policy,
+                workload: Workload {
+                    submissions: 2,
+                    batch: BatchDist::Fixed { count: 1 },
+                    ..Workload::default()
+                },
+                ..Config::default()
+            };
+            let roots = count_family(&base, &[0, 1, 2]).unwrap();
+            for por in [true, false] {
+                let one = search(&roots, por, 1, super::CHUNK);
+                assert!(one.1 > 100, "{policy:?}: {} states", one.1);
+                for (parts, chunk) in [(2, 7), (3, 1), (3, super::CHUNK)] {
+                    let other = search(&roots, por, parts, chunk);
+                    assert!(
+                        other == one,
+                        "{policy:?} por {por}, {parts} partitions, chunks of {chunk}: {} vs {}",
+                        other.0,
+                        one.0
+                    );
+                }
+            }
+        }
     }
 }
