@@ -18,6 +18,7 @@
 use std::collections::HashMap;
 
 use super::cycles::Graph;
+use super::level::{encode, Block, BLOCK};
 use super::partition::{key, Expander, Outbox, Partition, Rules, ENTRY_HEAD};
 use super::{ExploreProgress, ExploreStats};
 use crate::model::FindingKind;
@@ -51,9 +52,9 @@ pub(super) enum BfsEnd {
 pub(super) trait Driver {
     /// Seeds the roots (as the outbox of one slice).
     fn seed(&mut self, rules: &Rules);
-    /// Expands `chunk` (records of the level at `depth`, the first one state `first_id`) in
+    /// Expands `chunk` (blocks of the level at `depth`, the first record state `first_id`) in
     /// contiguous slices, in order, into [`Driver::outboxes`].
-    fn expand(&mut self, rules: &Rules, chunk: &[u8], first_id: u32, depth: u64);
+    fn expand(&mut self, rules: &Rules, chunk: &[Block], first_id: u32, depth: u64);
     /// The outboxes of the last expansion, in slice order.
     fn outboxes(&self) -> &[Outbox];
     /// Absorbs the outboxes of slices `..upto` into their owners; the new states of each
@@ -97,12 +98,26 @@ impl Local {
         }
     }
 
-    /// The `i`th of `n` contiguous slices of `records` records of `size` bytes: (first record,
-    /// bytes).
-    pub(super) fn slice(chunk: &[u8], size: usize, i: usize, n: usize) -> (usize, &[u8]) {
-        let len = chunk.len() / size;
-        let (a, b) = (len * i / n, len * (i + 1) / n);
-        (a, &chunk[a * size..b * size])
+    /// `chunk` cut into `n` contiguous slices of whole blocks, about as many records each:
+    /// (first record of the slice within the chunk, its blocks).
+    pub(super) fn slices(chunk: &[Block], n: usize) -> Vec<(u32, &[Block])> {
+        let total: u64 = chunk.iter().map(|b| u64::from(b.records)).sum();
+        let mut out = Vec::with_capacity(n);
+        let (mut start, mut first, mut seen) = (0usize, 0u32, 0u64);
+        for i in 0..n {
+            let goal = total * (i as u64 + 1) / n as u64;
+            let mut end = start;
+            let mut records = 0u32;
+            while end < chunk.len() && (seen < goal || i + 1 == n) {
+                seen += u64::from(chunk[end].records);
+                records += chunk[end].records;
+                end += 1;
+            }
+            out.push((first, &chunk[start..end]));
+            first += records;
+            start = end;
+        }
+        out
     }
 }
 
@@ -114,15 +129,14 @@ impl Driver for Local {
         self.expanders[0].seed(rules, &mut self.outs[0]);
     }
 
-    fn expand(&mut self, rules: &Rules, chunk: &[u8], first_id: u32, depth: u64) {
+    fn expand(&mut self, rules: &Rules, chunk: &[Block], first_id: u32, depth: u64) {
         #[cfg(feature = "threads")]
         if self.parallel {
             return super::threads::expand(self, rules, chunk, first_id, depth);
         }
-        let n = self.expanders.len();
-        for (i, (e, o)) in self.expanders.iter_mut().zip(&mut self.outs).enumerate() {
-            let (a, slice) = Self::slice(chunk, rules.pk.size, i, n);
-            e.expand(rules, slice, first_id + a as u32, depth, o);
+        let slices = Self::slices(chunk, self.expanders.len());
+        for ((e, o), (a, slice)) in self.expanders.iter_mut().zip(&mut self.outs).zip(slices) {
+            e.expand(rules, slice, first_id + a, depth, o);
         }
     }
 
@@ -188,11 +202,15 @@ pub(super) struct Explorer {
     pub(super) threads: usize,
     /// The state graph, kept for the fair-cycle analysis.
     pub(super) graph: Option<Graph>,
-    /// Records per chunk ([`CHUNK`]; smaller in tests, to cross chunk boundaries).
+    /// Records per chunk ([`CHUNK`]) and per block ([`BLOCK`]); smaller in tests, to cross
+    /// their boundaries.
     pub(super) chunk: usize,
-    /// The level being expanded and the one being built.
-    cur: Vec<u8>,
-    next: Vec<u8>,
+    pub(super) block: usize,
+    /// The level being expanded and the one being built (`level.rs`).
+    cur: Vec<Block>,
+    next: Vec<Block>,
+    /// Records of the next level in the current round, before encoding.
+    merged: Vec<u8>,
 }
 
 impl Explorer {
@@ -209,8 +227,10 @@ impl Explorer {
             table_bytes: 0,
             threads: 1,
             chunk: CHUNK,
+            block: BLOCK,
             cur: Vec::new(),
             next: Vec::new(),
+            merged: Vec::new(),
         }
     }
 
@@ -269,15 +289,20 @@ impl Explorer {
             }
             self.parent.push(parent);
             self.actor.push(actor);
-            self.next.extend_from_slice(&e[ENTRY_HEAD..]);
+            self.merged.extend_from_slice(&e[ENTRY_HEAD..]);
         }
+        let rec = self.rules.pk.size;
+        for b in self.merged.chunks(self.block * rec) {
+            self.next.push(encode(b, rec));
+        }
+        self.merged.clear();
     }
 
     /// One round of the two steps on `chunk` (or on the roots): returns the first violation.
     fn round(
         &mut self,
         drv: &mut impl Driver,
-        chunk: Option<(&[u8], u32, u64)>,
+        chunk: Option<(&[Block], u32, u64)>,
     ) -> Option<Violation> {
         match chunk {
             Some((records, first_id, depth)) => drv.expand(&self.rules, records, first_id, depth),
@@ -314,11 +339,11 @@ impl Explorer {
         progress: &mut impl FnMut(&ExploreProgress) -> bool,
     ) -> BfsEnd {
         self.threads = drv.threads();
-        let size = self.rules.pk.size;
-        let chunk_records = self.chunk;
         self.round(drv, None);
         let mut depth = 0u64;
         let mut level_base = 0u32;
+        let records = |b: &[Block]| b.iter().map(|b| u64::from(b.records)).sum::<u64>();
+        let bytes = |b: &[Block]| b.iter().map(|b| b.bytes.capacity() as u64).sum::<u64>();
         let end = loop {
             std::mem::swap(&mut self.cur, &mut self.next);
             self.next.clear();
@@ -330,32 +355,44 @@ impl Explorer {
                 break BfsEnd::Done;
             }
             let cur = std::mem::take(&mut self.cur);
+            let (level_len, cur_bytes) = (records(&cur), bytes(&cur));
             let mut stop = None;
-            for (c, chunk) in cur.chunks(chunk_records * size).enumerate() {
-                let first_id = level_base + (c * chunk_records) as u32;
-                if let Some(v) = self.round(drv, Some((chunk, first_id, depth))) {
+            let (mut at, mut first_id) = (0usize, level_base);
+            while at < cur.len() {
+                // Whole blocks, at least `chunk` records (or the rest of the level).
+                let mut end = at;
+                let mut n = 0u64;
+                while end < cur.len() && n < self.chunk as u64 {
+                    n += u64::from(cur[end].records);
+                    end += 1;
+                }
+                if let Some(v) = self.round(drv, Some((&cur[at..end], first_id, depth))) {
                     stop = Some(BfsEnd::Violation(v));
                     break;
                 }
-                let transient = (cur.capacity() + self.next.capacity()) as u64 + drv.buffer_bytes();
+                at = end;
+                first_id += n as u32;
+                let transient = cur_bytes
+                    + bytes(&self.next)
+                    + self.merged.capacity() as u64
+                    + drv.buffer_bytes();
                 self.peak_transient = self.peak_transient.max(transient);
                 if self.states() > max_states {
                     stop = Some(BfsEnd::Bound);
                     break;
                 }
-                let done = (first_id - level_base) as usize * size + chunk.len();
                 let p = ExploreProgress {
                     states: self.states(),
                     transitions: self.transitions,
                     depth,
-                    queued: ((cur.len() - done + self.next.len()) / size) as u64,
+                    queued: level_len - u64::from(first_id - level_base) + records(&self.next),
                 };
                 if !progress(&p) {
                     stop = Some(BfsEnd::Bound);
                     break;
                 }
             }
-            level_base += (cur.len() / size) as u32;
+            level_base += level_len as u32;
             self.cur = cur;
             if let Some(end) = stop {
                 break end;
@@ -380,11 +417,12 @@ mod tests {
         roots: &[Config],
         por: bool,
         parts: usize,
-        chunk: usize,
+        (chunk, block): (usize, usize),
     ) -> (String, u64, u64, Vec<u32>, Vec<u8>) {
         let rules = Rules::new(roots.to_vec(), true, por, false, None, false, parts);
         let mut ex = Explorer::new(rules);
         ex.chunk = chunk;
+        ex.block = block;
         let mut drv = Local::new(&ex.rules, false);
         let end = match ex.bfs(&mut drv, u64::MAX, u64::MAX, &mut |_| true) {
             BfsEnd::Done => "done".to_string(),
@@ -394,9 +432,9 @@ mod tests {
         (end, ex.states(), ex.transitions, ex.parent, ex.actor)
     }
 
-    /// Partitions and chunk boundaries change nothing, link for link: 1 partition and whole
-    /// levels against 2 and 3 partitions (run one after the other here) and chunks of 1 and 7
-    /// records, on a proof and on a counterexample.
+    /// Partitions, chunk and block boundaries change nothing, link for link: 1 partition and
+    /// whole levels against 2 and 3 partitions (run one after the other here) and chunks and
+    /// blocks of a few records, on a proof and on a counterexample.
     #[test]
     fn partitions_and_chunks_keep_every_link() {
         for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
@@ -413,13 +451,13 @@ mod tests {
             };
             let roots = count_family(&base, &[0, 1, 2]).unwrap();
             for por in [true, false] {
-                let one = search(&roots, por, 1, super::CHUNK);
+                let one = search(&roots, por, 1, (super::CHUNK, super::BLOCK));
                 assert!(one.1 > 100, "{policy:?}: {} states", one.1);
-                for (parts, chunk) in [(2, 7), (3, 1), (3, super::CHUNK)] {
-                    let other = search(&roots, por, parts, chunk);
+                for (parts, sizes) in [(2, (7, 3)), (3, (1, 1)), (3, (50, 7)), (1, (9, 2))] {
+                    let other = search(&roots, por, parts, sizes);
                     assert!(
                         other == one,
-                        "{policy:?} por {por}, {parts} partitions, chunks of {chunk}: {} vs {}",
+                        "{policy:?} por {por}, {parts} partitions, {sizes:?}: {} vs {}",
                         other.0,
                         one.0
                     );

@@ -67,6 +67,7 @@ mod bfs;
 mod cycles;
 pub mod family;
 mod fingerprint;
+pub mod level;
 pub mod matrix;
 mod pack;
 pub mod partition;

@@ -32,6 +32,7 @@ use super::ample::ample;
 use super::bfs::Violation;
 use super::cycles::actor_bit;
 use super::fingerprint::Fingerprinter;
+use super::level::{decode, Block};
 use super::pack::Packed;
 use super::table::{FpSet, FpTable};
 use crate::config::{Config, Workload};
@@ -220,6 +221,8 @@ pub struct Expander {
     sys: System,
     scratch: System,
     enabled: Vec<Actor>,
+    /// Records of the block being expanded.
+    records: Vec<u8>,
 }
 
 impl Expander {
@@ -229,6 +232,7 @@ impl Expander {
             sys: rules.root_sys[0].clone(),
             scratch: rules.root_sys[0].clone(),
             enabled: Vec::new(),
+            records: Vec::new(),
         }
     }
 
@@ -270,9 +274,33 @@ impl Expander {
         }
     }
 
-    /// Expands `records` (consecutive records of the level at `depth`; the first is state
-    /// `first_id`) into `out`, in generation order, stopping at the first violation.
+    /// Expands `blocks` (consecutive blocks of the level at `depth`; their first record is
+    /// state `first_id`) into `out`, in generation order, stopping at the first violation.
     pub fn expand(
+        &mut self,
+        rules: &Rules,
+        blocks: &[Block],
+        first_id: u32,
+        depth: u64,
+        out: &mut Outbox,
+    ) {
+        out.clear(rules.parts);
+        let mut records = std::mem::take(&mut self.records);
+        let mut id = first_id;
+        for b in blocks {
+            records.clear();
+            decode(b, rules.pk.size, &mut records);
+            self.expand_records(rules, &records, id, depth, out);
+            if out.violation.is_some() {
+                break;
+            }
+            id += b.records;
+        }
+        self.records = records;
+    }
+
+    /// Expands `records` (the first is state `first_id`) into `out`.
+    fn expand_records(
         &mut self,
         rules: &Rules,
         records: &[u8],
@@ -280,7 +308,6 @@ impl Expander {
         depth: u64,
         out: &mut Outbox,
     ) {
-        out.clear(rules.parts);
         let target = rules.target;
         for (k, rec) in records.chunks_exact(rules.pk.size).enumerate() {
             let id = first_id + k as u32;

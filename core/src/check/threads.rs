@@ -8,21 +8,20 @@
 //! unsafe code: each thread borrows its own expander, outbox, partition and accepted buffer.
 
 use super::bfs::Local;
+use super::level::Block;
 use super::partition::Rules;
 
 /// Expands slice `i` of `chunk` on thread `i` (slice 0 on the calling thread).
-pub(super) fn expand(l: &mut Local, rules: &Rules, chunk: &[u8], first_id: u32, depth: u64) {
-    let n = l.expanders.len();
+pub(super) fn expand(l: &mut Local, rules: &Rules, chunk: &[Block], first_id: u32, depth: u64) {
+    let slices = Local::slices(chunk, l.expanders.len());
     std::thread::scope(|s| {
-        let mut jobs = l.expanders.iter_mut().zip(&mut l.outs).enumerate();
+        let mut jobs = l.expanders.iter_mut().zip(&mut l.outs).zip(slices);
         let here = jobs.next();
-        for (i, (e, o)) in jobs {
-            let (a, slice) = Local::slice(chunk, rules.pk.size, i, n);
-            s.spawn(move || e.expand(rules, slice, first_id + a as u32, depth, o));
+        for ((e, o), (a, slice)) in jobs {
+            s.spawn(move || e.expand(rules, slice, first_id + a, depth, o));
         }
-        if let Some((i, (e, o))) = here {
-            let (a, slice) = Local::slice(chunk, rules.pk.size, i, n);
-            e.expand(rules, slice, first_id + a as u32, depth, o);
+        if let Some(((e, o), (a, slice))) = here {
+            e.expand(rules, slice, first_id + a, depth, o);
         }
     });
 }
