@@ -24,7 +24,7 @@ use super::{ExploreProgress, ExploreStats};
 use crate::model::FindingKind;
 
 /// Records of the current level expanded per round of the two steps.
-pub const CHUNK: usize = 1 << 15;
+pub const CHUNK: usize = 1 << 13;
 
 /// A violation found by the BFS: a transition by `actor` from stored state `parent` (a finding
 /// of `kind` or a stuck state), or a deadlock at `parent` itself.
@@ -185,13 +185,49 @@ impl Driver for Local {
     }
 }
 
+/// The parent index (`u32::MAX` for a root) and the actor byte of the transition from it, of
+/// every stored state: 5 bytes a state. Paths are rebuilt by replaying the actors (`path.rs`).
+/// In pages of 2^20 states: a growing `Vec` would hold up to twice its length, and copy it.
+#[derive(Default)]
+pub(super) struct Links {
+    parent: Vec<Vec<u32>>,
+    actor: Vec<Vec<u8>>,
+    len: usize,
+}
+
+impl Links {
+    const PAGE: usize = 1 << 20;
+
+    pub(super) fn push(&mut self, parent: u32, actor: u8) {
+        if self.len % Self::PAGE == 0 {
+            self.parent.push(Vec::with_capacity(Self::PAGE));
+            self.actor.push(Vec::with_capacity(Self::PAGE));
+        }
+        self.parent.last_mut().expect("a page").push(parent);
+        self.actor.last_mut().expect("a page").push(actor);
+        self.len += 1;
+    }
+
+    /// (parent, actor) of state `i`.
+    pub(super) fn get(&self, i: u32) -> (u32, u8) {
+        let (p, o) = (i as usize / Self::PAGE, i as usize % Self::PAGE);
+        (self.parent[p][o], self.actor[p][o])
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(super) fn bytes(&self) -> u64 {
+        (self.parent.len() * Self::PAGE * 5) as u64
+    }
+}
+
 /// The coordinator: the levels, the links of every stored state, the counters.
 pub(super) struct Explorer {
     pub(super) rules: Rules,
-    /// Parent index of each stored state (`u32::MAX` for roots) and the actor byte of the
-    /// transition from it: 5 bytes a state; paths are rebuilt by replaying the actors.
-    pub(super) parent: Vec<u32>,
-    pub(super) actor: Vec<u8>,
+    /// Parent and actor of every stored state.
+    pub(super) links: Links,
     /// Root config of each root state.
     pub(super) root_of: HashMap<u32, usize>,
     pub(super) transitions: u64,
@@ -218,8 +254,7 @@ impl Explorer {
         Explorer {
             graph: rules.cycles.then(Graph::default),
             rules,
-            parent: Vec::new(),
-            actor: Vec::new(),
+            links: Links::default(),
             root_of: HashMap::new(),
             transitions: 0,
             max_depth: 0,
@@ -235,12 +270,12 @@ impl Explorer {
     }
 
     pub(super) fn states(&self) -> u64 {
-        self.parent.len() as u64
+        self.links.len() as u64
     }
 
     pub(super) fn stats(&self) -> ExploreStats {
         let states = self.states();
-        let links = (self.parent.capacity() * 4 + self.actor.capacity()) as u64;
+        let links = self.links.bytes();
         let graph = self.graph.as_ref().map_or(0, |g| {
             (g.edges.capacity() * std::mem::size_of::<(u32, u32, u8)>() + g.masks.capacity() * 8)
                 as u64
@@ -285,17 +320,19 @@ impl Explorer {
             let e = &acc[p][at[p]..at[p] + size];
             at[p] += size;
             if parent == u32::MAX {
-                self.root_of.insert(self.parent.len() as u32, root as usize);
+                self.root_of.insert(self.links.len() as u32, root as usize);
             }
-            self.parent.push(parent);
-            self.actor.push(actor);
+            self.links.push(parent, actor);
             self.merged.extend_from_slice(&e[ENTRY_HEAD..]);
+            if self.merged.len() == self.block * self.rules.pk.size {
+                self.next.push(encode(&self.merged, self.rules.pk.size));
+                self.merged.clear();
+            }
         }
-        let rec = self.rules.pk.size;
-        for b in self.merged.chunks(self.block * rec) {
-            self.next.push(encode(b, rec));
+        if !self.merged.is_empty() {
+            self.next.push(encode(&self.merged, self.rules.pk.size));
+            self.merged.clear();
         }
-        self.merged.clear();
     }
 
     /// One round of the two steps on `chunk` (or on the roots): returns the first violation.
@@ -418,7 +455,7 @@ mod tests {
         por: bool,
         parts: usize,
         (chunk, block): (usize, usize),
-    ) -> (String, u64, u64, Vec<u32>, Vec<u8>) {
+    ) -> (String, u64, u64, Vec<(u32, u8)>) {
         let rules = Rules::new(roots.to_vec(), true, por, false, None, false, parts);
         let mut ex = Explorer::new(rules);
         ex.chunk = chunk;
@@ -429,7 +466,10 @@ mod tests {
             BfsEnd::Bound => "bound".to_string(),
             BfsEnd::Violation(v) => format!("{v:?}"),
         };
-        (end, ex.states(), ex.transitions, ex.parent, ex.actor)
+        let links = (0..ex.links.len() as u32)
+            .map(|i| ex.links.get(i))
+            .collect();
+        (end, ex.states(), ex.transitions, links)
     }
 
     /// Partitions, chunk and block boundaries change nothing, link for link: 1 partition and

@@ -23,9 +23,13 @@ impl Explorer {
         // The actors from the root to `v.parent`, then the violating one.
         let mut actors = Vec::new();
         let mut i = v.parent;
-        while self.parent[i as usize] != u32::MAX {
-            actors.push(self.actor[i as usize]);
-            i = self.parent[i as usize];
+        loop {
+            let (parent, actor) = self.links.get(i);
+            if parent == u32::MAX {
+                break;
+            }
+            actors.push(actor);
+            i = parent;
         }
         actors.reverse();
         if !v.at_parent {
