@@ -18,7 +18,8 @@
 use std::collections::HashMap;
 
 use super::cycles::Graph;
-use super::level::{encode, Block, BLOCK};
+use super::level::{Block, Encoder, BLOCK};
+use super::partition::ENTRY_HEAD as HEAD;
 use super::partition::{key, Expander, Outbox, Partition, Rules, ENTRY_HEAD};
 use super::{ExploreProgress, ExploreStats};
 use crate::model::FindingKind;
@@ -68,6 +69,9 @@ pub(super) trait Driver {
     );
     /// The accepted entries of each partition after [`Driver::absorb`].
     fn accepted(&self) -> &[Vec<u8>];
+    /// Encodes the accepted records in `order` into blocks of `block` records, appended to
+    /// `out` (blocks encode independently, so in parallel).
+    fn encode(&mut self, rules: &Rules, order: &[(u32, u32)], block: usize, out: &mut Vec<Block>);
     /// Bytes of the visited set.
     fn table_bytes(&self) -> u64;
     /// Bytes of the buffers (outboxes, accepted entries).
@@ -167,6 +171,18 @@ impl Driver for Local {
         &self.acc
     }
 
+    fn encode(&mut self, rules: &Rules, order: &[(u32, u32)], block: usize, out: &mut Vec<Block>) {
+        #[cfg(feature = "threads")]
+        if self.parallel && order.len() > block {
+            return super::threads::encode(self, rules, order, block, out);
+        }
+        out.extend(
+            order
+                .chunks(block)
+                .map(|o| encode_block(&self.acc, rules, o)),
+        );
+    }
+
     fn table_bytes(&self) -> u64 {
         self.parts.iter().map(Partition::bytes).sum()
     }
@@ -183,6 +199,17 @@ impl Driver for Local {
             1
         }
     }
+}
+
+/// The block of the accepted records at `order` (partition, byte offset of the entry).
+pub(super) fn encode_block(acc: &[Vec<u8>], rules: &Rules, order: &[(u32, u32)]) -> Block {
+    let size = rules.pk.size;
+    let mut e = Encoder::new(size);
+    for &(p, at) in order {
+        let at = at as usize + HEAD;
+        e.push(&acc[p as usize][at..at + size]);
+    }
+    e.take()
 }
 
 /// The parent index (`u32::MAX` for a root) and the actor byte of the transition from it, of
@@ -245,8 +272,8 @@ pub(super) struct Explorer {
     /// The level being expanded and the one being built (`level.rs`).
     cur: Vec<Block>,
     next: Vec<Block>,
-    /// Records of the next level in the current round, before encoding.
-    merged: Vec<u8>,
+    /// The accepted entries of a round in generation order: (partition, byte offset).
+    order: Vec<(u32, u32)>,
 }
 
 impl Explorer {
@@ -265,7 +292,7 @@ impl Explorer {
             block: BLOCK,
             cur: Vec::new(),
             next: Vec::new(),
-            merged: Vec::new(),
+            order: Vec::new(),
         }
     }
 
@@ -299,11 +326,12 @@ impl Explorer {
         }
     }
 
-    /// Appends the accepted entries of every partition to the next level, in generation order
-    /// (a merge by [`key`]), each linked to its parent.
+    /// Orders the accepted entries of every partition by generation ([`key`]) into
+    /// `self.order` (partition, byte offset), linking each new state to its parent.
     fn merge(&mut self, acc: &[Vec<u8>]) {
         let size = ENTRY_HEAD + self.rules.pk.size;
         let mut at = vec![0usize; acc.len()];
+        self.order.clear();
         loop {
             let mut best: Option<(usize, (u32, u8, u32))> = None;
             for (p, a) in acc.iter().enumerate() {
@@ -317,21 +345,12 @@ impl Explorer {
             let Some((p, (parent, actor, root))) = best else {
                 break;
             };
-            let e = &acc[p][at[p]..at[p] + size];
+            self.order.push((p as u32, at[p] as u32));
             at[p] += size;
             if parent == u32::MAX {
                 self.root_of.insert(self.links.len() as u32, root as usize);
             }
             self.links.push(parent, actor);
-            self.merged.extend_from_slice(&e[ENTRY_HEAD..]);
-            if self.merged.len() == self.block * self.rules.pk.size {
-                self.next.push(encode(&self.merged, self.rules.pk.size));
-                self.merged.clear();
-            }
-        }
-        if !self.merged.is_empty() {
-            self.next.push(encode(&self.merged, self.rules.pk.size));
-            self.merged.clear();
         }
     }
 
@@ -363,6 +382,7 @@ impl Explorer {
             self.graph.as_mut().map(|g| &mut g.edges),
         );
         self.merge(drv.accepted());
+        drv.encode(&self.rules, &self.order, self.block, &mut self.next);
         violation
     }
 
@@ -411,7 +431,7 @@ impl Explorer {
                 first_id += n as u32;
                 let transient = cur_bytes
                     + bytes(&self.next)
-                    + self.merged.capacity() as u64
+                    + self.order.capacity() as u64 * 8
                     + drv.buffer_bytes();
                 self.peak_transient = self.peak_transient.max(transient);
                 if self.states() > max_states {

@@ -26,44 +26,89 @@ pub struct Block {
 #[inline(always)]
 fn word(r: &[u8], w: usize) -> u64 {
     let at = w * 8;
-    let end = (at + 8).min(r.len());
-    let mut b = [0u8; 8];
-    b[..end - at].copy_from_slice(&r[at..end]);
-    u64::from_le_bytes(b)
+    match r.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
+        None => {
+            let mut b = [0u8; 8];
+            b[..r.len() - at].copy_from_slice(&r[at..]);
+            u64::from_le_bytes(b)
+        }
+    }
+}
+
+/// Encodes records one by one into a block.
+pub struct Encoder {
+    size: usize,
+    words: usize,
+    head: usize,
+    /// The previous record of the block (zeros at its start).
+    prev: Vec<u8>,
+    /// One record's encoding, at most `head + 9 * words` bytes.
+    scratch: Vec<u8>,
+    block: Block,
+}
+
+impl Encoder {
+    /// An encoder of records of `size` bytes.
+    pub fn new(size: usize) -> Self {
+        let words = size.div_ceil(8);
+        let head = words.div_ceil(8);
+        Encoder {
+            size,
+            words,
+            head,
+            prev: vec![0; size],
+            scratch: vec![0; head + 9 * words],
+            block: Block::default(),
+        }
+    }
+
+    /// Records in the block being built.
+    pub fn records(&self) -> usize {
+        self.block.records as usize
+    }
+
+    /// Appends a record to the block.
+    pub fn push(&mut self, rec: &[u8]) {
+        debug_assert_eq!(rec.len(), self.size);
+        let out = &mut self.scratch;
+        out[..self.head].fill(0);
+        let mut at = self.head;
+        for w in 0..self.words {
+            let d = word(rec, w) ^ word(&self.prev, w);
+            if d == 0 {
+                continue;
+            }
+            out[w / 8] |= 1 << (w % 8);
+            let mask_at = at;
+            at += 1;
+            let mut mask = 0u8;
+            for (i, b) in d.to_le_bytes().into_iter().enumerate() {
+                out[at] = b;
+                at += usize::from(b != 0);
+                mask |= u8::from(b != 0) << i;
+            }
+            out[mask_at] = mask;
+        }
+        self.block.bytes.extend_from_slice(&out[..at]);
+        self.block.records += 1;
+        self.prev.copy_from_slice(rec);
+    }
+
+    /// The block built so far; the next record starts a new one.
+    pub fn take(&mut self) -> Block {
+        self.prev.fill(0);
+        std::mem::take(&mut self.block)
+    }
 }
 
 /// Encodes `records` (whole records of `size` bytes) into a block.
 pub fn encode(records: &[u8], size: usize) -> Block {
-    let words = size.div_ceil(8);
-    let head = words.div_ceil(8);
-    let mut out = Vec::with_capacity(records.len() / 4);
-    let mut prev: &[u8] = &[];
-    let zero = vec![0u8; size];
+    let mut e = Encoder::new(size);
     for rec in records.chunks_exact(size) {
-        let p = if prev.is_empty() { &zero[..] } else { prev };
-        let at = out.len();
-        out.resize(at + head, 0);
-        for w in 0..words {
-            let d = word(rec, w) ^ word(p, w);
-            if d == 0 {
-                continue;
-            }
-            out[at + w / 8] |= 1 << (w % 8);
-            let mask_at = out.len();
-            out.push(0);
-            for (i, b) in d.to_le_bytes().into_iter().enumerate() {
-                if b != 0 {
-                    out[mask_at] |= 1 << i;
-                    out.push(b);
-                }
-            }
-        }
-        prev = rec;
+        e.push(rec);
     }
-    Block {
-        records: (records.len() / size) as u32,
-        bytes: out,
-    }
+    e.take()
 }
 
 /// Appends the records of `block` to `out`.

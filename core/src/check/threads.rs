@@ -7,7 +7,7 @@
 //! of work per chunk ([`super::bfs::CHUNK`] records); it needs no pool, no locks and no
 //! unsafe code: each thread borrows its own expander, outbox, partition and accepted buffer.
 
-use super::bfs::Local;
+use super::bfs::{encode_block, Local};
 use super::level::Block;
 use super::partition::Rules;
 
@@ -50,6 +50,31 @@ pub(super) fn absorb(l: &mut Local, rules: &Rules, upto: usize) {
             run(p, part, acc);
         }
     });
+}
+
+/// Encodes the blocks of `order` on `n` threads, each a contiguous run of blocks.
+pub(super) fn encode(
+    l: &mut Local,
+    rules: &Rules,
+    order: &[(u32, u32)],
+    block: usize,
+    out: &mut Vec<Block>,
+) {
+    let blocks: Vec<&[(u32, u32)]> = order.chunks(block).collect();
+    let n = l.parts.len();
+    let per = blocks.len().div_ceil(n);
+    let acc = &l.acc;
+    let runs: Vec<Vec<Block>> = std::thread::scope(|s| {
+        let handles: Vec<_> = blocks
+            .chunks(per.max(1))
+            .map(|run| s.spawn(move || run.iter().map(|o| encode_block(acc, rules, o)).collect()))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("an encoding thread"))
+            .collect()
+    });
+    out.extend(runs.into_iter().flatten());
 }
 
 /// Threads to use for `threads` = 0: every core the platform reports.
