@@ -19,15 +19,49 @@
 //!
 //! # How
 //!
-//! Only 64-bit fingerprints of visited states are stored (`table.rs`), with a parent index
-//! (like stateright and SPIN's hash-compact); paths are rebuilt by replaying the model from the
-//! root and matching fingerprints (`path.rs`). The BFS queue (`bfs.rs`) holds the states of the
-//! current and the next level packed into fixed-size records (`pack.rs`), unpacked into one
-//! scratch `System` for expansion (debug builds check that every unpacked state has its stored
-//! fingerprint). What a state is, field by field, is written once, in each state type's `visit`
-//! ([`crate::model::state`]); `fingerprint.rs` hashes it canonically (with the symmetry
-//! reduction), `pack.rs` stores it. `ample.rs` is the partial-order reduction and its soundness
-//! argument; `cycles.rs` the fair-cycle cross-check of the liveness argument below.
+//! Breadth first, level by level (`bfs.rs`), each level in chunks: the two steps of
+//! `partition.rs` expand a chunk in contiguous slices (each successor sent to the partition of
+//! the visited set that owns its fingerprint) and absorb each owner's inboxes in slice order;
+//! the coordinator then merges the owners' new states back into generation order. One thread
+//! runs the same steps with one slice and one partition; N threads (`threads.rs`, feature
+//! `threads`) run slice i and partition i on thread i; a browser can run them on Web Workers
+//! (messages are plain byte buffers). The result does not depend on the number of threads —
+//! same verdict, states, transitions and counterexample — because each owner sees the copies
+//! of a fingerprint in generation order and keeps the first, and the merge restores the
+//! sequential order of the next level (the argument in `partition.rs`; a unit test compares
+//! every parent link, `core/tests/explore_threads.rs` the verdicts on a sweep).
+//!
+//! Only 64-bit fingerprints of visited states are stored (`table.rs`: a plain set, 8 bytes a
+//! slot; like SPIN's hash-compact and stateright), plus per state its parent index and the actor
+//! byte of the transition from it (5 bytes). Paths are rebuilt by replaying those actors from
+//! the root (`path.rs`): the records the search stores are actual states, not canonical
+//! representatives (symmetry only changes the fingerprint), so the replay goes through the very
+//! states the search expanded. The levels hold states packed into fixed-size records
+//! (`pack.rs`), stored in RAM as blocks of XOR-deltas between consecutive records (`level.rs`,
+//! ~4× smaller), unpacked into one scratch `System` for expansion (debug builds check on a
+//! sample that a record unpacks to a state with its fingerprint). What a state is, field by
+//! field, is written once, in each state type's `visit` ([`crate::model::state`]);
+//! `fingerprint.rs` hashes it canonically (with the symmetry reduction), `pack.rs` stores it.
+//! `ample.rs` is the partial-order reduction and its soundness argument; `cycles.rs` the
+//! fair-cycle cross-check of the liveness argument below (one thread: it keeps the graph and a
+//! fingerprint → index table).
+//!
+//! # Fingerprint collisions
+//!
+//! Two distinct states with the same fingerprint are merged, and the second one's successors
+//! may be missed. With n states stored and fingerprints behaving as independent uniform 64-bit
+//! values, P(some collision) ≤ n(n−1)/2 · 2⁻⁶⁴ (the birthday bound; ≈ 1.4·10⁻⁶ at 7.3 M states,
+//! ≈ 3.8·10⁻³ at 375 M). Every verdict reports it as
+//! [`ExploreStats::collision_probability`]: a `proved` holds with at least one minus that
+//! probability, as SPIN reports for its hash-compact mode. Counterexamples are not affected
+//! (they are replayed in the simulator).
+//!
+//! # `maxStates`, progress and cancellation
+//!
+//! Checked after each chunk, on the coordinating thread: the search stops with
+//! `boundReached` once more than `maxStates` states are stored (so it may store up to a chunk's
+//! new states more), and the progress callback runs after every chunk (a few thousand states);
+//! returning false stops with `boundReached`, keeping the statistics so far.
 //!
 //! # Liveness
 //!
@@ -254,7 +288,7 @@ pub fn explore(cfg: &Config, opts: &ExploreOptions) -> Result<Verdict, ConfigErr
 }
 
 /// Explores one graph from several initial configs (same `qiLength`, `submitters`, `policy`,
-/// `hardware`; workloads may differ). `progress` is called every 65536 states; returning false
+/// `hardware`; workloads may differ). `progress` is called after every chunk of the search (see the module docs), on the calling thread; returning false
 /// stops with a `boundReached` verdict.
 pub fn explore_roots(
     cfgs: &[Config],
