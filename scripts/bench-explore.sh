@@ -31,19 +31,20 @@ CARGO_TARGET_DIR="$TARGET" cargo build --release -q -p qisim-cli
 OLD="$TARGET/baseline/release/qisim"
 NEW="$TARGET/release/qisim"
 
-# run LABEL CMD...: one line "label states seconds rss_kb load" per run.
+# run LABEL CMD...: one line "label verdict states seconds rss_kb load cpu_s" per run.
 run() {
   local label=$1; shift
   local out tm load
   load=$(cut -d' ' -f1 /proc/loadavg)
   tm=$(mktemp)
-  out=$(/usr/bin/time -f "%M" -o "$tm" "$@" --json -q)
-  local rss; rss=$(tail -1 "$tm"); rm -f "$tm"
+  out=$(/usr/bin/time -f "%M %U %S" -o "$tm" "$@" --json -q)
+  local rss cpu; read -r rss usr sys < <(tail -1 "$tm"); rm -f "$tm"
+  cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')
   local states seconds
   states=$(sed -E 's/.*"states":([0-9]+).*/\1/' <<<"$out")
   seconds=$(sed -E 's/.*"seconds":([0-9.e+-]+).*/\1/' <<<"$out")
   verdict=$(sed -E 's/.*"verdict":"([a-zA-Z]+)".*/\1/' <<<"$out")
-  echo "$label $verdict $states $seconds $rss $load"
+  echo "$label $verdict $states $seconds $rss $load $cpu"
 }
 
 echo "family: qisim explore $ARGS; $CORES cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -58,15 +59,15 @@ done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 awk -v base="old($BASE)" '
-  { label[NR]=$1; verdict[NR]=$2; states[NR]=$3; sec[NR]=$4; rss[NR]=$5; load[NR]=$6
+  { label[NR]=$1; verdict[NR]=$2; states[NR]=$3; sec[NR]=$4; rss[NR]=$5; load[NR]=$6; cpu[NR]=$7
     if ($1 == base && !(b)) b = $4
     if ($1 == "new,1-thread" && !(one)) one = $4 }
   END {
-    print "| explorer | verdict | states | s | states/s | peak RSS | bytes/state (RSS) | × old | × 1 thread | load |"
-    print "|---|---|---|---|---|---|---|---|---|---|"
+    print "| explorer | verdict | states | s | CPU s | states/s | peak RSS | bytes/state (RSS) | × old | × 1 thread | load |"
+    print "|---|---|---|---|---|---|---|---|---|---|---|"
     for (i = 1; i <= NR; i++)
-      printf "| %s | %s | %d | %.1f | %.0f | %.0f MB | %.1f | %.2f | %s | %s |\n", label[i], verdict[i],
-        states[i], sec[i], states[i] / sec[i], rss[i] / 1024, rss[i] * 1024 / states[i],
+      printf "| %s | %s | %d | %.1f | %s | %.0f | %.0f MB | %.1f | %.2f | %s | %s |\n", label[i], verdict[i],
+        states[i], sec[i], cpu[i], states[i] / sec[i], rss[i] / 1024, rss[i] * 1024 / states[i],
         b / sec[i], (label[i] ~ /^new/ ? sprintf("%.2f", one / sec[i]) : "—"), load[i]
   }' "$RESULTS"
 rm -f "$RESULTS"
