@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 
 use super::cycles::Graph;
-use super::level::{Block, Encoder, BLOCK};
+use super::level::{Block, Encoder, LevelStore, BLOCK};
 use super::partition::ENTRY_HEAD as HEAD;
 use super::partition::{key, Expander, Outbox, Partition, Rules, ENTRY_HEAD};
 use super::{ExploreProgress, ExploreStats};
@@ -270,14 +270,17 @@ pub(super) struct Explorer {
     pub(super) chunk: usize,
     pub(super) block: usize,
     /// The level being expanded and the one being built (`level.rs`).
-    cur: Vec<Block>,
-    next: Vec<Block>,
+    levels: Box<dyn LevelStore>,
+    /// Records pushed to the level being built.
+    next_records: u64,
+    /// The blocks of one round, before they go to `levels`.
+    blocks: Vec<Block>,
     /// The accepted entries of a round in generation order: (partition, byte offset).
     order: Vec<(u32, u32)>,
 }
 
 impl Explorer {
-    pub(super) fn new(rules: Rules) -> Self {
+    pub(super) fn new(rules: Rules, levels: Box<dyn LevelStore>) -> Self {
         Explorer {
             graph: rules.cycles.then(Graph::default),
             rules,
@@ -290,8 +293,9 @@ impl Explorer {
             threads: 1,
             chunk: CHUNK,
             block: BLOCK,
-            cur: Vec::new(),
-            next: Vec::new(),
+            levels,
+            next_records: 0,
+            blocks: Vec::new(),
             order: Vec::new(),
         }
     }
@@ -382,7 +386,11 @@ impl Explorer {
             self.graph.as_mut().map(|g| &mut g.edges),
         );
         self.merge(drv.accepted());
-        drv.encode(&self.rules, &self.order, self.block, &mut self.next);
+        drv.encode(&self.rules, &self.order, self.block, &mut self.blocks);
+        for b in self.blocks.drain(..) {
+            self.next_records += u64::from(b.records);
+            self.levels.push(b);
+        }
         violation
     }
 
@@ -399,38 +407,39 @@ impl Explorer {
         self.round(drv, None);
         let mut depth = 0u64;
         let mut level_base = 0u32;
-        let records = |b: &[Block]| b.iter().map(|b| u64::from(b.records)).sum::<u64>();
-        let bytes = |b: &[Block]| b.iter().map(|b| b.bytes.capacity() as u64).sum::<u64>();
+        let mut chunk: Vec<Block> = Vec::new();
         let end = loop {
-            std::mem::swap(&mut self.cur, &mut self.next);
-            self.next.clear();
-            if self.cur.is_empty() {
+            self.levels.advance();
+            let level_len = std::mem::take(&mut self.next_records);
+            if level_len == 0 {
                 break BfsEnd::Done;
             }
             self.max_depth = depth;
             if depth >= max_depth {
                 break BfsEnd::Done;
             }
-            let cur = std::mem::take(&mut self.cur);
-            let (level_len, cur_bytes) = (records(&cur), bytes(&cur));
             let mut stop = None;
-            let (mut at, mut first_id) = (0usize, level_base);
-            while at < cur.len() {
+            let mut first_id = level_base;
+            loop {
                 // Whole blocks, at least `chunk` records (or the rest of the level).
-                let mut end = at;
+                chunk.clear();
                 let mut n = 0u64;
-                while end < cur.len() && n < self.chunk as u64 {
-                    n += u64::from(cur[end].records);
-                    end += 1;
+                while n < self.chunk as u64 {
+                    let Some(b) = self.levels.pop() else { break };
+                    n += u64::from(b.records);
+                    chunk.push(b);
                 }
-                if let Some(v) = self.round(drv, Some((&cur[at..end], first_id, depth))) {
+                if chunk.is_empty() {
+                    break;
+                }
+                if let Some(v) = self.round(drv, Some((&chunk, first_id, depth))) {
                     stop = Some(BfsEnd::Violation(v));
                     break;
                 }
-                at = end;
                 first_id += n as u32;
-                let transient = cur_bytes
-                    + bytes(&self.next)
+                let chunk_bytes: u64 = chunk.iter().map(|b| b.bytes.capacity() as u64).sum();
+                let transient = self.levels.ram_bytes()
+                    + chunk_bytes
                     + self.order.capacity() as u64 * 8
                     + drv.buffer_bytes();
                 self.peak_transient = self.peak_transient.max(transient);
@@ -442,7 +451,7 @@ impl Explorer {
                     states: self.states(),
                     transitions: self.transitions,
                     depth,
-                    queued: level_len - u64::from(first_id - level_base) + records(&self.next),
+                    queued: level_len - u64::from(first_id - level_base) + self.next_records,
                 };
                 if !progress(&p) {
                     stop = Some(BfsEnd::Bound);
@@ -450,7 +459,6 @@ impl Explorer {
                 }
             }
             level_base += level_len as u32;
-            self.cur = cur;
             if let Some(end) = stop {
                 break end;
             }
@@ -477,7 +485,7 @@ mod tests {
         (chunk, block): (usize, usize),
     ) -> (String, u64, u64, Vec<(u32, u8)>) {
         let rules = Rules::new(roots.to_vec(), true, por, false, None, false, parts);
-        let mut ex = Explorer::new(rules);
+        let mut ex = Explorer::new(rules, Box::<crate::check::level::MemLevels>::default());
         ex.chunk = chunk;
         ex.block = block;
         let mut drv = Local::new(&ex.rules, false);

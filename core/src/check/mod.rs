@@ -112,6 +112,7 @@ mod threads;
 
 use bfs::{BfsEnd, Explorer, Local, Violation};
 pub use family::{count_family, explorable, family};
+pub use level::{Block, LevelStore, MemLevels};
 use partition::{Rules, MAX_EXPLORE_SUBMITTERS};
 
 /// Most threads [`ExploreOptions::threads`] accepts.
@@ -293,7 +294,18 @@ pub fn explore(cfg: &Config, opts: &ExploreOptions) -> Result<Verdict, ConfigErr
 pub fn explore_roots(
     cfgs: &[Config],
     opts: &ExploreOptions,
+    progress: impl FnMut(&ExploreProgress) -> bool,
+) -> Result<Verdict, ConfigError> {
+    explore_roots_with(cfgs, opts, progress, &mut || Box::<MemLevels>::default())
+}
+
+/// [`explore_roots`] with the BFS levels in stores made by `levels` (one per search: the
+/// shortest-counterexample re-search makes a second one), e.g. files natively.
+pub fn explore_roots_with(
+    cfgs: &[Config],
+    opts: &ExploreOptions,
     mut progress: impl FnMut(&ExploreProgress) -> bool,
+    levels: &mut dyn FnMut() -> Box<dyn LevelStore>,
 ) -> Result<Verdict, ConfigError> {
     let first = cfgs
         .first()
@@ -347,7 +359,7 @@ pub fn explore_roots(
             threads,
         )
     };
-    let mut ex = Explorer::new(rules(por));
+    let mut ex = Explorer::new(rules(por), levels());
     let mut drv = Local::new(&ex.rules, true);
     let mut out = ex.bfs(&mut drv, opts.max_states, u64::MAX, &mut progress);
     if let (BfsEnd::Done, Some(g)) = (&out, &ex.graph) {
@@ -366,7 +378,7 @@ pub fn explore_roots(
     if por && opts.shortest {
         if let BfsEnd::Violation(v) = &out {
             let depth = v.depth;
-            let mut ex2 = Explorer::new(rules(false));
+            let mut ex2 = Explorer::new(rules(false), levels());
             let mut drv = Local::new(&ex2.rules, true);
             let out2 = ex2.bfs(
                 &mut drv,
