@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The explorer before and after the parallel BFS (issue 13), side by side in one session:
 # the old explorer (commit d133e57, built from `git archive` into its own target dir) and this
-# tree's at 1 thread, 2 threads, ... up to the cores available, on one family. Prints states,
+# tree's at 1 thread, 2 threads, ... up to the cores available, then all cores with the levels
+# spilled to files (`--spill-dir`), on one family. Prints states,
 # seconds, states/s, peak RSS (/usr/bin/time -v, or the CLI's VmHWM), bytes/state, the
 # speed-up against the old explorer and against 1 thread, and a markdown table to paste into
 # bench/explore.md. Figures only, no asserts. The load average is printed with every run: on a
@@ -50,11 +51,14 @@ run() {
 echo "family: qisim explore $ARGS; $CORES cores; $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 RESULTS=$(mktemp)
+SPILL=$(mktemp -d)
+trap 'rm -rf "$SPILL"' EXIT
 for _ in $(seq "$REPEAT"); do
   run "old($BASE)" "$OLD" explore $ARGS | tee -a "$RESULTS"
   for t in $(seq 1 "$CORES"); do
     run "new,${t}-thread" "$NEW" explore $ARGS --threads "$t" | tee -a "$RESULTS"
   done
+  run "new,${CORES}-thread,spill" "$NEW" explore $ARGS --threads "$CORES" --spill-dir "$SPILL" | tee -a "$RESULTS"
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
