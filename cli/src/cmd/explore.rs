@@ -4,7 +4,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use qisim_core::check::{self, ExploreOptions, Verdict};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use qisim_core::check::{self, Block, ExploreOptions, LevelStore, MemLevels, Verdict};
 
 use crate::args::{ConfigArgs, Output};
 use crate::{print_json, progress_bar, Usage};
@@ -33,6 +37,16 @@ pub(crate) struct ExploreArgs {
     /// findings do not stop the search.
     #[arg(long, value_name = "KIND")]
     pub(crate) target: Option<String>,
+    /// Threads of the search (0 = every core, the default). The result does not depend on
+    /// it: same verdict, states, transitions and counterexample as one thread. `--cycles`
+    /// runs on one thread (0 means 1 there; more is an error).
+    #[arg(long, default_value_t = 0, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(check::MAX_THREADS)))]
+    pub(crate) threads: u32,
+    /// Keep the BFS levels in sequential files in DIR instead of RAM (as TLC does): RAM then
+    /// holds the visited set and the parent links (removed when the search ends).
+    #[arg(long = "spill-dir", value_name = "DIR")]
+    pub(crate) spill_dir: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub(crate) out: Output,
 }
@@ -63,34 +77,66 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             ),
         },
         cycles: a.cycles,
+        threads: a.threads,
     };
     let pb = progress_bar(None, a.out.quiet || a.out.json);
     let t = Instant::now();
-    let v = check::explore_roots(&roots, &opts, |p| {
-        pb.set_message(format!(
-            "{} states, {} transitions, depth {}, {} queued",
-            p.states, p.transitions, p.depth, p.queued
-        ));
-        true
-    })?
+    if let Some(d) = &a.spill_dir {
+        if !d.is_dir() {
+            return Err(Usage(format!(
+                "flag --spill-dir: `{}` is not a directory",
+                d.display()
+            )));
+        }
+    }
+    let mut searches = 0u32;
+    let mut levels = || -> Box<dyn LevelStore> {
+        searches += 1;
+        match &a.spill_dir {
+            Some(d) => Box::new(FileLevels::new(d, searches)),
+            None => Box::<MemLevels>::default(),
+        }
+    };
+    let v = check::explore_roots_with(
+        &roots,
+        &opts,
+        |p| {
+            pb.set_message(format!(
+                "{} states, {} transitions, depth {}, {} queued",
+                p.states, p.transitions, p.depth, p.queued
+            ));
+            true
+        },
+        &mut levels,
+    )?
     .with_elapsed(t.elapsed().as_secs_f64());
     pb.finish_and_clear();
     if a.out.json {
-        print_json(&v);
+        let mut j = serde_json::to_value(&v).expect("a verdict serialises");
+        if let Some(kb) = peak_rss_kb() {
+            j["peakRssBytes"] = (kb * 1024).into();
+        }
+        print_json(&j);
     } else {
         let s = v.stats();
         match &v {
-            Verdict::Proved { .. } => match &opts.target {
-                Some(k) => println!(
-                    "proved: policy {} reaches no `{}` in any interleaving",
-                    cfg.policy.name(),
-                    k.name()
-                ),
-                None => println!(
-                    "proved: policy {} has no lockup, deadlock or safety violation in any interleaving",
-                    cfg.policy.name()
-                ),
-            },
+            Verdict::Proved { .. } => {
+                match &opts.target {
+                    Some(k) => println!(
+                        "proved: policy {} reaches no `{}` in any interleaving",
+                        cfg.policy.name(),
+                        k.name()
+                    ),
+                    None => println!(
+                        "proved: policy {} has no lockup, deadlock or safety violation in any interleaving",
+                        cfg.policy.name()
+                    ),
+                }
+                println!(
+                    "  (up to a 64-bit fingerprint collision: probability <= {:.1e})",
+                    s.collision_probability
+                );
+            }
             Verdict::Counterexample {
                 kind,
                 replay,
@@ -124,13 +170,21 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             s.roots, s.states, s.transitions, s.max_depth
         );
         println!(
-            "  {:.3} s, {:.0} states/s, {:.1} bytes/state, por {}, symmetry {}",
+            "  {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state, por {}, symmetry {}",
             s.seconds.unwrap_or(0.0),
             s.states_per_second.unwrap_or(0.0),
+            s.threads,
             s.bytes_per_state,
             s.por,
             s.symmetry
         );
+        if let Some(kb) = peak_rss_kb() {
+            println!(
+                "  peak RSS {:.1} MB ({:.1} bytes/state)",
+                kb as f64 / 1024.0,
+                kb as f64 * 1024.0 / s.states.max(1) as f64
+            );
+        }
     }
     Ok(match v {
         Verdict::Counterexample { .. } => ExitCode::from(1),
@@ -138,4 +192,158 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         Verdict::BoundReached { .. } => ExitCode::from(3),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// The process's peak resident set (`VmHWM` of /proc/self/status, Linux), in KiB.
+fn peak_rss_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The BFS levels in two sequential files of the spill dir, written in order and read back once
+/// in order (blocks as `records: u32, bytes: u32, bytes...`, little-endian); removed on drop.
+/// An I/O error stops the search with a message naming the file.
+struct FileLevels {
+    paths: [PathBuf; 2],
+    /// The file being written.
+    w: usize,
+    writer: Option<BufWriter<File>>,
+    reader: Option<BufReader<File>>,
+}
+
+impl FileLevels {
+    fn new(dir: &Path, search: u32) -> Self {
+        let name = |s: &str| dir.join(format!("qisim-levels-{}-{search}-{s}", std::process::id()));
+        let mut f = FileLevels {
+            paths: [name("a"), name("b")],
+            w: 0,
+            writer: None,
+            reader: None,
+        };
+        f.writer = Some(BufWriter::with_capacity(1 << 20, f.create(0)));
+        f
+    }
+
+    fn fail(&self, i: usize, e: std::io::Error) -> ! {
+        panic!(
+            "spilling the BFS levels to {}: {e}",
+            self.paths[i].display()
+        )
+    }
+
+    fn create(&self, i: usize) -> File {
+        File::create(&self.paths[i]).unwrap_or_else(|e| self.fail(i, e))
+    }
+}
+
+impl LevelStore for FileLevels {
+    fn push(&mut self, block: Block) {
+        let w = self.writer.as_mut().expect("a writer");
+        let r = w
+            .write_all(&block.records.to_le_bytes())
+            .and_then(|_| w.write_all(&(block.bytes.len() as u32).to_le_bytes()))
+            .and_then(|_| w.write_all(&block.bytes));
+        if let Err(e) = r {
+            self.fail(self.w, e);
+        }
+    }
+
+    fn advance(&mut self) {
+        let written = self.w;
+        if let Some(w) = self.writer.take() {
+            if let Err(e) = w.into_inner().map_err(|e| e.into_error()) {
+                self.fail(written, e);
+            }
+        }
+        self.reader = None;
+        let f = File::open(&self.paths[written]).unwrap_or_else(|e| self.fail(written, e));
+        self.reader = Some(BufReader::with_capacity(1 << 20, f));
+        self.w ^= 1;
+        self.writer = Some(BufWriter::with_capacity(1 << 20, self.create(self.w)));
+    }
+
+    fn pop(&mut self) -> Option<Block> {
+        let read = self.w ^ 1;
+        let r = self.reader.as_mut()?;
+        let mut head = [0u8; 8];
+        match r.read_exact(&mut head) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return None,
+            Err(e) => self.fail(read, e),
+        }
+        let records = u32::from_le_bytes(head[..4].try_into().expect("4 bytes"));
+        let len = u32::from_le_bytes(head[4..].try_into().expect("4 bytes")) as usize;
+        let mut bytes = vec![0u8; len];
+        if let Err(e) = r.read_exact(&mut bytes) {
+            self.fail(read, e);
+        }
+        Some(Block { records, bytes })
+    }
+
+    fn ram_bytes(&self) -> u64 {
+        2 << 20
+    }
+}
+
+impl Drop for FileLevels {
+    fn drop(&mut self) {
+        for p in &self.paths {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FileLevels;
+    use qisim_core::check::{self, ExploreOptions, LevelStore, MemLevels};
+    use qisim_core::{BatchDist, Config, PolicyKind, Workload};
+
+    /// Levels in files give the verdict, counts and counterexample of levels in RAM, and the
+    /// files are removed afterwards.
+    #[test]
+    fn spilled_levels_give_the_same_result() {
+        let dir = std::env::temp_dir().join(format!("qisim-spill-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
+            let base = Config {
+                qi_length: 6,
+                submitters: 2,
+                policy,
+                workload: Workload {
+                    submissions: 2,
+                    batch: BatchDist::Fixed { count: 1 },
+                    ..Workload::default()
+                },
+                ..Config::default()
+            };
+            let roots = check::count_family(&base, &[0, 1, 2]).unwrap();
+            let o = ExploreOptions {
+                threads: 2,
+                ..ExploreOptions::default()
+            };
+            let mut n = 0;
+            let mut files = || -> Box<dyn LevelStore> {
+                n += 1;
+                Box::new(FileLevels::new(&dir, n))
+            };
+            let a = check::explore_roots_with(&roots, &o, |_| true, &mut files).unwrap();
+            let b = check::explore_roots_with(&roots, &o, |_| true, &mut || {
+                Box::<MemLevels>::default()
+            })
+            .unwrap();
+            let key = |v: &check::Verdict| {
+                let mut j = serde_json::to_value(v).unwrap();
+                for k in ["bytesPerState", "peakBytes"] {
+                    j.as_object_mut().unwrap().remove(k);
+                }
+                j
+            };
+            assert!(a.stats().states > 100, "{policy:?}");
+            assert_eq!(key(&a), key(&b), "{policy:?}");
+        }
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "files left");
+        std::fs::remove_dir(&dir).unwrap();
+    }
 }

@@ -118,6 +118,7 @@ impl Bits {
 }
 
 /// The canonical encoder of one exploration: workload ids per root and scratch space.
+#[derive(Clone)]
 pub(super) struct Fingerprinter {
     pub(super) symmetry: bool,
     /// Workload id of each submitter, per root.

@@ -19,15 +19,49 @@
 //!
 //! # How
 //!
-//! Only 64-bit fingerprints of visited states are stored (`table.rs`), with a parent index
-//! (like stateright and SPIN's hash-compact); paths are rebuilt by replaying the model from the
-//! root and matching fingerprints (`path.rs`). The BFS queue (`bfs.rs`) holds the states of the
-//! current and the next level packed into fixed-size records (`pack.rs`), unpacked into one
-//! scratch `System` for expansion (debug builds check that every unpacked state has its stored
-//! fingerprint). What a state is, field by field, is written once, in each state type's `visit`
-//! ([`crate::model::state`]); `fingerprint.rs` hashes it canonically (with the symmetry
-//! reduction), `pack.rs` stores it. `ample.rs` is the partial-order reduction and its soundness
-//! argument; `cycles.rs` the fair-cycle cross-check of the liveness argument below.
+//! Breadth first, level by level (`bfs.rs`), each level in chunks: the two steps of
+//! `partition.rs` expand a chunk in contiguous slices (each successor sent to the partition of
+//! the visited set that owns its fingerprint) and absorb each owner's inboxes in slice order;
+//! the coordinator then merges the owners' new states back into generation order. One thread
+//! runs the same steps with one slice and one partition; N threads (`threads.rs`, feature
+//! `threads`) run slice i and partition i on thread i; a browser can run them on Web Workers
+//! (messages are plain byte buffers). The result does not depend on the number of threads —
+//! same verdict, states, transitions and counterexample — because each owner sees the copies
+//! of a fingerprint in generation order and keeps the first, and the merge restores the
+//! sequential order of the next level (the argument in `partition.rs`; a unit test compares
+//! every parent link, `core/tests/explore_threads.rs` the verdicts on a sweep).
+//!
+//! Only 64-bit fingerprints of visited states are stored (`table.rs`: a plain set, 8 bytes a
+//! slot; like SPIN's hash-compact and stateright), plus per state its parent index and the actor
+//! byte of the transition from it (5 bytes). Paths are rebuilt by replaying those actors from
+//! the root (`path.rs`): the records the search stores are actual states, not canonical
+//! representatives (symmetry only changes the fingerprint), so the replay goes through the very
+//! states the search expanded. The levels hold states packed into fixed-size records
+//! (`pack.rs`), stored in RAM as blocks of XOR-deltas between consecutive records (`level.rs`,
+//! ~4× smaller), unpacked into one scratch `System` for expansion (debug builds check on a
+//! sample that a record unpacks to a state with its fingerprint). What a state is, field by
+//! field, is written once, in each state type's `visit` ([`crate::model::state`]);
+//! `fingerprint.rs` hashes it canonically (with the symmetry reduction), `pack.rs` stores it.
+//! `ample.rs` is the partial-order reduction and its soundness argument; `cycles.rs` the
+//! fair-cycle cross-check of the liveness argument below (one thread: it keeps the graph and a
+//! fingerprint → index table).
+//!
+//! # Fingerprint collisions
+//!
+//! Two distinct states with the same fingerprint are merged, and the second one's successors
+//! may be missed. With n states stored and fingerprints behaving as independent uniform 64-bit
+//! values, P(some collision) ≤ n(n−1)/2 · 2⁻⁶⁴ (the birthday bound; ≈ 1.4·10⁻⁶ at 7.3 M states,
+//! ≈ 3.8·10⁻³ at 375 M). Every verdict reports it as
+//! [`ExploreStats::collision_probability`]: a `proved` holds with at least one minus that
+//! probability, as SPIN reports for its hash-compact mode. Counterexamples are not affected
+//! (they are replayed in the simulator).
+//!
+//! # `maxStates`, progress and cancellation
+//!
+//! Checked after each chunk, on the coordinating thread: the search stops with
+//! `boundReached` once more than `maxStates` states are stored (so it may store up to a chunk's
+//! new states more), and the progress callback runs after every chunk (a few thousand states);
+//! returning false stops with `boundReached`, keeping the statistics so far.
 //!
 //! # Liveness
 //!
@@ -68,14 +102,22 @@ mod cycles;
 pub mod estimate;
 pub mod family;
 mod fingerprint;
+pub mod level;
 pub mod matrix;
 mod pack;
+pub mod partition;
 mod path;
 mod table;
+#[cfg(feature = "threads")]
+mod threads;
 
-use bfs::{BfsEnd, Explorer, Violation};
-use cycles::Graph;
+use bfs::{BfsEnd, Explorer, Local, Violation};
 pub use family::{count_family, explorable, family};
+pub use level::{Block, LevelStore, MemLevels};
+use partition::{Rules, MAX_EXPLORE_SUBMITTERS};
+
+/// Most threads [`ExploreOptions::threads`] accepts.
+pub const MAX_THREADS: u32 = 256;
 
 /// Default bound on stored states.
 pub const DEFAULT_MAX_STATES: u64 = 20_000_000;
@@ -101,6 +143,13 @@ pub struct ExploreOptions {
     /// predicate (a cross-check of the module docs' argument; slower: keeps every edge, and
     /// turns the partial-order reduction off).
     pub cycles: bool,
+    /// Threads of the search (the visited set is split into as many partitions): 1 to
+    /// [`MAX_THREADS`], or 0 for every core. The result does not depend on it (same verdict,
+    /// states, transitions and counterexample). Only builds with the `threads` feature (the
+    /// native CLI) run more than one; without it (WebAssembly) 0 means 1 and more than 1 is an
+    /// error: a browser runs the partition steps ([`partition`]) on a pool of Web Workers.
+    /// `cycles` runs on one thread: 0 means 1 there, more is an error.
+    pub threads: u32,
 }
 
 impl Default for ExploreOptions {
@@ -113,6 +162,7 @@ impl Default for ExploreOptions {
             stop_on_cause: false,
             target: None,
             cycles: false,
+            threads: 1,
         }
     }
 }
@@ -134,8 +184,17 @@ pub struct ExploreStats {
     pub seconds: Option<f64>,
     /// `states / seconds`, filled in with `seconds`.
     pub states_per_second: Option<f64>,
-    /// Peak memory of the visited set, parent links and BFS queue, per stored state.
+    /// Peak memory of the visited set, parent links, BFS levels and message buffers, per
+    /// stored state (the explorer's own accounting; the CLI also reports the process's peak).
     pub bytes_per_state: f64,
+    /// The explorer's accounting of the bytes above.
+    pub peak_bytes: u64,
+    /// Upper bound on the probability that two distinct stored states share a 64-bit
+    /// fingerprint (and were merged): n(n−1)/2 · 2⁻⁶⁴ for n states (birthday bound, as SPIN
+    /// reports for hash-compact search). A `proved` holds with at least 1 minus this.
+    pub collision_probability: f64,
+    /// Threads the search ran on.
+    pub threads: u32,
     pub por: bool,
     pub symmetry: bool,
 }
@@ -235,12 +294,23 @@ pub fn explore(cfg: &Config, opts: &ExploreOptions) -> Result<Verdict, ConfigErr
 }
 
 /// Explores one graph from several initial configs (same `qiLength`, `submitters`, `policy`,
-/// `hardware`; workloads may differ). `progress` is called every 65536 states; returning false
+/// `hardware`; workloads may differ). `progress` is called after every chunk of the search (see the module docs), on the calling thread; returning false
 /// stops with a `boundReached` verdict.
 pub fn explore_roots(
     cfgs: &[Config],
     opts: &ExploreOptions,
+    progress: impl FnMut(&ExploreProgress) -> bool,
+) -> Result<Verdict, ConfigError> {
+    explore_roots_with(cfgs, opts, progress, &mut || Box::<MemLevels>::default())
+}
+
+/// [`explore_roots`] with the BFS levels in stores made by `levels` (one per search: the
+/// shortest-counterexample re-search makes a second one), e.g. files natively.
+pub fn explore_roots_with(
+    cfgs: &[Config],
+    opts: &ExploreOptions,
     mut progress: impl FnMut(&ExploreProgress) -> bool,
+    levels: &mut dyn FnMut() -> Box<dyn LevelStore>,
 ) -> Result<Verdict, ConfigError> {
     let first = cfgs
         .first()
@@ -275,41 +345,50 @@ pub fn explore_roots(
             "is above 63; the cycle analysis handles at most 63".into(),
         ));
     }
-    let por = opts.por && !opts.cycles;
-    let mut ex = Explorer::new(roots, opts.symmetry);
-    if opts.cycles {
-        ex.graph = Some(Graph::default());
+    if first.submitters > MAX_EXPLORE_SUBMITTERS {
+        return Err(ConfigError::new(
+            "submitters",
+            format!("is above {MAX_EXPLORE_SUBMITTERS}; the explorer handles at most {MAX_EXPLORE_SUBMITTERS}"),
+        ));
     }
-    let mut out = ex.bfs(
-        por,
-        opts.max_states,
-        u64::MAX,
-        opts.stop_on_cause,
-        opts.target,
-        &mut progress,
-    );
+    let threads = threads(opts)?;
+    let por = opts.por && !opts.cycles;
+    let rules = |por| {
+        Rules::new(
+            roots.clone(),
+            opts.symmetry,
+            por,
+            opts.stop_on_cause,
+            opts.target,
+            opts.cycles,
+            threads,
+        )
+    };
+    let mut ex = Explorer::new(rules(por), levels());
+    let mut drv = Local::new(&ex.rules, true);
+    let mut out = ex.bfs(&mut drv, opts.max_states, u64::MAX, &mut progress);
     if let (BfsEnd::Done, Some(g)) = (&out, &ex.graph) {
         if let Some(state) = g.fair_cycle() {
             out = BfsEnd::Violation(Violation {
                 parent: state,
-                fp: ex.fps[state as usize],
+                actor: 0,
                 kind: FindingKind::Lockup,
                 depth: 0,
                 at_parent: true,
             });
         }
     }
-    let stats = ex.stats(por);
+    let stats = ex.stats();
+    drop(drv);
     if por && opts.shortest {
         if let BfsEnd::Violation(v) = &out {
             let depth = v.depth;
-            let mut ex2 = Explorer::new(ex.roots.clone(), opts.symmetry);
+            let mut ex2 = Explorer::new(rules(false), levels());
+            let mut drv = Local::new(&ex2.rules, true);
             let out2 = ex2.bfs(
-                false,
+                &mut drv,
                 opts.max_states,
                 depth.saturating_sub(1),
-                opts.stop_on_cause,
-                opts.target,
                 &mut progress,
             );
             if let BfsEnd::Violation(v2) = out2 {
@@ -328,4 +407,45 @@ pub fn explore_roots(
         },
         BfsEnd::Violation(v) => ex.counterexample(&v, stats, opts.stop_on_cause, opts.target),
     })
+}
+
+/// The threads to run on, from [`ExploreOptions::threads`] (see there).
+fn threads(opts: &ExploreOptions) -> Result<usize, ConfigError> {
+    let n = opts.threads;
+    if n > MAX_THREADS {
+        return Err(ConfigError::new(
+            "threads",
+            format!("is {n}; allowed range is 0 (every core) to {MAX_THREADS}"),
+        ));
+    }
+    if opts.cycles && n > 1 {
+        return Err(ConfigError::new(
+            "threads",
+            format!("is {n}; the fair-cycle analysis (`cycles`) runs on one thread: use 1 (or 0)"),
+        ));
+    }
+    if opts.cycles {
+        return Ok(1);
+    }
+    #[cfg(feature = "threads")]
+    {
+        Ok(if n == 0 {
+            threads::available()
+        } else {
+            n as usize
+        })
+    }
+    #[cfg(not(feature = "threads"))]
+    {
+        if n > 1 {
+            return Err(ConfigError::new(
+                "threads",
+                format!(
+                    "is {n}; this build runs one thread (no `threads` feature, e.g. \
+                     WebAssembly): use 1, or run the partition steps on a worker pool"
+                ),
+            ));
+        }
+        Ok(1)
+    }
 }

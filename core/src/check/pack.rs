@@ -87,7 +87,9 @@ impl Visitor for Unpacker<'_> {
     }
 }
 
-/// The record layout of one exploration: state index and root (4 bytes each), then the state.
+/// The record layout of one exploration: the root (4 bytes), then the state. A record holds
+/// no state index: a state's index is its position in the BFS order (`bfs.rs`).
+#[derive(Clone)]
 pub(super) struct Packed {
     /// Record size in bytes.
     pub(super) size: usize,
@@ -100,24 +102,28 @@ impl Packed {
         let mut out = Vec::new();
         root.clone().visit(&mut Packer { out: &mut out });
         Packed {
-            size: 8 + out.len(),
+            size: 4 + out.len(),
         }
     }
 
-    /// Appends the record of `sys`, state `idx` reached from root `root`.
-    pub(super) fn pack(&self, sys: &mut System, idx: u32, root: u32, out: &mut Vec<u8>) {
+    /// Appends the record of `sys`, a state reached from root `root`.
+    pub(super) fn pack(&self, sys: &mut System, root: u32, out: &mut Vec<u8>) {
         let start = out.len();
         out.reserve(self.size);
-        out.extend_from_slice(&idx.to_le_bytes());
         out.extend_from_slice(&root.to_le_bytes());
         sys.visit(&mut Packer { out });
         debug_assert_eq!(out.len() - start, self.size);
     }
 
-    /// Unpacks `rec` into `dst`; returns (state index, root).
-    pub(super) fn unpack(&self, rec: &[u8], roots: &[System], dst: &mut System) -> (u32, u32) {
+    /// The root of record `rec`.
+    #[inline]
+    pub(super) fn root(rec: &[u8]) -> u32 {
+        u32::from_le_bytes(rec[..4].try_into().expect("4 bytes"))
+    }
+
+    /// Unpacks `rec` into `dst`; returns its root.
+    pub(super) fn unpack(&self, rec: &[u8], roots: &[System], dst: &mut System) -> u32 {
         let mut rd = Unpacker { rec, at: 0 };
-        let idx = rd.take::<u32>();
         let root = rd.take::<u32>();
         let rs = &roots[root as usize];
         if !Arc::ptr_eq(&dst.params, &rs.params) {
@@ -126,6 +132,6 @@ impl Packed {
         }
         dst.visit(&mut rd);
         debug_assert_eq!(rd.at, self.size);
-        (idx, root)
+        root
     }
 }

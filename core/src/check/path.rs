@@ -1,7 +1,8 @@
-//! Counterexamples: the path to a violation rebuilt from the stored fingerprints, extended
-//! until the simulator's own oracle fires, and replayed in the simulator.
+//! Counterexamples: the path to a violation rebuilt from the parent links and actor bytes,
+//! extended until the simulator's own oracle fires, and replayed in the simulator.
 
 use super::bfs::{Explorer, Violation};
+use super::partition::{actor_of, Rules};
 use super::{ExploreStats, Verdict};
 use crate::config::SchedulerConfig;
 use crate::model::{FindingKind, System};
@@ -10,7 +11,7 @@ use crate::trace::NoTrace;
 use crate::Actor;
 
 impl Explorer {
-    /// Rebuilds the path to `v` by replaying the model and matching fingerprints, extends a
+    /// Rebuilds the path to `v` by replaying the stored actors from its root, extends a
     /// stuck state until the simulator's lockup oracle fires, and replays it in the simulator.
     pub(super) fn counterexample(
         &mut self,
@@ -19,50 +20,50 @@ impl Explorer {
         stop_on_cause: bool,
         target: Option<FindingKind>,
     ) -> Verdict {
-        let mut chain = Vec::new();
+        // The actors from the root to `v.parent`, then the violating one.
+        let mut actors = Vec::new();
         let mut i = v.parent;
         loop {
-            chain.push(self.fps[i as usize]);
-            let p = self.parent[i as usize];
-            if p == u32::MAX {
+            let (parent, actor) = self.links.get(i);
+            if parent == u32::MAX {
                 break;
             }
-            i = p;
+            actors.push(actor);
+            i = parent;
         }
-        chain.reverse();
+        actors.reverse();
+        if !v.at_parent {
+            actors.push(v.actor);
+        }
         let ri = self.root_of[&i];
-        let cfg = self.roots[ri].clone();
+        let cfg = self.rules.roots[ri].clone();
         let mut sys = System::new(&cfg);
         let mut path: Vec<Actor> = Vec::new();
-        let mut enabled = Vec::new();
         let mut step = 0u64;
-        // Follow the stored chain, then the violating transition.
-        let targets: Vec<(u64, bool)> = chain[1..]
-            .iter()
-            .map(|fp| (*fp, false))
-            .chain((!v.at_parent).then_some((v.fp, true)))
-            .collect();
-        for (fp, last) in targets {
-            sys.enabled_into(&mut enabled);
-            let mut found = None;
-            for &a in &enabled {
-                let mut n = sys.clone();
-                n.apply(a, step, 0, &mut NoTrace);
-                let ok = self.enc.fingerprint(ri, &mut n) == fp
-                    && (!last
-                        || n.found.iter().any(|f| f.kind == v.kind)
-                        || (v.kind == FindingKind::Lockup && n.stuck()));
-                if ok {
-                    found = Some((a, n));
-                    break;
-                }
+        // Every stored record is an actual state (not a canonical representative) reached from
+        // its parent's record by its actor, and a root's record is the root: replaying the
+        // actors from the root goes through the very states the search stored.
+        let last = actors.len();
+        for (k, code) in actors.into_iter().enumerate() {
+            let a = actor_of(code);
+            assert!(
+                sys.is_enabled(a),
+                "a stored transition replays ({a} at step {step})"
+            );
+            sys.apply(a, step, 0, &mut NoTrace);
+            if k + 1 == last && !v.at_parent {
+                assert!(
+                    sys.found.iter().any(|f| f.kind == v.kind)
+                        || (v.kind == FindingKind::Lockup && sys.stuck()),
+                    "the violating transition replays to {}",
+                    v.kind.name()
+                );
             }
-            let (a, mut n) = found.expect("a stored transition replays");
-            n.found.retain(|f| f.kind == FindingKind::Lockup);
+            sys.found.retain(|f| f.kind == FindingKind::Lockup);
             path.push(a);
             step += 1;
-            sys = n;
         }
+        let mut enabled = Vec::new();
         if v.kind == FindingKind::Lockup && !sys.found.iter().any(|f| f.kind == FindingKind::Lockup)
         {
             // Spin until a spinner polls or checks for space in the stuck state (where the
@@ -99,7 +100,7 @@ impl Explorer {
                     .findings
                     .iter()
                     .map(|f| f.kind)
-                    .find(|k| Self::is_violation(*k, stop_on_cause, target));
+                    .find(|k| Rules::is_violation(*k, stop_on_cause, target));
                 let reproduced = first == Some(v.kind);
                 (rep.findings, sim.timeline(), reproduced)
             }

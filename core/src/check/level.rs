@@ -1,0 +1,222 @@
+//! The BFS levels in RAM: blocks of at most [`BLOCK`] consecutive records, each record stored
+//! as its difference from the previous one. Records are the packed states of `pack.rs`, whose
+//! fields are stored at their type's full width (mostly zero bytes), and consecutive records
+//! of a level are mostly siblings (successors of one parent differ in a few fields), so the
+//! XOR with the previous record is mostly zero words. Per record: a bitmap of its nonzero
+//! 8-byte words, then per such word a mask of its nonzero bytes and those bytes. Generic over
+//! the record layout (no second description of the state), no dependency, the same bytes on
+//! every platform.
+//!
+//! A block restarts the chain (its first record is XORed with zeros), so blocks decode
+//! independently: the expanders of a chunk each decode their own blocks, in parallel. A block
+//! is also what a Web Worker receives to expand: `records` and `bytes`.
+
+/// Where the levels of a search live: the blocks of the level being built (pushed in order)
+/// and of the level being expanded (read back in the same order, once). In RAM by default
+/// ([`MemLevels`]); the native CLI spills them to sequential files (`--spill-dir`), as TLC
+/// does, keeping RAM for the visited set and the links. The core does no I/O itself.
+pub trait LevelStore: Send {
+    /// Appends a block to the level being built.
+    fn push(&mut self, block: Block);
+    /// The level being built becomes the one read by [`LevelStore::pop`]; what was left of
+    /// the previous one is dropped.
+    fn advance(&mut self);
+    /// The next block of the level being read, in the order pushed; `None` at its end.
+    fn pop(&mut self) -> Option<Block>;
+    /// Bytes held in RAM.
+    fn ram_bytes(&self) -> u64;
+}
+
+/// Both levels in RAM.
+#[derive(Default)]
+pub struct MemLevels {
+    cur: std::collections::VecDeque<Block>,
+    next: Vec<Block>,
+    bytes: u64,
+}
+
+impl LevelStore for MemLevels {
+    fn push(&mut self, block: Block) {
+        self.bytes += block.bytes.capacity() as u64;
+        self.next.push(block);
+    }
+
+    fn advance(&mut self) {
+        self.cur = std::mem::take(&mut self.next).into();
+        self.bytes = self.cur.iter().map(|b| b.bytes.capacity() as u64).sum();
+    }
+
+    fn pop(&mut self) -> Option<Block> {
+        let b = self.cur.pop_front()?;
+        self.bytes -= b.bytes.capacity() as u64;
+        Some(b)
+    }
+
+    fn ram_bytes(&self) -> u64 {
+        self.bytes
+    }
+}
+
+/// Records per block (the last block of a merge round may hold fewer).
+pub const BLOCK: usize = 1024;
+
+/// Consecutive records of one level, encoded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Block {
+    /// Number of records.
+    pub records: u32,
+    /// The encoding ([`encode`]).
+    pub bytes: Vec<u8>,
+}
+
+#[inline(always)]
+fn word(r: &[u8], w: usize) -> u64 {
+    let at = w * 8;
+    match r.get(at..at + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
+        None => {
+            let mut b = [0u8; 8];
+            b[..r.len() - at].copy_from_slice(&r[at..]);
+            u64::from_le_bytes(b)
+        }
+    }
+}
+
+/// Encodes records one by one into a block.
+pub struct Encoder {
+    size: usize,
+    words: usize,
+    head: usize,
+    /// The previous record of the block (zeros at its start).
+    prev: Vec<u8>,
+    /// One record's encoding, at most `head + 9 * words` bytes.
+    scratch: Vec<u8>,
+    block: Block,
+}
+
+impl Encoder {
+    /// An encoder of records of `size` bytes.
+    pub fn new(size: usize) -> Self {
+        let words = size.div_ceil(8);
+        let head = words.div_ceil(8);
+        Encoder {
+            size,
+            words,
+            head,
+            prev: vec![0; size],
+            scratch: vec![0; head + 9 * words],
+            block: Block::default(),
+        }
+    }
+
+    /// Records in the block being built.
+    pub fn records(&self) -> usize {
+        self.block.records as usize
+    }
+
+    /// Appends a record to the block.
+    pub fn push(&mut self, rec: &[u8]) {
+        debug_assert_eq!(rec.len(), self.size);
+        let out = &mut self.scratch;
+        out[..self.head].fill(0);
+        let mut at = self.head;
+        for w in 0..self.words {
+            let d = word(rec, w) ^ word(&self.prev, w);
+            if d == 0 {
+                continue;
+            }
+            out[w / 8] |= 1 << (w % 8);
+            let mask_at = at;
+            at += 1;
+            let mut mask = 0u8;
+            for (i, b) in d.to_le_bytes().into_iter().enumerate() {
+                out[at] = b;
+                at += usize::from(b != 0);
+                mask |= u8::from(b != 0) << i;
+            }
+            out[mask_at] = mask;
+        }
+        self.block.bytes.extend_from_slice(&out[..at]);
+        self.block.records += 1;
+        self.prev.copy_from_slice(rec);
+    }
+
+    /// The block built so far; the next record starts a new one.
+    pub fn take(&mut self) -> Block {
+        self.prev.fill(0);
+        std::mem::take(&mut self.block)
+    }
+}
+
+/// Encodes `records` (whole records of `size` bytes) into a block.
+pub fn encode(records: &[u8], size: usize) -> Block {
+    let mut e = Encoder::new(size);
+    for rec in records.chunks_exact(size) {
+        e.push(rec);
+    }
+    e.take()
+}
+
+/// Appends the records of `block` to `out`.
+pub fn decode(block: &Block, size: usize, out: &mut Vec<u8>) {
+    let words = size.div_ceil(8);
+    let head = words.div_ceil(8);
+    let src = &block.bytes;
+    let mut at = 0usize;
+    let mut rec = vec![0u8; words * 8];
+    for _ in 0..block.records {
+        let bits = &src[at..at + head];
+        at += head;
+        for w in 0..words {
+            if bits[w / 8] & (1 << (w % 8)) == 0 {
+                continue;
+            }
+            let mask = src[at];
+            at += 1;
+            for i in 0..8 {
+                if mask & (1 << i) != 0 {
+                    rec[w * 8 + i] ^= src[at];
+                    at += 1;
+                }
+            }
+        }
+        out.extend_from_slice(&rec[..size]);
+    }
+    debug_assert_eq!(at, src.len(), "a block decodes to its end");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, encode};
+
+    /// Records of odd sizes (a partial last word), equal neighbours, all-ones and zero records
+    /// round-trip.
+    #[test]
+    fn blocks_round_trip() {
+        let mut x = 0x1234_5678u64;
+        for size in [1, 7, 8, 9, 63, 64, 65, 131] {
+            let mut recs = Vec::new();
+            for r in 0..100 {
+                for i in 0..size {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    let b = match r % 4 {
+                        0 => 0,
+                        1 => 0xff,
+                        2 if i % 5 == 0 => (x >> 56) as u8,
+                        2 => recs
+                            .get(recs.len().wrapping_sub(size))
+                            .copied()
+                            .unwrap_or(0),
+                        _ => (x >> 33) as u8,
+                    };
+                    recs.push(b);
+                }
+            }
+            let block = encode(&recs, size);
+            assert_eq!(block.records, 100);
+            let mut out = Vec::new();
+            decode(&block, size, &mut out);
+            assert_eq!(out, recs, "size {size}");
+        }
+    }
+}
