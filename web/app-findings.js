@@ -1,7 +1,7 @@
 // The Findings list (one Tab stop, arrow keys inside) and the counterexample viewer: which
 // schedules a finding can be shown as, selecting one, shared links, prove verdicts.
 import { configFor, readForm } from './app-config.js';
-import { completeSchedule, cutReplay, terminalKinds } from './core.js';
+import { completeSchedule, cutReplay, mainKind as coreMainKind, terminalKinds } from './core.js';
 import { $, form, viewer, state, updateHash } from './app-state.js';
 import { showError } from './app-form.js';
 import { verdictLine, showVerdict } from './app-prove.js';
@@ -47,9 +47,9 @@ function allFindings() {
   return out;
 }
 
+/** The kind a hunt finding is listed as (the core's severity decides). */
 export function mainKind(f) {
-  const order = ['lockup', 'walkLoop', 'deadlock', 'prematureCompletion', 'overrun', 'strayStatusWrite', 'freeCntInvariant', 'staleWakeup', 'suspectedLockup', 'lostCompletion'];
-  return order.find((k) => f.kinds.includes(k)) ?? f.kinds[0];
+  return coreMainKind(f.kinds);
 }
 
 function entryButton(key, kind) {

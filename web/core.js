@@ -40,6 +40,19 @@ export function terminalKinds() {
   return kinds.filter((k) => k.terminal).map((k) => k.name);
 }
 
+/**
+ * The kind a finding is shown as: the most severe of `kinds` by the core's severity, ties in
+ * the core's declaration order (`findingKinds()`), so no ranking is written twice.
+ */
+export function mainKind(kinds) {
+  kinds ??= [];
+  const all = (kindsTable ??= core().findingKinds());
+  let best = null;
+  for (const k of all) if (kinds.includes(k.name) && (!best || k.severity > best.severity)) best = k;
+  return best?.name ?? kinds[0];
+}
+let kindsTable = null;
+
 let paths = null;
 /** The fault paths of docs/findings.md a finding's `faultPath` names: Map id → description. */
 export function faultPaths() {

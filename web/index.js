@@ -27,5 +27,9 @@ export {
   errnoName,
   findingKinds,
   histogramQuantile,
+  faultPaths,
+  completeSchedule,
+  timelineRows,
+  estimateExplore,
 } from './pkg/qisim_wasm.js';
 export { createPool, MAX_CHUNK_ATTEMPTS } from './pool.js';

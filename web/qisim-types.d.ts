@@ -40,6 +40,23 @@ kind: FindingKind | null, steps: number | null,
 replay: string | null, perSubmitter: Array<number> | null, reproduced: boolean | null, states: number, };
 
 /**
+ * A schedule run to its end by [`complete`].
+ */
+export type Completion = { 
+/**
+ * The whole schedule: the given choices, then the round robin's.
+ */
+replay: string, steps: number, 
+/**
+ * Distinct finding kinds of the run, in order of first appearance.
+ */
+kinds: Array<FindingKind>, 
+/**
+ * Whether the run ended (completed, lockup, deadlock, ...) within `limit` extra steps.
+ */
+ended: boolean, };
+
+/**
  * A complete simulation configuration.
  */
 export type Config = { 
@@ -110,6 +127,49 @@ bucket: number, maxBuckets: number, stopOn: StopOn, };
 export type Desc = { "kind": "empty" } | { "kind": "inv", ty: InvType, label: Label, } | { "kind": "wait", statusAddr: number, sw: boolean, drain: boolean, label: Label, };
 
 /**
+ * The estimate.
+ */
+export type Estimate = { 
+/**
+ * States the exploration is expected to store to prove the family.
+ */
+states: number, low: number, 
+/**
+ * `None` for a lower bound.
+ */
+high: number | null, 
+/**
+ * Roots of the family (workload combinations).
+ */
+workloads: number, 
+/**
+ * Roots explored for the estimate.
+ */
+sampled: number, 
+/**
+ * States the estimate itself explored (with the caller's clock: the measured rate).
+ */
+explored: number, method: Method, 
+/**
+ * A sample exploration found a counterexample: the exploration may end sooner.
+ */
+counterexample: boolean, };
+
+/**
+ * Options of an estimate: the exploration's options (its `maxStates` is ignored) and the
+ * sample.
+ */
+export type EstimateOptions = { 
+/**
+ * Roots of the larger sample (at least 2).
+ */
+sample: number, 
+/**
+ * States one sample exploration may store (at least 1000).
+ */
+budget: number, por: boolean, symmetry: boolean, stopOnCause: boolean, };
+
+/**
  * One trace event.
  */
 export type Event = { step: number, actor: Actor, } & ({ "op": "lock", handoff: boolean, } | { "op": "checkSpace", freeCnt: number, need: number, ok: boolean, } | { "op": "write", index: number, count: number, waitIndex: number, } | { "op": "doorbell", iqt: number, } | { "op": "poll", waitIndex: number, status: Status, done: boolean, 
@@ -151,7 +211,16 @@ target: FindingKind | null,
  * predicate (a cross-check of the module docs' argument; slower: keeps every edge, and
  * turns the partial-order reduction off).
  */
-cycles: boolean, };
+cycles: boolean, 
+/**
+ * Threads of the search (the visited set is split into as many partitions): 1 to
+ * [`MAX_THREADS`], or 0 for every core. The result does not depend on it (same verdict,
+ * states, transitions and counterexample). Only builds with the `threads` feature (the
+ * native CLI) run more than one; without it (WebAssembly) 0 means 1 and more than 1 is an
+ * error: a browser runs the partition steps ([`partition`]) on a pool of Web Workers.
+ * `cycles` runs on one thread: 0 means 1 there, more is an error.
+ */
+threads: number, };
 
 /**
  * Progress of a running exploration.
@@ -187,9 +256,24 @@ seconds: number | null,
  */
 statesPerSecond: number | null, 
 /**
- * Peak memory of the visited set, parent links and BFS queue, per stored state.
+ * Peak memory of the visited set, parent links, BFS levels and message buffers, per
+ * stored state (the explorer's own accounting; the CLI also reports the process's peak).
  */
-bytesPerState: number, por: boolean, symmetry: boolean, };
+bytesPerState: number, 
+/**
+ * The explorer's accounting of the bytes above.
+ */
+peakBytes: number, 
+/**
+ * Upper bound on the probability that two distinct stored states share a 64-bit
+ * fingerprint (and were merged): n(n−1)/2 · 2⁻⁶⁴ for n states (birthday bound, as SPIN
+ * reports for hash-compact search). A `proved` holds with at least 1 minus this.
+ */
+collisionProbability: number, 
+/**
+ * Threads the search ran on.
+ */
+threads: number, por: boolean, symmetry: boolean, };
 
 /**
  * The hardware fault of a cell (one per run).
@@ -239,6 +323,11 @@ iteAllFetched: boolean,
 maxFaults: number, };
 
 /**
+ * A fault path of `docs/findings.md`.
+ */
+export type FaultPath = "F1" | "F2" | "F3" | "F4" | "F5" | "F6";
+
+/**
  * One finding, at the step it was detected.
  */
 export type Finding = { kind: FindingKind, 
@@ -261,7 +350,12 @@ slot: number | null,
 /**
  * Human-readable explanation with kernel names.
  */
-message: string, };
+message: string, 
+/**
+ * The fault path of `docs/findings.md` it is on (`"F1"` … `"F6"`), or none: decided by
+ * the core (`model::fault_path`).
+ */
+faultPath: FaultPath | null, };
 
 /**
  * Kinds of finding.
@@ -410,6 +504,11 @@ submissions: number,
 maxBatch: number, maxStates: number, };
 
 /**
+ * How the estimate was made.
+ */
+export type Method = "exact" | "extrapolated" | "lowerBound";
+
+/**
  * All metrics of a run.
  */
 export type Metrics = { steps: number, 
@@ -436,6 +535,11 @@ export type Mix = "realistic" | "withDrain";
  * How a run ended.
  */
 export type Outcome = { "kind": "completed" } | { "kind": "lockup" } | { "kind": "deadlock" } | { "kind": "stepLimit" } | { "kind": "replayEnded" } | { "kind": "replayDiverged", step: number, actor: Actor, } | { "kind": "stoppedOnFinding" };
+
+/**
+ * How a row part is drawn: an operation, a hardware status write (`*`), a fault, a finding.
+ */
+export type PartKind = "op" | "hw" | "fault" | "finding";
 
 /**
  * The next step a submitter will take (its program counter).
@@ -476,6 +580,34 @@ config: Config,
  * Seeds a hunt of this preset runs by default.
  */
 seeds: number, };
+
+/**
+ * One step of the trace as a timeline row: who moved, what it did (the column timeline's
+ * wording), and the ring slots it read or named and wrote (by hardware, by software).
+ */
+export type Row = { step: number, actor: Actor, parts: Array<RowPart>, slots: Array<number>, hwSlots: Array<number>, swSlots: Array<number>, };
+
+/**
+ * One part of a per-step row.
+ */
+export type RowPart = { text: string, kind: PartKind, 
+/**
+ * The finding this part reports.
+ */
+finding?: FindingKind | null, 
+/**
+ * Its full message (findings).
+ */
+title?: string | null, 
+/**
+ * The submitter whose column it belongs in when that is not the row's actor's (a finding
+ * shown with the CPU it concerns: the stuck poller, the owner of the lost wait).
+ */
+submitter?: number | null, 
+/**
+ * The fault path of `docs/findings.md` the finding is on.
+ */
+faultPath?: FaultPath | null, };
 
 /**
  * Everything about a finished (or stopped) run, as plain data.
@@ -641,9 +773,24 @@ seconds: number | null,
  */
 statesPerSecond: number | null, 
 /**
- * Peak memory of the visited set, parent links and BFS queue, per stored state.
+ * Peak memory of the visited set, parent links, BFS levels and message buffers, per
+ * stored state (the explorer's own accounting; the CLI also reports the process's peak).
  */
-bytesPerState: number, por: boolean, symmetry: boolean, } | { "verdict": "counterexample", 
+bytesPerState: number, 
+/**
+ * The explorer's accounting of the bytes above.
+ */
+peakBytes: number, 
+/**
+ * Upper bound on the probability that two distinct stored states share a 64-bit
+ * fingerprint (and were merged): n(n−1)/2 · 2⁻⁶⁴ for n states (birthday bound, as SPIN
+ * reports for hash-compact search). A `proved` holds with at least 1 minus this.
+ */
+collisionProbability: number, 
+/**
+ * Threads the search ran on.
+ */
+threads: number, por: boolean, symmetry: boolean, } | { "verdict": "counterexample", 
 /**
  * The violation (`lockup`, `deadlock`, a safety kind, `staleWakeup`, ...).
  */
@@ -694,9 +841,24 @@ seconds: number | null,
  */
 statesPerSecond: number | null, 
 /**
- * Peak memory of the visited set, parent links and BFS queue, per stored state.
+ * Peak memory of the visited set, parent links, BFS levels and message buffers, per
+ * stored state (the explorer's own accounting; the CLI also reports the process's peak).
  */
-bytesPerState: number, por: boolean, symmetry: boolean, } | { "verdict": "boundReached", maxStates: number, 
+bytesPerState: number, 
+/**
+ * The explorer's accounting of the bytes above.
+ */
+peakBytes: number, 
+/**
+ * Upper bound on the probability that two distinct stored states share a 64-bit
+ * fingerprint (and were merged): n(n−1)/2 · 2⁻⁶⁴ for n states (birthday bound, as SPIN
+ * reports for hash-compact search). A `proved` holds with at least 1 minus this.
+ */
+collisionProbability: number, 
+/**
+ * Threads the search ran on.
+ */
+threads: number, por: boolean, symmetry: boolean, } | { "verdict": "boundReached", maxStates: number, 
 /**
  * Distinct states stored.
  */
@@ -722,9 +884,24 @@ seconds: number | null,
  */
 statesPerSecond: number | null, 
 /**
- * Peak memory of the visited set, parent links and BFS queue, per stored state.
+ * Peak memory of the visited set, parent links, BFS levels and message buffers, per
+ * stored state (the explorer's own accounting; the CLI also reports the process's peak).
  */
-bytesPerState: number, por: boolean, symmetry: boolean, };
+bytesPerState: number, 
+/**
+ * The explorer's accounting of the bytes above.
+ */
+peakBytes: number, 
+/**
+ * Upper bound on the probability that two distinct stored states share a 64-bit
+ * fingerprint (and were merged): n(n−1)/2 · 2⁻⁶⁴ for n states (birthday bound, as SPIN
+ * reports for hash-compact search). A `proved` holds with at least 1 minus this.
+ */
+collisionProbability: number, 
+/**
+ * Threads the search ran on.
+ */
+threads: number, por: boolean, symmetry: boolean, };
 
 /**
  * What one submitter (CPU) submits.

@@ -89,6 +89,12 @@ import type {
   Verdict,
   ExploreProgress,
   Preset,
+  FaultPath,
+  Completion,
+  Row,
+  RowPart,
+  PartKind,
+  Estimate,
 } from './qisim-types.js';
 export type {
   Actor,
@@ -115,6 +121,12 @@ export type {
   Verdict,
   ExploreProgress,
   Preset,
+  FaultPath,
+  Completion,
+  Row,
+  RowPart,
+  PartKind,
+  Estimate,
 };
 
 /** A ring slot's `desc_status`. */
@@ -183,6 +195,8 @@ export class Simulation {
   steps(): number;
   /** Stable trace hash (undefined unless `trace` is on). */
   traceHash(): string | undefined;
+  /** The trace as per-step timeline rows in the core's wording (needs `trace: true`). */
+  timelineRows(): Row[];
   free(): void;
 }
 
@@ -233,6 +247,16 @@ export function errnoName(rc: number): string;
 export function findingKinds(): { name: FindingKind; severity: number; terminal: boolean; safety: boolean }[];
 /** The `q`-quantile of a latency histogram. */
 export function histogramQuantile(histogram: Histogram, q: number): number;
+/** The fault paths of `docs/findings.md` (a finding's `faultPath`), with a plain-words description. */
+export function faultPaths(): { id: FaultPath; description: string }[];
+/** Runs `replay` and continues it round robin (the shrinker's completion) until the run ends or `limit` steps (default 5000, at most 10^6). */
+export function completeSchedule(config: Config, replay: string, limit?: number | bigint): Completion;
+/** Per-step timeline rows of a trace, in the core's wording; `findings` are placed with the submitter they concern. */
+export function timelineRows(events: Event[], findings?: Finding[] | null): Row[];
+/** Options of `estimateExplore`: the explore options that shape the graph, plus the sample. */
+export type EstimateOptions = Input<G.EstimateOptions> & { counts?: number[] };
+/** Estimates the states `explore` would store for `config` (and its family), fast: samples of roots explored and extrapolated. */
+export function estimateExplore(config: Config, options?: EstimateOptions): Estimate;
 
 // ---------------------------------------------------------------------------------------------
 // The worker pool (`qisim/pool`, re-exported by `qisim`)

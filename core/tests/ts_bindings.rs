@@ -16,13 +16,15 @@
 use std::any::TypeId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use qisim_core::check::estimate::{Estimate, EstimateOptions};
 use qisim_core::check::matrix::{self, Cell, MatrixSpec};
 use qisim_core::check::{explore, ExploreOptions, ExploreProgress, ExploreStats, Verdict};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::config::preset::{preset, Preset};
-use qisim_core::model::StateView;
+use qisim_core::model::{FaultPath, StateView};
 use qisim_core::search::hunt::{hunt, HuntOptions, HuntResult};
-use qisim_core::trace::Event;
+use qisim_core::search::shrink::Completion;
+use qisim_core::trace::{Event, Row};
 use qisim_core::{BatchDist, Config, PolicyKind, RunReport, Simulation, Workload};
 use ts_rs::{TypeVisitor, TS};
 
@@ -77,6 +79,11 @@ fn generate() -> String {
     c.visit::<Preset>();
     c.visit::<MatrixSpec>();
     c.visit::<Cell>();
+    c.visit::<FaultPath>();
+    c.visit::<Completion>();
+    c.visit::<Row>();
+    c.visit::<EstimateOptions>();
+    c.visit::<Estimate>();
     let mut out = String::from(
         "// GENERATED from the Rust types of qisim-core by ts-rs: do not edit. Regenerate with\n\
          // `QISIM_BLESS=1 cargo test -p qisim-core --features ts --test ts_bindings`.\n\

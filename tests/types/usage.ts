@@ -4,7 +4,11 @@
 
 import init, {
   Simulation,
+  completeSchedule,
+  estimateExplore,
   explore,
+  faultPaths,
+  timelineRows,
   hunt,
   histogramQuantile,
   kernelConfig,
@@ -190,3 +194,15 @@ export function fieldOf(e: unknown): string | undefined {
 }
 
 void [badPolicy, snake, noCount, noChoices, noKind, badDepth, nullKernel];
+
+// What the core decides for the viewer: fault paths, the completion, rows, the Prove estimate.
+export function viewer(config: Config, replay: string, events: Event[]): string {
+  const done = completeSchedule(config, replay, 2000);
+  const rows = timelineRows(events, null);
+  const first = rows[0]?.parts.map((p) => `${p.kind}:${p.text}`).join(' ') ?? '';
+  const est = estimateExplore(config, { counts: [0, 1], sample: 4 });
+  const paths = faultPaths().map((f) => `${f.id} ${f.description}`);
+  // @ts-expect-error the completion's replay is a string
+  const n: number = done.replay;
+  return `${done.steps} ${done.kinds.join()} ${first} ${est.states} ${est.method} ${paths.length} ${n}`;
+}

@@ -39,6 +39,7 @@ pub const DEFAULT_BUDGET: u64 = 150_000;
 /// How the estimate was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Method {
     /// The whole family was explored within the budget: `states` is the count.
     Exact,
@@ -52,6 +53,7 @@ pub enum Method {
 /// sample.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EstimateOptions {
     /// Roots of the larger sample (at least 2).
     pub sample: u32,
@@ -78,6 +80,7 @@ impl Default for EstimateOptions {
 /// The estimate.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Estimate {
     /// States the exploration is expected to store to prove the family.
     pub states: u64,

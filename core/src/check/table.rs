@@ -121,7 +121,7 @@ impl FpSet {
     fn grow(&mut self) {
         let cap = (self.keys.len() / 2 * 3).max(1 << 12);
         assert!(
-            cap <= 1 << 32,
+            cap as u64 <= 1 << 32,
             "a partition of the visited set holds at most 2^32 slots"
         );
         let keys = std::mem::replace(&mut self.keys, vec![0; cap]);

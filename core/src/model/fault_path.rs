@@ -28,6 +28,7 @@ use crate::model::types::Label;
 
 /// A fault path of `docs/findings.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FaultPath {
     F1,
     F2,

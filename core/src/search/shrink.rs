@@ -94,6 +94,7 @@ impl RoundRobin {
 /// A schedule run to its end by [`complete`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Completion {
     /// The whole schedule: the given choices, then the round robin's.
     pub replay: String,

@@ -98,6 +98,7 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
 /// How a row part is drawn: an operation, a hardware status write (`*`), a fault, a finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PartKind {
     Op,
     Hw,
@@ -379,6 +380,7 @@ pub fn timeline_lines(events: &[Event]) -> Vec<(Actor, String)> {
 /// One part of a per-step row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RowPart {
     pub text: String,
     pub kind: PartKind,
@@ -401,6 +403,7 @@ pub struct RowPart {
 /// wording), and the ring slots it read or named and wrote (by hardware, by software).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Row {
     pub step: u64,
     pub actor: Actor,
