@@ -6,7 +6,7 @@
 //               {type:'explore', id, config, options, crash?}
 // Messages out: {type:'ready', version} | {type:'initError', message}
 //               {type:'result', id, result, ms}
-//               {type:'progress', id, progress}               (explore: every 65536 states)
+//               {type:'progress', id, progress}               (explore: after every chunk of 8192 expanded states)
 //               {type:'error', id, message, field}   (bad input: the hunt fails)
 //               {type:'fatal', id, message}          (the instance trapped: the chunk is re-run)
 

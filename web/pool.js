@@ -349,7 +349,7 @@ export function createPool(opts = {}) {
    * Exhaustive exploration (the wasm `explore`) in one worker, so the page stays responsive.
    * `o`: the explore options (`maxStates`, `por`, `symmetry`, `shortest`, `stopOnCause`,
    * `counts`) plus `signal` (abort: rejects with an `AbortError` and stops the worker) and
-   * `onProgress({ states, transitions, depth, queued })` (every 65536 states; also called with
+   * `onProgress({ states, transitions, depth, queued })` (after every chunk of 8192 expanded states; also called with
    * `{ workerFailure }` if the worker dies, after which the exploration restarts).
    */
   async function explore(config, o = {}) {

@@ -143,7 +143,7 @@ export type HuntOptions = Input<G.HuntOptions>;
 export type ExploreOptions = Input<G.ExploreOptions> & {
   /** Explore every per-submitter sequence of these descriptor counts as one graph. */
   counts?: number[];
-  /** Called every 65536 states; return `false` to stop (a `boundReached` verdict). */
+  /** Called after every chunk of 8192 expanded states; return `false` to stop (a `boundReached` verdict). */
   onProgress?: (p: G.ExploreProgress) => boolean | void;
 };
 
@@ -322,7 +322,7 @@ export interface Pool {
   hunt(config: Config, options: PoolHuntOptions): Promise<HuntResult & { workerFailures?: WorkerFailure[] }>;
   /**
    * The exhaustive explorer in one worker (the page stays responsive). `onProgress` gets
-   * `ExploreProgress` every 65536 states, or `{ workerFailure }` if the worker died (the
+   * `ExploreProgress` after every chunk of 8192 expanded states, or `{ workerFailure }` if the worker died (the
    * exploration then restarts on a new worker). Aborting rejects with an `AbortError`.
    */
   explore(

@@ -521,7 +521,7 @@ fn explored_roots(
 /// per-submitter sequence of the counts they allow. `options`: the core's `ExploreOptions`
 /// (`{ maxStates, por, symmetry, shortest, stopOnCause }`) plus, optionally, `counts: number[]`
 /// to explore every per-submitter sequence of exactly those counts instead, and
-/// `onProgress({ states, transitions, depth, queued })`, called every 65536 states, which may
+/// `onProgress({ states, transitions, depth, queued })`, called after every chunk of 8192 expanded states, which may
 /// return `false` to stop (a `boundReached` verdict).
 #[wasm_bindgen]
 pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
