@@ -47,6 +47,7 @@ test('the tarball holds the modules, the wasm binary and the types, and nothing 
     'package.json',
     'web/index.js',
     'web/pool.js',
+    'web/pool-explore.js',
     'web/pool-worker.js',
     'web/qisim.d.ts',
     'web/qisim-types.d.ts',

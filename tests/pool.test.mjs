@@ -342,3 +342,71 @@ test('explore in a worker: verdicts, progress, abort and bad options', async () 
   assert.deepEqual(out.errors, ['maxStates', 'counts', 'workload.types']);
   assert.equal(out.hunted, 10);
 });
+
+test('explore on several workers: the one-worker verdict, progress, partial result on abort', async () => {
+  const out = await page.evaluate(async () => {
+    const p = pool.createPool({ workers: 3 });
+    const fam = (policy) => ({
+      qiLength: 6,
+      submitters: 2,
+      policy,
+      workload: { submissions: 2, zeroCountProb: 0.5, batch: { kind: 'uniform', min: 0, max: 2 } },
+    });
+    // Everything but timing, memory accounting and the thread count.
+    const key = (v) => {
+      const { seconds, statesPerSecond, bytesPerState, peakBytes, threads, workerFailures, ...rest } = v;
+      return JSON.stringify(rest);
+    };
+    const rows = [];
+    for (const policy of ['legacy', 'fixed']) {
+      for (const opts of [{}, { por: false }, { stopOnCause: true }]) {
+        const one = glue.explore(fam(policy), opts);
+        for (const threads of [2, 3]) {
+          const progress = [];
+          const v = await p.explore(fam(policy), { ...opts, threads, onProgress: (x) => progress.push(x) });
+          rows.push({ policy, opts, threads, same: key(v) === key(one), verdict: v.verdict, ran: v.threads,
+            progress: progress.length, one: one.verdict });
+        }
+      }
+    }
+    // Abort keeps the partial result: the verdict so far.
+    const big = { qiLength: 8, submitters: 3, policy: 'fixed', workload: { submissions: 2, batch: { kind: 'fixed', count: 1 } } };
+    const ac = new AbortController();
+    let partial;
+    let seen = 0;
+    try {
+      await p.explore(big, { threads: 2, por: false, symmetry: false, signal: ac.signal, onProgress: (x) => {
+        seen = x.states;
+        if (x.states > 20000) ac.abort();
+      } });
+    } catch (e) {
+      partial = { name: e.name, verdict: e.partial?.verdict, states: e.partial?.states };
+    }
+    // onProgress returning false stops with boundReached.
+    const stopped = await p.explore(big, { threads: 2, por: false, onProgress: () => false });
+    const errors = [];
+    for (const o of [{ threads: 4 }, { threads: 2, cycles: true }, { threads: -1 }]) {
+      try {
+        await p.explore(fam('fixed'), o);
+        errors.push(null);
+      } catch (e) {
+        errors.push(e.field);
+      }
+    }
+    p.terminate();
+    return { rows, partial, seen, stopped: { verdict: stopped.verdict, states: stopped.states }, errors };
+  });
+  assert.ok(out.rows.some((r) => r.one === 'counterexample') && out.rows.some((r) => r.one === 'proved'),
+    JSON.stringify(out.rows));
+  for (const r of out.rows) {
+    assert.ok(r.same, JSON.stringify(r));
+    assert.equal(r.ran, r.threads, JSON.stringify(r));
+  }
+  assert.ok(out.rows.some((r) => r.progress > 0), JSON.stringify(out.rows));
+  assert.equal(out.partial.name, 'AbortError');
+  assert.equal(out.partial.verdict, 'boundReached');
+  assert.ok(out.partial.states > 20000, JSON.stringify(out));
+  assert.equal(out.stopped.verdict, 'boundReached');
+  assert.ok(out.stopped.states > 0);
+  assert.deepEqual(out.errors, ['threads', 'threads', 'threads']);
+});

@@ -81,6 +81,7 @@ export async function prove({ anyway = false } = {}) {
     provePolicies: policies,
     proveStopOnCause: !!f.stopOnCause,
     verdicts: {},
+    partials: {},
     exploreProgress: {},
     proveError: null,
     proveStarted: performance.now(),
@@ -114,6 +115,8 @@ export async function prove({ anyway = false } = {}) {
     pool
       .explore(configs[p], {
         maxStates,
+        // The policies share the workers: each explores partitioned over its share.
+        threads: Math.max(1, Math.floor(pool.size / policies.length)),
         ...(family ? {} : { counts }),
         ...(f.stopOnCause ? { stopOnCause: true } : {}),
         signal,
@@ -125,6 +128,14 @@ export async function prove({ anyway = false } = {}) {
       .then((v) => {
         state.verdicts[p] = v;
         scheduleRender();
+      })
+      .catch((e) => {
+        // Cancelled on several workers: the verdict so far (a counterexample already found
+        // is a verdict; otherwise the statistics of what was explored).
+        const partial = e?.name === 'AbortError' ? e.partial : null;
+        if (partial?.verdict === 'counterexample') state.verdicts[p] = partial;
+        else if (partial) state.partials[p] = partial;
+        throw e;
       }),
   );
   const settled = await Promise.allSettled(jobs);
@@ -197,7 +208,10 @@ export function renderVerdicts() {
       card.append(h, line, detail);
       if (!v) {
         line.textContent = state.proving ? 'exploring…' : state.proveError === 'cancelled' ? 'cancelled: no verdict' : `failed: ${state.proveError ?? 'no verdict'}`;
-        detail.textContent = progressText(p) || (state.proving ? '' : 'The explorer stopped before a verdict.');
+        const part = state.partials?.[p];
+        detail.textContent = part
+          ? `explored ${n(part.states)} states, ${n(part.transitions)} transitions, depth ${n(part.maxDepth)} before it stopped`
+          : progressText(p) || (state.proving ? '' : 'The explorer stopped before a verdict.');
       } else {
         line.textContent = verdictLine(v);
         if (v.verdict === 'proved') {

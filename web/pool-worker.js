@@ -4,7 +4,13 @@
 // Messages in:  {type:'init', module: WebAssembly.Module, glueUrl, warmup?: {config, seedCount}}
 //               {type:'hunt', id, config, seedStart, seedCount, options, crash?}
 //               {type:'explore', id, config, options, crash?}
+//               Partitioned exploration (this worker holds one partition, see pool.js):
+//               {type:'xstart', id, config, options, parts, index}
+//               {type:'xseed', id, search} | {type:'xexpand', id, search, blocks, firstId, depth}
+//               {type:'xabsorb', id, search, inboxes: Uint8Array[]}
 // Messages out: {type:'ready', version} | {type:'initError', message}
+//               {type:'xdone', id, out}   (xstart: null; xseed/xexpand: {bufs, transitions,
+//                                          violation}; xabsorb: {accepted, tableBytes})
 //               {type:'result', id, result, ms}
 //               {type:'progress', id, progress}               (explore: after every chunk of 8192 expanded states)
 //               {type:'error', id, message, field}   (bad input: the hunt fails)
@@ -68,8 +74,38 @@ function run(msg) {
   postMessage({ type: 'result', id, result, ms: performance.now() - t0 });
 }
 
+// The partition this worker holds in a partitioned exploration (a wasm ExploreWorker).
+let part = null;
+
+function partition(msg) {
+  const { id } = msg;
+  try {
+    let out = null;
+    const transfer = [];
+    if (msg.type === 'xstart') {
+      part?.free();
+      part = new wasm.ExploreWorker(msg.config, msg.options, msg.parts, msg.index);
+    } else if (msg.type === 'xabsorb') {
+      for (const inbox of msg.inboxes) part.absorb(msg.search, inbox);
+      out = { accepted: part.accepted(), tableBytes: part.tableBytes() };
+      transfer.push(out.accepted.buffer);
+    } else {
+      out =
+        msg.type === 'xseed'
+          ? part.seed(msg.search)
+          : part.expand(msg.search, msg.blocks, msg.firstId, msg.depth);
+      for (const b of out.bufs) transfer.push(b.buffer);
+    }
+    postMessage({ type: 'xdone', id, out }, transfer);
+  } catch (e) {
+    // The coordinator built the same inputs without error: anything here is fatal.
+    postMessage({ type: 'fatal', id, message: String(e?.message ?? e) });
+  }
+}
+
 self.onmessage = (ev) => {
   const msg = ev.data;
   if (msg?.type === 'init') init(msg);
   else if (msg?.type === 'hunt' || msg?.type === 'explore') run(msg);
+  else if (typeof msg?.type === 'string' && msg.type.startsWith('x')) partition(msg);
 };

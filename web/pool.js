@@ -22,7 +22,10 @@
 //   requested range. A chunk that kills its worker 3 times fails the hunt.
 // * Bad input (config, options) rejects with the wasm `Error` naming the field, before any
 //   worker runs.
-// * `pool.explore(config, options)` runs the exhaustive explorer in one worker (see below).
+// * `pool.explore(config, options)` runs the exhaustive explorer on one worker, or partitioned
+//   over several (`pool-explore.js`; see below).
+
+import { explorePartitioned } from './pool-explore.js';
 
 const GLUE_URL = new URL('./pkg/qisim_wasm.js', import.meta.url);
 const WASM_URL = new URL('./pkg/qisim_wasm_bg.wasm', import.meta.url);
@@ -109,6 +112,22 @@ export function createPool(opts = {}) {
       () => {},
     );
     return slot;
+  }
+
+  /** A dedicated worker for one partition of an exploration: `{ worker, ready }`. */
+  function spawnExploreWorker(i, module) {
+    const worker = new Worker(workerUrl, { type: 'module', name: `qisim-explore-${i}` });
+    const ready = new Promise((resolve, reject) => {
+      const failed = (why) => reject(new Error(`exploration worker ${i} could not start: ${why}`));
+      worker.addEventListener('message', (ev) => {
+        if (ev.data?.type === 'ready') resolve();
+        else if (ev.data?.type === 'initError') failed(ev.data.message);
+      });
+      worker.addEventListener('error', (ev) => failed(ev.message || 'uncaught exception'));
+    });
+    ready.catch(() => {});
+    worker.postMessage({ type: 'init', module, glueUrl });
+    return { worker, ready };
   }
 
   function liveSlots() {
@@ -346,17 +365,38 @@ export function createPool(opts = {}) {
   }
 
   /**
-   * Exhaustive exploration (the wasm `explore`) in one worker, so the page stays responsive.
-   * `o`: the explore options (`maxStates`, `por`, `symmetry`, `shortest`, `stopOnCause`,
-   * `counts`) plus `signal` (abort: rejects with an `AbortError` and stops the worker) and
-   * `onProgress({ states, transitions, depth, queued })` (after every chunk of 8192 expanded states; also called with
-   * `{ workerFailure }` if the worker dies, after which the exploration restarts).
+   * Exhaustive exploration off the page's thread. `o`: the explore options (`maxStates`, `por`,
+   * `symmetry`, `shortest`, `stopOnCause`, `counts`, `threads`) plus `signal` and
+   * `onProgress({ states, transitions, depth, queued })` (after every chunk of 8192 expanded
+   * states; returning false stops with `boundReached`). `threads` is the number of workers
+   * (default 0: the pool's size; more than the pool has is an error naming `threads`).
+   * - One worker: the wasm `explore` in a pool worker; abort rejects with an `AbortError` and
+   *   stops the worker; `onProgress({ workerFailure })` if the worker dies, after which the
+   *   exploration restarts.
+   * - More: the partitioned search of `pool-explore.js` on that many dedicated workers (the
+   *   same verdict, states and counterexample); abort rejects with an `AbortError` whose
+   *   `partial` is the verdict so far; a worker that dies fails the exploration.
    */
   async function explore(config, o = {}) {
     if (terminated) throw abortError('the pool is terminated');
-    const { signal, onProgress, ...options } = o;
+    const { signal, onProgress, ...given } = o;
     if (signal?.aborted) throw abortError('exploration aborted', null, signal.reason);
-    const { glue } = await ready;
+    const { glue, module } = await ready;
+    // `threads`: workers of this exploration (0, the default: as many as the pool has).
+    const options = { ...given, threads: given.threads ?? 0 };
+    const coord = new glue.ExploreCoordinator(config, options, size); // names a bad field
+    if (coord.parts > 1) {
+      return explorePartitioned({
+        coord,
+        config,
+        options,
+        signal,
+        onProgress,
+        abortError,
+        spawn: (i) => spawnExploreWorker(i, module),
+      });
+    }
+    coord.free();
     // Fail fast on a bad config or bad options (names the field): a one-state exploration.
     glue.explore(config, { ...options, maxStates: 1, shortest: false });
     const aborted = () => abortError('exploration aborted', null, signal.reason);

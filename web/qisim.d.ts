@@ -321,15 +321,21 @@ export interface Pool {
   /** Same result as one `hunt()` over the range, whatever the number of workers. */
   hunt(config: Config, options: PoolHuntOptions): Promise<HuntResult & { workerFailures?: WorkerFailure[] }>;
   /**
-   * The exhaustive explorer in one worker (the page stays responsive). `onProgress` gets
-   * `ExploreProgress` after every chunk of 8192 expanded states, or `{ workerFailure }` if the worker died (the
-   * exploration then restarts on a new worker). Aborting rejects with an `AbortError`.
+   * The exhaustive explorer off the page's thread, on `threads` workers (default 0: the
+   * pool's size; more than the pool has throws, naming `threads`). The verdict, states and
+   * counterexample do not depend on it. `onProgress` gets `ExploreProgress` after every chunk
+   * of 8192 expanded states (return `false` to stop with `boundReached`). On one worker,
+   * `onProgress` also gets `{ workerFailure }` if the worker died (the exploration then
+   * restarts on a new worker); on several (a partitioned search on dedicated workers), a
+   * worker that dies fails the exploration. Aborting rejects with an `AbortError` whose
+   * `partial` is, on several workers, the verdict so far (`boundReached` with the states
+   * explored, or a counterexample already found), on one worker `null`.
    */
   explore(
     config: Config,
     options?: Omit<ExploreOptions, 'onProgress'> & {
       signal?: AbortSignal;
-      onProgress?: (p: ExploreProgress | { workerFailure: WorkerFailure }) => void;
+      onProgress?: (p: ExploreProgress | { workerFailure: WorkerFailure }) => boolean | void;
     },
   ): Promise<Verdict & { workerFailures?: WorkerFailure[] }>;
   /** Stops every worker; running hunts reject with an `AbortError`. */

@@ -15,18 +15,21 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+mod explore;
+mod explore_pool;
+
 /// `Number.MAX_SAFE_INTEGER`: larger integers do not survive a trip through a JS number.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// A JS `Error` with `message` and a `field` property.
-fn error(field: &str, message: &str) -> JsValue {
+pub(crate) fn error(field: &str, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
     // Setting a property on a fresh Error object cannot fail.
     let _ = js_sys::Reflect::set(&e, &JsValue::from_str("field"), &JsValue::from_str(field));
     e.into()
 }
 
-fn config_error(what: &str, e: &ConfigError) -> JsValue {
+pub(crate) fn config_error(what: &str, e: &ConfigError) -> JsValue {
     error(
         &e.field,
         &format!("invalid {what}: `{}` {}", e.field, e.message),
@@ -35,7 +38,7 @@ fn config_error(what: &str, e: &ConfigError) -> JsValue {
 
 /// A core error as a JS error: `what` when it names one of `ours` (the call's own arguments),
 /// else the config.
-fn error_of(e: &ConfigError, ours: &[&str], what: &str) -> JsValue {
+pub(crate) fn error_of(e: &ConfigError, ours: &[&str], what: &str) -> JsValue {
     let what = if ours.contains(&e.field.as_str()) {
         what
     } else {
@@ -133,7 +136,11 @@ fn js_to_json(v: &JsValue, path: &str) -> Result<serde_json::Value, (String, Str
 
 /// Deserialises `value` into `T`; the error names the path of the bad field (`root` for the
 /// value itself).
-fn from_js<T: DeserializeOwned>(what: &str, root: &str, value: JsValue) -> Result<T, JsValue> {
+pub(crate) fn from_js<T: DeserializeOwned>(
+    what: &str,
+    root: &str,
+    value: JsValue,
+) -> Result<T, JsValue> {
     let named = |path: String| {
         if path == "." || path.is_empty() {
             root.to_string()
@@ -157,14 +164,14 @@ fn from_js<T: DeserializeOwned>(what: &str, root: &str, value: JsValue) -> Resul
 }
 
 /// Serialises `value` as plain JSON-compatible JS values (objects, arrays, numbers, null).
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| error("result", &format!("cannot convert the result to JS: {e}")))
 }
 
 /// A config from JS (`undefined`/`null` = all defaults), not yet validated by the core.
-fn config_from_js(value: JsValue) -> Result<Config, JsValue> {
+pub(crate) fn config_from_js(value: JsValue) -> Result<Config, JsValue> {
     let cfg: Config = if value.is_undefined() || value.is_null() {
         Config::default()
     } else {
@@ -448,160 +455,6 @@ pub fn merge_hunt_results(a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
     to_js(&a)
 }
 
-/// Splits an options object into the keys in `ours` (defined values only) and the rest, which
-/// is the core's options type. `undefined`/`null` options give no keys and `None`.
-#[allow(clippy::type_complexity)]
-fn split_options(
-    what: &str,
-    options: &JsValue,
-    ours: &[&str],
-) -> Result<(Vec<(String, JsValue)>, Option<JsValue>), JsValue> {
-    if options.is_undefined() || options.is_null() {
-        return Ok((Vec::new(), None));
-    }
-    if !options.is_object() || js_sys::Array::is_array(options) {
-        return Err(error(
-            "options",
-            &format!("invalid {what}: `options` must be an object"),
-        ));
-    }
-    let mut mine = Vec::new();
-    let rest = js_sys::Object::new();
-    for entry in js_sys::Object::entries(options.unchecked_ref()).iter() {
-        let pair = js_sys::Array::from(&entry);
-        let (key, value) = (pair.get(0), pair.get(1));
-        match key.as_string() {
-            Some(k) if ours.contains(&k.as_str()) => {
-                if !value.is_undefined() && !value.is_null() {
-                    mine.push((k, value));
-                }
-            }
-            _ => {
-                let _ = js_sys::Reflect::set(&rest, &key, &value);
-            }
-        }
-    }
-    Ok((mine, Some(rest.into())))
-}
-
-/// The roots an exploration of `cfg` covers: every per-submitter sequence of `counts` when
-/// given, else the core's family of `cfg`.
-fn explored_roots(
-    cfg: &Config,
-    counts: Option<&[u32]>,
-    what: &str,
-) -> Result<Vec<Config>, JsValue> {
-    use qisim_core::check::count_family;
-    match counts {
-        Some(c) => {
-            // count_family enumerates every submission slot before it checks the total.
-            let slots: u128 = (0..cfg.submitters as usize)
-                .map(|i| u128::from(cfg.workload_of(i).submissions))
-                .sum();
-            if slots > 64 {
-                return Err(error(
-                    "counts",
-                    &format!(
-                        "invalid {what}: `counts` over {slots} submissions gives too many \
-                         workload combinations; explore at most 64 submissions"
-                    ),
-                ));
-            }
-            count_family(cfg, c).map_err(|e| config_error(what, &e))
-        }
-        None => Ok(qisim_core::check::family::family(cfg)
-            .map_err(|e| config_error("config", &e))?
-            .0),
-    }
-}
-
-/// Exhaustively explores `config` (every interleaving; see `qisim_core::check`) and returns
-/// the `Verdict` (`proved`, `counterexample` or `boundReached`). The explored family is the
-/// core's (`exploreFamily`): a count range and a zero-count probability become every
-/// per-submitter sequence of the counts they allow. `options`: the core's `ExploreOptions`
-/// (`{ maxStates, por, symmetry, shortest, stopOnCause }`) plus, optionally, `counts: number[]`
-/// to explore every per-submitter sequence of exactly those counts instead, and
-/// `onProgress({ states, transitions, depth, queued })`, called after every chunk of 8192 expanded states, which may
-/// return `false` to stop (a `boundReached` verdict).
-#[wasm_bindgen]
-pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    use qisim_core::check::{explore_roots, ExploreOptions};
-    let cfg = config_from_js(config)?;
-    let mut counts: Option<Vec<u32>> = None;
-    let mut callback: Option<js_sys::Function> = None;
-    // `counts` and `onProgress` are ours; the rest is the core's ExploreOptions.
-    let (mine, rest) = split_options("explore options", &options, &["counts", "onProgress"])?;
-    for (key, value) in mine {
-        if key == "counts" {
-            counts = Some(from_js("explore options", "counts", value)?);
-        } else {
-            callback = Some(value.dyn_into().map_err(|_| {
-                error(
-                    "onProgress",
-                    "invalid explore options: `onProgress` must be a function",
-                )
-            })?);
-        }
-    }
-    let opts: ExploreOptions = match rest {
-        Some(r) => from_js("explore options", "options", r)?,
-        None => ExploreOptions::default(),
-    };
-    let cfgs = explored_roots(&cfg, counts.as_deref(), "explore options")?;
-    let mut thrown: Option<JsValue> = None;
-    let started = js_sys::Date::now();
-    let verdict = explore_roots(&cfgs, &opts, |p| {
-        let Some(f) = &callback else { return true };
-        let arg = js_sys::Object::new();
-        for (k, v) in [
-            ("states", p.states),
-            ("transitions", p.transitions),
-            ("depth", p.depth),
-            ("queued", p.queued),
-        ] {
-            let _ = js_sys::Reflect::set(&arg, &JsValue::from_str(k), &JsValue::from_f64(v as f64));
-        }
-        match f.call1(&JsValue::NULL, &arg) {
-            Ok(r) => r != JsValue::FALSE,
-            Err(e) => {
-                thrown = Some(e);
-                false
-            }
-        }
-    })
-    .map_err(|e| config_error("config", &e))?;
-    if let Some(e) = thrown {
-        return Err(e);
-    }
-    to_js(&verdict.with_elapsed((js_sys::Date::now() - started) / 1000.0))
-}
-
-/// Estimates, before exploring, how many states `explore(config, options)` will store
-/// (`qisim_core::check::estimate`): a sample of the family's roots explored with a small bound
-/// and extrapolated. `options`: the core's `EstimateOptions` (`{ sample, budget, por, symmetry,
-/// stopOnCause }`) plus, as for `explore`, `counts: number[]`. Returns `{ states, low, high,
-/// workloads, sampled, explored, method, counterexample }` (`method`: `exact`, `extrapolated` or
-/// `lowerBound`, whose `high` is null; `explored`: states the estimate itself stored, for the
-/// measured rate).
-#[wasm_bindgen(js_name = estimateExplore)]
-pub fn estimate_explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    use qisim_core::check::estimate::{estimate_roots, EstimateOptions};
-    let cfg = config_from_js(config)?;
-    let (mine, rest) = split_options("estimate options", &options, &["counts"])?;
-    let counts: Option<Vec<u32>> = match mine.into_iter().next() {
-        Some((_, v)) => Some(from_js("estimate options", "counts", v)?),
-        None => None,
-    };
-    let opts: EstimateOptions = match rest {
-        Some(r) => from_js("estimate options", "options", r)?,
-        None => EstimateOptions::default(),
-    };
-    let roots = explored_roots(&cfg, counts.as_deref(), "estimate options")?;
-    let e = estimate_roots(&roots, &opts)
-        .map_err(|e| error_of(&e, &["sample", "budget"], "estimate options"))?;
-    to_js(&e)
-}
-
 /// Validates `config` and returns it normalised (every default filled in).
 #[wasm_bindgen(js_name = validateConfig)]
 pub fn validate_config(config: JsValue) -> Result<JsValue, JsValue> {
@@ -620,17 +473,6 @@ pub fn fresh_seed() -> Result<f64, JsValue> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|e| error("seed", &format!("no random source: {e}")))?;
     Ok((u64::from_le_bytes(b) >> 11) as f64)
-}
-
-/// The configurations one exploration of `config` covers: `{ roots, counts }` (the number of
-/// workload combinations, and the descriptor counts every call ranges over; empty for a single
-/// deterministic config). Throws, naming the field, for what the explorer cannot enumerate.
-#[wasm_bindgen(js_name = exploreFamily)]
-pub fn explore_family(config: JsValue) -> Result<JsValue, JsValue> {
-    let cfg = config_from_js(config)?;
-    let (roots, counts) =
-        qisim_core::check::family::family(&cfg).map_err(|e| config_error("config", &e))?;
-    to_js(&serde_json::json!({ "roots": roots.len(), "counts": counts }))
 }
 
 /// The kernel presets (oldest first): `{ name, range, policy, iteWalk, realisticCounts }`, the

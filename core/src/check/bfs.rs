@@ -29,16 +29,26 @@ pub const CHUNK: usize = 1 << 13;
 
 /// A violation found by the BFS: a transition by `actor` from stored state `parent` (a finding
 /// of `kind` or a stuck state), or a deadlock at `parent` itself.
-#[derive(Clone, Debug)]
+/// Plain data: a Web Worker sends it back with its outbox.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Violation {
-    pub(super) parent: u32,
+    pub parent: u32,
     /// The actor byte of the violating transition (`partition::actor_code`).
-    pub(super) actor: u8,
-    pub(super) kind: FindingKind,
+    pub actor: u8,
+    pub kind: FindingKind,
     /// Depth of the violating state (transitions from the root).
-    pub(super) depth: u64,
+    pub depth: u64,
     /// The violating state has no transition (deadlock at a stored state: `parent` itself).
-    pub(super) at_parent: bool,
+    pub at_parent: bool,
+}
+
+/// A round of the two steps: the roots, or a chunk of the level at `depth` whose first record
+/// is state `first_id` ([`Explorer::chunk`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Round {
+    Seed,
+    Expand { depth: u64, first_id: u32 },
 }
 
 pub(super) enum BfsEnd {
@@ -267,20 +277,46 @@ pub(super) struct Explorer {
     pub(super) graph: Option<Graph>,
     /// Records per chunk ([`CHUNK`]) and per block ([`BLOCK`]); smaller in tests, to cross
     /// their boundaries.
-    pub(super) chunk: usize,
+    pub(super) chunk_size: usize,
     pub(super) block: usize,
     /// The level being expanded and the one being built (`level.rs`).
     levels: Box<dyn LevelStore>,
     /// Records pushed to the level being built.
     next_records: u64,
     /// The blocks of one round, before they go to `levels`.
-    blocks: Vec<Block>,
+    pub(super) blocks: Vec<Block>,
     /// The accepted entries of a round in generation order: (partition, byte offset).
-    order: Vec<(u32, u32)>,
+    pub(super) order: Vec<(u32, u32)>,
+    /// Stop after storing more states than this, and do not expand this level.
+    max_states: u64,
+    depth_limit: u64,
+    /// Where the search is: seeded, the level being expanded (its depth, first state index,
+    /// records, whether it is open) and the next chunk's first state index.
+    seeded: bool,
+    depth: u64,
+    level_base: u32,
+    level_len: u64,
+    level_open: bool,
+    first_id: u32,
+    /// The records of the pending round and how many.
+    pub(super) chunk: Vec<Block>,
+    chunk_records: u64,
+    /// The round expanded and not yet absorbed, and the violation its expansion found.
+    pending: Option<Round>,
+    violation: Option<Violation>,
+    /// How the search ended, once it has.
+    pub(super) end: Option<BfsEnd>,
 }
 
 impl Explorer {
-    pub(super) fn new(rules: Rules, levels: Box<dyn LevelStore>) -> Self {
+    /// A search of `rules` that stops after storing more than `max_states` states and does
+    /// not expand the level at `depth_limit`.
+    pub(super) fn new(
+        rules: Rules,
+        levels: Box<dyn LevelStore>,
+        max_states: u64,
+        depth_limit: u64,
+    ) -> Self {
         Explorer {
             graph: rules.cycles.then(Graph::default),
             rules,
@@ -291,12 +327,25 @@ impl Explorer {
             peak_transient: 0,
             table_bytes: 0,
             threads: 1,
-            chunk: CHUNK,
+            chunk_size: CHUNK,
             block: BLOCK,
             levels,
             next_records: 0,
             blocks: Vec::new(),
             order: Vec::new(),
+            max_states,
+            depth_limit,
+            seeded: false,
+            depth: 0,
+            level_base: 0,
+            level_len: 0,
+            level_open: false,
+            first_id: 0,
+            chunk: Vec::new(),
+            chunk_records: 0,
+            pending: None,
+            violation: None,
+            end: None,
         }
     }
 
@@ -332,7 +381,7 @@ impl Explorer {
 
     /// Orders the accepted entries of every partition by generation ([`key`]) into
     /// `self.order` (partition, byte offset), linking each new state to its parent.
-    fn merge(&mut self, acc: &[Vec<u8>]) {
+    pub(super) fn merge(&mut self, acc: &[Vec<u8>]) {
         let size = ENTRY_HEAD + self.rules.pk.size;
         let mut at = vec![0usize; acc.len()];
         self.order.clear();
@@ -358,114 +407,147 @@ impl Explorer {
         }
     }
 
-    /// One round of the two steps on `chunk` (or on the roots): returns the first violation.
-    fn round(
-        &mut self,
-        drv: &mut impl Driver,
-        chunk: Option<(&[Block], u32, u64)>,
-    ) -> Option<Violation> {
-        match chunk {
-            Some((records, first_id, depth)) => drv.expand(&self.rules, records, first_id, depth),
-            None => drv.seed(&self.rules),
+    /// The next round of the search, or `None` once it has ended ([`Explorer::end`]): the
+    /// seed round first, then the chunks of each level in order, [`Explorer::chunk`] holding
+    /// the records of an `Expand` round.
+    pub(super) fn next_round(&mut self) -> Option<Round> {
+        if self.end.is_some() {
+            return None;
         }
-        let outs = drv.outboxes();
+        if !self.seeded {
+            self.seeded = true;
+            self.pending = Some(Round::Seed);
+            return self.pending;
+        }
+        loop {
+            if !self.level_open {
+                self.levels.advance();
+                self.level_len = std::mem::take(&mut self.next_records);
+                if self.level_len == 0 {
+                    self.end = Some(BfsEnd::Done);
+                    return None;
+                }
+                self.max_depth = self.depth;
+                if self.depth >= self.depth_limit {
+                    self.end = Some(BfsEnd::Done);
+                    return None;
+                }
+                self.level_open = true;
+                self.first_id = self.level_base;
+            }
+            // Whole blocks, at least `chunk` records (or the rest of the level).
+            self.chunk.clear();
+            self.chunk_records = 0;
+            while self.chunk_records < self.chunk_size as u64 {
+                let Some(b) = self.levels.pop() else { break };
+                self.chunk_records += u64::from(b.records);
+                self.chunk.push(b);
+            }
+            if !self.chunk.is_empty() {
+                let round = Round::Expand {
+                    depth: self.depth,
+                    first_id: self.first_id,
+                };
+                self.pending = Some(round);
+                return Some(round);
+            }
+            self.level_base += self.level_len as u32;
+            self.depth += 1;
+            self.level_open = false;
+        }
+    }
+
+    /// The expansion of the pending round is done: `outs` are its slices' outboxes in order
+    /// (only their counters, violation and masks are read). Returns how many slices count:
+    /// those up to and including the first with a violation, whose messages are to be absorbed.
+    pub(super) fn expanded(&mut self, outs: &[Outbox]) -> usize {
         let first = outs.iter().position(|o| o.violation.is_some());
         let upto = first.map_or(outs.len(), |s| s + 1);
         self.transitions += outs[..upto].iter().map(|o| o.transitions).sum::<u64>();
-        let violation = first.and_then(|s| outs[s].violation.clone());
+        self.violation = first.and_then(|s| outs[s].violation.clone());
         if let Some(g) = &mut self.graph {
             for &(id, mask) in outs[..upto].iter().flat_map(|o| &o.masks) {
                 g.set_mask(id, mask);
             }
         }
-        let first_new = self.states() as u32;
-        drv.absorb(
-            &self.rules,
-            upto,
-            first_new,
-            self.graph.as_mut().map(|g| &mut g.edges),
-        );
-        self.merge(drv.accepted());
-        drv.encode(&self.rules, &self.order, self.block, &mut self.blocks);
+        upto
+    }
+
+    /// The absorption of the pending round is done and its new states merged ([`Self::merge`])
+    /// and encoded into [`Self::blocks`]: `table_bytes` and `buffer_bytes` are the driver's
+    /// visited set and buffers. Appends the blocks to the next level, then checks the
+    /// violation and `maxStates` and returns the progress to report (none after the seed round
+    /// or once the search has ended).
+    pub(super) fn absorbed(
+        &mut self,
+        table_bytes: u64,
+        buffer_bytes: u64,
+    ) -> Option<ExploreProgress> {
+        let round = self.pending.take().expect("a round was expanded");
         for b in self.blocks.drain(..) {
             self.next_records += u64::from(b.records);
             self.levels.push(b);
         }
-        violation
+        self.table_bytes = table_bytes;
+        let Round::Expand { depth, .. } = round else {
+            return None;
+        };
+        if let Some(v) = self.violation.take() {
+            self.end = Some(BfsEnd::Violation(v));
+            return None;
+        }
+        self.first_id += self.chunk_records as u32;
+        let chunk_bytes: u64 = self.chunk.iter().map(|b| b.bytes.capacity() as u64).sum();
+        let transient =
+            self.levels.ram_bytes() + chunk_bytes + self.order.capacity() as u64 * 8 + buffer_bytes;
+        self.peak_transient = self.peak_transient.max(transient);
+        if self.states() > self.max_states {
+            self.end = Some(BfsEnd::Bound);
+            return None;
+        }
+        Some(ExploreProgress {
+            states: self.states(),
+            transitions: self.transitions,
+            depth,
+            queued: self.level_len - u64::from(self.first_id - self.level_base) + self.next_records,
+        })
     }
 
-    /// Breadth-first search, level by level, chunk by chunk. States at depth `max_depth` are
-    /// not expanded.
+    /// Stops the search with `boundReached` (a cancelled search keeps its statistics).
+    pub(super) fn cancel(&mut self) {
+        if self.end.is_none() {
+            self.end = Some(BfsEnd::Bound);
+        }
+    }
+
+    /// Runs the whole search on `drv`, calling `progress` after every chunk (false cancels);
+    /// how it ended is in [`Explorer::end`].
     pub(super) fn bfs(
         &mut self,
         drv: &mut impl Driver,
-        max_states: u64,
-        max_depth: u64,
         progress: &mut impl FnMut(&ExploreProgress) -> bool,
-    ) -> BfsEnd {
+    ) {
         self.threads = drv.threads();
-        self.round(drv, None);
-        let mut depth = 0u64;
-        let mut level_base = 0u32;
-        let mut chunk: Vec<Block> = Vec::new();
-        let end = loop {
-            self.levels.advance();
-            let level_len = std::mem::take(&mut self.next_records);
-            if level_len == 0 {
-                break BfsEnd::Done;
+        while let Some(round) = self.next_round() {
+            match round {
+                Round::Seed => drv.seed(&self.rules),
+                Round::Expand { depth, first_id } => {
+                    drv.expand(&self.rules, &self.chunk, first_id, depth)
+                }
             }
-            self.max_depth = depth;
-            if depth >= max_depth {
-                break BfsEnd::Done;
-            }
-            let mut stop = None;
-            let mut first_id = level_base;
-            loop {
-                // Whole blocks, at least `chunk` records (or the rest of the level).
-                chunk.clear();
-                let mut n = 0u64;
-                while n < self.chunk as u64 {
-                    let Some(b) = self.levels.pop() else { break };
-                    n += u64::from(b.records);
-                    chunk.push(b);
-                }
-                if chunk.is_empty() {
-                    break;
-                }
-                if let Some(v) = self.round(drv, Some((&chunk, first_id, depth))) {
-                    stop = Some(BfsEnd::Violation(v));
-                    break;
-                }
-                first_id += n as u32;
-                let chunk_bytes: u64 = chunk.iter().map(|b| b.bytes.capacity() as u64).sum();
-                let transient = self.levels.ram_bytes()
-                    + chunk_bytes
-                    + self.order.capacity() as u64 * 8
-                    + drv.buffer_bytes();
-                self.peak_transient = self.peak_transient.max(transient);
-                if self.states() > max_states {
-                    stop = Some(BfsEnd::Bound);
-                    break;
-                }
-                let p = ExploreProgress {
-                    states: self.states(),
-                    transitions: self.transitions,
-                    depth,
-                    queued: level_len - u64::from(first_id - level_base) + self.next_records,
-                };
+            let upto = self.expanded(drv.outboxes());
+            let first_new = self.states() as u32;
+            let edges = self.graph.as_mut().map(|g| &mut g.edges);
+            drv.absorb(&self.rules, upto, first_new, edges);
+            self.merge(drv.accepted());
+            drv.encode(&self.rules, &self.order, self.block, &mut self.blocks);
+            let p = self.absorbed(drv.table_bytes(), drv.buffer_bytes());
+            if let Some(p) = p {
                 if !progress(&p) {
-                    stop = Some(BfsEnd::Bound);
-                    break;
+                    self.cancel();
                 }
             }
-            level_base += level_len as u32;
-            if let Some(end) = stop {
-                break end;
-            }
-            depth += 1;
-        };
-        self.table_bytes = drv.table_bytes();
-        end
+        }
     }
 }
 
@@ -485,11 +567,13 @@ mod tests {
         (chunk, block): (usize, usize),
     ) -> (String, u64, u64, Vec<(u32, u8)>) {
         let rules = Rules::new(roots.to_vec(), true, por, false, None, false, parts);
-        let mut ex = Explorer::new(rules, Box::<crate::check::level::MemLevels>::default());
-        ex.chunk = chunk;
+        let levels = Box::<crate::check::level::MemLevels>::default();
+        let mut ex = Explorer::new(rules, levels, u64::MAX, u64::MAX);
+        ex.chunk_size = chunk;
         ex.block = block;
         let mut drv = Local::new(&ex.rules, false);
-        let end = match ex.bfs(&mut drv, u64::MAX, u64::MAX, &mut |_| true) {
+        ex.bfs(&mut drv, &mut |_| true);
+        let end = match ex.end.take().expect("ended") {
             BfsEnd::Done => "done".to_string(),
             BfsEnd::Bound => "bound".to_string(),
             BfsEnd::Violation(v) => format!("{v:?}"),

@@ -185,9 +185,50 @@ pub fn decode(block: &Block, size: usize, out: &mut Vec<u8>) {
     debug_assert_eq!(at, src.len(), "a block decodes to its end");
 }
 
+/// Blocks as one byte buffer, for a message to a worker: per block its record count and byte
+/// length (`u32` little-endian each), then its bytes.
+pub fn write_blocks(blocks: &[Block], out: &mut Vec<u8>) {
+    for b in blocks {
+        out.extend_from_slice(&b.records.to_le_bytes());
+        out.extend_from_slice(&(b.bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(&b.bytes);
+    }
+}
+
+/// The blocks of a [`write_blocks`] buffer; an error if it is cut short.
+pub fn read_blocks(mut bytes: &[u8]) -> Result<Vec<Block>, String> {
+    let mut blocks = Vec::new();
+    while !bytes.is_empty() {
+        let head = bytes
+            .get(..8)
+            .ok_or_else(|| format!("a block header is cut short ({} bytes)", bytes.len()))?;
+        let records = u32::from_le_bytes(head[..4].try_into().expect("4 bytes"));
+        let len = u32::from_le_bytes(head[4..].try_into().expect("4 bytes")) as usize;
+        let body = bytes
+            .get(8..8 + len)
+            .ok_or_else(|| format!("a block of {len} bytes is cut short"))?;
+        blocks.push(Block {
+            records,
+            bytes: body.to_vec(),
+        });
+        bytes = &bytes[8 + len..];
+    }
+    Ok(blocks)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{decode, encode};
+    use super::{decode, encode, read_blocks, write_blocks};
+
+    #[test]
+    fn block_buffers_round_trip_and_reject_a_cut() {
+        let blocks = vec![encode(&[1, 2, 3, 4, 5, 6], 3), encode(&[9; 9], 3)];
+        let mut buf = Vec::new();
+        write_blocks(&blocks, &mut buf);
+        assert_eq!(read_blocks(&buf).unwrap(), blocks);
+        assert!(read_blocks(&buf[..buf.len() - 1]).is_err());
+        assert!(read_blocks(&buf[..5]).is_err());
+    }
 
     /// Records of odd sizes (a partial last word), equal neighbours, all-ones and zero records
     /// round-trip.

@@ -98,6 +98,7 @@ use crate::model::{Finding, FindingKind};
 
 mod ample;
 mod bfs;
+pub mod coordinator;
 mod cycles;
 pub mod estimate;
 pub mod family;
@@ -111,10 +112,10 @@ mod table;
 #[cfg(feature = "threads")]
 mod threads;
 
-use bfs::{BfsEnd, Explorer, Local, Violation};
+pub use bfs::Violation;
+pub use coordinator::{Exploration, Next, Round};
 pub use family::{count_family, explorable, family};
-pub use level::{Block, LevelStore, MemLevels};
-use partition::{Rules, MAX_EXPLORE_SUBMITTERS};
+pub use level::{read_blocks, write_blocks, Block, LevelStore, MemLevels};
 
 /// Most threads [`ExploreOptions::threads`] accepts.
 pub const MAX_THREADS: u32 = 256;
@@ -279,7 +280,7 @@ impl Verdict {
 }
 
 /// Progress of a running exploration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExploreProgress {
     pub states: u64,
@@ -309,108 +310,17 @@ pub fn explore_roots(
 pub fn explore_roots_with(
     cfgs: &[Config],
     opts: &ExploreOptions,
-    mut progress: impl FnMut(&ExploreProgress) -> bool,
+    progress: impl FnMut(&ExploreProgress) -> bool,
     levels: &mut dyn FnMut() -> Box<dyn LevelStore>,
 ) -> Result<Verdict, ConfigError> {
-    let first = cfgs
-        .first()
-        .ok_or_else(|| ConfigError::new("config", "no configuration to explore".into()))?;
-    let mut roots = Vec::with_capacity(cfgs.len());
-    for c in cfgs {
-        let c = explorable(c)?;
-        for (field, same) in [
-            ("qiLength", c.qi_length == first.qi_length),
-            ("submitters", c.submitters == first.submitters),
-            ("policy", c.policy == first.policy),
-            ("hardware", c.hardware == first.hardware),
-        ] {
-            if !same {
-                return Err(ConfigError::new(
-                    field,
-                    "differs between the explored configurations; only workloads may differ".into(),
-                ));
-            }
-        }
-        roots.push(c);
-    }
-    if opts.max_states == 0 {
-        return Err(ConfigError::new(
-            "maxStates",
-            "is 0; allowed range is >= 1".into(),
-        ));
-    }
-    if opts.cycles && first.submitters > 63 {
-        return Err(ConfigError::new(
-            "submitters",
-            "is above 63; the cycle analysis handles at most 63".into(),
-        ));
-    }
-    if first.submitters > MAX_EXPLORE_SUBMITTERS {
-        return Err(ConfigError::new(
-            "submitters",
-            format!("is above {MAX_EXPLORE_SUBMITTERS}; the explorer handles at most {MAX_EXPLORE_SUBMITTERS}"),
-        ));
-    }
-    let threads = threads(opts)?;
-    let por = opts.por && !opts.cycles;
-    let rules = |por| {
-        Rules::new(
-            roots.clone(),
-            opts.symmetry,
-            por,
-            opts.stop_on_cause,
-            opts.target,
-            opts.cycles,
-            threads,
-        )
-    };
-    let mut ex = Explorer::new(rules(por), levels());
-    let mut drv = Local::new(&ex.rules, true);
-    let mut out = ex.bfs(&mut drv, opts.max_states, u64::MAX, &mut progress);
-    if let (BfsEnd::Done, Some(g)) = (&out, &ex.graph) {
-        if let Some(state) = g.fair_cycle() {
-            out = BfsEnd::Violation(Violation {
-                parent: state,
-                actor: 0,
-                kind: FindingKind::Lockup,
-                depth: 0,
-                at_parent: true,
-            });
-        }
-    }
-    let stats = ex.stats();
-    drop(drv);
-    if por && opts.shortest {
-        if let BfsEnd::Violation(v) = &out {
-            let depth = v.depth;
-            let mut ex2 = Explorer::new(rules(false), levels());
-            let mut drv = Local::new(&ex2.rules, true);
-            let out2 = ex2.bfs(
-                &mut drv,
-                opts.max_states,
-                depth.saturating_sub(1),
-                &mut progress,
-            );
-            if let BfsEnd::Violation(v2) = out2 {
-                if v2.depth < depth {
-                    ex = ex2;
-                    out = BfsEnd::Violation(v2);
-                }
-            }
-        }
-    }
-    Ok(match out {
-        BfsEnd::Done => Verdict::Proved { stats },
-        BfsEnd::Bound => Verdict::BoundReached {
-            max_states: opts.max_states,
-            stats,
-        },
-        BfsEnd::Violation(v) => ex.counterexample(&v, stats, opts.stop_on_cause, opts.target),
-    })
+    let parts = partitions(opts, None)?;
+    Ok(Exploration::new(cfgs, opts, parts, levels)?.run(progress))
 }
 
-/// The threads to run on, from [`ExploreOptions::threads`] (see there).
-fn threads(opts: &ExploreOptions) -> Result<usize, ConfigError> {
+/// The partitions of the visited set (threads, or Web Workers) an exploration runs on, from
+/// [`ExploreOptions::threads`] (see there): `pool` is the number of workers a pool offers
+/// (`None`: this process's threads).
+pub fn partitions(opts: &ExploreOptions, pool: Option<usize>) -> Result<usize, ConfigError> {
     let n = opts.threads;
     if n > MAX_THREADS {
         return Err(ConfigError::new(
@@ -426,6 +336,18 @@ fn threads(opts: &ExploreOptions) -> Result<usize, ConfigError> {
     }
     if opts.cycles {
         return Ok(1);
+    }
+    if let Some(workers) = pool {
+        return match n as usize {
+            0 => Ok(workers.max(1)),
+            n if n > workers => Err(ConfigError::new(
+                "threads",
+                format!(
+                    "is {n}; this pool has {workers} workers: use 1 to {workers}, or 0 for all"
+                ),
+            )),
+            n => Ok(n),
+        };
     }
     #[cfg(feature = "threads")]
     {

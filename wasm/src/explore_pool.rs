@@ -1,0 +1,301 @@
+//! The exploration on a pool of Web Workers (`web/pool.js`): the coordinator
+//! ([`ExploreCoordinator`], on the page's thread) and one [`ExploreWorker`] per partition, in
+//! each worker. They speak the protocol of `qisim_core::check::coordinator`: the coordinator
+//! says what to run, the workers expand slices and absorb their inboxes, the messages are
+//! byte buffers the pool transfers between workers without copying. Everything that decides
+//! is the core's; this file only translates.
+
+use qisim_core::check::partition::{Expander, Outbox, Partition, Rules};
+use qisim_core::check::{
+    partitions, read_blocks, write_blocks, Exploration, ExploreOptions, MemLevels, Next, Round,
+    Violation,
+};
+use qisim_core::Config;
+use wasm_bindgen::prelude::*;
+
+use crate::explore::{explore_input, OPTION_FIELDS};
+use crate::{error, error_of, from_js, to_js};
+
+fn core_error(e: &qisim_core::ConfigError) -> JsValue {
+    error_of(e, OPTION_FIELDS, "explore options")
+}
+
+/// The coordinator of an exploration on a worker pool. `new ExploreCoordinator(config,
+/// options, poolSize)`: the options of `explore` (`counts` too; `threads` is the number of
+/// workers, 0 = `poolSize`); [`ExploreCoordinator::parts`] says how many workers to start, each
+/// with `new ExploreWorker(config, options, parts, index)`. Then, until `next()` says `done`:
+/// run the round on every worker, `expanded(summaries)`, absorb, `absorbed(accepted, bytes)`.
+#[wasm_bindgen]
+pub struct ExploreCoordinator {
+    x: Exploration<'static>,
+    started: f64,
+}
+
+#[wasm_bindgen]
+impl ExploreCoordinator {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        config: JsValue,
+        options: JsValue,
+        pool_size: u32,
+    ) -> Result<ExploreCoordinator, JsValue> {
+        let (cfgs, opts, _) = explore_input(config, &options, &[])?;
+        let parts =
+            partitions(&opts, Some(pool_size.max(1) as usize)).map_err(|e| core_error(&e))?;
+        let x = Exploration::new(&cfgs, &opts, parts, || Box::<MemLevels>::default())
+            .map_err(|e| core_error(&e))?;
+        Ok(ExploreCoordinator {
+            x,
+            started: js_sys::Date::now(),
+        })
+    }
+
+    /// Workers (partitions) of this exploration.
+    #[wasm_bindgen(getter)]
+    pub fn parts(&self) -> u32 {
+        self.x.parts() as u32
+    }
+
+    /// The next round: `{ type: 'seed', search }` (every worker calls `seed`), `{ type:
+    /// 'expand', search, depth, slices: [{ firstId, blocks: Uint8Array }] }` (worker i expands
+    /// slice i), or `{ type: 'done', verdict }`.
+    #[wasm_bindgen(js_name = next)]
+    pub fn next_round(&mut self) -> Result<JsValue, JsValue> {
+        let o = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&o, &JsValue::from_str(k), v);
+        match self.x.next_step() {
+            Next::Done(v) => {
+                let elapsed = (js_sys::Date::now() - self.started) / 1000.0;
+                set("type", &"done".into())?;
+                set("verdict", &to_js(&v.with_elapsed(elapsed))?)?;
+            }
+            Next::Round { search, round } => {
+                set("search", &search.into())?;
+                match round {
+                    Round::Seed => set("type", &"seed".into())?,
+                    Round::Expand { depth, first_id } => {
+                        set("type", &"expand".into())?;
+                        set("depth", &(depth as f64).into())?;
+                        let slices = js_sys::Array::new();
+                        for (first, blocks) in self.x.slices() {
+                            let mut buf = Vec::new();
+                            write_blocks(blocks, &mut buf);
+                            let s = js_sys::Object::new();
+                            js_sys::Reflect::set(
+                                &s,
+                                &"firstId".into(),
+                                &(first_id + first).into(),
+                            )?;
+                            let bytes = js_sys::Uint8Array::from(buf.as_slice());
+                            js_sys::Reflect::set(&s, &"blocks".into(), &bytes)?;
+                            slices.push(&s);
+                        }
+                        set("slices", &slices)?
+                    }
+                };
+            }
+        }
+        Ok(o.into())
+    }
+
+    /// The workers expanded the round: `summaries[i]` = `{ transitions, violation }` of worker
+    /// i's outbox. Returns `upto`: every worker absorbs the messages of workers `0..upto` for
+    /// it, in that order.
+    pub fn expanded(&mut self, summaries: JsValue) -> Result<u32, JsValue> {
+        #[derive(serde::Deserialize)]
+        struct Summary {
+            transitions: u64,
+            violation: Option<Violation>,
+        }
+        let s: Vec<Summary> = from_js("expand summaries", "summaries", summaries)?;
+        if s.len() != self.x.parts() {
+            return Err(error(
+                "summaries",
+                &format!("{} summaries for {} workers", s.len(), self.x.parts()),
+            ));
+        }
+        let outs: Vec<Outbox> = s
+            .into_iter()
+            .map(|s| {
+                let mut o = Outbox::default();
+                o.transitions = s.transitions;
+                o.violation = s.violation;
+                o
+            })
+            .collect();
+        Ok(self.x.expanded(&outs) as u32)
+    }
+
+    /// The workers absorbed their inboxes: `accepted[p]` worker p's accepted entries,
+    /// `tableBytes` the bytes of their visited sets. Returns the progress to report (`{
+    /// states, transitions, depth, queued }`) or `undefined`.
+    pub fn absorbed(
+        &mut self,
+        accepted: js_sys::Array,
+        table_bytes: f64,
+    ) -> Result<JsValue, JsValue> {
+        if accepted.length() as usize != self.x.parts() {
+            return Err(error(
+                "accepted",
+                &format!(
+                    "{} buffers for {} workers",
+                    accepted.length(),
+                    self.x.parts()
+                ),
+            ));
+        }
+        let acc: Vec<Vec<u8>> = accepted
+            .iter()
+            .map(|a| js_sys::Uint8Array::new(&a).to_vec())
+            .collect();
+        let buffers: u64 = acc.iter().map(|a| a.len() as u64).sum();
+        match self.x.absorbed(&acc, table_bytes as u64, buffers) {
+            Some(p) => to_js(&p),
+            None => Ok(JsValue::UNDEFINED),
+        }
+    }
+
+    /// Stops the search; the next `next()` gives the verdict so far (`boundReached`, or the
+    /// counterexample already found while a shortest re-search is stopped).
+    pub fn cancel(&mut self) {
+        self.x.cancel();
+    }
+}
+
+/// One partition of an exploration on a worker pool, in its worker: expands the slices it is
+/// given and owns the states whose fingerprint falls in its part of the visited set.
+#[wasm_bindgen]
+pub struct ExploreWorker {
+    cfgs: Vec<Config>,
+    opts: ExploreOptions,
+    parts: usize,
+    index: usize,
+    search: u32,
+    rules: Rules,
+    expander: Expander,
+    partition: Partition,
+    accepted: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl ExploreWorker {
+    /// Worker `index` of `parts`, with the coordinator's `config` and `options`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        config: JsValue,
+        options: JsValue,
+        parts: u32,
+        index: u32,
+    ) -> Result<ExploreWorker, JsValue> {
+        let (cfgs, opts, _) = explore_input(config, &options, &[])?;
+        if index >= parts {
+            return Err(error(
+                "index",
+                &format!(
+                    "is {index}; allowed range is 0 to {}",
+                    parts.saturating_sub(1)
+                ),
+            ));
+        }
+        let parts = parts as usize;
+        let rules =
+            Exploration::worker_rules(&cfgs, &opts, parts, 0).map_err(|e| core_error(&e))?;
+        Ok(ExploreWorker {
+            expander: Expander::new(&rules),
+            partition: Partition::new(&rules),
+            rules,
+            cfgs,
+            opts,
+            parts,
+            index: index as usize,
+            search: 0,
+            accepted: Vec::new(),
+        })
+    }
+
+    /// The rules, expander and partition of search `search` (fresh when it changes).
+    fn enter(&mut self, search: u32) -> Result<(), JsValue> {
+        if search != self.search {
+            self.rules = Exploration::worker_rules(&self.cfgs, &self.opts, self.parts, search)
+                .map_err(|e| core_error(&e))?;
+            self.expander = Expander::new(&self.rules);
+            self.partition = Partition::new(&self.rules);
+            self.search = search;
+        }
+        Ok(())
+    }
+
+    /// The seed round: worker 0 sends the roots. Returns the outbox (see `expand`).
+    pub fn seed(&mut self, search: u32) -> Result<JsValue, JsValue> {
+        self.enter(search)?;
+        let mut out = Outbox::default();
+        if self.index == 0 {
+            self.expander.seed(&self.rules, &mut out);
+        } else {
+            out.clear(self.parts);
+        }
+        outbox(&out)
+    }
+
+    /// Expands the slice `blocks` (the coordinator's bytes) whose first state is `firstId`, at
+    /// `depth`: `{ bufs: Uint8Array[] (per owner worker), transitions, violation }`.
+    pub fn expand(
+        &mut self,
+        search: u32,
+        blocks: &[u8],
+        first_id: u32,
+        depth: f64,
+    ) -> Result<JsValue, JsValue> {
+        self.enter(search)?;
+        let blocks = read_blocks(blocks).map_err(|e| error("blocks", &e))?;
+        let mut out = Outbox::default();
+        self.expander
+            .expand(&self.rules, &blocks, first_id, depth as u64, &mut out);
+        outbox(&out)
+    }
+
+    /// Absorbs one inbox (another worker's messages for this partition); inboxes come in
+    /// worker order, then `accepted()` takes the round's accepted entries.
+    pub fn absorb(&mut self, search: u32, inbox: &[u8]) -> Result<(), JsValue> {
+        self.enter(search)?;
+        if inbox.len() % self.rules.msg_size() != 0 {
+            return Err(error(
+                "inbox",
+                &format!("{} bytes is not a whole number of messages", inbox.len()),
+            ));
+        }
+        self.partition
+            .absorb(&self.rules, [inbox], 0, None, &mut self.accepted);
+        Ok(())
+    }
+
+    /// The accepted entries of this round's inboxes (and clears them).
+    pub fn accepted(&mut self) -> js_sys::Uint8Array {
+        let a = js_sys::Uint8Array::from(self.accepted.as_slice());
+        self.accepted.clear();
+        a
+    }
+
+    /// Bytes of this partition's visited set.
+    #[wasm_bindgen(js_name = tableBytes)]
+    pub fn table_bytes(&self) -> f64 {
+        self.partition.bytes() as f64
+    }
+}
+
+/// An outbox as `{ bufs, transitions, violation }`.
+fn outbox(out: &Outbox) -> Result<JsValue, JsValue> {
+    let o = js_sys::Object::new();
+    let bufs = js_sys::Array::new();
+    for b in &out.bufs {
+        bufs.push(&js_sys::Uint8Array::from(b.as_slice()));
+    }
+    js_sys::Reflect::set(&o, &"bufs".into(), &bufs)?;
+    js_sys::Reflect::set(&o, &"transitions".into(), &(out.transitions as f64).into())?;
+    let v = match &out.violation {
+        Some(v) => to_js(v)?,
+        None => JsValue::NULL,
+    };
+    js_sys::Reflect::set(&o, &"violation".into(), &v)?;
+    Ok(o.into())
+}
