@@ -19,6 +19,9 @@
  * loaded the wasm module;
  * `abortError(message, partial, cause)` makes the rejection of a cancelled run.
  */
+/** Rounds issued ahead of the one being absorbed, at most. */
+const AHEAD = 2;
+
 export async function explorePartitioned({ coord, config, options, spawn, signal, onProgress, abortError }) {
   const parts = coord.parts;
   const waiting = new Map(); // message id → { resolve, reject }
@@ -75,29 +78,56 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
     }
     await Promise.race([Promise.all(readies), failure]);
     await Promise.all(workers.map((w, index) => call(w, { type: 'xstart', config, options, parts, index })));
+    // Rounds issued: their search and the promise of every worker's outbox. The next rounds
+    // of a level are issued while the oldest is absorbed and merged (the coordinator drops
+    // them after a violation or a stop), so each worker has an expansion queued behind its
+    // absorb and keeps busy while this thread merges.
+    const issued = [];
+    const issue = () => {
+      while (issued.length < AHEAD) {
+        const t = coord.next();
+        if (t.type === 'done') return t.verdict;
+        if (t.type === 'wait') return null;
+        const { search } = t;
+        const outs = Promise.all(
+          workers.map((w, i) => {
+            if (t.type === 'seed') return call(w, { type: 'xseed', search });
+            const { blocks, firstId } = t.slices[i];
+            return call(w, { type: 'xexpand', search, blocks, firstId, depth: t.depth }, [blocks.buffer]);
+          }),
+        );
+        outs.catch(() => {});
+        issued.push({ search, outs });
+      }
+      return null;
+    };
     for (;;) {
-      const t = coord.next();
-      if (t.type === 'done') return t.verdict;
-      const { search } = t;
-      const outs = await Promise.all(
-        workers.map((w, i) => {
-          if (t.type === 'seed') return call(w, { type: 'xseed', search });
-          const { blocks, firstId } = t.slices[i];
-          return call(w, { type: 'xexpand', search, blocks, firstId, depth: t.depth }, [blocks.buffer]);
-        }),
-      );
+      if (issued.length === 0) {
+        const verdict = issue();
+        if (verdict) return verdict;
+      }
+      const { search, outs: pending } = issued.shift();
+      const outs = await pending;
       const upto = coord.expanded(outs.map(({ transitions, violation }) => ({ transitions, violation })));
-      const absorbed = await Promise.all(
+      const absorbing = Promise.all(
         workers.map((w, p) => {
           const inboxes = outs.slice(0, upto).map((o) => o.bufs[p]);
           return call(w, { type: 'xabsorb', search, inboxes }, inboxes.map((b) => b.buffer));
         }),
       );
+      const verdict = issue();
+      if (verdict) throw new Error('internal: the exploration ended with rounds in flight');
+      const absorbed = await absorbing;
       const tableBytes = absorbed.reduce((s, a) => s + a.tableBytes, 0);
       const progress = coord.absorbed(
         absorbed.map((a) => a.accepted),
         tableBytes,
       );
+      if (coord.inFlight < issued.length) {
+        // Dropped by the coordinator (a violation, maxStates): let the workers finish them.
+        await Promise.allSettled(issued.map((r) => r.outs));
+        issued.length = 0;
+      }
       if (progress) {
         let go = true;
         try {
@@ -105,7 +135,11 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
         } catch (e) {
           console.error('qisim pool: onProgress threw', e);
         }
-        if (!go) coord.cancel();
+        if (!go) {
+          coord.cancel();
+          await Promise.allSettled(issued.map((r) => r.outs));
+          issued.length = 0;
+        }
       }
     }
   } catch (e) {

@@ -58,7 +58,8 @@ impl ExploreCoordinator {
 
     /// The next round: `{ type: 'seed', search }` (every worker calls `seed`), `{ type:
     /// 'expand', search, depth, slices: [{ firstId, blocks: Uint8Array }] }` (worker i expands
-    /// slice i), or `{ type: 'done', verdict }`.
+    /// slice i), `{ type: 'wait' }` (absorb the rounds in flight first) or `{ type: 'done',
+    /// verdict }`. May be called again before the rounds issued are absorbed, to expand ahead.
     #[wasm_bindgen(js_name = next)]
     pub fn next_round(&mut self) -> Result<JsValue, JsValue> {
         let o = js_sys::Object::new();
@@ -68,6 +69,9 @@ impl ExploreCoordinator {
                 let elapsed = (js_sys::Date::now() - self.started) / 1000.0;
                 set("type", &"done".into())?;
                 set("verdict", &to_js(&v.with_elapsed(elapsed))?)?;
+            }
+            Next::Wait => {
+                set("type", &"wait".into())?;
             }
             Next::Round { search, round } => {
                 set("search", &search.into())?;
@@ -98,7 +102,14 @@ impl ExploreCoordinator {
         Ok(o.into())
     }
 
-    /// The workers expanded the round: `summaries[i]` = `{ transitions, violation }` of worker
+    /// Rounds issued and not yet absorbed; falls to 0 when the coordinator drops them (a
+    /// violation, `maxStates`, a cancel): the driver then discards what they produce.
+    #[wasm_bindgen(getter, js_name = inFlight)]
+    pub fn in_flight(&self) -> u32 {
+        self.x.in_flight() as u32
+    }
+
+    /// The workers expanded the oldest round in flight: `summaries[i]` = `{ transitions, violation }` of worker
     /// i's outbox. Returns `upto`: every worker absorbs the messages of workers `0..upto` for
     /// it, in that order.
     pub fn expanded(&mut self, summaries: JsValue) -> Result<u32, JsValue> {
@@ -126,7 +137,7 @@ impl ExploreCoordinator {
         Ok(self.x.expanded(&outs) as u32)
     }
 
-    /// The workers absorbed their inboxes: `accepted[p]` worker p's accepted entries,
+    /// The workers absorbed the oldest round's inboxes: `accepted[p]` worker p's accepted entries,
     /// `tableBytes` the bytes of their visited sets. Returns the progress to report (`{
     /// states, transitions, depth, queued }`) or `undefined`.
     pub fn absorbed(

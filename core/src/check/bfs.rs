@@ -15,7 +15,7 @@
 //! the count passes `maxStates` → `boundReached`, with the states of that chunk counted) and
 //! the progress calls (after each chunk, from the coordinating thread).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use super::cycles::Graph;
 use super::level::{Block, Encoder, LevelStore, BLOCK};
@@ -49,6 +49,23 @@ pub struct Violation {
 pub enum Round {
     Seed,
     Expand { depth: u64, first_id: u32 },
+}
+
+/// What the search asks of its driver next.
+pub(super) enum Issue {
+    /// Run this round (issued: its records are [`Explorer::chunk`]).
+    Round(Round),
+    /// Absorb the rounds in flight first (the level is fully issued).
+    Wait,
+    /// The search has ended ([`Explorer::end`]).
+    Ended,
+}
+
+/// A round issued and not yet absorbed: its records and how many.
+pub(super) struct InFlight {
+    round: Round,
+    chunk: Vec<Block>,
+    records: u64,
 }
 
 pub(super) enum BfsEnd {
@@ -298,11 +315,12 @@ pub(super) struct Explorer {
     level_len: u64,
     level_open: bool,
     first_id: u32,
-    /// The records of the pending round and how many.
-    pub(super) chunk: Vec<Block>,
-    chunk_records: u64,
-    /// The round expanded and not yet absorbed, and the violation its expansion found.
-    pending: Option<Round>,
+    /// The next chunk's first state index, and whether the level has no more to issue.
+    issue_id: u32,
+    level_drained: bool,
+    /// Rounds issued and not yet absorbed, oldest first, and the violation the oldest one's
+    /// expansion found.
+    in_flight: VecDeque<InFlight>,
     violation: Option<Violation>,
     /// How the search ended, once it has.
     pub(super) end: Option<BfsEnd>,
@@ -341,9 +359,9 @@ impl Explorer {
             level_len: 0,
             level_open: false,
             first_id: 0,
-            chunk: Vec::new(),
-            chunk_records: 0,
-            pending: None,
+            issue_id: 0,
+            level_drained: false,
+            in_flight: VecDeque::new(),
             violation: None,
             end: None,
         }
@@ -407,49 +425,61 @@ impl Explorer {
         }
     }
 
-    /// The next round of the search, or `None` once it has ended ([`Explorer::end`]): the
-    /// seed round first, then the chunks of each level in order, [`Explorer::chunk`] holding
-    /// the records of an `Expand` round.
-    pub(super) fn next_round(&mut self) -> Option<Round> {
+    /// The next round of the search ([`Issue`]): the seed round first, then the chunks of
+    /// each level in order. A driver may ask for the next chunks of a level before the earlier
+    /// ones are absorbed (a pool expands ahead while the coordinator merges); a new level
+    /// waits until every round of the previous one is absorbed.
+    pub(super) fn next_round(&mut self) -> Issue {
         if self.end.is_some() {
-            return None;
+            return Issue::Ended;
         }
         if !self.seeded {
             self.seeded = true;
-            self.pending = Some(Round::Seed);
-            return self.pending;
+            return self.issue(Round::Seed, Vec::new(), 0);
         }
         loop {
             if !self.level_open {
+                if !self.in_flight.is_empty() {
+                    return Issue::Wait;
+                }
                 self.levels.advance();
                 self.level_len = std::mem::take(&mut self.next_records);
                 if self.level_len == 0 {
                     self.end = Some(BfsEnd::Done);
-                    return None;
+                    return Issue::Ended;
                 }
                 self.max_depth = self.depth;
                 if self.depth >= self.depth_limit {
                     self.end = Some(BfsEnd::Done);
-                    return None;
+                    return Issue::Ended;
                 }
                 self.level_open = true;
+                self.level_drained = false;
                 self.first_id = self.level_base;
+                self.issue_id = self.level_base;
             }
             // Whole blocks, at least `chunk` records (or the rest of the level).
-            self.chunk.clear();
-            self.chunk_records = 0;
-            while self.chunk_records < self.chunk_size as u64 {
-                let Some(b) = self.levels.pop() else { break };
-                self.chunk_records += u64::from(b.records);
-                self.chunk.push(b);
+            let mut chunk = Vec::new();
+            let mut records = 0u64;
+            while !self.level_drained && records < self.chunk_size as u64 {
+                match self.levels.pop() {
+                    Some(b) => {
+                        records += u64::from(b.records);
+                        chunk.push(b);
+                    }
+                    None => self.level_drained = true,
+                }
             }
-            if !self.chunk.is_empty() {
+            if !chunk.is_empty() {
                 let round = Round::Expand {
                     depth: self.depth,
-                    first_id: self.first_id,
+                    first_id: self.issue_id,
                 };
-                self.pending = Some(round);
-                return Some(round);
+                self.issue_id += records as u32;
+                return self.issue(round, chunk, records);
+            }
+            if !self.in_flight.is_empty() {
+                return Issue::Wait;
             }
             self.level_base += self.level_len as u32;
             self.depth += 1;
@@ -457,7 +487,26 @@ impl Explorer {
         }
     }
 
-    /// The expansion of the pending round is done: `outs` are its slices' outboxes in order
+    fn issue(&mut self, round: Round, chunk: Vec<Block>, records: u64) -> Issue {
+        self.in_flight.push_back(InFlight {
+            round,
+            chunk,
+            records,
+        });
+        Issue::Round(round)
+    }
+
+    /// The records of the round issued last.
+    pub(super) fn chunk(&self) -> &[Block] {
+        self.in_flight.back().map_or(&[], |r| &r.chunk)
+    }
+
+    /// Rounds issued and not yet absorbed.
+    pub(super) fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
+    /// The expansion of the oldest round in flight is done: `outs` are its slices' outboxes in order
     /// (only their counters, violation and masks are read). Returns how many slices count:
     /// those up to and including the first with a violation, whose messages are to be absorbed.
     pub(super) fn expanded(&mut self, outs: &[Outbox]) -> usize {
@@ -473,7 +522,7 @@ impl Explorer {
         upto
     }
 
-    /// The absorption of the pending round is done and its new states merged ([`Self::merge`])
+    /// The absorption of the oldest round in flight is done and its new states merged ([`Self::merge`])
     /// and encoded into [`Self::blocks`]: `table_bytes` and `buffer_bytes` are the driver's
     /// visited set and buffers. Appends the blocks to the next level, then checks the
     /// violation and `maxStates` and returns the progress to report (none after the seed round
@@ -483,26 +532,32 @@ impl Explorer {
         table_bytes: u64,
         buffer_bytes: u64,
     ) -> Option<ExploreProgress> {
-        let round = self.pending.take().expect("a round was expanded");
+        let done = self.in_flight.pop_front().expect("a round was expanded");
         for b in self.blocks.drain(..) {
             self.next_records += u64::from(b.records);
             self.levels.push(b);
         }
         self.table_bytes = table_bytes;
-        let Round::Expand { depth, .. } = round else {
+        let Round::Expand { depth, .. } = done.round else {
             return None;
         };
         if let Some(v) = self.violation.take() {
             self.end = Some(BfsEnd::Violation(v));
+            self.in_flight.clear();
             return None;
         }
-        self.first_id += self.chunk_records as u32;
-        let chunk_bytes: u64 = self.chunk.iter().map(|b| b.bytes.capacity() as u64).sum();
+        self.first_id += done.records as u32;
+        let chunk_bytes: u64 = std::iter::once(&done)
+            .chain(&self.in_flight)
+            .flat_map(|r| &r.chunk)
+            .map(|b| b.bytes.capacity() as u64)
+            .sum();
         let transient =
             self.levels.ram_bytes() + chunk_bytes + self.order.capacity() as u64 * 8 + buffer_bytes;
         self.peak_transient = self.peak_transient.max(transient);
         if self.states() > self.max_states {
             self.end = Some(BfsEnd::Bound);
+            self.in_flight.clear();
             return None;
         }
         Some(ExploreProgress {
@@ -513,11 +568,13 @@ impl Explorer {
         })
     }
 
-    /// Stops the search with `boundReached` (a cancelled search keeps its statistics).
+    /// Stops the search with `boundReached` (a cancelled search keeps its statistics); the
+    /// rounds in flight are dropped.
     pub(super) fn cancel(&mut self) {
         if self.end.is_none() {
             self.end = Some(BfsEnd::Bound);
         }
+        self.in_flight.clear();
     }
 
     /// Runs the whole search on `drv`, calling `progress` after every chunk (false cancels);
@@ -528,11 +585,12 @@ impl Explorer {
         progress: &mut impl FnMut(&ExploreProgress) -> bool,
     ) {
         self.threads = drv.threads();
-        while let Some(round) = self.next_round() {
+        while let Issue::Round(round) = self.next_round() {
             match round {
                 Round::Seed => drv.seed(&self.rules),
                 Round::Expand { depth, first_id } => {
-                    drv.expand(&self.rules, &self.chunk, first_id, depth)
+                    let chunk = &self.in_flight.back().expect("issued").chunk;
+                    drv.expand(&self.rules, chunk, first_id, depth)
                 }
             }
             let upto = self.expanded(drv.outboxes());

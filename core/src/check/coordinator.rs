@@ -7,6 +7,12 @@
 //! merge into generation order, `maxStates`, the fair-cycle analysis, the shortest re-search
 //! and the counterexample — happens here, on the coordinating side, whatever runs the steps.
 //!
+//! A driver may expand ahead: ask for the next rounds of a level before the oldest one is
+//! absorbed ([`Exploration::in_flight`]), so that its workers expand the next chunks while
+//! the coordinator merges; the results are those of the strict order, because rounds are
+//! counted, absorbed and merged oldest first, and a violation or `maxStates` drops the rounds
+//! issued after it (their transitions are never counted).
+//!
 //! An exploration is one or two searches: the search itself (`search` 0), and, when it found
 //! a violation with the partial-order reduction on and `shortest` asked, a re-search without
 //! the reduction up to the violation's depth (`search` 1), whose rules differ: a driver keeps
@@ -16,7 +22,7 @@
 //! [`Partition::absorb`]: super::partition::Partition::absorb
 
 pub use super::bfs::Round;
-use super::bfs::{encode_block, BfsEnd, Explorer, Local, Violation};
+use super::bfs::{encode_block, BfsEnd, Explorer, Issue, Local, Violation};
 use super::level::{Block, LevelStore};
 use super::partition::{Outbox, Rules, MAX_EXPLORE_SUBMITTERS};
 use super::{explorable, ExploreOptions, ExploreProgress, ExploreStats, Verdict, MAX_THREADS};
@@ -30,6 +36,8 @@ use crate::model::FindingKind;
 pub enum Next {
     /// Run `round` of search `search` (see the module docs).
     Round { search: u32, round: Round },
+    /// Nothing to issue until the rounds in flight are absorbed (the level is fully issued).
+    Wait,
     /// The exploration is over.
     Done(Verdict),
 }
@@ -124,11 +132,15 @@ impl<'a> Exploration<'a> {
                     stats: self.ex.stats(),
                 });
             }
-            if let Some(round) = self.ex.next_round() {
-                return Next::Round {
-                    search: self.search,
-                    round,
-                };
+            match self.ex.next_round() {
+                Issue::Round(round) => {
+                    return Next::Round {
+                        search: self.search,
+                        round,
+                    }
+                }
+                Issue::Wait => return Next::Wait,
+                Issue::Ended => {}
             }
             if let Some(v) = self.finish_search() {
                 self.finished = true;
@@ -137,19 +149,29 @@ impl<'a> Exploration<'a> {
         }
     }
 
-    /// The slices of an `Expand` round, one per partition: (first state index, blocks).
+    /// The slices of the `Expand` round issued last, one per partition: (first state index
+    /// within the round, blocks).
     pub fn slices(&self) -> Vec<(u32, &[Block])> {
-        Local::slices(&self.ex.chunk, self.parts)
+        Local::slices(self.ex.chunk(), self.parts)
     }
 
-    /// The round's slices were expanded: their outboxes in slice order (only the counters,
+    /// Rounds issued and not yet absorbed. A driver may issue more rounds (ask
+    /// [`Exploration::next_step`]) before absorbing the oldest: [`Exploration::expanded`] and
+    /// [`Exploration::absorbed`] always take the oldest. After a violation, `maxStates` or a
+    /// cancel, the coordinator drops the rounds in flight: this falls to 0 and the driver
+    /// discards what they produce.
+    pub fn in_flight(&self) -> usize {
+        self.ex.in_flight()
+    }
+
+    /// The oldest round in flight was expanded: its outboxes in slice order (only the counters,
     /// violation and masks are read, the messages may be elsewhere). Returns how many slices
     /// count: each partition absorbs the messages of slices `..upto`, in slice order.
     pub fn expanded(&mut self, outs: &[Outbox]) -> usize {
         self.ex.expanded(outs)
     }
 
-    /// The partitions absorbed their inboxes: `accepted` their accepted entries, in partition
+    /// The partitions absorbed the oldest round's inboxes: `accepted` their accepted entries, in partition
     /// order; `table_bytes` and `buffer_bytes` the driver's visited set and buffers (for the
     /// statistics). Returns the progress to report, if any; a caller who wants to stop calls
     /// [`Exploration::cancel`].
