@@ -303,6 +303,13 @@ fn explore_cycles_agrees_and_json_has_the_counterexample() {
         assert!(v["timeline"].as_str().unwrap().contains("!! lockup"));
         assert!(v["statesPerSecond"].is_number() || v["seconds"].as_f64() == Some(0.0));
     }
+    // Cycles run on one thread: an error naming the flag, not a config field.
+    let mut a = args("fixed", true);
+    a.extend(["--threads", "2"]);
+    let o = qisim(&a);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("flag --threads: is 2"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("invalid config"), "{}", stderr(&o));
     // Too many workload combinations: a usage error naming the flags.
     let o = qisim(&[
         "explore",

@@ -108,7 +108,13 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             true
         },
         &mut levels,
-    )?
+    )
+    .map_err(|e| match e.field.as_str() {
+        // The options' own fields are flags, not config fields.
+        "threads" => Usage(format!("flag --threads: {}", e.message)),
+        "maxStates" => Usage(format!("flag --max-states: {}", e.message)),
+        _ => e.into(),
+    })?
     .with_elapsed(t.elapsed().as_secs_f64());
     pb.finish_and_clear();
     if a.out.json {
