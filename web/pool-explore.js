@@ -101,6 +101,12 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
       }
       return null;
     };
+    // The coordinator dropped the rounds issued: let the workers finish them, then forget them.
+    const dropIssued = async () => {
+      await Promise.allSettled(issued.map((r) => r.outs));
+      issued.length = 0;
+      await Promise.all(workers.map((w) => call(w, { type: 'xdrop' })));
+    };
     for (;;) {
       if (issued.length === 0) {
         const verdict = issue();
@@ -123,11 +129,7 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
         absorbed.map((a) => a.accepted),
         tableBytes,
       );
-      if (coord.inFlight < issued.length) {
-        // Dropped by the coordinator (a violation, maxStates): let the workers finish them.
-        await Promise.allSettled(issued.map((r) => r.outs));
-        issued.length = 0;
-      }
+      if (coord.inFlight < issued.length) await dropIssued(); // a violation, maxStates
       if (progress) {
         let go = true;
         try {
@@ -137,8 +139,7 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
         }
         if (!go) {
           coord.cancel();
-          await Promise.allSettled(issued.map((r) => r.outs));
-          issued.length = 0;
+          await dropIssued();
         }
       }
     }

@@ -7,7 +7,7 @@
 //               Partitioned exploration (this worker holds one partition, see pool.js):
 //               {type:'xstart', id, config, options, parts, index}
 //               {type:'xseed', id, search} | {type:'xexpand', id, search, blocks, firstId, depth}
-//               {type:'xabsorb', id, search, inboxes: Uint8Array[]}
+//               {type:'xabsorb', id, search, inboxes: Uint8Array[]} | {type:'xdrop', id}
 // Messages out: {type:'ready', version} | {type:'initError', message}
 //               {type:'xdone', id, out}   (xstart: null; xseed/xexpand: {bufs, transitions,
 //                                          violation}; xabsorb: {accepted, tableBytes})
@@ -85,8 +85,10 @@ function partition(msg) {
     if (msg.type === 'xstart') {
       part?.free();
       part = new wasm.ExploreWorker(msg.config, msg.options, msg.parts, msg.index);
+    } else if (msg.type === 'xdrop') {
+      part.dropRounds();
     } else if (msg.type === 'xabsorb') {
-      for (const inbox of msg.inboxes) part.absorb(msg.search, inbox);
+      msg.inboxes.forEach((inbox, slice) => part.absorb(msg.search, slice, inbox));
       out = { accepted: part.accepted(), tableBytes: part.tableBytes() };
       transfer.push(out.accepted.buffer);
     } else {

@@ -186,6 +186,9 @@ pub struct ExploreWorker {
     expander: Expander,
     partition: Partition,
     accepted: Vec<u8>,
+    /// This worker's messages for its own partition, per round expanded and not yet absorbed
+    /// (oldest first): they never leave the worker (the outbox carries an empty buffer there).
+    own: std::collections::VecDeque<Vec<u8>>,
 }
 
 #[wasm_bindgen]
@@ -221,6 +224,7 @@ impl ExploreWorker {
             index: index as usize,
             search: 0,
             accepted: Vec::new(),
+            own: Default::default(),
         })
     }
 
@@ -232,8 +236,22 @@ impl ExploreWorker {
             self.expander = Expander::new(&self.rules);
             self.partition = Partition::new(&self.rules);
             self.search = search;
+            self.own.clear();
         }
         Ok(())
+    }
+
+    /// Keeps the own partition's messages of `out` here and returns the rest (see `expand`).
+    fn post(&mut self, mut out: Outbox) -> Result<JsValue, JsValue> {
+        self.own
+            .push_back(std::mem::take(&mut out.bufs[self.index]));
+        outbox(&out)
+    }
+
+    /// Forgets the rounds expanded and not absorbed (the coordinator dropped them).
+    #[wasm_bindgen(js_name = dropRounds)]
+    pub fn drop_rounds(&mut self) {
+        self.own.clear();
     }
 
     /// The seed round: worker 0 sends the roots. Returns the outbox (see `expand`).
@@ -245,11 +263,12 @@ impl ExploreWorker {
         } else {
             out.clear(self.parts);
         }
-        outbox(&out)
+        self.post(out)
     }
 
     /// Expands the slice `blocks` (the coordinator's bytes) whose first state is `firstId`, at
-    /// `depth`: `{ bufs: Uint8Array[] (per owner worker), transitions, violation }`.
+    /// `depth`: `{ bufs: Uint8Array[] (per owner worker; this worker's own is kept here and
+    /// its buffer is empty), transitions, violation }`.
     pub fn expand(
         &mut self,
         search: u32,
@@ -262,13 +281,19 @@ impl ExploreWorker {
         let mut out = Outbox::default();
         self.expander
             .expand(&self.rules, &blocks, first_id, depth as u64, &mut out);
-        outbox(&out)
+        self.post(out)
     }
 
-    /// Absorbs one inbox (another worker's messages for this partition); inboxes come in
-    /// worker order, then `accepted()` takes the round's accepted entries.
-    pub fn absorb(&mut self, search: u32, inbox: &[u8]) -> Result<(), JsValue> {
+    /// Absorbs the inbox of the oldest round's slice `slice` (worker `slice`'s messages for
+    /// this partition; for this worker's own slice, the messages it kept). Inboxes come in
+    /// slice order, then `accepted()` ends the round.
+    pub fn absorb(&mut self, search: u32, slice: u32, inbox: &[u8]) -> Result<(), JsValue> {
         self.enter(search)?;
+        let inbox = if slice as usize == self.index {
+            self.own.front().map_or(&[][..], Vec::as_slice)
+        } else {
+            inbox
+        };
         if inbox.len() % self.rules.msg_size() != 0 {
             return Err(error(
                 "inbox",
@@ -280,10 +305,11 @@ impl ExploreWorker {
         Ok(())
     }
 
-    /// The accepted entries of this round's inboxes (and clears them).
+    /// The accepted entries of the oldest round's inboxes; the round is done.
     pub fn accepted(&mut self) -> js_sys::Uint8Array {
         let a = js_sys::Uint8Array::from(self.accepted.as_slice());
         self.accepted.clear();
+        self.own.pop_front();
         a
     }
 
