@@ -65,21 +65,31 @@ impl FpTable {
 
 /// The visited set of the search without `cycles`: fingerprints only (8 bytes a slot; a state's
 /// index is its position in the BFS order, kept by the coordinator, so the set needs no
-/// value). Open addressing with linear probing; the slot of a fingerprint is its high 32 bits
-/// scaled to the capacity ("fastrange", Lemire 2019), which works for any capacity, so the
-/// table grows by 1.5× instead of 2× (less memory idle after a growth: load stays between 1/2
-/// and 3/4). The low bits choose the partition ([`super::partition::owner`]), so the two are
-/// independent. Fingerprint 0 is stored as 1 (a 2^-64 merge, like any fingerprint collision).
+/// value). [`SHARDS`] open-addressing tables with linear probing, chosen by the top bits of the
+/// fingerprint, each growing on its own: a growth copies one shard, so the memory held twice
+/// while it happens is a 64th of the set, not the whole set (the peak of a growing set is
+/// what a long search's resident memory is made of). In a shard the slot of a fingerprint is
+/// 32 bits of it below the shard bits, scaled to the capacity ("fastrange", Lemire 2019),
+/// which works for any capacity, so a shard grows by 1.5× instead of 2× (load stays between
+/// 1/2 and 3/4). The low bits choose the partition ([`super::partition::owner`]), so the
+/// three are independent. Fingerprint 0 is stored as 1 (a 2^-64 merge, like any fingerprint
+/// collision).
 #[derive(Default)]
 pub(super) struct FpSet {
-    keys: Vec<u64>,
+    shards: Vec<Vec<u64>>,
+    /// Fingerprints per shard.
+    lens: Vec<usize>,
     len: usize,
 }
+
+/// Shards of an [`FpSet`].
+const SHARDS: usize = 64;
+const SHARD_BITS: u32 = SHARDS.trailing_zeros();
 
 impl FpSet {
     /// Slots allocated.
     pub(super) fn capacity(&self) -> usize {
-        self.keys.len()
+        self.shards.iter().map(Vec::len).sum()
     }
 
     /// Fingerprints stored.
@@ -89,25 +99,33 @@ impl FpSet {
 
     #[inline(always)]
     fn slot(fp: u64, cap: usize) -> usize {
-        (((fp >> 32) * cap as u64) >> 32) as usize
+        let h = (fp >> (32 - SHARD_BITS)) & 0xffff_ffff;
+        ((h * cap as u64) >> 32) as usize
     }
 
     /// Inserts `fp`; false if it was present.
     #[inline]
     pub(super) fn insert(&mut self, fp: u64) -> bool {
-        if (self.len + 1) * 4 > self.keys.len() * 3 {
-            self.grow();
+        if self.shards.is_empty() {
+            self.shards = vec![Vec::new(); SHARDS];
+            self.lens = vec![0; SHARDS];
         }
         let fp = fp.max(1);
-        let cap = self.keys.len();
+        let s = (fp >> (64 - SHARD_BITS)) as usize;
+        if (self.lens[s] + 1) * 4 > self.shards[s].len() * 3 {
+            Self::grow(&mut self.shards[s]);
+        }
+        let keys = &mut self.shards[s];
+        let cap = keys.len();
         let mut i = Self::slot(fp, cap);
         loop {
-            let k = self.keys[i];
+            let k = keys[i];
             if k == fp {
                 return false;
             }
             if k == 0 {
-                self.keys[i] = fp;
+                keys[i] = fp;
+                self.lens[s] += 1;
                 self.len += 1;
                 return true;
             }
@@ -118,23 +136,23 @@ impl FpSet {
         }
     }
 
-    fn grow(&mut self) {
-        let cap = (self.keys.len() / 2 * 3).max(1 << 12);
+    fn grow(shard: &mut Vec<u64>) {
+        let cap = (shard.len() / 2 * 3).max(1 << 6);
         assert!(
             cap as u64 <= 1 << 32,
-            "a partition of the visited set holds at most 2^32 slots"
+            "a shard of the visited set holds at most 2^32 slots"
         );
-        let keys = std::mem::replace(&mut self.keys, vec![0; cap]);
+        let keys = std::mem::replace(shard, vec![0; cap]);
         for k in keys {
             if k != 0 {
                 let mut i = Self::slot(k, cap);
-                while self.keys[i] != 0 {
+                while shard[i] != 0 {
                     i += 1;
                     if i == cap {
                         i = 0;
                     }
                 }
-                self.keys[i] = k;
+                shard[i] = k;
             }
         }
     }
@@ -167,5 +185,9 @@ mod tests {
         }
         assert_eq!(set.len(), std.len());
         assert!(set.len() * 2 >= set.capacity(), "load below 1/2");
+        assert_eq!(set.shards.len(), super::SHARDS);
+        // Every shard holds some (the top bits spread), and grew on its own.
+        assert!(set.lens.iter().all(|&l| l > 0), "{:?}", set.lens);
+        assert_eq!(set.lens.iter().sum::<usize>(), set.len());
     }
 }
