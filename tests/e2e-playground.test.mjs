@@ -324,6 +324,28 @@ describe('playground (issue 12)', () => {
     assert.match(card, /proved|counterexample|shortest|bound reached/);
   });
 
+  test('Prove on several workers: one policy is partitioned, Cancel keeps what was explored', async () => {
+    await open();
+    await page.check('input[name=policy][value=fixed]');
+    await page.fill('input[name=workers]', '2');
+    await page.click('#prove');
+    const est = page.locator('#prove-estimate');
+    await est.waitFor();
+    await est.locator('button', { hasText: 'Prove anyway' }).click();
+    await page.waitForFunction(() => (window.qisim.exploreProgress.fixed?.states ?? 0) > 30000, null, {
+      timeout: 60000,
+    });
+    await page.click('#cancel');
+    await page.waitForSelector('body[data-running=false]', { timeout: 20000 });
+    const part = await page.evaluate(() => window.qisim.partials?.fixed);
+    assert.equal(part?.verdict, 'boundReached', JSON.stringify(part));
+    assert.equal(part.threads, 2, 'explored on both workers');
+    assert.ok(part.states > 30000, JSON.stringify(part));
+    const card = await page.textContent('.verdict.fixed');
+    assert.match(card, /cancelled: no verdict/);
+    assert.match(card, /explored [\d,]+ states, [\d,]+ transitions, depth \d+ before it stopped/);
+  });
+
   test('Prove on the default preset: an estimate first, and a one-click way to a verdict', async () => {
     await open();
     await page.click('#prove');

@@ -70,8 +70,8 @@ impl FpTable {
 /// while it happens is a 64th of the set, not the whole set (the peak of a growing set is
 /// what a long search's resident memory is made of). In a shard the slot of a fingerprint is
 /// 32 bits of it below the shard bits, scaled to the capacity ("fastrange", Lemire 2019),
-/// which works for any capacity, so a shard grows by 1.5× instead of 2× (load stays between
-/// 1/2 and 3/4). The low bits choose the partition ([`super::partition::owner`]), so the
+/// which works for any capacity, so a shard grows by 1.25× instead of 2× (load stays between
+/// 3/5 and 3/4; a shard is small, so growing it more often costs little). The low bits choose the partition ([`super::partition::owner`]), so the
 /// three are independent. Fingerprint 0 is stored as 1 (a 2^-64 merge, like any fingerprint
 /// collision).
 #[derive(Default)]
@@ -137,7 +137,7 @@ impl FpSet {
     }
 
     fn grow(shard: &mut Vec<u64>) {
-        let cap = (shard.len() / 2 * 3).max(1 << 6);
+        let cap = (shard.len() / 4 * 5).max(1 << 6);
         assert!(
             cap as u64 <= 1 << 32,
             "a shard of the visited set holds at most 2^32 slots"
@@ -185,6 +185,7 @@ mod tests {
         }
         assert_eq!(set.len(), std.len());
         assert!(set.len() * 2 >= set.capacity(), "load below 1/2");
+        assert!(set.len() * 5 >= set.capacity() * 3 - 64 * 64, "load below 3/5");
         assert_eq!(set.shards.len(), super::SHARDS);
         // Every shard holds some (the top bits spread), and grew on its own.
         assert!(set.lens.iter().all(|&l| l > 0), "{:?}", set.lens);
