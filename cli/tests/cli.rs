@@ -308,7 +308,11 @@ fn explore_cycles_agrees_and_json_has_the_counterexample() {
     a.extend(["--threads", "2"]);
     let o = qisim(&a);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("flag --threads: is 2"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("flag --threads: is 2"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!stderr(&o).contains("invalid config"), "{}", stderr(&o));
     // Too many workload combinations: a usage error naming the flags.
     let o = qisim(&[

@@ -189,6 +189,8 @@ pub struct ExploreWorker {
     /// This worker's messages for its own partition, per round expanded and not yet absorbed
     /// (oldest first): they never leave the worker (the outbox carries an empty buffer there).
     own: std::collections::VecDeque<Vec<u8>>,
+    /// The outbox, kept between rounds with its buffers' capacity.
+    out: Outbox,
 }
 
 #[wasm_bindgen]
@@ -225,6 +227,7 @@ impl ExploreWorker {
             search: 0,
             accepted: Vec::new(),
             own: Default::default(),
+            out: Outbox::default(),
         })
     }
 
@@ -241,11 +244,12 @@ impl ExploreWorker {
         Ok(())
     }
 
-    /// Keeps the own partition's messages of `out` here and returns the rest (see `expand`).
-    fn post(&mut self, mut out: Outbox) -> Result<JsValue, JsValue> {
-        self.own
-            .push_back(std::mem::take(&mut out.bufs[self.index]));
-        outbox(&out)
+    /// Keeps the own partition's messages of the outbox here and returns the rest (see
+    /// `expand`).
+    fn post(&mut self) -> Result<JsValue, JsValue> {
+        let mine = std::mem::take(&mut self.out.bufs[self.index]);
+        self.own.push_back(mine);
+        outbox(&self.out)
     }
 
     /// Forgets the rounds expanded and not absorbed (the coordinator dropped them).
@@ -257,13 +261,12 @@ impl ExploreWorker {
     /// The seed round: worker 0 sends the roots. Returns the outbox (see `expand`).
     pub fn seed(&mut self, search: u32) -> Result<JsValue, JsValue> {
         self.enter(search)?;
-        let mut out = Outbox::default();
         if self.index == 0 {
-            self.expander.seed(&self.rules, &mut out);
+            self.expander.seed(&self.rules, &mut self.out);
         } else {
-            out.clear(self.parts);
+            self.out.clear(self.parts);
         }
-        self.post(out)
+        self.post()
     }
 
     /// Expands the slice `blocks` (the coordinator's bytes) whose first state is `firstId`, at
@@ -278,10 +281,9 @@ impl ExploreWorker {
     ) -> Result<JsValue, JsValue> {
         self.enter(search)?;
         let blocks = read_blocks(blocks).map_err(|e| error("blocks", &e))?;
-        let mut out = Outbox::default();
         self.expander
-            .expand(&self.rules, &blocks, first_id, depth as u64, &mut out);
-        self.post(out)
+            .expand(&self.rules, &blocks, first_id, depth as u64, &mut self.out);
+        self.post()
     }
 
     /// Absorbs the inbox of the oldest round's slice `slice` (worker `slice`'s messages for

@@ -185,7 +185,10 @@ mod tests {
         }
         assert_eq!(set.len(), std.len());
         assert!(set.len() * 2 >= set.capacity(), "load below 1/2");
-        assert!(set.len() * 5 >= set.capacity() * 3 - 64 * 64, "load below 3/5");
+        assert!(
+            set.len() * 5 >= set.capacity() * 3 - 64 * 64,
+            "load below 3/5"
+        );
         assert_eq!(set.shards.len(), super::SHARDS);
         // Every shard holds some (the top bits spread), and grew on its own.
         assert!(set.lens.iter().all(|&l| l > 0), "{:?}", set.lens);
