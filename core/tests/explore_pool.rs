@@ -4,12 +4,15 @@
 //! bytes (blocks, successor messages, accepted entries) or JSON (the violation). The result
 //! must be the one-call `explore_roots` result, on a sweep, for 1 to 3 workers.
 
+mod common;
+
+use common::{base, key};
 use qisim_core::check::partition::{Expander, Outbox, Partition, Rules};
 use qisim_core::check::{
     count_family, explore_roots, read_blocks, write_blocks, Exploration, ExploreOptions, MemLevels,
     Next, Round, Verdict, Violation,
 };
-use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, Workload};
+use qisim_core::{Config, FindingKind, PolicyKind};
 
 /// One worker: its rules, expander and partition for the current search.
 struct Worker {
@@ -185,43 +188,13 @@ fn absorb(
     }
 }
 
-fn base(qi_length: u32, policy: PolicyKind) -> Config {
-    Config {
-        qi_length,
-        submitters: 2,
-        policy,
-        workload: Workload {
-            submissions: 2,
-            batch: BatchDist::Fixed { count: 1 },
-            ..Workload::default()
-        },
-        ..Config::default()
-    }
-}
-
-/// Everything of a verdict but the timing, the memory accounting and the thread count.
-fn key(v: &Verdict) -> serde_json::Value {
-    let mut j = serde_json::to_value(v).unwrap();
-    let o = j.as_object_mut().unwrap();
-    for k in [
-        "seconds",
-        "statesPerSecond",
-        "bytesPerState",
-        "peakBytes",
-        "threads",
-    ] {
-        o.remove(k);
-    }
-    j
-}
-
 #[test]
 fn a_pool_driven_step_by_step_gives_the_one_call_result() {
     let (mut proofs, mut counterexamples) = (0, 0);
     for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
         for ring in [5, 6, 8] {
             for counts in [&[0, 1][..], &[0, 1, 2]] {
-                let fam = count_family(&base(ring, policy), counts).unwrap();
+                let fam = count_family(&base(ring, policy, false), counts).unwrap();
                 for o in [
                     ExploreOptions::default(),
                     ExploreOptions {
@@ -263,7 +236,7 @@ fn a_pool_driven_step_by_step_gives_the_one_call_result() {
 /// Cancelling keeps what was explored: a `boundReached` verdict with the states so far.
 #[test]
 fn a_cancelled_pool_exploration_keeps_its_partial_statistics() {
-    let fam = count_family(&base(8, PolicyKind::Fixed), &[0, 1, 2]).unwrap();
+    let fam = count_family(&base(8, PolicyKind::Fixed, false), &[0, 1, 2]).unwrap();
     let full = drive(&fam, &ExploreOptions::default(), 2, 2, None);
     let part = drive(&fam, &ExploreOptions::default(), 2, 2, Some(2));
     assert_eq!(full.name(), "proved");
@@ -273,7 +246,7 @@ fn a_cancelled_pool_exploration_keeps_its_partial_statistics() {
 
 #[test]
 fn worker_rules_check_the_partitions_and_search() {
-    let cfg = [base(5, PolicyKind::Fixed)];
+    let cfg = [base(5, PolicyKind::Fixed, false)];
     let o = ExploreOptions::default();
     assert_eq!(
         Exploration::worker_rules(&cfg, &o, 0, 0)

@@ -5,58 +5,11 @@
 //! builds the CLI with it).
 #![cfg(feature = "threads")]
 
+mod common;
+
+use common::{base, key};
 use qisim_core::check::{count_family, explore_roots, ExploreOptions, Verdict};
-use qisim_core::config::{FaultConfig, TypeMix};
-use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, Workload};
-
-fn base(qi_length: u32, policy: PolicyKind, faults: bool) -> Config {
-    Config {
-        qi_length,
-        submitters: 2,
-        policy,
-        workload: Workload {
-            submissions: 2,
-            batch: BatchDist::Fixed { count: 1 },
-            types: if faults {
-                TypeMix {
-                    iotlb: 0.0,
-                    devtlb: 1.0,
-                    ..TypeMix::default()
-                }
-            } else {
-                TypeMix::default()
-            },
-            ..Workload::default()
-        },
-        faults: if faults {
-            FaultConfig {
-                iqe_rate: 0.5,
-                ite_rate: 0.5,
-                max_faults: 1,
-                ..FaultConfig::default()
-            }
-        } else {
-            FaultConfig::default()
-        },
-        ..Config::default()
-    }
-}
-
-/// Everything of a verdict but the timing, the memory accounting and the thread count.
-fn key(v: &Verdict) -> serde_json::Value {
-    let mut j = serde_json::to_value(v).unwrap();
-    let o = j.as_object_mut().unwrap();
-    for k in [
-        "seconds",
-        "statesPerSecond",
-        "bytesPerState",
-        "peakBytes",
-        "threads",
-    ] {
-        o.remove(k);
-    }
-    j
-}
+use qisim_core::{Config, FindingKind, PolicyKind};
 
 #[test]
 fn threads_give_the_one_thread_result() {
