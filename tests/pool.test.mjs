@@ -384,6 +384,13 @@ test('explore on several workers: the one-worker verdict, progress, partial resu
     }
     // onProgress returning false stops with boundReached.
     const stopped = await p.explore(big, { threads: 2, por: false, onProgress: () => false });
+    // terminate() stops a partitioned exploration too.
+    const p2 = pool.createPool({ workers: 2 });
+    let terminatedWith;
+    const running = p2.explore(big, { por: false, onProgress: () => p2.terminate() }).catch((e) => {
+      terminatedWith = e.name;
+    });
+    await running;
     const errors = [];
     for (const o of [{ threads: 4 }, { threads: 2, cycles: true }, { threads: -1 }]) {
       try {
@@ -394,7 +401,8 @@ test('explore on several workers: the one-worker verdict, progress, partial resu
       }
     }
     p.terminate();
-    return { rows, partial, seen, stopped: { verdict: stopped.verdict, states: stopped.states }, errors };
+    return { rows, partial, seen, stopped: { verdict: stopped.verdict, states: stopped.states }, errors,
+      terminatedWith };
   });
   assert.ok(out.rows.some((r) => r.one === 'counterexample') && out.rows.some((r) => r.one === 'proved'),
     JSON.stringify(out.rows));
@@ -409,4 +417,5 @@ test('explore on several workers: the one-worker verdict, progress, partial resu
   assert.equal(out.stopped.verdict, 'boundReached');
   assert.ok(out.stopped.states > 0);
   assert.deepEqual(out.errors, ['threads', 'threads', 'threads']);
+  assert.equal(out.terminatedWith, 'AbortError');
 });

@@ -85,6 +85,7 @@ export function createPool(opts = {}) {
   const slots = []; // one per worker index: { index, worker, ready, dead, task, initFailures }
   const jobs = []; // running hunts
   const failures = []; // every worker failure of this pool
+  const partitioned = new Set(); // AbortControllers of the running partitioned explorations
   let busyMs = 0; // worker time spent in finished chunks (for utilisation figures)
 
   const ready = (async () => {
@@ -386,15 +387,25 @@ export function createPool(opts = {}) {
     const options = { ...given, threads: given.threads ?? 0 };
     const coord = new glue.ExploreCoordinator(config, options, size); // names a bad field
     if (coord.parts > 1) {
-      return explorePartitioned({
-        coord,
-        config,
-        options,
-        signal,
-        onProgress,
-        abortError,
-        spawn: (i) => spawnExploreWorker(i, module),
-      });
+      // Its own workers, stopped by `signal` or by `terminate()`.
+      const stop = new AbortController();
+      const onAbort = () => stop.abort(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      partitioned.add(stop);
+      try {
+        return await explorePartitioned({
+          coord,
+          config,
+          options,
+          signal: stop.signal,
+          onProgress,
+          abortError,
+          spawn: (i) => spawnExploreWorker(i, module),
+        });
+      } finally {
+        partitioned.delete(stop);
+        signal?.removeEventListener('abort', onAbort);
+      }
     }
     coord.free();
     // Fail fast on a bad config or bad options (names the field): a one-state exploration.
@@ -462,6 +473,7 @@ export function createPool(opts = {}) {
   function terminate() {
     if (terminated) return;
     terminated = true;
+    for (const stop of partitioned) stop.abort(new DOMException('the pool was terminated', 'AbortError'));
     for (const slot of slots) {
       if (slot && !slot.dead) {
         slot.dead = true;
