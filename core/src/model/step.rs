@@ -3,8 +3,9 @@
 //! sees it (credit, status write, the oracles those touch).
 
 use crate::model::hardware::{self};
+use crate::model::pc::Pc;
 use crate::model::policy;
-use crate::model::submitter::{Pc, EAGAIN};
+use crate::model::submitter::EAGAIN;
 use crate::model::system::{Returned, StepInfo, StepKind, System};
 use crate::model::types::{Desc, Label, Status};
 use crate::trace::{Op, TraceSink};

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use crate::config::{Config, FaultConfig, HardwareMode, PolicyKind, Workload};
 use crate::model::fault_path::FaultLog;
+use crate::model::finding::Finding;
 use crate::model::hardware;
-use crate::model::oracle::Finding;
+use crate::model::pc::{can_move, Pc};
 use crate::model::policy::StatusChange;
 use crate::model::ring::Ring;
 use crate::model::state::Visitor;
-use crate::model::submitter::{can_move, Pc, Submitter};
+use crate::model::submitter::Submitter;
 use crate::model::types::{HwFault, InvType, Label};
 use crate::trace::TraceSink;
 use crate::Actor;
