@@ -6,7 +6,8 @@ use crate::model::hardware::{self};
 use crate::model::pc::Pc;
 use crate::model::policy;
 use crate::model::submitter::EAGAIN;
-use crate::model::system::{Returned, StepInfo, StepKind, System};
+use crate::model::system::System;
+use crate::model::tally::{Returned, StepInfo, StepKind};
 use crate::model::types::{Desc, Label, Status};
 use crate::trace::{Op, TraceSink};
 use crate::Actor;
@@ -35,7 +36,7 @@ impl System {
             Pc::Lock | Pc::PollLock => {
                 debug_assert!(self.ring.q_lock.is_none());
                 let handoff = self.ring.last_lock_owner.is_some_and(|o| o != i);
-                let c = &mut self.counters[iu];
+                let c = &mut self.tally.counters[iu];
                 c.lock_acquisitions += 1;
                 c.lock_handoffs += u64::from(handoff);
                 self.ring.q_lock = Some(i);
@@ -51,7 +52,7 @@ impl System {
             Pc::CheckSpace => {
                 let need = self.subs[iu].count + 2;
                 let ok = self.ring.free_cnt >= need;
-                self.counters[iu].space_retries += u64::from(!ok);
+                self.tally.counters[iu].space_retries += u64::from(!ok);
                 self.subs[iu].pc = if ok { Pc::Write } else { Pc::SpaceUnlock };
                 sink.emit(step, actor, || Op::CheckSpace {
                     free_cnt: self.ring.free_cnt,
@@ -116,10 +117,10 @@ impl System {
                     let s = &mut self.subs[iu];
                     s.pc = Pc::Lock;
                     s.rc = 0;
-                    self.counters[iu].restarts += 1;
+                    self.tally.counters[iu].restarts += 1;
                     StepKind::Restart
                 } else {
-                    self.last_return = self.finish_call(i, step, now_ns, sink);
+                    self.tally.last_return = self.finish_call(i, step, now_ns, sink);
                     returned = true;
                     StepKind::Unlock
                 }
@@ -200,7 +201,7 @@ impl System {
         let w = self.subs[iu].wait_index;
         let status = self.ring.desc_status[w as usize];
         let done = status == Status::Done;
-        self.counters[iu].spins += u64::from(!done);
+        self.tally.counters[iu].spins += u64::from(!done);
         sink.emit(step, actor, || Op::Poll {
             wait_index: w,
             status,

@@ -1,8 +1,9 @@
 //! The whole modelled system — ring, submitters, hardware engine — and its atomic steps, with the
 //! oracles of DESIGN.md section 6 checked as the steps happen.
 //!
-//! [`System`] knows nothing of schedulers, time or metrics: [`System::apply`] performs one step
-//! of one actor and says what it did. The simulator and the exhaustive explorer both drive it.
+//! [`System`] knows nothing of schedulers or time: [`System::apply`] performs one step of one
+//! actor and says what it did ([`StepInfo`]), counting it in its [`Tally`] for the metrics. The
+//! simulator and the exhaustive explorer both drive it.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -16,7 +17,8 @@ use crate::model::policy::StatusChange;
 use crate::model::ring::Ring;
 use crate::model::state::Visitor;
 use crate::model::submitter::Submitter;
-use crate::model::types::{HwFault, InvType, Label};
+use crate::model::tally::{StepInfo, Tally};
+use crate::model::types::{HwFault, Label};
 use crate::trace::TraceSink;
 use crate::Actor;
 
@@ -40,74 +42,6 @@ impl Params {
     }
 }
 
-/// What a step was, for costs (timed scheduler) and metrics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StepKind {
-    Lock {
-        handoff: bool,
-    },
-    CheckSpace {
-        ok: bool,
-    },
-    Unlock,
-    /// The final unlock of a call whose wait was aborted: it restarts (`-EAGAIN`).
-    Restart,
-    Write {
-        descs: u32,
-    },
-    Doorbell,
-    Poll {
-        done: bool,
-    },
-    Mark,
-    Reclaim,
-    HwInv {
-        ty: InvType,
-    },
-    HwWait {
-        drain: bool,
-    },
-    /// Hardware fetched a descriptor ahead (its latency is charged at completion).
-    HwFetch,
-    /// Hardware stopped with `IQE`/`ITE` (an `ITE` costs the device time-out).
-    HwFault {
-        fault: HwFault,
-    },
-    HwIdle,
-}
-
-/// A call that returned in this step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Returned {
-    pub submitter: u32,
-    pub count: u32,
-    pub rc: i32,
-    pub started_step: u64,
-    pub started_ns: u64,
-}
-
-/// Result of one step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StepInfo {
-    pub kind: StepKind,
-    /// A call returned in this step: see [`System::last_return`].
-    pub returned: bool,
-}
-
-/// Per-submitter step counters, kept by the steps themselves (where the step's kind is already
-/// known) rather than re-derived by the driver after every step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StepCounters {
-    pub lock_acquisitions: u64,
-    pub lock_handoffs: u64,
-    /// Poll iterations that did not see `QI_DONE`.
-    pub spins: u64,
-    /// `check_space` failures.
-    pub space_retries: u64,
-    /// `-EAGAIN` restarts.
-    pub restarts: u64,
-}
-
 /// The modelled system.
 #[derive(Debug)]
 pub struct System {
@@ -123,12 +57,8 @@ pub struct System {
     /// Status writes of the current software step, for the trace and the lost-completion
     /// oracle (empty between steps).
     pub(super) changes: Vec<StatusChange>,
-    /// Step counters per submitter (metrics; not part of the state).
-    pub counters: Vec<StepCounters>,
-    /// Scheduled hardware and fault steps taken (metrics; not part of the state).
-    pub hw_steps: u64,
-    /// The call that returned in the last step whose [`StepInfo::returned`] is set.
-    pub last_return: Returned,
+    /// What the steps counted, for the metrics (not part of the state).
+    pub tally: Tally,
     /// The run's fault history, for the fault path of its findings (not part of the state).
     pub fault_log: FaultLog,
     // Config fields read on every step (kept here, not in `params`: no pointer chase).
@@ -164,9 +94,7 @@ impl Clone for System {
             halted: false,
             invariant_reported: false,
             changes: Vec::new(),
-            counters: Vec::new(),
-            hw_steps: 0,
-            last_return: Returned::default(),
+            tally: Tally::default(),
             fault_log: FaultLog::default(),
             policy: self.policy,
             hw_async: self.hw_async,
@@ -188,9 +116,7 @@ impl Clone for System {
             halted,
             invariant_reported,
             changes,
-            counters,
-            hw_steps,
-            last_return,
+            tally,
             fault_log,
             policy,
             hw_async,
@@ -210,9 +136,7 @@ impl Clone for System {
         self.halted = *halted;
         self.invariant_reported = *invariant_reported;
         self.changes.clone_from(changes);
-        self.counters.clone_from(counters);
-        self.hw_steps = *hw_steps;
-        self.last_return = *last_return;
+        self.tally.clone_from(tally);
         self.fault_log.clone_from(fault_log);
     }
 }
@@ -232,9 +156,7 @@ impl System {
             halted: false,
             invariant_reported: false,
             changes: Vec::new(),
-            counters: vec![StepCounters::default(); cfg.submitters as usize],
-            hw_steps: 0,
-            last_return: Returned::default(),
+            tally: Tally::new(cfg.submitters),
             fault_log: FaultLog::default(),
             policy: cfg.policy,
             hw_async: cfg.hardware == HardwareMode::Async,
@@ -255,9 +177,7 @@ impl System {
             halted,
             invariant_reported,
             changes,
-            counters,
-            hw_steps,
-            last_return,
+            tally,
             fault_log,
             policy: _,
             hw_async: _,
@@ -271,9 +191,7 @@ impl System {
             found.clear();
             *invariant_reported = false;
             changes.clear();
-            counters.fill(StepCounters::default());
-            *hw_steps = 0;
-            *last_return = Returned::default();
+            tally.reset();
             fault_log.clear();
         }
     }
@@ -358,7 +276,7 @@ impl System {
     ) -> StepInfo {
         match actor {
             Actor::Hardware | Actor::Fetch | Actor::Fault(_) => {
-                self.hw_steps += 1;
+                self.tally.hw_steps += 1;
                 let kind = self.hw_step(step, actor, sink);
                 StepInfo {
                     kind,
