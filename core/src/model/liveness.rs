@@ -125,7 +125,7 @@ impl System {
         let msg = format!(
             "T{} made no progress for {} of its own steps (at `{}`)",
             i + 1,
-            self.watchdog,
+            self.params.watchdog,
             s.pc.name()
         );
         let slot = s.pc.polling().then_some(s.wait_index);

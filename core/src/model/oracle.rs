@@ -88,7 +88,7 @@ impl System {
     /// repair its copy completes too) is not stray.
     #[inline]
     pub(super) fn owns_wait_slot(&self, slot: u32, label: Label) -> bool {
-        let marks_wait = policy::marks_wait_slot(self.policy);
+        let marks_wait = policy::marks_wait_slot(self.params.policy);
         self.ring.desc[slot as usize].label() == Some(label)
             && self.subs.get(label.submitter as usize).is_some_and(|o| {
                 o.attempts > 0

@@ -23,10 +23,10 @@ impl System {
     ) -> StepInfo {
         let actor = Actor::Submitter(i);
         let iu = i as usize;
-        if self.watchdog != 0 {
+        if self.params.watchdog != 0 {
             let s = &mut self.subs[iu];
             s.steps_since_progress += 1;
-            if s.steps_since_progress == self.watchdog && !s.watchdog_fired {
+            if s.steps_since_progress == self.params.watchdog && !s.watchdog_fired {
                 self.watchdog_fires(i, step);
             }
         }
@@ -79,7 +79,7 @@ impl System {
                 self.ring.iqt = self.ring.free_head;
                 self.subs[iu].pc = Pc::Poll;
                 sink.emit(step, actor, || Op::Doorbell { iqt: self.ring.iqt });
-                if !self.hw_async {
+                if !self.params.hw_async {
                     // QEMU: the MMIO write traps and the whole queue is processed before the
                     // write returns, with the submitter still holding q_lock.
                     while hardware::can_complete(&self.ring) {
@@ -92,14 +92,20 @@ impl System {
             Pc::Mark => {
                 let (index, count) = (self.subs[iu].index, self.subs[iu].count);
                 sink.emit(step, actor, || Op::Mark { index, count });
-                policy::mark(self.policy, &mut self.ring, index, count, &mut self.changes);
+                policy::mark(
+                    self.params.policy,
+                    &mut self.ring,
+                    index,
+                    count,
+                    &mut self.changes,
+                );
                 self.software_changes(i, step, sink);
                 self.subs[iu].pc = Pc::Reclaim;
                 StepKind::Mark
             }
             Pc::Reclaim => {
                 let from = self.ring.free_tail;
-                policy::reclaim(self.policy, &mut self.ring, &mut self.changes);
+                policy::reclaim(self.params.policy, &mut self.ring, &mut self.changes);
                 sink.emit(step, actor, || Op::Reclaim {
                     from,
                     to: self.ring.free_tail,

@@ -8,10 +8,11 @@
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use crate::config::{Config, FaultConfig, HardwareMode, PolicyKind, Workload};
+use crate::config::Config;
 use crate::model::fault_path::FaultLog;
 use crate::model::finding::Finding;
 use crate::model::hardware;
+use crate::model::params::Params;
 use crate::model::pc::{can_move, Pc};
 use crate::model::policy::StatusChange;
 use crate::model::ring::Ring;
@@ -21,26 +22,6 @@ use crate::model::tally::{StepInfo, Tally};
 use crate::model::types::{HwFault, Label};
 use crate::trace::TraceSink;
 use crate::Actor;
-
-/// Parts of the config the steps need (shared, immutable). The policy, hardware mode and
-/// watchdog, read on every step, are plain fields of [`System`] instead.
-#[derive(Clone, Debug)]
-pub struct Params {
-    pub workloads: Vec<Workload>,
-    pub faults: FaultConfig,
-}
-
-impl Params {
-    /// From a validated config.
-    pub fn from_config(cfg: &Config) -> Self {
-        Params {
-            workloads: (0..cfg.submitters as usize)
-                .map(|i| cfg.workload_of(i).clone())
-                .collect(),
-            faults: cfg.faults.clone(),
-        }
-    }
-}
 
 /// The modelled system.
 #[derive(Debug)]
@@ -61,12 +42,6 @@ pub struct System {
     pub tally: Tally,
     /// The run's fault history, for the fault path of its findings (not part of the state).
     pub fault_log: FaultLog,
-    // Config fields read on every step (kept here, not in `params`: no pointer chase).
-    pub(crate) policy: PolicyKind,
-    pub(crate) hw_async: bool,
-    pub(crate) watchdog: u64,
-    /// Effective `fetchDepth` (`QI_LENGTH` for no limit).
-    pub(crate) fetch_depth: u32,
 }
 
 impl PartialEq for System {
@@ -96,17 +71,13 @@ impl Clone for System {
             changes: Vec::new(),
             tally: Tally::default(),
             fault_log: FaultLog::default(),
-            policy: self.policy,
-            hw_async: self.hw_async,
-            watchdog: self.watchdog,
-            fetch_depth: self.fetch_depth,
         };
         s.clone_from(self);
         s
     }
 
-    /// Reuses `self`'s vectors (the explorer copies a state per transition; the config parts
-    /// are copied only when `params` differs).
+    /// Reuses `self`'s vectors (the explorer copies a state per transition); `params` is shared,
+    /// its `Arc` replaced only when it differs.
     fn clone_from(&mut self, src: &Self) {
         let System {
             params,
@@ -118,17 +89,9 @@ impl Clone for System {
             changes,
             tally,
             fault_log,
-            policy,
-            hw_async,
-            watchdog,
-            fetch_depth,
         } = src;
         if !Arc::ptr_eq(&self.params, params) {
             self.params = params.clone();
-            self.policy = *policy;
-            self.hw_async = *hw_async;
-            self.watchdog = *watchdog;
-            self.fetch_depth = *fetch_depth;
         }
         self.ring.clone_from(ring);
         self.subs.clone_from(subs);
@@ -158,10 +121,6 @@ impl System {
             changes: Vec::new(),
             tally: Tally::new(cfg.submitters),
             fault_log: FaultLog::default(),
-            policy: cfg.policy,
-            hw_async: cfg.hardware == HardwareMode::Async,
-            watchdog: cfg.watchdog,
-            fetch_depth: cfg.effective_fetch_depth(),
         }
     }
 
@@ -179,10 +138,6 @@ impl System {
             changes,
             tally,
             fault_log,
-            policy: _,
-            hw_async: _,
-            watchdog: _,
-            fetch_depth: _,
         } = self;
         v.submitters(subs.len(), |v, i| subs[i].visit(v));
         ring.visit(v);
@@ -201,13 +156,13 @@ impl System {
     /// passes by pointer: the scheduler asks this on every step.
     #[inline(always)]
     pub fn hw_enabled(&self) -> bool {
-        self.hw_async && hardware::can_complete(&self.ring)
+        self.params.hw_async && hardware::can_complete(&self.ring)
     }
 
     /// Whether the hardware engine can fetch a descriptor ahead now.
     #[inline(always)]
     pub fn fetch_enabled(&self) -> bool {
-        self.hw_async && hardware::can_fetch(&self.ring, self.fetch_depth)
+        self.params.hw_async && hardware::can_fetch(&self.ring, self.params.fetch_depth)
     }
 
     /// Whether `actor` can take a step now.
@@ -218,13 +173,13 @@ impl System {
             Actor::Fetch => self.fetch_enabled(),
             Actor::Fault(f) => {
                 let budget = self.params.faults.max_faults;
-                self.hw_async
+                self.params.hw_async
                     && self.params.faults.rate(f) > 0.0
                     && (budget == 0 || self.ring.faults < budget)
                     && hardware::fault_applies(
                         &self.ring,
                         f,
-                        self.fetch_depth,
+                        self.params.fetch_depth,
                         self.params.faults.ite_all_fetched,
                     )
             }
