@@ -1,8 +1,7 @@
 //! The atomic steps of `qi_submit_sync()` (DESIGN.md section 2), one per program counter of
-//! [`Pc`], as `dmar.c` runs them under `q_lock`; and the hardware engine's step as the system
-//! sees it (credit, status write, the oracles those touch).
+//! [`Pc`], as `dmar.c` runs them under `q_lock` (the hardware's step is in `hw_step.rs`).
 
-use crate::model::hardware::{self};
+use crate::model::hardware;
 use crate::model::pc::Pc;
 use crate::model::policy;
 use crate::model::submitter::EAGAIN;
@@ -13,6 +12,7 @@ use crate::trace::{Op, TraceSink};
 use crate::Actor;
 
 impl System {
+    /// One step of submitter `i`, the one its program counter names.
     #[inline(always)]
     pub(super) fn sub_step<T: TraceSink>(
         &mut self,
@@ -92,13 +92,8 @@ impl System {
             Pc::Mark => {
                 let (index, count) = (self.subs[iu].index, self.subs[iu].count);
                 sink.emit(step, actor, || Op::Mark { index, count });
-                policy::mark(
-                    self.params.policy,
-                    &mut self.ring,
-                    index,
-                    count,
-                    &mut self.changes,
-                );
+                let p = self.params.policy;
+                policy::mark(p, &mut self.ring, index, count, &mut self.changes);
                 self.software_changes(i, step, sink);
                 self.subs[iu].pc = Pc::Reclaim;
                 StepKind::Mark
