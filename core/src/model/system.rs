@@ -153,10 +153,11 @@ impl System {
 
     /// Whether the hardware engine can take a step now (every hardware step needs this: a
     /// fetch or a fault implies the engine can complete). Takes no [`Actor`], which wasm32
-    /// passes by pointer: the scheduler asks this on every step.
+    /// passes by pointer: the scheduler asks this on every step. The ring is tested first, so
+    /// an idle engine costs no read through `params`.
     #[inline(always)]
     pub fn hw_enabled(&self) -> bool {
-        self.params.hw_async && hardware::can_complete(&self.ring)
+        hardware::can_complete(&self.ring) && self.params.hw_async
     }
 
     /// Whether the hardware engine can fetch a descriptor ahead now.
