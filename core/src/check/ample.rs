@@ -91,7 +91,7 @@ pub(super) fn ample(sys: &System) -> Option<Actor> {
                     ok = false;
                     break;
                 }
-                if !policy::reclaimable(sys.policy, r, slot) {
+                if !policy::reclaimable(sys.params.policy, r, slot) {
                     break;
                 }
                 slot = r.add(slot, 1);

@@ -3,8 +3,8 @@
 
 use crate::config::IteWalk;
 use crate::model::fault_path::FaultPath;
+use crate::model::finding::FindingKind;
 use crate::model::hardware;
-use crate::model::oracle::FindingKind;
 use crate::model::policy;
 use crate::model::submitter::{EAGAIN, EINVAL, ETIMEDOUT};
 use crate::model::system::System;

@@ -2,7 +2,8 @@
 //! the owner of what completed, traces it, and runs the stray-write oracle on a status write.
 
 use crate::model::hardware::{self, Processed};
-use crate::model::system::{StepKind, System};
+use crate::model::system::System;
+use crate::model::tally::StepKind;
 use crate::model::types::{HwFault, Status};
 use crate::trace::{Op, TraceSink};
 use crate::Actor;

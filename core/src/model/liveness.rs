@@ -2,8 +2,8 @@
 //! explorer), the lockup oracle that reports it, and the soft-lockup watchdog.
 
 use crate::model::fault_path::FaultPath;
-use crate::model::oracle::FindingKind;
-use crate::model::submitter::Pc;
+use crate::model::finding::FindingKind;
+use crate::model::pc::Pc;
 use crate::model::system::System;
 use crate::model::types::{fsts, Status};
 use crate::Actor;
@@ -125,7 +125,7 @@ impl System {
         let msg = format!(
             "T{} made no progress for {} of its own steps (at `{}`)",
             i + 1,
-            self.watchdog,
+            self.params.watchdog,
             s.pc.name()
         );
         let slot = s.pc.polling().then_some(s.wait_index);

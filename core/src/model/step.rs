@@ -1,16 +1,18 @@
 //! The atomic steps of `qi_submit_sync()` (DESIGN.md section 2), one per program counter of
-//! [`Pc`], as `dmar.c` runs them under `q_lock`; and the hardware engine's step as the system
-//! sees it (credit, status write, the oracles those touch).
+//! [`Pc`], as `dmar.c` runs them under `q_lock` (the hardware's step is in `hw_step.rs`).
 
-use crate::model::hardware::{self};
+use crate::model::hardware;
+use crate::model::pc::Pc;
 use crate::model::policy;
-use crate::model::submitter::{Pc, EAGAIN};
-use crate::model::system::{Returned, StepInfo, StepKind, System};
+use crate::model::submitter::EAGAIN;
+use crate::model::system::System;
+use crate::model::tally::{Returned, StepInfo, StepKind};
 use crate::model::types::{Desc, Label, Status};
 use crate::trace::{Op, TraceSink};
 use crate::Actor;
 
 impl System {
+    /// One step of submitter `i`, the one its program counter names.
     #[inline(always)]
     pub(super) fn sub_step<T: TraceSink>(
         &mut self,
@@ -21,10 +23,10 @@ impl System {
     ) -> StepInfo {
         let actor = Actor::Submitter(i);
         let iu = i as usize;
-        if self.watchdog != 0 {
+        if self.params.watchdog != 0 {
             let s = &mut self.subs[iu];
             s.steps_since_progress += 1;
-            if s.steps_since_progress == self.watchdog && !s.watchdog_fired {
+            if s.steps_since_progress == self.params.watchdog && !s.watchdog_fired {
                 self.watchdog_fires(i, step);
             }
         }
@@ -34,7 +36,7 @@ impl System {
             Pc::Lock | Pc::PollLock => {
                 debug_assert!(self.ring.q_lock.is_none());
                 let handoff = self.ring.last_lock_owner.is_some_and(|o| o != i);
-                let c = &mut self.counters[iu];
+                let c = &mut self.tally.counters[iu];
                 c.lock_acquisitions += 1;
                 c.lock_handoffs += u64::from(handoff);
                 self.ring.q_lock = Some(i);
@@ -50,7 +52,7 @@ impl System {
             Pc::CheckSpace => {
                 let need = self.subs[iu].count + 2;
                 let ok = self.ring.free_cnt >= need;
-                self.counters[iu].space_retries += u64::from(!ok);
+                self.tally.counters[iu].space_retries += u64::from(!ok);
                 self.subs[iu].pc = if ok { Pc::Write } else { Pc::SpaceUnlock };
                 sink.emit(step, actor, || Op::CheckSpace {
                     free_cnt: self.ring.free_cnt,
@@ -77,7 +79,7 @@ impl System {
                 self.ring.iqt = self.ring.free_head;
                 self.subs[iu].pc = Pc::Poll;
                 sink.emit(step, actor, || Op::Doorbell { iqt: self.ring.iqt });
-                if !self.hw_async {
+                if !self.params.hw_async {
                     // QEMU: the MMIO write traps and the whole queue is processed before the
                     // write returns, with the submitter still holding q_lock.
                     while hardware::can_complete(&self.ring) {
@@ -90,14 +92,15 @@ impl System {
             Pc::Mark => {
                 let (index, count) = (self.subs[iu].index, self.subs[iu].count);
                 sink.emit(step, actor, || Op::Mark { index, count });
-                policy::mark(self.policy, &mut self.ring, index, count, &mut self.changes);
+                let p = self.params.policy;
+                policy::mark(p, &mut self.ring, index, count, &mut self.changes);
                 self.software_changes(i, step, sink);
                 self.subs[iu].pc = Pc::Reclaim;
                 StepKind::Mark
             }
             Pc::Reclaim => {
                 let from = self.ring.free_tail;
-                policy::reclaim(self.policy, &mut self.ring, &mut self.changes);
+                policy::reclaim(self.params.policy, &mut self.ring, &mut self.changes);
                 sink.emit(step, actor, || Op::Reclaim {
                     from,
                     to: self.ring.free_tail,
@@ -115,10 +118,10 @@ impl System {
                     let s = &mut self.subs[iu];
                     s.pc = Pc::Lock;
                     s.rc = 0;
-                    self.counters[iu].restarts += 1;
+                    self.tally.counters[iu].restarts += 1;
                     StepKind::Restart
                 } else {
-                    self.last_return = self.finish_call(i, step, now_ns, sink);
+                    self.tally.last_return = self.finish_call(i, step, now_ns, sink);
                     returned = true;
                     StepKind::Unlock
                 }
@@ -199,7 +202,7 @@ impl System {
         let w = self.subs[iu].wait_index;
         let status = self.ring.desc_status[w as usize];
         let done = status == Status::Done;
-        self.counters[iu].spins += u64::from(!done);
+        self.tally.counters[iu].spins += u64::from(!done);
         sink.emit(step, actor, || Op::Poll {
             wait_index: w,
             status,

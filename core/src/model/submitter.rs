@@ -1,119 +1,12 @@
 //! A submitter: one CPU running `qi_submit_sync` as a step-level state machine (DESIGN.md
 //! section 2). The steps themselves run in [`crate::model::step`], on the [`System`](crate::model::System) that owns the shared ring.
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::Workload;
-use crate::model::state::{enum_word, Visitor};
+// `Pc` and `can_move` live in `pc.rs`; re-exported where they were first defined.
+pub use crate::model::pc::{can_move, Pc};
+use crate::model::state::Visitor;
 use crate::model::types::InvType;
 use crate::model::workload::WorkloadGen;
-
-/// The next step a submitter will take (its program counter).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum Pc {
-    /// 1. `lock`: wait for `q_lock` (not enabled while another CPU holds it).
-    Lock,
-    /// 2. `check_space`: `free_cnt >= count + 2`?
-    CheckSpace,
-    /// 2'. Not enough space: `unlock`, relax, back to `lock`.
-    SpaceUnlock,
-    /// 3. `write` the batch and its wait descriptor.
-    Write,
-    /// 4. `doorbell`: `IQT = free_head`.
-    Doorbell,
-    /// 5. `poll` `desc_status[wait_index]`, `qi_check_fault` when not done.
-    Poll,
-    /// 6. `unlock` and relax inside the poll loop.
-    PollUnlock,
-    /// 6'. `lock` again inside the poll loop.
-    PollLock,
-    /// 7. `mark` own slots (policy).
-    Mark,
-    /// 8. `reclaim` (policy).
-    Reclaim,
-    /// 9./10. `unlock`, then return `rc` (or restart on `-EAGAIN`).
-    Unlock,
-    /// Workload done.
-    Finished,
-}
-
-enum_word!(Pc: 4);
-
-impl Pc {
-    /// Every step, in declaration order.
-    pub const ALL: [Pc; 12] = [
-        Pc::Lock,
-        Pc::CheckSpace,
-        Pc::SpaceUnlock,
-        Pc::Write,
-        Pc::Doorbell,
-        Pc::Poll,
-        Pc::PollUnlock,
-        Pc::PollLock,
-        Pc::Mark,
-        Pc::Reclaim,
-        Pc::Unlock,
-        Pc::Finished,
-    ];
-
-    /// True for steps that need `q_lock` free.
-    #[inline]
-    pub fn needs_lock(self) -> bool {
-        matches!(self, Pc::Lock | Pc::PollLock)
-    }
-
-    /// This step's bits for [`can_move`]: (runs without `q_lock`, waits for `q_lock`).
-    #[inline(always)]
-    pub fn mobility(self) -> (u64, u64) {
-        let waits = self.needs_lock();
-        (u64::from((self != Pc::Finished) & !waits), u64::from(waits))
-    }
-
-    /// True before the call's `write` (or after the last call): `index`, `wait_index` and
-    /// `hw_done` are dead, as `write` overwrites them (a late hardware credit to a finished
-    /// batch included).
-    #[inline]
-    pub fn before_write(self) -> bool {
-        matches!(
-            self,
-            Pc::Lock | Pc::CheckSpace | Pc::SpaceUnlock | Pc::Write | Pc::Finished
-        )
-    }
-
-    /// True while inside the poll loop (steps 5 and 6).
-    #[inline]
-    pub fn polling(self) -> bool {
-        matches!(self, Pc::Poll | Pc::PollUnlock | Pc::PollLock)
-    }
-
-    /// Kernel-style name of the step.
-    pub fn name(self) -> &'static str {
-        match self {
-            Pc::Lock => "lock",
-            Pc::CheckSpace => "check_space",
-            Pc::SpaceUnlock => "unlock (no space)",
-            Pc::Write => "write",
-            Pc::Doorbell => "doorbell",
-            Pc::Poll => "poll",
-            Pc::PollUnlock => "unlock (poll)",
-            Pc::PollLock => "lock (poll)",
-            Pc::Mark => "mark",
-            Pc::Reclaim => "reclaim",
-            Pc::Unlock => "unlock",
-            Pc::Finished => "finished",
-        }
-    }
-}
-
-/// Who can move, the one definition: of the submitters whose [`Pc::mobility`] bits are
-/// `runs` and `waits_lock` (one bit each, or a bit mask of many), those that can step now.
-/// Branch-free: a random scheduler's choice would mispredict branches on the chosen state.
-#[inline(always)]
-pub fn can_move(runs: u64, waits_lock: u64, lock_free: bool) -> u64 {
-    runs | (waits_lock & 0u64.wrapping_sub(u64::from(lock_free)))
-}
 
 /// `-EAGAIN`.
 pub const EAGAIN: i32 = -11;

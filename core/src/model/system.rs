@@ -1,111 +1,27 @@
 //! The whole modelled system — ring, submitters, hardware engine — and its atomic steps, with the
 //! oracles of DESIGN.md section 6 checked as the steps happen.
 //!
-//! [`System`] knows nothing of schedulers, time or metrics: [`System::apply`] performs one step
-//! of one actor and says what it did. The simulator and the exhaustive explorer both drive it.
+//! [`System`] knows nothing of schedulers or time: [`System::apply`] performs one step of one
+//! actor and says what it did ([`StepInfo`]), counting it in its [`Tally`] for the metrics. The
+//! simulator and the exhaustive explorer both drive it.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use crate::config::{Config, FaultConfig, HardwareMode, PolicyKind, Workload};
+use crate::config::Config;
 use crate::model::fault_path::FaultLog;
+use crate::model::finding::Finding;
 use crate::model::hardware;
-use crate::model::oracle::Finding;
+use crate::model::params::Params;
+use crate::model::pc::{can_move, Pc};
 use crate::model::policy::StatusChange;
 use crate::model::ring::Ring;
 use crate::model::state::Visitor;
-use crate::model::submitter::{can_move, Pc, Submitter};
-use crate::model::types::{HwFault, InvType, Label};
+use crate::model::submitter::Submitter;
+use crate::model::tally::{StepInfo, Tally};
+use crate::model::types::{HwFault, Label};
 use crate::trace::TraceSink;
 use crate::Actor;
-
-/// Parts of the config the steps need (shared, immutable). The policy, hardware mode and
-/// watchdog, read on every step, are plain fields of [`System`] instead.
-#[derive(Clone, Debug)]
-pub struct Params {
-    pub workloads: Vec<Workload>,
-    pub faults: FaultConfig,
-}
-
-impl Params {
-    /// From a validated config.
-    pub fn from_config(cfg: &Config) -> Self {
-        Params {
-            workloads: (0..cfg.submitters as usize)
-                .map(|i| cfg.workload_of(i).clone())
-                .collect(),
-            faults: cfg.faults.clone(),
-        }
-    }
-}
-
-/// What a step was, for costs (timed scheduler) and metrics.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StepKind {
-    Lock {
-        handoff: bool,
-    },
-    CheckSpace {
-        ok: bool,
-    },
-    Unlock,
-    /// The final unlock of a call whose wait was aborted: it restarts (`-EAGAIN`).
-    Restart,
-    Write {
-        descs: u32,
-    },
-    Doorbell,
-    Poll {
-        done: bool,
-    },
-    Mark,
-    Reclaim,
-    HwInv {
-        ty: InvType,
-    },
-    HwWait {
-        drain: bool,
-    },
-    /// Hardware fetched a descriptor ahead (its latency is charged at completion).
-    HwFetch,
-    /// Hardware stopped with `IQE`/`ITE` (an `ITE` costs the device time-out).
-    HwFault {
-        fault: HwFault,
-    },
-    HwIdle,
-}
-
-/// A call that returned in this step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Returned {
-    pub submitter: u32,
-    pub count: u32,
-    pub rc: i32,
-    pub started_step: u64,
-    pub started_ns: u64,
-}
-
-/// Result of one step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StepInfo {
-    pub kind: StepKind,
-    /// A call returned in this step: see [`System::last_return`].
-    pub returned: bool,
-}
-
-/// Per-submitter step counters, kept by the steps themselves (where the step's kind is already
-/// known) rather than re-derived by the driver after every step.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct StepCounters {
-    pub lock_acquisitions: u64,
-    pub lock_handoffs: u64,
-    /// Poll iterations that did not see `QI_DONE`.
-    pub spins: u64,
-    /// `check_space` failures.
-    pub space_retries: u64,
-    /// `-EAGAIN` restarts.
-    pub restarts: u64,
-}
 
 /// The modelled system.
 #[derive(Debug)]
@@ -122,20 +38,10 @@ pub struct System {
     /// Status writes of the current software step, for the trace and the lost-completion
     /// oracle (empty between steps).
     pub(super) changes: Vec<StatusChange>,
-    /// Step counters per submitter (metrics; not part of the state).
-    pub counters: Vec<StepCounters>,
-    /// Scheduled hardware and fault steps taken (metrics; not part of the state).
-    pub hw_steps: u64,
-    /// The call that returned in the last step whose [`StepInfo::returned`] is set.
-    pub last_return: Returned,
+    /// What the steps counted, for the metrics (not part of the state).
+    pub tally: Tally,
     /// The run's fault history, for the fault path of its findings (not part of the state).
     pub fault_log: FaultLog,
-    // Config fields read on every step (kept here, not in `params`: no pointer chase).
-    pub(crate) policy: PolicyKind,
-    pub(crate) hw_async: bool,
-    pub(crate) watchdog: u64,
-    /// Effective `fetchDepth` (`QI_LENGTH` for no limit).
-    pub(crate) fetch_depth: u32,
 }
 
 impl PartialEq for System {
@@ -163,21 +69,15 @@ impl Clone for System {
             halted: false,
             invariant_reported: false,
             changes: Vec::new(),
-            counters: Vec::new(),
-            hw_steps: 0,
-            last_return: Returned::default(),
+            tally: Tally::default(),
             fault_log: FaultLog::default(),
-            policy: self.policy,
-            hw_async: self.hw_async,
-            watchdog: self.watchdog,
-            fetch_depth: self.fetch_depth,
         };
         s.clone_from(self);
         s
     }
 
-    /// Reuses `self`'s vectors (the explorer copies a state per transition; the config parts
-    /// are copied only when `params` differs).
+    /// Reuses `self`'s vectors (the explorer copies a state per transition); `params` is shared,
+    /// its `Arc` replaced only when it differs.
     fn clone_from(&mut self, src: &Self) {
         let System {
             params,
@@ -187,21 +87,11 @@ impl Clone for System {
             halted,
             invariant_reported,
             changes,
-            counters,
-            hw_steps,
-            last_return,
+            tally,
             fault_log,
-            policy,
-            hw_async,
-            watchdog,
-            fetch_depth,
         } = src;
         if !Arc::ptr_eq(&self.params, params) {
             self.params = params.clone();
-            self.policy = *policy;
-            self.hw_async = *hw_async;
-            self.watchdog = *watchdog;
-            self.fetch_depth = *fetch_depth;
         }
         self.ring.clone_from(ring);
         self.subs.clone_from(subs);
@@ -209,9 +99,7 @@ impl Clone for System {
         self.halted = *halted;
         self.invariant_reported = *invariant_reported;
         self.changes.clone_from(changes);
-        self.counters.clone_from(counters);
-        self.hw_steps = *hw_steps;
-        self.last_return = *last_return;
+        self.tally.clone_from(tally);
         self.fault_log.clone_from(fault_log);
     }
 }
@@ -231,14 +119,8 @@ impl System {
             halted: false,
             invariant_reported: false,
             changes: Vec::new(),
-            counters: vec![StepCounters::default(); cfg.submitters as usize],
-            hw_steps: 0,
-            last_return: Returned::default(),
+            tally: Tally::new(cfg.submitters),
             fault_log: FaultLog::default(),
-            policy: cfg.policy,
-            hw_async: cfg.hardware == HardwareMode::Async,
-            watchdog: cfg.watchdog,
-            fetch_depth: cfg.effective_fetch_depth(),
         }
     }
 
@@ -254,14 +136,8 @@ impl System {
             halted,
             invariant_reported,
             changes,
-            counters,
-            hw_steps,
-            last_return,
+            tally,
             fault_log,
-            policy: _,
-            hw_async: _,
-            watchdog: _,
-            fetch_depth: _,
         } = self;
         v.submitters(subs.len(), |v, i| subs[i].visit(v));
         ring.visit(v);
@@ -270,25 +146,24 @@ impl System {
             found.clear();
             *invariant_reported = false;
             changes.clear();
-            counters.fill(StepCounters::default());
-            *hw_steps = 0;
-            *last_return = Returned::default();
+            tally.reset();
             fault_log.clear();
         }
     }
 
     /// Whether the hardware engine can take a step now (every hardware step needs this: a
     /// fetch or a fault implies the engine can complete). Takes no [`Actor`], which wasm32
-    /// passes by pointer: the scheduler asks this on every step.
+    /// passes by pointer: the scheduler asks this on every step. The ring is tested first, so
+    /// an idle engine costs no read through `params`.
     #[inline(always)]
     pub fn hw_enabled(&self) -> bool {
-        self.hw_async && hardware::can_complete(&self.ring)
+        hardware::can_complete(&self.ring) && self.params.hw_async
     }
 
     /// Whether the hardware engine can fetch a descriptor ahead now.
     #[inline(always)]
     pub fn fetch_enabled(&self) -> bool {
-        self.hw_async && hardware::can_fetch(&self.ring, self.fetch_depth)
+        self.params.hw_async && hardware::can_fetch(&self.ring, self.params.fetch_depth)
     }
 
     /// Whether `actor` can take a step now.
@@ -299,13 +174,13 @@ impl System {
             Actor::Fetch => self.fetch_enabled(),
             Actor::Fault(f) => {
                 let budget = self.params.faults.max_faults;
-                self.hw_async
+                self.params.hw_async
                     && self.params.faults.rate(f) > 0.0
                     && (budget == 0 || self.ring.faults < budget)
                     && hardware::fault_applies(
                         &self.ring,
                         f,
-                        self.fetch_depth,
+                        self.params.fetch_depth,
                         self.params.faults.ite_all_fetched,
                     )
             }
@@ -357,7 +232,7 @@ impl System {
     ) -> StepInfo {
         match actor {
             Actor::Hardware | Actor::Fetch | Actor::Fault(_) => {
-                self.hw_steps += 1;
+                self.tally.hw_steps += 1;
                 let kind = self.hw_step(step, actor, sink);
                 StepInfo {
                     kind,

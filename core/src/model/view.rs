@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::submitter::Pc;
+use crate::model::pc::Pc;
 use crate::model::system::System;
 use crate::model::types::{Desc, Status};
 use crate::Actor;

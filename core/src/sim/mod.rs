@@ -151,7 +151,7 @@ impl Run {
                 metrics.time_ns = metrics.time_ns.max(end);
             }
             if info.returned {
-                account_return(metrics, &sys.last_return, s, timed_end);
+                account_return(metrics, &sys.tally.last_return, s, timed_end);
             }
             s += 1;
             if !sys.found.is_empty() | sys.halted {
@@ -228,15 +228,12 @@ impl Run {
         self.findings.push(f);
     }
 
-    /// Copies the counters the steps keep in [`System`] into the metrics.
+    /// Copies the counters the steps keep in the system's [`Tally`](crate::model::Tally) into
+    /// the metrics.
     fn sync_counters(&mut self) {
-        self.metrics.hw_steps = self.sys.hw_steps;
-        for (m, c) in self
-            .metrics
-            .per_submitter
-            .iter_mut()
-            .zip(&self.sys.counters)
-        {
+        let tally = &self.sys.tally;
+        self.metrics.hw_steps = tally.hw_steps;
+        for (m, c) in self.metrics.per_submitter.iter_mut().zip(&tally.counters) {
             m.lock_acquisitions = c.lock_acquisitions;
             m.lock_handoffs = c.lock_handoffs;
             m.spins = c.spins;
