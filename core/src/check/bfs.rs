@@ -501,11 +501,6 @@ impl Explorer {
         self.in_flight.back().map_or(&[], |r| &r.chunk)
     }
 
-    /// Bytes of the levels in RAM.
-    pub(super) fn level_bytes(&self) -> u64 {
-        self.levels.ram_bytes()
-    }
-
     /// Rounds issued and not yet absorbed.
     pub(super) fn in_flight(&self) -> usize {
         self.in_flight.len()

@@ -23,15 +23,12 @@
 
 pub use super::bfs::Round;
 use super::bfs::{encode_block, BfsEnd, Explorer, Issue, Local, Violation};
-use super::level::{self, Block, LevelStore};
-use super::partition::{Outbox, Rules, ENTRY_HEAD, MAX_EXPLORE_SUBMITTERS};
+use super::level::{Block, LevelStore};
+use super::partition::{Outbox, Rules, MAX_EXPLORE_SUBMITTERS};
 use super::{explorable, ExploreOptions, ExploreProgress, ExploreStats, Verdict, MAX_THREADS};
 use crate::config::Config;
 use crate::error::ConfigError;
 use crate::model::FindingKind;
-
-/// Below this many bytes of levels in RAM, [`Exploration::absorbed`] stores raw blocks.
-const RAW_LEVEL_BYTES: u64 = 128 << 20;
 
 /// What a driver does next.
 #[derive(Debug)]
@@ -186,23 +183,12 @@ impl<'a> Exploration<'a> {
     ) -> Option<ExploreProgress> {
         let ex = &mut self.ex;
         ex.merge(accepted);
-        // This thread merges alone while the workers expand: raw blocks (a copy) instead of
-        // encoding them, while the levels are small.
-        let raw = ex.level_bytes() < RAW_LEVEL_BYTES;
-        let (block, size) = (ex.block, ex.rules.record_size());
-        let mut recs = Vec::new();
-        for o in ex.order.chunks(block) {
-            ex.blocks.push(if raw {
-                recs.clear();
-                for &(p, at) in o {
-                    let at = at as usize + ENTRY_HEAD;
-                    recs.extend_from_slice(&accepted[p as usize][at..at + size]);
-                }
-                level::raw(&recs, size)
-            } else {
-                encode_block(accepted, &ex.rules, o)
-            });
-        }
+        let block = ex.block;
+        ex.blocks.extend(
+            ex.order
+                .chunks(block)
+                .map(|o| encode_block(accepted, &ex.rules, o)),
+        );
         ex.absorbed(table_bytes, buffer_bytes)
     }
 

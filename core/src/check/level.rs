@@ -7,9 +7,6 @@
 //! the record layout (no second description of the state), no dependency, the same bytes on
 //! every platform.
 //!
-//! The first byte of a block says how its records are stored: so (the default), or as they are
-//! ([`raw`], what a pool's coordinator stores while its levels are small).
-//!
 //! A block restarts the chain (its first record is XORed with zeros), so blocks decode
 //! independently: the expanders of a chunk each decode their own blocks, in parallel. A block
 //! is also what a Web Worker receives to expand: `records` and `bytes`.
@@ -120,9 +117,6 @@ impl Encoder {
     /// Appends a record to the block.
     pub fn push(&mut self, rec: &[u8]) {
         debug_assert_eq!(rec.len(), self.size);
-        if self.block.bytes.is_empty() {
-            self.block.bytes.push(DELTA);
-        }
         let out = &mut self.scratch;
         out[..self.head].fill(0);
         let mut at = self.head;
@@ -163,35 +157,12 @@ pub fn encode(records: &[u8], size: usize) -> Block {
     e.take()
 }
 
-/// The first byte of a block's bytes: its records as XOR-deltas ([`Encoder`]) or as they are
-/// ([`raw`]).
-const DELTA: u8 = 0;
-const RAW: u8 = 1;
-
-/// A block of `records` (whole records of `size` bytes) stored as they are: no encoding work
-/// for a coordinator that has little time and enough memory (a pool's page thread), at about
-/// 4× the bytes of an encoded block.
-pub fn raw(records: &[u8], size: usize) -> Block {
-    let mut bytes = Vec::with_capacity(records.len() + 1);
-    bytes.push(RAW);
-    bytes.extend_from_slice(records);
-    Block {
-        records: (records.len() / size) as u32,
-        bytes,
-    }
-}
-
 /// Appends the records of `block` to `out`.
 pub fn decode(block: &Block, size: usize, out: &mut Vec<u8>) {
-    match block.bytes.first() {
-        None => return,
-        Some(&RAW) => return out.extend_from_slice(&block.bytes[1..]),
-        Some(_) => {}
-    }
     let words = size.div_ceil(8);
     let head = words.div_ceil(8);
     let src = &block.bytes;
-    let mut at = 1usize;
+    let mut at = 0usize;
     let mut rec = vec![0u8; words * 8];
     for _ in 0..block.records {
         let bits = &src[at..at + head];
@@ -247,11 +218,11 @@ pub fn read_blocks(mut bytes: &[u8]) -> Result<Vec<Block>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode, encode, raw, read_blocks, write_blocks};
+    use super::{decode, encode, read_blocks, write_blocks};
 
     #[test]
     fn block_buffers_round_trip_and_reject_a_cut() {
-        let blocks = vec![encode(&[1, 2, 3, 4, 5, 6], 3), raw(&[9; 9], 3)];
+        let blocks = vec![encode(&[1, 2, 3, 4, 5, 6], 3), encode(&[9; 9], 3)];
         let mut buf = Vec::new();
         write_blocks(&blocks, &mut buf);
         assert_eq!(read_blocks(&buf).unwrap(), blocks);
@@ -287,11 +258,6 @@ mod tests {
             let mut out = Vec::new();
             decode(&block, size, &mut out);
             assert_eq!(out, recs, "size {size}");
-            let block = raw(&recs, size);
-            assert_eq!(block.records, 100);
-            out.clear();
-            decode(&block, size, &mut out);
-            assert_eq!(out, recs, "size {size}, raw");
         }
     }
 }
