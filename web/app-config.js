@@ -186,19 +186,6 @@ export function runSettings(f) {
   };
 }
 
-/**
- * Descriptor counts the explorer should enumerate for form values `f`: every count the batch
- * distribution can draw, plus 0 when wait-only calls are possible.
- */
-export function exploreCounts(f) {
-  const lo = f.batchKind === 'fixed' ? f.batchMin : Math.min(f.batchMin, f.batchMax);
-  const hi = f.batchKind === 'fixed' ? f.batchMin : Math.max(f.batchMin, f.batchMax);
-  const out = new Set();
-  if (f.zeroCountProb > 0) out.add(0);
-  if (f.zeroCountProb < 1) for (let c = lo; c <= hi && out.size < 17; c++) out.add(c);
-  return [...out].sort((a, b) => a - b);
-}
-
 /** URL hash of the form values and the selected finding. */
 export function formToHash(f, selected, verdicts = null) {
   const p = new URLSearchParams();

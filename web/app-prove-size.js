@@ -1,5 +1,4 @@
-// Prove's sizing: how many workloads a config makes (the core's exploreFamily when the build
-// has it, else the form's counts), how many states exploring them takes (the core's
+// Prove's sizing: how many workloads a config makes (the core's exploreFamily), how many states exploring them takes (the core's
 // estimateExplore: a sample of workloads explored and extrapolated), whether that fits, and a
 // smaller config to offer — before the explorer starts.
 import { writeForm } from './app-config.js';
@@ -8,17 +7,14 @@ import { showFieldError } from './app-form.js';
 import { revealResults } from './app-hunt.js';
 import { prove, resetProve } from './app-prove.js';
 
-/** The explorer accepts at most this many batch-count combinations (wasm `explore`). */
-export const MAX_COMBINATIONS = 1e6;
 export const n = (x) => Number(x ?? 0).toLocaleString('en-US');
 
 /**
- * `{ roots, counts }` from the core's `exploreFamily(config)` when the wasm build has it (newer
- * cores), `{ error }` when the core cannot enumerate the family, or null (older cores: the page
- * counts the combinations itself).
+ * `{ roots, counts }` of the core's `exploreFamily(config)` (the workloads one exploration
+ * covers, and the counts every call ranges over), or `{ error }` when the core cannot enumerate
+ * the family (the error names the field).
  */
 export function coreFamily(config) {
-  if (typeof state.wasm.exploreFamily !== 'function') return null;
   try {
     const fam = state.wasm.exploreFamily(config);
     return { roots: Number(fam.roots), counts: fam.counts ?? [] };
@@ -28,25 +24,20 @@ export function coreFamily(config) {
 }
 
 /**
- * The number of workload combinations the explorer would enumerate (every per-call count), as
- * plain arithmetic on the form; null when no count family is used.
- */
-export function combinations(f, counts) {
-  if (!counts.length) return 1;
-  return counts.length ** (f.submitters * f.submissions);
-}
-
-/**
  * Workloads in a config the explorer proves in seconds here (the acceptance config: 3 CPUs × 2
- * calls, counts 0/1/2 = 729 workloads, ~3 M states).
+ * calls, counts 0/1/2 = 729 workloads).
  */
 export const COMFORTABLE_COMBINATIONS = 729;
 
-/** The largest CPUs × calls (most CPUs first) whose workloads are comfortable, or null. */
-export function fittingConfig(f, counts) {
-  for (let cpus = f.submitters; cpus >= 2; cpus--) {
-    for (let calls = f.submissions; calls >= 1; calls--) {
-      if (counts.length ** (cpus * calls) <= COMFORTABLE_COMBINATIONS) return { submitters: cpus, submissions: calls };
+/**
+ * The largest CPUs × calls (most CPUs first) below `config`'s whose family the core counts as
+ * comfortable, as `{ submitters, submissions }`, or null.
+ */
+export function fittingConfig(config) {
+  for (let cpus = config.submitters; cpus >= 2; cpus--) {
+    for (let calls = config.workload.submissions; calls >= 1; calls--) {
+      const fam = coreFamily({ ...config, submitters: cpus, workload: { ...config.workload, submissions: calls } });
+      if (!fam.error && fam.roots <= COMFORTABLE_COMBINATIONS) return { submitters: cpus, submissions: calls };
     }
   }
   return null;
@@ -106,9 +97,9 @@ export function offerFix(name, message, fix, label) {
 export const cpusCalls = (c) => `${c.submitters} CPUs × ${c.submissions} call${c.submissions === 1 ? '' : 's'}`;
 
 /** The pre-start estimate card, with a smaller config and "Prove anyway". */
-export function showEstimate(f, counts, combos, maxStates, est = null) {
+export function showEstimate(f, config, counts, combos, maxStates, est = null) {
   resetProve();
-  const fit = fittingConfig(f, counts);
+  const fit = fittingConfig(config);
   const box = $('#verdicts');
   box.hidden = false;
   const card = document.createElement('div');

@@ -1,12 +1,12 @@
 // Proving: the exhaustive explorer (wasm `explore`), one worker per policy. Verdict cards with
 // live progress (states, depth, rate), the verdicts in the Findings list and in shared links.
-import { readForm, writeForm, exploreCounts } from './app-config.js';
+import { readForm, writeForm } from './app-config.js';
 import { $, form, state, scheduleRender, updateHash, setBusy } from './app-state.js';
 import { checkedForm, showError, focusField, formFieldOf, plainMessage } from './app-form.js';
 import { getPool, revealResults } from './app-hunt.js';
 import { resetFindings, showVerdictInViewer, showRunning } from './app-findings.js';
 import { createPlots } from './app-render.js';
-import { MAX_COMBINATIONS, COMFORTABLE_COMBINATIONS, coreFamily, combinations, estimateSpace, fittingConfig, offerFix, cpusCalls, showEstimate, n } from './app-prove-size.js';
+import { COMFORTABLE_COMBINATIONS, coreFamily, estimateSpace, fittingConfig, offerFix, cpusCalls, showEstimate, n } from './app-prove-size.js';
 
 /** Clears the verdict cards (a later hunt must not show an earlier proof). */
 export function resetProve() {
@@ -22,13 +22,13 @@ export async function prove({ anyway = false } = {}) {
   const checked = checkedForm(f, { prove: true });
   if (!checked) return;
   const { policies, configs, maxStates, workers } = checked;
-  // The workloads to explore: the core's family when this build has one (exploreFamily: the
-  // count range and zero-count probability become roots), else every count the form allows.
+  // The workloads to explore: the core's family (the count range and zero-count probability
+  // become roots); what it cannot enumerate is refused here, naming the field.
   const family = coreFamily(configs[policies[0]]);
-  if (family?.error) {
+  if (family.error) {
     const e = family.error;
     const name = formFieldOf(e.field) ?? 'submissions';
-    const fit = fittingConfig(f, exploreCounts(f));
+    const fit = fittingConfig(configs[policies[0]]);
     const why = String(e.message)
       .replace(/^invalid [^:]*: (`[^`]*` )?/, '')
       .replace(/\b\d{4,}\b/g, (x) => n(x));
@@ -42,30 +42,18 @@ export async function prove({ anyway = false } = {}) {
     else showError(e.message);
     return;
   }
-  const counts = family ? family.counts : exploreCounts(f);
-  // Before starting: is the count family small enough to enumerate at all?
-  const combos = family ? family.roots : combinations(f, counts);
-  if (!family && (combos > MAX_COMBINATIONS || f.submitters * f.submissions > 64)) {
-    const fit = fittingConfig(f, counts);
-    const el = offerFix(
-      'submissions',
-      `Too big to prove: ${f.submitters} CPUs × ${f.submissions} calls with batch counts ${counts.join('/')} make ${counts.length}^${f.submitters * f.submissions} = ${n(combos)} workloads; the explorer takes at most ${n(MAX_COMBINATIONS)}.`,
-      fit,
-      fit ? `Prove ${cpusCalls(fit)} instead` : '',
-    );
-    if (el) focusField(el);
-    return;
-  }
+  const counts = family.counts;
+  const combos = family.roots;
   // Big but possible: estimate the states before starting (the core's estimate, timed here for
   // the rate), say whether that fits, and offer a config that proves in seconds.
   if (!anyway && !f.stopOnCause) {
     // Each policy explores its own graph: the largest estimate decides (a lower bound first).
-    const ests = policies.map((p) => estimateSpace(configs[p], family ? {} : { counts }, maxStates)).filter(Boolean);
+    const ests = policies.map((p) => estimateSpace(configs[p], {}, maxStates)).filter(Boolean);
     const est = ests.find((e) => e.method === 'lowerBound') ?? ests.reduce((a, b) => (!a || b.states > a.states ? b : a), null);
     state.proveEstimate = est;
     const big = est?.fits === false || ((est == null || est.fits == null) && combos > COMFORTABLE_COMBINATIONS);
     if (big) {
-      showEstimate(f, counts, combos, maxStates, est);
+      showEstimate(f, configs[policies[0]], counts, combos, maxStates, est);
       return;
     }
   }
@@ -117,7 +105,6 @@ export async function prove({ anyway = false } = {}) {
         maxStates,
         // The policies share the workers: each explores partitioned over its share.
         threads: Math.max(1, Math.floor(pool.size / policies.length)),
-        ...(family ? {} : { counts }),
         ...(f.stopOnCause ? { stopOnCause: true } : {}),
         signal,
         onProgress: (pr) => {
