@@ -110,7 +110,11 @@ impl ExploreCoordinator {
     /// buffer the caller recycles: the browser maps fresh memory slowly).
     #[wasm_bindgen(js_name = sliceInto)]
     pub fn slice_into(&self, i: u32, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
-        copy_into(self.slices.get(i as usize).map(Vec::as_slice), target, "slice")
+        copy_into(
+            self.slices.get(i as usize).map(Vec::as_slice),
+            target,
+            "slice",
+        )
     }
 
     /// Rounds issued and not yet absorbed; falls to 0 when the coordinator drops them (a
@@ -338,7 +342,11 @@ impl ExploreWorker {
     /// least its `bytes[p]` long).
     #[wasm_bindgen(js_name = outInto)]
     pub fn out_into(&self, p: u32, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
-        copy_into(self.out.bufs.get(p as usize).map(Vec::as_slice), target, "out")
+        copy_into(
+            self.out.bufs.get(p as usize).map(Vec::as_slice),
+            target,
+            "out",
+        )
     }
 
     /// Bytes of this partition's visited set.
@@ -354,7 +362,11 @@ fn copy_into(src: Option<&[u8]>, target: &js_sys::Uint8Array, what: &str) -> Res
     if (target.length() as usize) < src.len() {
         return Err(error(
             what,
-            &format!("target of {} bytes for {} bytes", target.length(), src.len()),
+            &format!(
+                "target of {} bytes for {} bytes",
+                target.length(),
+                src.len()
+            ),
         ));
     }
     target.subarray(0, src.len() as u32).copy_from(src);
