@@ -48,6 +48,7 @@ test('the tarball holds the modules, the wasm binary and the types, and nothing 
     'web/index.js',
     'web/pool.js',
     'web/pool-explore.js',
+    'web/buffers.js',
     'web/pool-worker.js',
     'web/qisim.d.ts',
     'web/qisim-types.d.ts',

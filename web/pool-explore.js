@@ -4,7 +4,8 @@
 // the visited set. Per round: every worker expands its slice and posts its successor messages,
 // one buffer per owner; the coordinator keeps the slices up to the first violation; each owner
 // absorbs its inboxes in worker order and posts its new states back; the coordinator merges
-// them into the next level. Buffers are transferred, never copied between threads, and nothing
+// them into the next level. Buffers are transferred, never copied between threads, and reused
+// (buffers.js), and nothing
 // needs SharedArrayBuffer (works on any static host, without cross-origin isolation). The
 // verdict, state count and counterexample are the one-worker ones (the core decides all of it).
 //
@@ -19,6 +20,8 @@
  * loaded the wasm module;
  * `abortError(message, partial, cause)` makes the rejection of a cancelled run.
  */
+import { Buffers, packed, view } from './buffers.js';
+
 /** Rounds issued ahead of the one being absorbed, at most. */
 const AHEAD = 2;
 
@@ -31,6 +34,7 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
   const failure = new Promise((_, reject) => (rejectFailure = reject));
   failure.catch(() => {});
   const workers = [];
+  const buffers = new Buffers(4 * parts + 4);
   const fail = (err) => {
     if (failed) return;
     failed = err;
@@ -91,9 +95,13 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
         const { search } = t;
         const outs = Promise.all(
           workers.map((w, i) => {
-            if (t.type === 'seed') return call(w, { type: 'xseed', search });
-            const { blocks, firstId } = t.slices[i];
-            return call(w, { type: 'xexpand', search, blocks, firstId, depth: t.depth }, [blocks.buffer]);
+            // Buffers this thread has collected (accepted entries) go back for reuse.
+            const spares = buffers.spare(2, 2 * parts);
+            if (t.type === 'seed') return call(w, { type: 'xseed', search, spares }, spares);
+            const { bytes, firstId } = t.slices[i];
+            const blocks = packed(buffers, bytes, (v) => coord.sliceInto(i, v));
+            const transfer = blocks ? [blocks.buf, ...spares] : spares;
+            return call(w, { type: 'xexpand', search, blocks, firstId, depth: t.depth, spares }, transfer);
           }),
         );
         outs.catch(() => {});
@@ -118,7 +126,7 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
       const absorbing = Promise.all(
         workers.map((w, p) => {
           const inboxes = outs.slice(0, upto).map((o) => o.bufs[p]);
-          return call(w, { type: 'xabsorb', search, inboxes }, inboxes.map((b) => b.buffer));
+          return call(w, { type: 'xabsorb', search, inboxes }, inboxes.filter(Boolean).map((m) => m.buf));
         }),
       );
       const verdict = issue();
@@ -126,9 +134,10 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
       const absorbed = await absorbing;
       const tableBytes = absorbed.reduce((s, a) => s + a.tableBytes, 0);
       const progress = coord.absorbed(
-        absorbed.map((a) => a.accepted),
+        absorbed.map((a) => view(a.accepted)),
         tableBytes,
       );
+      for (const a of absorbed) buffers.give(a.accepted?.buf);
       if (coord.inFlight < issued.length) await dropIssued(); // a violation, maxStates
       if (progress) {
         let go = true;

@@ -10,11 +10,15 @@
 //               {type:'xabsorb', id, search, inboxes: Uint8Array[]} | {type:'xdrop', id}
 // Messages out: {type:'ready', version} | {type:'initError', message}
 //               {type:'xdone', id, out}   (xstart: null; xseed/xexpand: {bufs, transitions,
-//                                          violation}; xabsorb: {accepted, tableBytes})
+//                                          violation}; xabsorb: {accepted, tableBytes}; a
+//                                          message is {buf: ArrayBuffer, bytes} or null, and
+//                                          buffers come back in `spares` for reuse)
 //               {type:'result', id, result, ms}
 //               {type:'progress', id, progress}               (explore: after every chunk of 8192 expanded states)
 //               {type:'error', id, message, field}   (bad input: the hunt fails)
 //               {type:'fatal', id, message}          (the instance trapped: the chunk is re-run)
+
+import { Buffers, packed, view } from './buffers.js';
 
 let wasm = null;
 let poisoned = false;
@@ -74,30 +78,40 @@ function run(msg) {
   postMessage({ type: 'result', id, result, ms: performance.now() - t0 });
 }
 
-// The partition this worker holds in a partitioned exploration (a wasm ExploreWorker).
+// The partition this worker holds in a partitioned exploration (a wasm ExploreWorker), and the
+// buffers its messages are written into (buffers.js).
 let part = null;
+const buffers = new Buffers(8);
 
 function partition(msg) {
   const { id } = msg;
   try {
     let out = null;
-    const transfer = [];
+    for (const b of msg.spares ?? []) buffers.give(b);
     if (msg.type === 'xstart') {
       part?.free();
       part = new wasm.ExploreWorker(msg.config, msg.options, msg.parts, msg.index);
     } else if (msg.type === 'xdrop') {
       part.dropRounds();
     } else if (msg.type === 'xabsorb') {
-      msg.inboxes.forEach((inbox, slice) => part.absorb(msg.search, slice, inbox));
-      out = { accepted: part.accepted(), tableBytes: part.tableBytes() };
-      transfer.push(out.accepted.buffer);
+      msg.inboxes.forEach((inbox, slice) => {
+        part.absorb(msg.search, slice, view(inbox));
+        buffers.give(inbox?.buf);
+      });
+      const accepted = packed(buffers, part.acceptedBytes(), (v) => part.acceptedInto(v));
+      if (!accepted) part.acceptedInto(new Uint8Array(0));
+      out = { accepted, tableBytes: part.tableBytes() };
     } else {
-      out =
+      const r =
         msg.type === 'xseed'
           ? part.seed(msg.search)
-          : part.expand(msg.search, msg.blocks, msg.firstId, msg.depth);
-      for (const b of out.bufs) transfer.push(b.buffer);
+          : part.expand(msg.search, view(msg.blocks), msg.firstId, msg.depth);
+      buffers.give(msg.blocks?.buf);
+      const bufs = r.bytes.map((n, p) => packed(buffers, n, (v) => part.outInto(p, v)));
+      out = { bufs, transitions: r.transitions, violation: r.violation };
     }
+    const transfer = [];
+    for (const m of [out?.accepted, ...(out?.bufs ?? [])]) if (m) transfer.push(m.buf);
     postMessage({ type: 'xdone', id, out }, transfer);
   } catch (e) {
     // The coordinator built the same inputs without error: anything here is fatal.

@@ -29,6 +29,8 @@ fn core_error(e: &qisim_core::ConfigError) -> JsValue {
 pub struct ExploreCoordinator {
     x: Exploration<'static>,
     started: f64,
+    /// The slices of the round issued last, as bytes to copy out.
+    slices: Vec<Vec<u8>>,
 }
 
 #[wasm_bindgen]
@@ -47,6 +49,7 @@ impl ExploreCoordinator {
         Ok(ExploreCoordinator {
             x,
             started: js_sys::Date::now(),
+            slices: Vec::new(),
         })
     }
 
@@ -57,8 +60,8 @@ impl ExploreCoordinator {
     }
 
     /// The next round: `{ type: 'seed', search }` (every worker calls `seed`), `{ type:
-    /// 'expand', search, depth, slices: [{ firstId, blocks: Uint8Array }] }` (worker i expands
-    /// slice i), `{ type: 'wait' }` (absorb the rounds in flight first) or `{ type: 'done',
+    /// 'expand', search, depth, slices: [{ firstId, bytes }] }` (worker i expands slice i,
+    /// whose `bytes` bytes [`ExploreCoordinator::slice_into`] copies out), `{ type: 'wait' }` (absorb the rounds in flight first) or `{ type: 'done',
     /// verdict }`. May be called again before the rounds issued are absorbed, to expand ahead.
     #[wasm_bindgen(js_name = next)]
     pub fn next_round(&mut self) -> Result<JsValue, JsValue> {
@@ -81,17 +84,18 @@ impl ExploreCoordinator {
                         set("type", &"expand".into())?;
                         set("depth", &(depth as f64).into())?;
                         let slices = js_sys::Array::new();
-                        for (first, blocks) in self.x.slices() {
-                            let mut buf = Vec::new();
-                            write_blocks(blocks, &mut buf);
+                        let cut = self.x.slices();
+                        self.slices.resize_with(cut.len(), Vec::new);
+                        for ((first, blocks), buf) in cut.into_iter().zip(&mut self.slices) {
+                            buf.clear();
+                            write_blocks(blocks, buf);
                             let s = js_sys::Object::new();
                             js_sys::Reflect::set(
                                 &s,
                                 &"firstId".into(),
                                 &(first_id + first).into(),
                             )?;
-                            let bytes = js_sys::Uint8Array::from(buf.as_slice());
-                            js_sys::Reflect::set(&s, &"blocks".into(), &bytes)?;
+                            js_sys::Reflect::set(&s, &"bytes".into(), &buf.len().into())?;
                             slices.push(&s);
                         }
                         set("slices", &slices)?
@@ -100,6 +104,17 @@ impl ExploreCoordinator {
             }
         }
         Ok(o.into())
+    }
+
+    /// Copies slice `i` of the round just issued into `target` (at least its `bytes` long; a
+    /// buffer the caller recycles: the browser maps fresh memory slowly).
+    #[wasm_bindgen(js_name = sliceInto)]
+    pub fn slice_into(&self, i: u32, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        copy_into(
+            self.slices.get(i as usize).map(Vec::as_slice),
+            target,
+            "slice",
+        )
     }
 
     /// Rounds issued and not yet absorbed; falls to 0 when the coordinator drops them (a
@@ -270,8 +285,8 @@ impl ExploreWorker {
     }
 
     /// Expands the slice `blocks` (the coordinator's bytes) whose first state is `firstId`, at
-    /// `depth`: `{ bufs: Uint8Array[] (per owner worker; this worker's own is kept here and
-    /// its buffer is empty), transitions, violation }`.
+    /// `depth`: `{ bytes: number[] (of messages per owner worker, to copy out with `outInto`;
+    /// this worker's own stay here: 0), transitions, violation }`.
     pub fn expand(
         &mut self,
         search: u32,
@@ -288,7 +303,7 @@ impl ExploreWorker {
 
     /// Absorbs the inbox of the oldest round's slice `slice` (worker `slice`'s messages for
     /// this partition; for this worker's own slice, the messages it kept). Inboxes come in
-    /// slice order, then `accepted()` ends the round.
+    /// slice order, then `acceptedInto()` ends the round.
     pub fn absorb(&mut self, search: u32, slice: u32, inbox: &[u8]) -> Result<(), JsValue> {
         self.enter(search)?;
         let inbox = if slice as usize == self.index {
@@ -307,12 +322,31 @@ impl ExploreWorker {
         Ok(())
     }
 
-    /// The accepted entries of the oldest round's inboxes; the round is done.
-    pub fn accepted(&mut self) -> js_sys::Uint8Array {
-        let a = js_sys::Uint8Array::from(self.accepted.as_slice());
+    /// Bytes of the accepted entries of the oldest round's inboxes.
+    #[wasm_bindgen(js_name = acceptedBytes)]
+    pub fn accepted_bytes(&self) -> u32 {
+        self.accepted.len() as u32
+    }
+
+    /// Copies the accepted entries of the oldest round's inboxes into `target` (at least
+    /// `acceptedBytes()` long); the round is done.
+    #[wasm_bindgen(js_name = acceptedInto)]
+    pub fn accepted_into(&mut self, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        copy_into(Some(&self.accepted), target, "accepted")?;
         self.accepted.clear();
         self.own.pop_front();
-        a
+        Ok(())
+    }
+
+    /// Copies this worker's messages for worker `p` of the last expansion into `target` (at
+    /// least its `bytes[p]` long).
+    #[wasm_bindgen(js_name = outInto)]
+    pub fn out_into(&self, p: u32, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        copy_into(
+            self.out.bufs.get(p as usize).map(Vec::as_slice),
+            target,
+            "out",
+        )
     }
 
     /// Bytes of this partition's visited set.
@@ -322,14 +356,32 @@ impl ExploreWorker {
     }
 }
 
-/// An outbox as `{ bufs, transitions, violation }`.
+/// Copies `src` into the start of `target`.
+fn copy_into(src: Option<&[u8]>, target: &js_sys::Uint8Array, what: &str) -> Result<(), JsValue> {
+    let src = src.ok_or_else(|| error(what, &format!("no such {what} buffer")))?;
+    if (target.length() as usize) < src.len() {
+        return Err(error(
+            what,
+            &format!(
+                "target of {} bytes for {} bytes",
+                target.length(),
+                src.len()
+            ),
+        ));
+    }
+    target.subarray(0, src.len() as u32).copy_from(src);
+    Ok(())
+}
+
+/// An outbox as `{ bytes, transitions, violation }`: `bytes[p]` of messages for worker p, to
+/// copy out with `outInto` (this worker's own stay here: 0).
 fn outbox(out: &Outbox) -> Result<JsValue, JsValue> {
     let o = js_sys::Object::new();
-    let bufs = js_sys::Array::new();
+    let bytes = js_sys::Array::new();
     for b in &out.bufs {
-        bufs.push(&js_sys::Uint8Array::from(b.as_slice()));
+        bytes.push(&b.len().into());
     }
-    js_sys::Reflect::set(&o, &"bufs".into(), &bufs)?;
+    js_sys::Reflect::set(&o, &"bytes".into(), &bytes)?;
     js_sys::Reflect::set(&o, &"transitions".into(), &(out.transitions as f64).into())?;
     let v = match &out.violation {
         Some(v) => to_js(v)?,
