@@ -12,6 +12,8 @@ stage "cargo clippy --features ts (qisim-core)"
 cargo clippy -p qisim-core --all-targets --features ts -- -D warnings
 stage "cargo test (native)"
 cargo test --workspace
+stage "cargo doc (links and HTML of every doc comment)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
 
 # Later stages: TypeScript declarations (generated, tsc), wasm (wasm-pack test in headless
 # chromium), npm package, browser end-to-end.

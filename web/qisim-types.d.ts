@@ -373,7 +373,8 @@ export type HardwareMode = "async" | "sync";
  */
 export type Histogram = { 
 /**
- * Counts per bucket (see [`Histogram::bucket_of`]); trailing zero buckets are trimmed.
+ * Counts per bucket (bucket boundaries: `Histogram::bucket_of`); trailing zero buckets are
+ * trimmed.
  */
 counts: Array<number>, total: number, min: number, max: number, sum: number, };
 

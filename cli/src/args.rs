@@ -116,8 +116,9 @@ pub(crate) struct ConfigArgs {
     /// --count or --per-submitter is given, the realistic batch sizes of that version's callers.
     #[arg(long, value_name = "VERSION")]
     pub(crate) kernel: Option<String>,
-    /// Start from a preset of the core's table (the playground's and <qi-sim>'s): commit, seed,
-    /// mix8, faultStorm, kernel-6.9, kernel-6.12, kernel-7.0; other flags override it.
+    /// Start from a preset of the core's table (the playground's and the qi-sim element's):
+    /// commit, seed, mix8, faultStorm, kernel-6.9, kernel-6.12, kernel-7.0; other flags
+    /// override it.
     #[arg(long, value_name = "NAME")]
     pub(crate) preset: Option<String>,
 }

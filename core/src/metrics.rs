@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Histogram {
-    /// Counts per bucket (see [`Histogram::bucket_of`]); trailing zero buckets are trimmed.
+    /// Counts per bucket (bucket boundaries: `Histogram::bucket_of`); trailing zero buckets are
+    /// trimmed.
     pub counts: Vec<u64>,
     pub total: u64,
     pub min: u64,

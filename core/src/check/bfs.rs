@@ -44,7 +44,7 @@ pub struct Violation {
 }
 
 /// A round of the two steps: the roots, or a chunk of the level at `depth` whose first record
-/// is state `first_id` ([`Explorer::chunk`]).
+/// is state `first_id` (the records are the coordinator's: `Exploration::slices`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Round {
     Seed,
@@ -506,8 +506,8 @@ impl Explorer {
         self.in_flight.len()
     }
 
-    /// The expansion of the oldest round in flight is done: `outs` are its slices' outboxes in order
-    /// (only their counters, violation and masks are read). Returns how many slices count:
+    /// The expansion of the oldest round in flight is done: `outs` are its slices' outboxes in
+    /// order (only their counters, violation and masks are read). Returns how many slices count:
     /// those up to and including the first with a violation, whose messages are to be absorbed.
     pub(super) fn expanded(&mut self, outs: &[Outbox]) -> usize {
         let first = outs.iter().position(|o| o.violation.is_some());
@@ -522,8 +522,8 @@ impl Explorer {
         upto
     }
 
-    /// The absorption of the oldest round in flight is done and its new states merged ([`Self::merge`])
-    /// and encoded into [`Self::blocks`]: `table_bytes` and `buffer_bytes` are the driver's
+    /// The absorption of the oldest round in flight is done and its new states merged
+    /// ([`Self::merge`]) and encoded into [`Self::blocks`]: `table_bytes` and `buffer_bytes` are the driver's
     /// visited set and buffers. Appends the blocks to the next level, then checks the
     /// violation and `maxStates` and returns the progress to report (none after the seed round
     /// or once the search has ended).

@@ -171,9 +171,9 @@ impl<'a> Exploration<'a> {
         self.ex.expanded(outs)
     }
 
-    /// The partitions absorbed the oldest round's inboxes: `accepted` their accepted entries, in partition
-    /// order; `table_bytes` and `buffer_bytes` the driver's visited set and buffers (for the
-    /// statistics). Returns the progress to report, if any; a caller who wants to stop calls
+    /// The partitions absorbed the oldest round's inboxes: `accepted` their accepted entries,
+    /// in partition order; `table_bytes` and `buffer_bytes` the driver's visited set and
+    /// buffers (for the statistics). Returns the progress to report, if any; a caller who wants to stop calls
     /// [`Exploration::cancel`].
     pub fn absorbed(
         &mut self,
@@ -198,7 +198,7 @@ impl<'a> Exploration<'a> {
         self.ex.cancel();
     }
 
-    /// Runs the exploration on this process ([`Local`]: one thread, or a thread per
+    /// Runs the exploration on this process (`bfs.rs`'s local driver: one thread, or a thread per
     /// partition with the `threads` feature), calling `progress` after every chunk.
     pub fn run(mut self, mut progress: impl FnMut(&ExploreProgress) -> bool) -> Verdict {
         loop {

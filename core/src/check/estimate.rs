@@ -229,7 +229,7 @@ pub fn estimate_roots(roots: &[Config], opts: &EstimateOptions) -> Result<Estima
     })
 }
 
-/// Estimates the states of exploring `cfg`'s family (see [`family`]).
+/// Estimates the states of exploring `cfg`'s family (see [`family()`]).
 pub fn estimate(cfg: &Config, opts: &EstimateOptions) -> Result<Estimate, ConfigError> {
     check(opts)?;
     let (roots, _) = family(cfg)?;

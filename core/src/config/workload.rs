@@ -63,7 +63,7 @@ impl Default for TypeMix {
 }
 
 impl TypeMix {
-    /// Weights in [`InvType::ALL`] order.
+    /// Weights in [`crate::model::InvType::ALL`] order.
     pub fn weights(&self) -> [f64; 5] {
         [self.iotlb, self.devtlb, self.context, self.iec, self.pasid]
     }
