@@ -407,9 +407,9 @@ export function createPool(opts = {}) {
         signal?.removeEventListener('abort', onAbort);
       }
     }
+    // One worker: the coordinator above already refused a bad config or option (naming the
+    // field); the whole exploration runs in a pool worker.
     coord.free();
-    // Fail fast on a bad config or bad options (names the field): a one-state exploration.
-    glue.explore(config, { ...options, maxStates: 1, shortest: false });
     const aborted = () => abortError('exploration aborted', null, signal.reason);
     return runJob(signal, aborted, (job, resolve) => {
       Object.assign(job, {
