@@ -589,8 +589,7 @@ impl Explorer {
             match round {
                 Round::Seed => drv.seed(&self.rules),
                 Round::Expand { depth, first_id } => {
-                    let chunk = &self.in_flight.back().expect("issued").chunk;
-                    drv.expand(&self.rules, chunk, first_id, depth)
+                    drv.expand(&self.rules, self.chunk(), first_id, depth)
                 }
             }
             let upto = self.expanded(drv.outboxes());
