@@ -2,7 +2,7 @@
 //! yields the canonical lockup as a shortest counterexample.
 
 use qisim_core::check::{count_family, explore, explore_roots, ExploreOptions, Verdict};
-use qisim_core::config::SchedulerConfig;
+use qisim_core::config::{FaultConfig, IteWalk, SchedulerConfig, TypeMix};
 use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, Simulation, Workload};
 
 fn one(count: u32) -> Workload {
@@ -113,8 +113,8 @@ fn verdict(fam: &[Config], o: &ExploreOptions) -> ((&'static str, u64, Option<Fi
 
 /// The reductions are on and reduce: on a sweep of rings, fetch depths and policies, every
 /// combination agrees with the plain search, and where the whole graph is searched (a proof)
-/// each reduction alone stores fewer states than the plain search and both together fewer
-/// than either. A reduction that silently turned itself off would keep every verdict and fail
+/// each reduction alone stores fewer states than the plain search and all together fewer
+/// than any one. A reduction that silently turned itself off would keep every verdict and fail
 /// here.
 #[test]
 fn reductions_shrink_the_graph_and_keep_the_verdicts() {
@@ -127,29 +127,33 @@ fn reductions_shrink_the_graph_and_keep_the_verdicts() {
                     ..family_base(qi_length, 2, policy)
                 };
                 let fam = count_family(&base, &[0, 1, 2]).unwrap();
-                let run = |por, symmetry| {
+                let run = |por, symmetry, rotation| {
                     verdict(
                         &fam,
                         &ExploreOptions {
                             por,
                             symmetry,
+                            rotation,
                             ..opts()
                         },
                     )
                 };
-                let (plain, n_plain) = run(false, false);
-                let (por, n_por) = run(true, false);
-                let (sym, n_sym) = run(false, true);
-                let (both, n_both) = run(true, true);
+                let (plain, n_plain) = run(false, false, false);
+                let (por, n_por) = run(true, false, false);
+                let (sym, n_sym) = run(false, true, false);
+                let (rot, n_rot) = run(false, false, true);
+                let (all, n_all) = run(true, true, true);
                 let at = format!("{policy:?} ring {qi_length} fetchDepth {fetch_depth}");
                 assert_eq!(por, plain, "{at}: partial-order reduction");
                 assert_eq!(sym, plain, "{at}: symmetry");
-                assert_eq!(both, plain, "{at}: both");
+                assert_eq!(rot, plain, "{at}: rotation");
+                assert_eq!(all, plain, "{at}: all");
                 if plain.0 == "proved" {
                     proofs += 1;
                     assert!(n_por < n_plain, "{at}: {n_por} >= {n_plain}");
                     assert!(n_sym < n_plain, "{at}: {n_sym} >= {n_plain}");
-                    assert!(n_both < n_por.min(n_sym), "{at}: {n_both}");
+                    assert!(n_rot < n_plain, "{at}: {n_rot} >= {n_plain}");
+                    assert!(n_all < n_por.min(n_sym).min(n_rot), "{at}: {n_all}");
                 }
             }
         }
@@ -158,6 +162,56 @@ fn reductions_shrink_the_graph_and_keep_the_verdicts() {
         proofs >= 6,
         "the fixed policy is proved on every ring of the sweep"
     );
+}
+
+/// With fault injection the ring rotation is a symmetry only by multiples of its step (the
+/// stride-2 `ITE` walk reads a slot's parity): on a sweep of faults, walks, rings and
+/// policies, the verdict (kind and shortest length) is the same with and without it.
+#[test]
+fn rotation_keeps_the_verdicts_under_faults() {
+    let devtlb = TypeMix {
+        iotlb: 0.0,
+        devtlb: 1.0,
+        ..TypeMix::default()
+    };
+    let mut reduced = 0;
+    for policy in [PolicyKind::Fixed, PolicyKind::Legacy] {
+        for qi_length in [5, 6, 8] {
+            for (fault, walk) in [
+                ("iqe", IteWalk::Stride1),
+                ("ite", IteWalk::Stride1),
+                ("ite", IteWalk::Stride2),
+                ("gone", IteWalk::Stride2),
+                ("ice", IteWalk::Stride1),
+            ] {
+                if walk == IteWalk::Stride2 && qi_length % 2 == 1 {
+                    continue;
+                }
+                let mut faults = FaultConfig {
+                    ite_walk: walk,
+                    max_faults: 1,
+                    ..FaultConfig::default()
+                };
+                match fault {
+                    "iqe" => faults.iqe_rate = 0.5,
+                    "ite" => faults.ite_rate = 0.5,
+                    "gone" => faults.device_gone_rate = 0.5,
+                    _ => faults.ice_rate = 0.5,
+                }
+                let mut base = family_base(qi_length, 2, policy);
+                base.workload.types = devtlb.clone();
+                base.faults = faults;
+                let fam = count_family(&base, &[0, 1]).unwrap();
+                let run = |rotation| verdict(&fam, &ExploreOptions { rotation, ..opts() });
+                let ((off, n_off), (on, n_on)) = (run(false), run(true));
+                let at = format!("{policy:?} ring {qi_length} {fault} {walk:?}");
+                assert_eq!(on, off, "{at}");
+                assert!(n_on <= n_off, "{at}: {n_on} > {n_off}");
+                reduced += usize::from(n_on < n_off);
+            }
+        }
+    }
+    assert!(reduced >= 10, "rotation reduced {reduced} explorations");
 }
 
 #[test]

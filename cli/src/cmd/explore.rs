@@ -23,9 +23,13 @@ pub(crate) struct ExploreArgs {
     /// Disable the partial-order reduction.
     #[arg(long = "no-por")]
     pub(crate) no_por: bool,
-    /// Disable the symmetry reduction.
+    /// Disable the symmetry reduction of submitters with equal workloads.
     #[arg(long = "no-symmetry")]
     pub(crate) no_symmetry: bool,
+    /// Disable the symmetry reduction over ring rotation (states that differ by a turn of the
+    /// ring are explored once).
+    #[arg(long = "no-rotation")]
+    pub(crate) no_rotation: bool,
     /// Report `lostCompletion` itself instead of looking for its consequence.
     #[arg(long = "stop-on-cause")]
     pub(crate) stop_on_cause: bool,
@@ -60,6 +64,7 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         max_states: a.max_states,
         por: !a.no_por,
         symmetry: !a.no_symmetry,
+        rotation: !a.no_rotation,
         shortest: true,
         stop_on_cause: a.stop_on_cause,
         target: match &a.target {
@@ -176,13 +181,14 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             s.roots, s.states, s.transitions, s.max_depth
         );
         println!(
-            "  {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state, por {}, symmetry {}",
+            "  {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state, por {}, symmetry {}, rotation {}",
             s.seconds.unwrap_or(0.0),
             s.states_per_second.unwrap_or(0.0),
             s.threads,
             s.bytes_per_state,
             s.por,
-            s.symmetry
+            s.symmetry,
+            s.rotation
         );
         if let Some(kb) = peak_rss_kb() {
             println!(

@@ -102,10 +102,12 @@ pub(super) fn ample(sys: &System) -> Option<Actor> {
             // Hardware's credit to this submitter (from a descriptor or a pending copy in the
             // window) would race with the premature-completion oracle.
             let mine = |d: &Desc| d.label().is_some_and(|l| l.submitter == h);
+            // Hardware's copies are live only up to IQH (a fetch overwrites the others).
             let mut k = r.pending_from;
             let mut ok = true;
             while k != r.iqt {
-                if mine(&r.desc[k as usize]) || mine(&r.fetched[k as usize]) {
+                let fetched = r.dist(r.pending_from, k) < r.pending();
+                if mine(&r.desc[k as usize]) || (fetched && mine(&r.fetched[k as usize])) {
                     ok = false;
                     break;
                 }

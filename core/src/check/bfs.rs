@@ -394,6 +394,7 @@ impl Explorer {
             threads: self.threads as u32,
             por: self.rules.por,
             symmetry: self.rules.enc.symmetry,
+            rotation: self.rules.enc.rotation,
         }
     }
 
@@ -623,7 +624,7 @@ mod tests {
         parts: usize,
         (chunk, block): (usize, usize),
     ) -> (String, u64, u64, Vec<(u32, u8)>) {
-        let rules = Rules::new(roots.to_vec(), true, por, false, None, false, parts);
+        let rules = Rules::new(roots.to_vec(), true, true, por, false, None, false, parts);
         let levels = Box::<crate::check::level::MemLevels>::default();
         let mut ex = Explorer::new(rules, levels, u64::MAX, u64::MAX);
         ex.chunk_size = chunk;

@@ -318,6 +318,7 @@ fn rules(roots: &[Config], opts: &ExploreOptions, parts: usize, por: bool) -> Ru
     Rules::new(
         roots.to_vec(),
         opts.symmetry,
+        opts.rotation,
         por,
         opts.stop_on_cause,
         opts.target,

@@ -15,7 +15,7 @@
 //! is at least the additive guess `s(k) · n / k`.
 //!
 //! The exploration itself is [`explore_roots`]: the same options (partial-order reduction,
-//! symmetry, stop on cause), with `shortest` off and the estimate's own bound.
+//! symmetry, rotation, stop on cause), with `shortest` off and the estimate's own bound.
 
 use serde::{Deserialize, Serialize};
 
@@ -61,6 +61,7 @@ pub struct EstimateOptions {
     pub budget: u64,
     pub por: bool,
     pub symmetry: bool,
+    pub rotation: bool,
     pub stop_on_cause: bool,
 }
 
@@ -72,6 +73,7 @@ impl Default for EstimateOptions {
             budget: DEFAULT_BUDGET,
             por: e.por,
             symmetry: e.symmetry,
+            rotation: e.rotation,
             stop_on_cause: e.stop_on_cause,
         }
     }
@@ -113,6 +115,7 @@ fn count(
         max_states: budget,
         por: opts.por,
         symmetry: opts.symmetry,
+        rotation: opts.rotation,
         shortest: false,
         stop_on_cause: opts.stop_on_cause,
         ..ExploreOptions::default()

@@ -17,11 +17,24 @@
 //! representative is canonical. The partial-order reduction is defined from the lock holder
 //! and the ring only, so it commutes with these permutations.
 //!
+//! The ring is turned too: no step reads a slot number except relative to other slot numbers
+//! (`free_head - free_tail`, `IQH..IQT`, a wait's status address), so a state and its
+//! rotation by r slots (every slot-valued field plus r, every per-slot field moved r slots on)
+//! have the same future up to that rotation, and the same findings. The fingerprint encodes the
+//! state rotated so that `free_tail` is slot 0 — or, when the rotations that are symmetries are
+//! the multiples of [`rotation_step`] g, so that `free_tail` is below g — a canonical
+//! representative of each orbit; the argument for the quotient graph is the one above (a
+//! rotation maps transitions to transitions and findings to findings, and the partial-order
+//! reduction reads only distances within the ring, so it commutes with rotations too). The
+//! submitters' footprints are taken in rotated slot numbers, so the two reductions compose.
+//!
 //! Collisions of 64-bit fingerprints can in principle merge two distinct states (probability
 //! about n²/2⁶⁵ for n states, 3·10⁻⁶ at 10⁷ states), as in every hash-compact checker.
 
+use super::future::Futures;
+use crate::model::fault::rotation_step;
 use crate::model::state::{Visitor, Word};
-use crate::model::{Ring, System};
+use crate::model::System;
 
 /// Fast 64-bit mixing hash over words (wyhash-style folded multiply).
 #[derive(Clone, Copy)]
@@ -121,8 +134,12 @@ impl Bits {
 #[derive(Clone)]
 pub(super) struct Fingerprinter {
     pub(super) symmetry: bool,
-    /// Workload id of each submitter, per root.
-    wids: Vec<Vec<u32>>,
+    pub(super) rotation: bool,
+    /// The rotations that are symmetries are the multiples of this (`QI_LENGTH`: none; also
+    /// when `rotation` is off).
+    step: u32,
+    /// Each submitter's remaining calls, by name.
+    futures: Futures,
     /// Per root: whether sorting can merge anything (else symmetry has nothing to permute).
     sym_roots: Vec<bool>,
     /// (workload id, local state, footprint, index) per submitter.
@@ -135,6 +152,9 @@ pub(super) struct Fingerprinter {
 /// The visitor of one fingerprint (or of one submitter's local state).
 struct Fp<'a> {
     bits: Bits,
+    /// Slot `rot` is encoded as slot 0.
+    rot: u32,
+    len: u32,
     /// Original index -> canonical index.
     rename: &'a [u32],
     /// The submitters' keys, in canonical order.
@@ -142,9 +162,11 @@ struct Fp<'a> {
 }
 
 impl<'a> Fp<'a> {
-    fn new(rename: &'a [u32], keys: &'a [(u32, u64, u64, u32)]) -> Self {
+    fn new(rot: u32, len: u32, rename: &'a [u32], keys: &'a [(u32, u64, u64, u32)]) -> Self {
         Fp {
             bits: Bits::new(),
+            rot,
+            len,
             rename,
             keys,
         }
@@ -166,6 +188,19 @@ impl Visitor for Fp<'_> {
         let w = v.map(|o| self.rename[o as usize]);
         self.bits.push(w.to_word(), 9);
     }
+    /// Same width as a `u32` key: without a rotation the encoding is unchanged.
+    #[inline(always)]
+    fn slot(&mut self, v: &mut u32) {
+        self.bits
+            .push(u64::from(rotated(*v, self.rot, self.len)), 32);
+    }
+    #[inline(always)]
+    fn slots(&mut self, n: usize, mut visit: impl FnMut(&mut Self, usize)) {
+        let rot = self.rot as usize;
+        for k in (rot..n).chain(0..rot) {
+            visit(self, k);
+        }
+    }
     #[inline(always)]
     fn kept<W: Word>(&mut self, _: &mut W) {}
     /// A dead group is one bit: the flag makes the encoding prefix-free whatever the order
@@ -186,18 +221,32 @@ impl Visitor for Fp<'_> {
     }
 }
 
+/// Slot `slot` of a ring of `len` slots turned so that slot `rot` is 0.
+#[inline(always)]
+fn rotated(slot: u32, rot: u32, len: u32) -> u32 {
+    debug_assert!(slot < len, "slot {slot} of a ring of {len}");
+    if slot >= rot {
+        slot - rot
+    } else {
+        slot + len - rot
+    }
+}
+
 impl Fingerprinter {
-    /// The encoder of roots whose submitters have workload ids `wids`.
-    pub(super) fn new(symmetry: bool, wids: Vec<Vec<u32>>) -> Self {
+    /// The encoder of the states of `roots` (same ring length and faults).
+    pub(super) fn new(symmetry: bool, rotation: bool, roots: &[System]) -> Self {
+        let len = roots[0].ring.qi_length;
+        let futures = Futures::new(roots);
         Fingerprinter {
             symmetry,
-            // Sorting is needed if two submitters share a workload, or if another root may
-            // be a permutation of this one (different roots merge by symmetry).
-            sym_roots: wids
-                .iter()
-                .map(|w| wids.len() > 1 || (1..w.len()).any(|i| w[..i].contains(&w[i])))
-                .collect(),
-            wids,
+            rotation,
+            step: if rotation {
+                rotation_step(&roots[0].params.faults, len)
+            } else {
+                len
+            },
+            sym_roots: (0..roots.len()).map(|r| futures.may_share(r)).collect(),
+            futures,
             keys: Vec::new(),
             foot: Vec::new(),
             rename: Vec::new(),
@@ -207,16 +256,19 @@ impl Fingerprinter {
     /// The fingerprint of `sys`, a state reached from root `root`.
     pub(super) fn fingerprint(&mut self, root: usize, sys: &mut System) -> u64 {
         let sym = self.symmetry && self.sym_roots[root];
+        let len = sys.ring.qi_length;
+        let rot = sys.ring.free_tail - sys.ring.free_tail % self.step;
         if sym {
-            self.footprints(sys.subs.len(), &sys.ring);
+            self.footprints(sys, rot);
         }
         self.keys.clear();
         for (i, s) in sys.subs.iter_mut().enumerate() {
-            let mut local = Fp::new(&[], &[]);
+            let mut local = Fp::new(rot, len, &[], &[]);
             s.visit(&mut local);
             let foot = if sym { self.foot[i].finish() } else { 0 };
+            let future = self.futures.id(root, i, s.submissions_done);
             self.keys
-                .push((self.wids[root][i], local.bits.finish(), foot, i as u32));
+                .push((future, local.bits.finish(), foot, i as u32));
         }
         if sym {
             // The workload id comes first: only submitters of one workload are permuted.
@@ -227,20 +279,29 @@ impl Fingerprinter {
         for (c, k) in self.keys.iter().enumerate() {
             self.rename[k.3 as usize] = c as u32;
         }
-        let mut fp = Fp::new(&self.rename, &self.keys);
+        let mut fp = Fp::new(rot, len, &self.rename, &self.keys);
         sys.visit(&mut fp);
         fp.bits.finish()
     }
 
     /// Per submitter, a hash of the slots its descriptors and pending copies occupy: breaks
-    /// ties between submitters whose local states are equal.
-    fn footprints(&mut self, n: usize, ring: &Ring) {
+    /// ties between submitters whose local states are equal. Slots are numbered from `rot`.
+    /// Dead descriptors ([`System::desc_dead`]) are left out, as from the state.
+    fn footprints(&mut self, sys: &System, rot: u32) {
+        let ring = &sys.ring;
         self.foot.clear();
-        self.foot.resize(n, Mix::new());
-        for (slot, d) in ring.desc.iter().enumerate() {
-            if let Some(l) = d.label() {
+        self.foot.resize(sys.subs.len(), Mix::new());
+        let len = ring.qi_length;
+        // In rotated order: a submitter's hash is order-dependent.
+        for j in 0..len {
+            let slot = ring.add(rot, j);
+            if sys.desc_dead(slot) {
+                continue;
+            }
+            let slot = slot as usize;
+            if let Some(l) = ring.desc[slot].label() {
                 let f = &mut self.foot[l.submitter as usize];
-                f.word(slot as u64 | u64::from(l.part) << 20 | u64::from(l.count) << 40);
+                f.word(u64::from(j) | u64::from(l.part) << 20 | u64::from(l.count) << 40);
                 f.word(u64::from(l.attempt) | (ring.desc_status[slot] as u64) << 40);
             }
         }
@@ -248,6 +309,7 @@ impl Fingerprinter {
             let slot = ring.add(ring.pending_from, k);
             if let Some(l) = ring.fetched[slot as usize].label() {
                 let f = &mut self.foot[l.submitter as usize];
+                let slot = rotated(slot, rot, len);
                 f.word(u64::from(slot) | 1 << 19 | u64::from(l.part) << 20);
                 f.word(u64::from(l.attempt) | u64::from(l.count) << 32);
             }

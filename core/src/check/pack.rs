@@ -36,11 +36,15 @@ impl Visitor for Packer<'_> {
         self.put(*v);
     }
     #[inline(always)]
+    fn slot(&mut self, v: &mut u32) {
+        self.put(*v);
+    }
+    #[inline(always)]
     fn kept<W: Word>(&mut self, v: &mut W) {
         self.put(*v);
     }
     /// Dead fields are stored as zero: an unpacked state holds nothing the state does not
-    /// determine (the partial-order reduction reads hardware's copies up to `IQT`).
+    /// determine.
     #[inline(always)]
     fn dead_if(&mut self, dead: bool, f: impl FnOnce(&mut Self)) {
         let at = self.out.len();
@@ -79,6 +83,10 @@ impl Visitor for Unpacker<'_> {
     }
     #[inline(always)]
     fn owner(&mut self, v: &mut Option<u32>) {
+        *v = self.take();
+    }
+    #[inline(always)]
+    fn slot(&mut self, v: &mut u32) {
         *v = self.take();
     }
     #[inline(always)]

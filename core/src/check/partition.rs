@@ -35,7 +35,7 @@ use super::fingerprint::Fingerprinter;
 use super::level::{decode, Block};
 use super::pack::Packed;
 use super::table::{FpSet, FpTable};
-use crate::config::{Config, Workload};
+use crate::config::Config;
 use crate::model::{FindingKind, HwFault, System};
 use crate::trace::NoTrace;
 use crate::Actor;
@@ -116,29 +116,13 @@ impl Rules {
     pub(super) fn new(
         roots: Vec<Config>,
         symmetry: bool,
+        rotation: bool,
         por: bool,
         stop_on_cause: bool,
         target: Option<FindingKind>,
         cycles: bool,
         parts: usize,
     ) -> Self {
-        let mut table: Vec<Workload> = Vec::new();
-        let mut wids = Vec::new();
-        for c in &roots {
-            let mut ids = Vec::new();
-            for i in 0..c.submitters as usize {
-                let w = c.workload_of(i);
-                let id = match table.iter().position(|t| t == w) {
-                    Some(p) => p,
-                    None => {
-                        table.push(w.clone());
-                        table.len() - 1
-                    }
-                };
-                ids.push(id as u32);
-            }
-            wids.push(ids);
-        }
         let root_sys: Vec<System> = roots.iter().map(System::new).collect();
         assert!(
             !cycles || parts == 1,
@@ -146,9 +130,9 @@ impl Rules {
         );
         Rules {
             pk: Packed::new(&root_sys[0]),
+            enc: Fingerprinter::new(symmetry, rotation, &root_sys),
             root_sys,
             roots,
-            enc: Fingerprinter::new(symmetry, wids),
             por,
             stop_on_cause,
             target,

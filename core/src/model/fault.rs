@@ -1,7 +1,7 @@
 //! Faults: hardware's invalidation time-out (`ITE`, VT-d spec 6.5.2.11) and
 //! `qi_check_fault()` of `dmar.c`, which a polling CPU runs to handle `IQE`, `ITE` and `ICE`.
 
-use crate::config::IteWalk;
+use crate::config::{FaultConfig, IteWalk};
 use crate::model::fault_path::FaultPath;
 use crate::model::finding::FindingKind;
 use crate::model::hardware;
@@ -11,6 +11,22 @@ use crate::model::system::System;
 use crate::model::types::{fsts, Desc, HwFault, Label, Status};
 use crate::trace::{Op, TraceSink};
 use crate::Actor;
+
+/// The smallest rotation of the ring that maps every step to a step (the explorer's rotation
+/// symmetry): every slot-valued field is read relative to the others, except the start of the
+/// stride-2 `ITE` walk, `(IQH - 1) | 1`, which depends on a slot's parity. So 1, or, when that
+/// walk can run (`ITE` or device-gone faults with `IteWalk::Stride2`), 2 on a ring of even
+/// length and `qi_length` (no rotation but the identity) on a ring of odd length, where a
+/// rotation by 2 changes the parity of the slots it wraps.
+pub fn rotation_step(faults: &FaultConfig, qi_length: u32) -> u32 {
+    let walk_reads_parity = faults.ite_walk == IteWalk::Stride2
+        && (faults.rate(HwFault::Ite) > 0.0 || faults.rate(HwFault::Gone) > 0.0);
+    match (walk_reads_parity, qi_length % 2) {
+        (false, _) => 1,
+        (true, 0) => 2,
+        (true, _) => qi_length,
+    }
+}
 
 impl System {
     /// `ITE` at the pending device-TLB invalidation at `slot` (VT-d spec 6.5.2.11): it does

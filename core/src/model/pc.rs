@@ -79,6 +79,16 @@ impl Pc {
         )
     }
 
+    /// True after the call's `write` and up to its `mark` (included): the step 7 to come
+    /// sets the statuses of the call's slots.
+    #[inline]
+    pub fn before_mark(self) -> bool {
+        matches!(
+            self,
+            Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock | Pc::Mark
+        )
+    }
+
     /// True while inside the poll loop (steps 5 and 6).
     #[inline]
     pub fn polling(self) -> bool {

@@ -30,6 +30,8 @@ pub trait ReclaimPolicy {
     /// Whether step 7 sets the wait slot's status too (else the owner leaves it to hardware
     /// and reclaim, and owns it until it returns).
     const MARKS_WAIT_SLOT: bool;
+    /// The status step 7 writes.
+    const MARK_STATUS: Status;
     /// Step 7: mark the submitter's own slots (`index..=wait_index`, `count` invalidations).
     fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>);
     /// Whether step 8's walk goes over `slot` (at `free_tail`) rather than stopping there.
@@ -44,6 +46,7 @@ pub struct Legacy;
 
 impl ReclaimPolicy for Legacy {
     const MARKS_WAIT_SLOT: bool = false;
+    const MARK_STATUS: Status = Status::Done;
 
     #[inline(always)]
     fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>) {
@@ -51,7 +54,7 @@ impl ReclaimPolicy for Legacy {
         // path) wrote, QI_DONE or QI_ABORT.
         for i in 0..count {
             let slot = ring.add(index, i);
-            set_status(ring, slot, Status::Done, changes);
+            set_status(ring, slot, Self::MARK_STATUS, changes);
         }
     }
 
@@ -80,12 +83,13 @@ pub struct Fixed;
 
 impl ReclaimPolicy for Fixed {
     const MARKS_WAIT_SLOT: bool = true;
+    const MARK_STATUS: Status = Status::Free;
 
     #[inline(always)]
     fn mark(&self, ring: &mut Ring, index: u32, count: u32, changes: &mut Vec<StatusChange>) {
         for i in 0..=count {
             let slot = ring.add(index, i);
-            set_status(ring, slot, Status::Free, changes);
+            set_status(ring, slot, Self::MARK_STATUS, changes);
         }
     }
 
@@ -119,6 +123,22 @@ pub fn marks_wait_slot(kind: PolicyKind) -> bool {
     match kind {
         PolicyKind::Legacy => Legacy::MARKS_WAIT_SLOT,
         PolicyKind::Fixed => Fixed::MARKS_WAIT_SLOT,
+    }
+}
+
+/// How many slots from `index` step 7 of the configured policy sets, and to what: a batch of
+/// `count` invalidations.
+#[inline]
+pub fn marked(kind: PolicyKind, count: u32) -> (u32, Status) {
+    match kind {
+        PolicyKind::Legacy => (
+            count + u32::from(Legacy::MARKS_WAIT_SLOT),
+            Legacy::MARK_STATUS,
+        ),
+        PolicyKind::Fixed => (
+            count + u32::from(Fixed::MARKS_WAIT_SLOT),
+            Fixed::MARK_STATUS,
+        ),
     }
 }
 

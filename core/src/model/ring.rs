@@ -109,12 +109,36 @@ impl Ring {
         }
     }
 
-    /// Every field (see [`crate::model::state`]). Hardware's copies outside the pending
-    /// window are dead: the next fetch overwrites them. `last_lock_owner` only tells the trace
-    /// and the timed costs a hand-off from a re-acquire.
+    /// Whether the descriptor in slot `k` is dead (no step reads it before software rewrites
+    /// it): the slot is `QI_FREE` and outside hardware's window `pending_from..IQT`, unless
+    /// `reads_free(k)`. Hardware reads descriptors only in its window, software writes a slot
+    /// before publishing it again, and the oracles read a descriptor only where hardware
+    /// writes a status (in the window) or where a status leaves `QI_DONE`/`QI_ABORT`; what a
+    /// freed slot still holds shows only in a finding's wording.
     #[inline]
-    pub fn visit<V: Visitor>(&mut self, v: &mut V) {
+    pub fn desc_dead(&self, k: u32, reads_free: impl Fn(u32) -> bool) -> bool {
+        let hw = self.dist(self.pending_from, self.iqt);
+        Self::free_outside(
+            self.desc_status[k as usize],
+            self.dist(self.pending_from, k),
+            hw,
+        ) && !reads_free(k)
+    }
+
+    /// A `QI_FREE` status at `offset` from `pending_from`, hardware's window being `hw` long.
+    #[inline(always)]
+    fn free_outside(status: Status, offset: u32, hw: u32) -> bool {
+        status == Status::Free && offset >= hw
+    }
+
+    /// Every field (see [`crate::model::state`]). Hardware's copies outside the pending
+    /// window are dead: the next fetch overwrites them; so is a descriptor
+    /// [`desc_dead`](Self::desc_dead) says no step reads. `last_lock_owner` only tells the
+    /// trace and the timed costs a hand-off from a re-acquire.
+    #[inline]
+    pub fn visit<V: Visitor>(&mut self, v: &mut V, reads_free: impl Fn(u32) -> bool) {
         let window = (self.pending_from, self.pending());
+        let hw = (self.pending_from, self.dist(self.pending_from, self.iqt));
         let Ring {
             qi_length: _,
             desc,
@@ -133,20 +157,22 @@ impl Ring {
             faults,
         } = self;
         let len = desc.len() as u32;
-        for (k, ((d, st), f)) in desc.iter_mut().zip(desc_status).zip(fetched).enumerate() {
-            v.key(st);
-            d.visit(v);
+        v.slots(desc.len(), |v, k| {
+            let offset = (k as u32 + len - hw.0) % len;
+            let dead = Self::free_outside(desc_status[k], offset, hw.1) && !reads_free(k as u32);
+            v.key(&mut desc_status[k]);
+            v.dead_if(dead, |v| desc[k].visit(v));
             let pending = (k as u32 + len - window.0) % len < window.1;
-            v.dead_if(!pending, |v| f.visit(v));
-        }
-        v.key(free_head);
-        v.key(free_tail);
+            v.dead_if(!pending, |v| fetched[k].visit(v));
+        });
+        v.slot(free_head);
+        v.slot(free_tail);
         v.key(free_cnt);
         v.owner(q_lock);
         v.kept(last_lock_owner);
-        v.key(iqt);
-        v.key(iqh);
-        v.key(pending_from);
+        v.slot(iqt);
+        v.slot(iqh);
+        v.slot(pending_from);
         v.key(fsts);
         v.key(ite_gone);
         v.key(faults);

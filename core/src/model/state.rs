@@ -9,6 +9,8 @@
 //!   packed and unpacked;
 //! - [`Visitor::who`] and [`Visitor::owner`]: a submitter index, renamed when the fingerprint
 //!   permutes submitters with equal workloads (symmetry);
+//! - [`Visitor::slot`]: a slot index, and [`Visitor::slots`]: the per-slot fields, rotated
+//!   when the fingerprint turns the ring so that `free_tail` comes first (rotation symmetry);
 //! - [`Visitor::dead_if`]: key fields no step reads before overwriting them in this state,
 //!   left out of the fingerprint (so equal futures merge) and packed as zero;
 //! - [`Visitor::kept`]: packed and unpacked, not hashed (read only by the trace or metrics);
@@ -112,6 +114,8 @@ pub trait Visitor: Sized {
     fn who(&mut self, v: &mut u32);
     /// A submitter index or none that is part of the state (`q_lock`'s owner).
     fn owner(&mut self, v: &mut Option<u32>);
+    /// A slot index that is part of the state (`free_head`, `IQT`, a wait's status address..).
+    fn slot(&mut self, v: &mut u32);
     /// A field kept with the state but not part of it.
     fn kept<W: Word>(&mut self, v: &mut W);
     /// The `n` submitters, each visited by `visit(self, i)`, in the order the visitor wants
@@ -120,6 +124,14 @@ pub trait Visitor: Sized {
     fn submitters(&mut self, n: usize, mut visit: impl FnMut(&mut Self, usize)) {
         for i in 0..n {
             visit(self, i);
+        }
+    }
+    /// The ring's `n` slots, each visited by `visit(self, k)`, in the order the visitor wants
+    /// (the fingerprint starts at the slot it rotates to 0).
+    #[inline]
+    fn slots(&mut self, n: usize, mut visit: impl FnMut(&mut Self, usize)) {
+        for k in 0..n {
+            visit(self, k);
         }
     }
     /// The fields `f` visits are dead when `dead` (not hashed).

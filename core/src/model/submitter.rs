@@ -132,8 +132,8 @@ impl Submitter {
         let dead = pc.before_write();
         v.dead_if(finished, |v| v.key(count));
         v.dead_if(dead, |v| {
-            v.key(index);
-            v.key(wait_index);
+            v.slot(index);
+            v.slot(wait_index);
             v.key(hw_done);
         });
         v.key(rc);

@@ -14,12 +14,12 @@ use crate::model::finding::Finding;
 use crate::model::hardware;
 use crate::model::params::Params;
 use crate::model::pc::{can_move, Pc};
-use crate::model::policy::StatusChange;
+use crate::model::policy::{self, StatusChange};
 use crate::model::ring::Ring;
 use crate::model::state::Visitor;
 use crate::model::submitter::Submitter;
 use crate::model::tally::{StepInfo, Tally};
-use crate::model::types::{HwFault, Label};
+use crate::model::types::{HwFault, Label, Status};
 use crate::trace::TraceSink;
 use crate::Actor;
 
@@ -129,7 +129,7 @@ impl System {
     /// unpacking (an explored state is expanded with none pending).
     pub fn visit<V: Visitor>(&mut self, v: &mut V) {
         let System {
-            params: _,
+            params,
             ring,
             subs,
             found,
@@ -140,7 +140,8 @@ impl System {
             fault_log,
         } = self;
         v.submitters(subs.len(), |v, i| subs[i].visit(v));
-        ring.visit(v);
+        let (subs, len) = (&*subs, ring.qi_length);
+        ring.visit(v, |k| reads_free(params, subs, len, k));
         v.key(halted);
         if V::WRITES {
             found.clear();
@@ -149,6 +150,15 @@ impl System {
             tally.reset();
             fault_log.clear();
         }
+    }
+
+    /// Whether no step reads the descriptor in slot `k` before software rewrites it
+    /// ([`Ring::desc_dead`]).
+    #[inline]
+    pub fn desc_dead(&self, k: u32) -> bool {
+        let len = self.ring.qi_length;
+        self.ring
+            .desc_dead(k, |k| reads_free(&self.params, &self.subs, len, k))
     }
 
     /// Whether the hardware engine can take a step now (every hardware step needs this: a
@@ -263,4 +273,23 @@ impl System {
             self.report_free_cnt(step, i);
         }
     }
+}
+
+/// Whether a step may read the descriptor in `QI_FREE` slot `k` (of a ring of `len`), or make
+/// it live again without rewriting it:
+/// - `qi_check_fault`'s `IQE` repair copies a polling CPU's own wait descriptor, even from a
+///   slot another CPU freed under it (the legacy reclaim); only with fault injection;
+/// - the legacy `mark` sets `QI_DONE` on a CPU's own slots, even on one freed under it (a
+///   stride-2 `ITE` walk aborts an invalidation slot, which the legacy reclaim frees).
+#[inline]
+fn reads_free(params: &Params, subs: &[Submitter], len: u32, k: u32) -> bool {
+    let faults = !params.faults.is_off();
+    // Slots `index..index + count + wait_slot`, set to `status`.
+    let (wait_slot, status) = policy::marked(params.policy, 0);
+    subs.iter().any(|s| {
+        (faults && s.pc.polling() && s.wait_index == k)
+            || (status != Status::Free
+                && s.pc.before_mark()
+                && (k + len - s.index) % len < s.count + wait_slot)
+    })
 }

@@ -187,7 +187,7 @@ impl Desc {
         v.key(&mut kind);
         v.dead_if(kind != 1, |v| v.key(&mut ty));
         v.dead_if(kind != 2, |v| {
-            v.key(&mut status_addr);
+            v.slot(&mut status_addr);
             v.key(&mut sw);
             v.key(&mut drain);
         });
