@@ -298,6 +298,7 @@ test('explore in a worker: verdicts, progress, abort and bad options', async () 
       await p.explore(big, {
         por: false,
         symmetry: false,
+        rotation: false,
         signal: ac.signal,
         onProgress: (x) => {
           progress.push(x);
@@ -375,7 +376,7 @@ test('explore on several workers: the one-worker verdict, progress, partial resu
     let partial;
     let seen = 0;
     try {
-      await p.explore(big, { threads: 2, por: false, symmetry: false, signal: ac.signal, onProgress: (x) => {
+      await p.explore(big, { threads: 2, por: false, symmetry: false, rotation: false, signal: ac.signal, onProgress: (x) => {
         seen = x.states;
         if (x.states > 20000) ac.abort();
       } });

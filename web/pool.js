@@ -367,7 +367,7 @@ export function createPool(opts = {}) {
 
   /**
    * Exhaustive exploration off the page's thread. `o`: the explore options (`maxStates`, `por`,
-   * `symmetry`, `shortest`, `stopOnCause`, `counts`, `threads`) plus `signal` and
+   * `symmetry`, `rotation`, `shortest`, `stopOnCause`, `counts`, `threads`) plus `signal` and
    * `onProgress({ states, transitions, depth, queued })` (after every chunk of 8192 expanded
    * states; returning false stops with `boundReached`). `threads` is the number of workers
    * (default 0: the pool's size; more than the pool has is an error naming `threads`).

@@ -167,7 +167,7 @@ sample: number,
 /**
  * States one sample exploration may store (at least 1000).
  */
-budget: number, por: boolean, symmetry: boolean, stopOnCause: boolean, };
+budget: number, por: boolean, symmetry: boolean, rotation: boolean, stopOnCause: boolean, };
 
 /**
  * One trace event.
@@ -194,6 +194,12 @@ por: boolean,
  * Symmetry reduction of submitters with identical workloads.
  */
 symmetry: boolean, 
+/**
+ * Symmetry reduction over ring rotation: states that differ by a turn of the ring are
+ * one (up to `qi_length`× fewer states; by turns of 2 when the stride-2 `ITE` walk can
+ * run, none on an odd ring then; see `fingerprint.rs` and `model::fault::rotation_step`).
+ */
+rotation: boolean, 
 /**
  * Re-explore without the partial-order reduction to make a counterexample shortest.
  */
@@ -273,7 +279,7 @@ collisionProbability: number,
 /**
  * Threads the search ran on.
  */
-threads: number, por: boolean, symmetry: boolean, };
+threads: number, por: boolean, symmetry: boolean, rotation: boolean, };
 
 /**
  * The hardware fault of a cell (one per run).
@@ -791,7 +797,7 @@ collisionProbability: number,
 /**
  * Threads the search ran on.
  */
-threads: number, por: boolean, symmetry: boolean, } | { "verdict": "counterexample", 
+threads: number, por: boolean, symmetry: boolean, rotation: boolean, } | { "verdict": "counterexample", 
 /**
  * The violation (`lockup`, `deadlock`, a safety kind, `staleWakeup`, ...).
  */
@@ -859,7 +865,7 @@ collisionProbability: number,
 /**
  * Threads the search ran on.
  */
-threads: number, por: boolean, symmetry: boolean, } | { "verdict": "boundReached", maxStates: number, 
+threads: number, por: boolean, symmetry: boolean, rotation: boolean, } | { "verdict": "boundReached", maxStates: number, 
 /**
  * Distinct states stored.
  */
@@ -902,7 +908,7 @@ collisionProbability: number,
 /**
  * Threads the search ran on.
  */
-threads: number, por: boolean, symmetry: boolean, };
+threads: number, por: boolean, symmetry: boolean, rotation: boolean, };
 
 /**
  * What one submitter (CPU) submits.

@@ -106,7 +106,7 @@ pub(crate) fn explore_input(
 /// the `Verdict` (`proved`, `counterexample` or `boundReached`). The explored family is the
 /// core's (`exploreFamily`): a count range and a zero-count probability become every
 /// per-submitter sequence of the counts they allow. `options`: the core's `ExploreOptions`
-/// (`{ maxStates, por, symmetry, shortest, stopOnCause }`) plus, optionally, `counts: number[]`
+/// (`{ maxStates, por, symmetry, rotation, shortest, stopOnCause }`) plus, optionally, `counts: number[]`
 /// to explore every per-submitter sequence of exactly those counts instead, and
 /// `onProgress({ states, transitions, depth, queued })`, called after every chunk of 8192 expanded states, which may
 /// return `false` to stop (a `boundReached` verdict).
@@ -146,8 +146,8 @@ pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
 /// Estimates, before exploring, how many states `explore(config, options)` will store
 /// (`qisim_core::check::estimate`): a sample of the family's roots explored with a small bound
 /// and extrapolated. `options`: the core's `EstimateOptions` (`{ sample, budget, por, symmetry,
-/// stopOnCause }`) plus, as for `explore`, `counts: number[]`. Returns `{ states, low, high,
-/// workloads, sampled, explored, method, counterexample }` (`method`: `exact`, `extrapolated` or
+/// rotation, stopOnCause }`) plus, as for `explore`, `counts: number[]`. Returns `{ states, low,
+/// high, workloads, sampled, explored, method, counterexample }` (`method`: `exact`, `extrapolated` or
 /// `lowerBound`, whose `high` is null; `explored`: states the estimate itself stored, for the
 /// measured rate).
 #[wasm_bindgen(js_name = estimateExplore)]

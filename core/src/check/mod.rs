@@ -139,8 +139,8 @@ pub struct ExploreOptions {
     /// Symmetry reduction of submitters with identical workloads.
     pub symmetry: bool,
     /// Symmetry reduction over ring rotation: states that differ by a turn of the ring are
-    /// one (on ring 8, up to 8× fewer states; see `fingerprint.rs` and
-    /// [`rotation_step`](crate::model::fault::rotation_step)).
+    /// one (up to `qi_length`× fewer states; by turns of 2 when the stride-2 `ITE` walk can
+    /// run, none on an odd ring then; see `fingerprint.rs` and `model::fault::rotation_step`).
     pub rotation: bool,
     /// Re-explore without the partial-order reduction to make a counterexample shortest.
     pub shortest: bool,
