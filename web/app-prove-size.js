@@ -48,8 +48,10 @@ export const COMFORTABLE_SECONDS = 120;
 
 /**
  * The core's estimate of the states `explore(config, options)` stores, timed here for the rate:
- * { states, low, high, workloads, method, explored, rate, seconds, fits } (`fits`: null when the
- * estimate is only a lower bound), or null when this build has no estimateExplore or it fails.
+ * { states, low, high, workloads, method, explored, rate, seconds, fits, likely } (`fits`: even
+ * the high guess fits the bound in a comfortable time; `likely`: the estimate does; both null
+ * when the estimate is only a lower bound), or null when this build has no estimateExplore or it
+ * fails.
  */
 export function estimateSpace(config, options, maxStates) {
   if (typeof state.wasm?.estimateExplore !== 'function') return null;
@@ -63,19 +65,28 @@ export function estimateSpace(config, options, maxStates) {
   const secs = Math.max((performance.now() - t0) / 1000, 1e-3);
   const rate = e.explored / secs;
   const seconds = e.states / Math.max(rate, 1);
-  const fits = e.method === 'lowerBound' ? null : e.states <= maxStates && seconds <= COMFORTABLE_SECONDS;
-  return { ...e, rate, seconds, fits };
+  const within = (states) => states <= maxStates && states / Math.max(rate, 1) <= COMFORTABLE_SECONDS;
+  // Start unasked only when even the high guess fits: the estimate may be off by the range.
+  const fits = e.method === 'lowerBound' ? null : within(e.high);
+  const likely = e.method === 'lowerBound' ? null : within(e.states);
+  return { ...e, rate, seconds, fits, likely };
 }
 
 /** The estimate in words. */
 export function estimateText(est, combos, maxStates) {
   if (!est) return '';
   if (est.method === 'lowerBound') {
-    return `Estimate: one workload alone has more than ${n(est.states)} states (the estimate's own bound); ${n(combos)} workloads are likely far beyond the bound of ${n(maxStates)} states and would end with no verdict.`;
+    return `Estimate: more than ${n(est.states)} states (even one sampled workload exceeds the estimate's own bound), so ${n(combos)} workloads may be far beyond the bound of ${n(maxStates)} states; no estimate of how far.`;
   }
-  const range = est.method === 'exact' ? 'counted exactly' : `likely ${n(est.low)}–${n(est.high)}, from ${n(est.sampled)} sampled workloads`;
+  const range = est.method === 'exact' ? 'counted exactly' : `at least ${n(est.low)}, found by the estimate; at most about ${n(est.high)} if workloads shared no states, from a sample of ${n(est.sampled)}`;
   const t = est.seconds < 10 ? est.seconds.toFixed(1) : n(Math.round(est.seconds));
-  return `Estimate: ≈ ${n(est.states)} states (${range}), about ${t} s at the measured rate of ${n(Math.round(est.rate))} states/s: ${est.fits ? 'fits' : 'does not fit'} the bound of ${n(maxStates)} states${est.seconds > COMFORTABLE_SECONDS ? ' in a comfortable time' : ''}.${est.counterexample ? ' A sampled workload already has a counterexample: the search may end sooner.' : ''}`;
+  const bound = `the bound of ${n(maxStates)} states`;
+  const verdict = est.fits
+    ? `fits ${bound}`
+    : est.likely
+      ? `likely fits ${bound}, but the range reaches past it or past ${COMFORTABLE_SECONDS} s`
+      : `does not fit ${bound}${est.seconds > COMFORTABLE_SECONDS ? ' in a comfortable time' : ''}`;
+  return `Estimate: ≈ ${n(est.states)} states (${range}), about ${t} s at the measured rate of ${n(Math.round(est.rate))} states/s: ${verdict}.${est.counterexample ? ' A sampled workload already has a counterexample: the search may end sooner.' : ''}`;
 }
 
 export function offerFix(name, message, fix, label) {

@@ -133,9 +133,14 @@ export type Estimate = {
 /**
  * States the exploration is expected to store to prove the family.
  */
-states: number, low: number, 
+states: number, 
 /**
- * `None` for a lower bound.
+ * A true lower bound: states of the family the estimate stored.
+ */
+low: number, 
+/**
+ * About the most the family stores if its roots share no states (`None` for a lower
+ * bound).
  */
 high: number | null, 
 /**
@@ -143,7 +148,7 @@ high: number | null,
  */
 workloads: number, 
 /**
- * Roots explored for the estimate.
+ * Roots of the largest sample (all of them when exact).
  */
 sampled: number, 
 /**
@@ -161,11 +166,12 @@ counterexample: boolean, };
  */
 export type EstimateOptions = { 
 /**
- * Roots of the larger sample (at least 2).
+ * Most roots of the largest sample (at least 2).
  */
 sample: number, 
 /**
- * States one sample exploration may store (at least 1000).
+ * States one sample exploration may store (at least 1000; all of them together at most
+ * three times this).
  */
 budget: number, por: boolean, symmetry: boolean, rotation: boolean, stopOnCause: boolean, };
 

@@ -162,6 +162,51 @@ fn explore_bound_is_reported() {
     assert_eq!(v["verdict"], "boundReached");
 }
 
+/// `explore --estimate` explores nothing past its budget: exact when the family fits, a range
+/// around the real count when it does not, and a bad budget names its flag.
+#[test]
+fn explore_estimate_brackets_the_real_count() {
+    let real = {
+        let o = qisim(&[FIXED_FAMILY, &["--json"]].concat());
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        v["states"].as_u64().unwrap()
+    };
+    let est = |budget: &str| {
+        let o = qisim(
+            &[
+                FIXED_FAMILY,
+                &["--estimate", "--estimate-budget", budget, "--json"],
+            ]
+            .concat(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(stdout(&o).trim()).unwrap()
+    };
+    let e = est("1000000");
+    assert_eq!(
+        (e["method"].as_str(), e["states"].as_u64()),
+        (Some("exact"), Some(real))
+    );
+    let e = est("5000");
+    assert_eq!(e["method"], "extrapolated", "{e}");
+    assert!(
+        e["low"].as_u64().unwrap() <= real && e["high"].as_u64().unwrap() >= real,
+        "{e} vs {real}"
+    );
+    assert!(
+        e["explored"].as_u64().unwrap() < real,
+        "{e}: the estimate cost the exploration"
+    );
+
+    let o = qisim(&[FIXED_FAMILY, &["--estimate", "--estimate-budget", "10"]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--estimate-budget") && stderr(&o).contains(">= 1000"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn replay_prints_the_seed_timeline() {
     let o = qisim(&[

@@ -8,7 +8,9 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use qisim_core::check::estimate::{EstimateOptions, Method};
 use qisim_core::check::{self, Block, ExploreOptions, LevelStore, MemLevels, Verdict};
+use qisim_core::Config;
 
 use crate::args::{ConfigArgs, Output};
 use crate::{print_json, progress_bar, Usage};
@@ -51,6 +53,21 @@ pub(crate) struct ExploreArgs {
     /// holds the visited set and the parent links (removed when the search ends).
     #[arg(long = "spill-dir", value_name = "DIR")]
     pub(crate) spill_dir: Option<std::path::PathBuf>,
+    /// Do not explore: estimate how many states the exploration would store (a sample of the
+    /// family's roots explored with a small bound and extrapolated; the playground's estimate),
+    /// and the time at the rate the sample ran.
+    #[arg(long, conflicts_with_all = ["cycles", "spill_dir", "target"])]
+    pub(crate) estimate: bool,
+    /// States one sample exploration of `--estimate` may store (all samples together at most
+    /// three times this). Larger samples give tighter estimates; natively a million states
+    /// take a few seconds.
+    #[arg(
+        long = "estimate-budget",
+        value_name = "N",
+        default_value_t = 1_000_000,
+        requires = "estimate"
+    )]
+    pub(crate) estimate_budget: u64,
     #[command(flatten)]
     pub(crate) out: Output,
 }
@@ -84,6 +101,9 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         cycles: a.cycles,
         threads: a.threads,
     };
+    if a.estimate {
+        return estimate(a, &roots, &opts);
+    }
     let pb = progress_bar(None, a.out.quiet || a.out.json);
     let t = Instant::now();
     if let Some(d) = &a.spill_dir {
@@ -204,6 +224,66 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         Verdict::BoundReached { .. } => ExitCode::from(3),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// `--estimate`: the core's estimate of the exploration `opts` would run, and the time it would
+/// take at the rate of the estimate's own sample explorations (one thread).
+fn estimate(a: &ExploreArgs, roots: &[Config], opts: &ExploreOptions) -> Result<ExitCode, Usage> {
+    let o = EstimateOptions {
+        por: opts.por,
+        symmetry: opts.symmetry,
+        rotation: opts.rotation,
+        stop_on_cause: opts.stop_on_cause,
+        budget: a.estimate_budget,
+        ..EstimateOptions::default()
+    };
+    let t = Instant::now();
+    let e = check::estimate::estimate_roots(roots, &o).map_err(|e| match e.field.as_str() {
+        "budget" => Usage(format!("flag --estimate-budget: {}", e.message)),
+        _ => e.into(),
+    })?;
+    let secs = t.elapsed().as_secs_f64();
+    let rate = e.explored as f64 / secs.max(1e-9);
+    if a.out.json {
+        let mut j = serde_json::to_value(&e).expect("an estimate serialises");
+        j["seconds"] = secs.into();
+        j["statesPerSecond"] = rate.into();
+        print_json(&j);
+        return Ok(ExitCode::SUCCESS);
+    }
+    match (e.method, e.high) {
+        (Method::Exact, _) => println!(
+            "estimate: exactly {} states (the whole family fits the sample's bound)",
+            e.states
+        ),
+        (Method::LowerBound, _) => println!(
+            "estimate: more than {} states (even one root exceeds --estimate-budget; raise it)",
+            e.states
+        ),
+        (Method::Extrapolated, high) => {
+            println!(
+                "estimate: about {} states: at least {} (found within --estimate-budget), at most about {} (if roots shared no states; from a sample of {} roots)",
+                e.states,
+                e.low,
+                high.unwrap_or(e.states),
+                e.sampled
+            );
+            println!(
+                "  about {:.0} s on one thread at the sample's rate (between {:.0} and {:.0} s)",
+                e.states as f64 / rate,
+                e.low as f64 / rate,
+                high.unwrap_or(e.states) as f64 / rate
+            );
+        }
+    }
+    println!(
+        "  {} workload combination(s); the samples stored {} states in {secs:.2} s ({rate:.0} states/s)",
+        e.workloads, e.explored
+    );
+    if e.counterexample {
+        println!("  a sample found a counterexample: the exploration may stop sooner");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The process's peak resident set (`VmHWM` of /proc/self/status, Linux), in KiB.

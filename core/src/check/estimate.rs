@@ -1,18 +1,21 @@
-//! How many states an exploration will store, estimated before it starts (issue 12): explore a
-//! deterministic sample of the family's roots (workload combinations) with a small bound, and
-//! extrapolate to the whole family.
+//! How many states an exploration will store, estimated before it starts (issue 12): explore
+//! the family within a small bound, then samples of its roots (workload combinations), and
+//! bracket the whole family.
 //!
-//! Roots share states (every workload starts from the same empty ring, and workloads that agree
-//! on their first calls agree on their first steps), so the states of `n` roots grow more slowly
-//! than `n`. Samples of 1, 2, 4, … roots spread evenly over the family, explored together while
-//! they fit the bound (up to `sample` roots), measure that growth: with `s(k)` the states of the
-//! last sample and `s(j)` of the one before, `s(n) ≈ s(k) · (n / k)^b` with
-//! `b = log(s(k) / s(j)) / log(k / j)`, clamped to `[0, 1]` (roots never add more than their own
-//! states). The growth slows as samples grow, so the estimate errs high. A family of at most
-//! [`SMALL`] `· sample` roots is first explored whole within the bound: if it fits, the count is
-//! exact. If even one root does not fit, the bound is a lower bound. `low` and `high` are the estimate divided and multiplied
-//! by [`FACTOR`], the error measured against real counts (`core/tests/estimate.rs`), and `high`
-//! is at least the additive guess `s(k) · n / k`.
+//! First the whole family is explored within the bound: if it fits, the count is exact. If
+//! not, the states it stored are states of the family: a true lower bound (`low`). Then the
+//! samples, prefixes of one fixed pseudo-random order of the roots (1, 2, 4, … roots, nested,
+//! up to `sample`), are explored while they fit the bound (all explorations together store at
+//! most three bounds). Roots share states (every workload starts from the same empty ring, and
+//! the explorer merges submitters with the same calls left), so with `s` the states of the
+//! largest sample of `k` roots, the family stores at most about `s · n / k`: every root as
+//! large as the sample's average and sharing nothing (`high`; a guess, not a bound, but it held
+//! on every calibration family). The estimate is the geometric mean of `low` and `high`: within
+//! `√(high/low)` of any count in that range. Fitting a curve through the samples did worse:
+//! with a few roots of thousands the samples' growth says little about the family's (a power
+//! law through the last two samples was off by up to 20× on the calibration families, the
+//! geometric mean by at most [`FACTOR`]). If even one root does not fit, `low` is all there is
+//! (`high` unknown).
 //!
 //! The exploration itself is [`explore_roots`]: the same options (partial-order reduction,
 //! symmetry, rotation, stop on cause), with `shortest` off and the estimate's own bound.
@@ -23,16 +26,17 @@ use super::{explore_roots, family, ExploreOptions, Verdict};
 use crate::config::Config;
 use crate::error::ConfigError;
 
-/// The estimate is within this factor of the real count on the calibration configs of
-/// `core/tests/estimate.rs` (measured worst: 2.08, fixed 3 CPUs × 2 calls with counts 0..1,
-/// extrapolated from 2 of 64 roots; the estimate errs high).
-pub const FACTOR: f64 = 2.5;
+/// The estimate is within this factor of the real count on the calibration families of
+/// `core/tests/estimate.rs` and `docs/scaling.md` (ring 8, 2–5 CPUs, 27 to 6,561 roots, budgets
+/// of 10,000 to a million states: measured worst 3.9, 4 CPUs × 2 calls with counts 0..1,
+/// 4 of 256 roots sampled).
+pub const FACTOR: f64 = 4.0;
 
-/// Families of at most this many times the sample are first explored whole (within the budget).
-pub const SMALL: usize = 8;
+/// Default most roots of the largest sample (the bound on states is what limits it).
+pub const DEFAULT_SAMPLE: u32 = 4096;
+/// All sample explorations together store at most this many budgets.
+const TOTAL: u64 = 3;
 
-/// Default roots of the larger sample.
-pub const DEFAULT_SAMPLE: u32 = 16;
 /// Default bound on the states of one sample exploration.
 pub const DEFAULT_BUDGET: u64 = 150_000;
 
@@ -45,7 +49,8 @@ pub enum Method {
     Exact,
     /// A sample of roots was explored and extrapolated (module docs).
     Extrapolated,
-    /// One root alone exceeds the budget: `states` is a lower bound, `high` unknown.
+    /// Neither the family nor one root fits the budget: `states` is a lower bound (the states
+    /// the family stored before the budget), `high` unknown.
     LowerBound,
 }
 
@@ -55,9 +60,10 @@ pub enum Method {
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EstimateOptions {
-    /// Roots of the larger sample (at least 2).
+    /// Most roots of the largest sample (at least 2).
     pub sample: u32,
-    /// States one sample exploration may store (at least 1000).
+    /// States one sample exploration may store (at least 1000; all of them together at most
+    /// three times this).
     pub budget: u64,
     pub por: bool,
     pub symmetry: bool,
@@ -86,23 +92,20 @@ impl Default for EstimateOptions {
 pub struct Estimate {
     /// States the exploration is expected to store to prove the family.
     pub states: u64,
+    /// A true lower bound: states of the family the estimate stored.
     pub low: u64,
-    /// `None` for a lower bound.
+    /// About the most the family stores if its roots share no states (`None` for a lower
+    /// bound).
     pub high: Option<u64>,
     /// Roots of the family (workload combinations).
     pub workloads: u64,
-    /// Roots explored for the estimate.
+    /// Roots of the largest sample (all of them when exact).
     pub sampled: u64,
     /// States the estimate itself explored (with the caller's clock: the measured rate).
     pub explored: u64,
     pub method: Method,
     /// A sample exploration found a counterexample: the exploration may end sooner.
     pub counterexample: bool,
-}
-
-/// `k` indices spread evenly over `0..n` (`k <= n`).
-fn spread(n: usize, k: usize) -> Vec<usize> {
-    (0..k).map(|i| (2 * i + 1) * n / (2 * k)).collect()
 }
 
 /// States of `roots` explored together within `budget`: `(states, finished, counterexample)`.
@@ -154,82 +157,85 @@ pub fn estimate_roots(roots: &[Config], opts: &EstimateOptions) -> Result<Estima
     let workloads = n as u64;
     let mut explored = 0;
     let mut counterexample = false;
-    let mut run = |set: &[Config]| -> Result<(u64, bool), ConfigError> {
-        let (s, done, cx) = count(set, opts, opts.budget)?;
+    // The whole family first: when it fits, the count is exact, at the cost of the
+    // exploration itself.
+    let (whole, done, cx) = count(roots, opts, opts.budget)?;
+    explored += whole;
+    counterexample |= cx;
+    if done {
+        return Ok(Estimate {
+            states: whole,
+            low: whole,
+            high: Some(whole),
+            workloads,
+            sampled: workloads,
+            explored,
+            method: Method::Exact,
+            counterexample,
+        });
+    }
+    // What the whole family stored before the bound are states of the family: a lower bound.
+    let low = whole;
+    let order = sample_order(n);
+    // Proper samples (the whole family did not fit).
+    let most = (opts.sample as usize).min(n - 1);
+    // The largest sample that fits the budget: (roots, states).
+    let mut fit: Option<(usize, u64)> = None;
+    let mut k = 1;
+    while k <= most {
+        // Samples are nested, so their counts need not grow geometrically: all of them
+        // together store at most TOTAL budgets.
+        let bound = opts
+            .budget
+            .min((TOTAL * opts.budget).saturating_sub(explored));
+        let set: Vec<Config> = order[..k].iter().map(|&i| roots[i].clone()).collect();
+        let (s, done, cx) = count(&set, opts, bound)?;
         explored += s;
         counterexample |= cx;
-        Ok((s, done))
-    };
-    // A small family is explored whole when it fits the budget: the count is exact.
-    if n <= SMALL * opts.sample as usize {
-        let (s, done) = run(roots)?;
-        if done {
-            return Ok(Estimate {
-                states: s,
-                low: s,
-                high: Some(s),
-                workloads,
-                sampled: workloads,
-                explored,
-                method: Method::Exact,
-                counterexample,
-            });
-        }
-    }
-    // Samples of 1, 2, 4, ... roots (each spread evenly over the family) while they fit the
-    // budget, up to `sample`: the last two give the growth exponent.
-    let mut points: Vec<(usize, u64)> = Vec::new();
-    let mut k = 1;
-    loop {
-        let set: Vec<Config> = spread(n, k).into_iter().map(|i| roots[i].clone()).collect();
-        let (s, done) = run(&set)?;
         if !done {
-            if points.is_empty() {
-                return Ok(Estimate {
-                    states: s,
-                    low: s,
-                    high: None,
-                    workloads,
-                    sampled: 1,
-                    explored,
-                    method: Method::LowerBound,
-                    counterexample,
-                });
-            }
             break;
         }
-        points.push((k, s));
-        if k >= (opts.sample as usize).min(n) {
+        fit = Some((k, s));
+        if k == most || explored >= TOTAL * opts.budget {
             break;
         }
-        k = (2 * k).min(opts.sample as usize).min(n);
+        k = (2 * k).min(most);
     }
-    let (k, s_big) = points[points.len() - 1];
-    let ratio = n as f64 / k as f64;
-    let b = match points.len() {
-        1 => 1.0,
-        l => {
-            let (k0, s0) = points[l - 2];
-            if s0 > 0 && s_big > s0 {
-                ((s_big as f64 / s0 as f64).ln() / (k as f64 / k0 as f64).ln()).clamp(0.0, 1.0)
-            } else {
-                0.0
-            }
-        }
+    let Some((k, s)) = fit else {
+        return Ok(Estimate {
+            states: low,
+            low,
+            high: None,
+            workloads,
+            sampled: 1,
+            explored,
+            method: Method::LowerBound,
+            counterexample,
+        });
     };
-    let est = s_big as f64 * ratio.powf(b);
-    let additive = s_big as f64 * ratio;
-    let states = est.round() as u64;
+    let high = (s as f64 * n as f64 / k as f64).max(low as f64);
     Ok(Estimate {
-        states,
-        low: ((est / FACTOR).round() as u64).max(s_big),
-        high: Some((est * FACTOR).max(additive).round() as u64),
+        states: (low as f64 * high).sqrt().round() as u64,
+        low,
+        high: Some(high.round() as u64),
         workloads,
         sampled: k as u64,
         explored,
         method: Method::Extrapolated,
         counterexample,
     })
+}
+
+/// The order in which roots are sampled: samples are its prefixes (nested, so each sample's
+/// states include the previous one's). Pseudo-random with a fixed seed, so an estimate is
+/// deterministic: roots next to each other in the family share their first submitters'
+/// workloads, so a sample of neighbours, or of evenly spaced roots, is not typical of the family.
+fn sample_order(n: usize) -> Vec<usize> {
+    use rand::seq::SliceRandom;
+    use rand::SeedableRng;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut rand_pcg::Pcg64Mcg::seed_from_u64(0x5eed_e571));
+    order
 }
 
 /// Estimates the states of exploring `cfg`'s family (see [`family()`]).
@@ -244,10 +250,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn spread_is_even_and_in_range() {
-        assert_eq!(spread(8, 8), (0..8).collect::<Vec<_>>());
-        assert_eq!(spread(729, 4), [91, 273, 455, 637]);
-        assert_eq!(spread(3, 1), [1]);
+    fn the_sample_order_is_a_fixed_permutation() {
+        let o = sample_order(729);
+        let mut sorted = o.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..729).collect::<Vec<_>>());
+        assert_eq!(o, sample_order(729));
+        assert_ne!(o[..8], (0..8).collect::<Vec<_>>()[..]);
     }
 
     #[test]
