@@ -42,7 +42,18 @@
 //! ~4× smaller), unpacked into one scratch `System` for expansion (debug builds check on a
 //! sample that a record unpacks to a state with its fingerprint). What a state is, field by
 //! field, is written once, in each state type's `visit` ([`crate::model::state`]);
-//! `fingerprint.rs` hashes it canonically (with the symmetry reduction), `pack.rs` stores it.
+//! `fingerprint.rs` hashes it canonically (with the symmetry reductions), `pack.rs` stores it.
+//! Three facts make states that differ only in what no later step reads hash alike: a
+//! submitter is named by its *future*, the calls it has left, not its whole workload
+//! (`future.rs`: states of different roots merge); a descriptor in a free slot that nothing can
+//! read any more is left out ([`Ring::desc_dead`](crate::model::Ring::desc_dead), decided with
+//! the model's own rules: a polling owner under `IQE` injection, a legacy `mark` still to come);
+//! and the ring is read from a canonical turn (rotation, `ExploreOptions::rotation`). Rotation
+//! alone merged almost nothing: a state's turn is fixed by the slots consumed so far, which
+//! the workload fixes — once futures and dead descriptors forget the past, states reached by
+//! different histories coincide up to a turn. `reduction_tests.rs` checks each reduction against
+//! the model: two states it merges, run in lockstep on random walks over configurations of
+//! every kind, must show the explorer the same actors, findings and fingerprints.
 //! `ample.rs` is the partial-order reduction and its soundness argument; `cycles.rs` the
 //! fair-cycle cross-check of the liveness argument below (one thread: it keeps the graph and a
 //! fingerprint → index table).
