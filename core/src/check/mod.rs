@@ -25,7 +25,8 @@
 //! the visited set that owns its fingerprint) and absorb each owner's inboxes in slice order;
 //! the coordinator then merges the owners' new states back into generation order. One thread
 //! runs the same steps with one slice and one partition; N threads (`threads.rs`, feature
-//! `threads`) run slice i and partition i on thread i; a browser can run them on Web Workers
+//! `threads`: a pool kept for the search) run 4N slices and N partitions as jobs; a browser
+//! can run them on Web Workers
 //! (messages are plain byte buffers). The result does not depend on the number of threads —
 //! same verdict, states, transitions and counterexample — because each owner sees the copies
 //! of a fingerprint in generation order and keeps the first, and the merge restores the
