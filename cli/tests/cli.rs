@@ -198,6 +198,13 @@ fn explore_estimate_brackets_the_real_count() {
         "{e}: the estimate cost the exploration"
     );
 
+    // Flags the estimate cannot honour are errors, not ignored.
+    for flag in [["--threads", "2"], ["--max-states", "1000"]] {
+        let o = qisim(&[FIXED_FAMILY, &["--estimate"], &flag[..]].concat());
+        assert_eq!(o.status.code(), Some(2), "{flag:?}");
+        assert!(stderr(&o).contains(flag[0]), "{}", stderr(&o));
+    }
+
     let o = qisim(&[FIXED_FAMILY, &["--estimate", "--estimate-budget", "10"]].concat());
     assert_eq!(o.status.code(), Some(2));
     assert!(

@@ -56,7 +56,8 @@ pub(crate) struct ExploreArgs {
     /// Do not explore: estimate how many states the exploration would store (a sample of the
     /// family's roots explored with a small bound and extrapolated; the playground's estimate),
     /// and the time at the rate the sample ran.
-    #[arg(long, conflicts_with_all = ["cycles", "spill_dir", "target"])]
+    /// It runs on one thread and has its own bound: `--threads` and `--max-states` are errors.
+    #[arg(long, conflicts_with_all = ["cycles", "spill_dir", "target", "threads", "max_states"])]
     pub(crate) estimate: bool,
     /// States one sample exploration of `--estimate` may store (all samples together at most
     /// three times this). Larger samples give tighter estimates; natively a million states
@@ -253,7 +254,7 @@ fn estimate(a: &ExploreArgs, roots: &[Config], opts: &ExploreOptions) -> Result<
     }
     match (e.method, e.high) {
         (Method::Exact, _) => println!(
-            "estimate: exactly {} states (the whole family fits the sample's bound)",
+            "estimate: exactly {} states (the whole family fits --estimate-budget)",
             e.states
         ),
         (Method::LowerBound, _) => println!(
@@ -277,7 +278,7 @@ fn estimate(a: &ExploreArgs, roots: &[Config], opts: &ExploreOptions) -> Result<
         }
     }
     println!(
-        "  {} workload combination(s); the samples stored {} states in {secs:.2} s ({rate:.0} states/s)",
+        "  {} workload combination(s); the estimate stored {} states in {secs:.2} s ({rate:.0} states/s)",
         e.workloads, e.explored
     );
     if e.counterexample {
