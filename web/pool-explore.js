@@ -1,13 +1,15 @@
 // The exploration on several Web Workers (used by pool.js `explore` when it gets more than one
 // worker): the wasm `ExploreCoordinator` on this thread says what each round is, one
-// `ExploreWorker` per dedicated worker expands its slice of the level and owns one partition of
-// the visited set. Per round: every worker expands its slice and posts its successor messages,
-// one buffer per owner; the coordinator keeps the slices up to the first violation; each owner
-// absorbs its inboxes in worker order and posts its new states back; the coordinator merges
-// them into the next level. Buffers are transferred, never copied between threads, and reused
-// (buffers.js), and nothing
-// needs SharedArrayBuffer (works on any static host, without cross-origin isolation). The
-// verdict, state count and counterexample are the one-worker ones (the core decides all of it).
+// `ExploreWorker` per dedicated worker owns one partition of the visited set *and keeps the
+// states it owns* (core `check/owned.rs`). A round is a range of state indices. Per round:
+// every worker expands its own states in the range and posts its successor messages, one
+// buffer per owner (its messages to itself stay in it); the coordinator reads the violations
+// and says the cut-off; each owner absorbs its inboxes and posts back only the merge keys of
+// its new states; the coordinator merges the keys into generation order and posts each worker
+// the indices its states got. No state record crosses this thread. Buffers are transferred,
+// never copied between threads, and reused (buffers.js), and nothing needs
+// SharedArrayBuffer (works on any static host, without cross-origin isolation). The verdict,
+// state count and counterexample are the one-worker ones (the core decides all of it).
 //
 // Cancellation (`signal`) terminates the workers at once and resolves nothing: it rejects with
 // an `AbortError` whose `partial` is the coordinator's verdict so far (`boundReached` with the
@@ -98,10 +100,7 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
             // Buffers this thread has collected (accepted entries) go back for reuse.
             const spares = buffers.spare(2, 2 * parts);
             if (t.type === 'seed') return call(w, { type: 'xseed', search, spares }, spares);
-            const { bytes, firstId } = t.slices[i];
-            const blocks = packed(buffers, bytes, (v) => coord.sliceInto(i, v));
-            const transfer = blocks ? [blocks.buf, ...spares] : spares;
-            return call(w, { type: 'xexpand', search, blocks, firstId, depth: t.depth, spares }, transfer);
+            return call(w, { type: 'xexpand', search, depth: t.depth, end: t.end, spares }, spares);
           }),
         );
         outs.catch(() => {});
@@ -122,22 +121,30 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
       }
       const { search, outs: pending } = issued.shift();
       const outs = await pending;
-      const upto = coord.expanded(outs.map(({ transitions, violation }) => ({ transitions, violation })));
+      const cutoff = coord.expanded(outs.map((o) => o.violation));
       const absorbing = Promise.all(
         workers.map((w, p) => {
-          const inboxes = outs.slice(0, upto).map((o) => o.bufs[p]);
-          return call(w, { type: 'xabsorb', search, inboxes }, inboxes.filter(Boolean).map((m) => m.buf));
+          const inboxes = outs.map((o) => o.bufs[p]);
+          return call(w, { type: 'xabsorb', search, inboxes, cutoff }, inboxes.filter(Boolean).map((m) => m.buf));
         }),
       );
       const verdict = issue();
       if (verdict) throw new Error('internal: the exploration ended with rounds in flight');
       const absorbed = await absorbing;
-      const tableBytes = absorbed.reduce((s, a) => s + a.tableBytes, 0);
+      const sum = (k) => absorbed.reduce((s, a) => s + a[k], 0);
       const progress = coord.absorbed(
-        absorbed.map((a) => view(a.accepted)),
-        tableBytes,
+        absorbed.map((a) => view(a.keys)),
+        sum('counted'),
+        sum('tableBytes'),
+        sum('levelBytes'),
       );
-      for (const a of absorbed) buffers.give(a.accepted?.buf);
+      for (const a of absorbed) buffers.give(a.keys?.buf);
+      // Each worker's new states join its next level with these indices (no answer: the
+      // worker handles its messages in order, so this comes before its next round).
+      workers.forEach((w, p) => {
+        const ids = coord.ids(p);
+        w.postMessage({ type: 'xassign', search, ids }, [ids.buffer]);
+      });
       if (coord.inFlight < issued.length) await dropIssued(); // a violation, maxStates
       if (progress) {
         let go = true;

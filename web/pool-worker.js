@@ -4,15 +4,17 @@
 // Messages in:  {type:'init', module: WebAssembly.Module, glueUrl, warmup?: {config, seedCount}}
 //               {type:'hunt', id, config, seedStart, seedCount, options, crash?}
 //               {type:'explore', id, config, options, crash?}
-//               Partitioned exploration (this worker holds one partition, see pool.js):
+//               Partitioned exploration (this worker owns one partition and keeps its states,
+//               see pool-explore.js):
 //               {type:'xstart', id, config, options, parts, index}
-//               {type:'xseed', id, search} | {type:'xexpand', id, search, blocks, firstId, depth}
-//               {type:'xabsorb', id, search, inboxes: Uint8Array[]} | {type:'xdrop', id}
+//               {type:'xseed', id, search} | {type:'xexpand', id, search, depth, end}
+//               {type:'xabsorb', id, search, inboxes, cutoff} | {type:'xdrop', id}
+//               {type:'xassign', search, ids: Uint32Array}   (no answer)
 // Messages out: {type:'ready', version} | {type:'initError', message}
-//               {type:'xdone', id, out}   (xstart: null; xseed/xexpand: {bufs, transitions,
-//                                          violation}; xabsorb: {accepted, tableBytes}; a
-//                                          message is {buf: ArrayBuffer, bytes} or null, and
-//                                          buffers come back in `spares` for reuse)
+//               {type:'xdone', id, out}   (xstart: null; xseed/xexpand: {bufs, violation};
+//                                          xabsorb: {keys, counted, tableBytes, levelBytes};
+//                                          a message is {buf: ArrayBuffer, bytes} or null,
+//                                          and buffers come back in `spares` for reuse)
 //               {type:'result', id, result, ms}
 //               {type:'progress', id, progress}               (explore: after every chunk of 8192 expanded states)
 //               {type:'error', id, message, field}   (bad input: the hunt fails)
@@ -93,25 +95,21 @@ function partition(msg) {
       part = new wasm.ExploreWorker(msg.config, msg.options, msg.parts, msg.index);
     } else if (msg.type === 'xdrop') {
       part.dropRounds();
+    } else if (msg.type === 'xassign') {
+      part.assign(msg.search, msg.ids);
+      return; // no answer: the next message to this worker comes after it
     } else if (msg.type === 'xabsorb') {
-      msg.inboxes.forEach((inbox, slice) => {
-        part.absorb(msg.search, slice, view(inbox));
-        buffers.give(inbox?.buf);
-      });
-      const accepted = packed(buffers, part.acceptedBytes(), (v) => part.acceptedInto(v));
-      if (!accepted) part.acceptedInto(new Uint8Array(0));
-      out = { accepted, tableBytes: part.tableBytes() };
+      const counted = part.absorb(msg.search, msg.inboxes.map(view), msg.cutoff);
+      for (const inbox of msg.inboxes) buffers.give(inbox?.buf);
+      const keys = packed(buffers, part.keysBytes(), (v) => part.keysInto(v));
+      out = { keys, counted, tableBytes: part.tableBytes(), levelBytes: part.levelBytes() };
     } else {
-      const r =
-        msg.type === 'xseed'
-          ? part.seed(msg.search)
-          : part.expand(msg.search, view(msg.blocks), msg.firstId, msg.depth);
-      buffers.give(msg.blocks?.buf);
+      const r = msg.type === 'xseed' ? part.seed(msg.search) : part.expand(msg.search, msg.depth, msg.end);
       const bufs = r.bytes.map((n, p) => packed(buffers, n, (v) => part.outInto(p, v)));
-      out = { bufs, transitions: r.transitions, violation: r.violation };
+      out = { bufs, violation: r.violation };
     }
     const transfer = [];
-    for (const m of [out?.accepted, ...(out?.bufs ?? [])]) if (m) transfer.push(m.buf);
+    for (const m of [out?.keys, ...(out?.bufs ?? [])]) if (m) transfer.push(m.buf);
     postMessage({ type: 'xdone', id, out }, transfer);
   } catch (e) {
     // The coordinator built the same inputs without error: anything here is fatal.

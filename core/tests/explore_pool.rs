@@ -1,43 +1,56 @@
 //! The exploration driven step by step as a pool of Web Workers drives it (`wasm` and
-//! `web/pool.js`): each "worker" builds its own rules from the configs and options
-//! (`Exploration::worker_rules`), and everything between coordinator and workers crosses as
-//! bytes (blocks, successor messages, accepted entries) or JSON (the violation). The result
-//! must be the one-call `explore_roots` result, on a sweep, for 1 to 3 workers.
+//! `web/pool.js`): each "worker" is an `Owner` with its own rules built from the configs and
+//! options (`Exploration::worker_rules`), keeping the states it owns; everything between
+//! coordinator and workers crosses as bytes (successor messages, merge keys), numbers (the
+//! round's end, the cut-off, the indices) or JSON (the violation). The result must be the
+//! one-call `explore_roots` result, on a sweep, for 1 to 3 workers.
 
 mod common;
 
 use common::{base, key};
-use qisim_core::check::partition::{Expander, Outbox, Partition, Rules};
+use qisim_core::check::owned::Owner;
+use qisim_core::check::partition::{Outbox, Rules};
 use qisim_core::check::{
-    count_family, explore_roots, read_blocks, write_blocks, Exploration, ExploreOptions, MemLevels,
-    Next, Round, Verdict, Violation,
+    count_family, explore_roots, Exploration, ExploreOptions, MemLevels, Next, Round, Verdict,
+    Violation,
 };
 use qisim_core::{Config, FindingKind, PolicyKind};
 
-/// One worker: its rules, expander and partition for the current search.
+/// One worker: its rules and owner for the current search.
 struct Worker {
     search: u32,
+    /// Levels encoded past a few records.
+    small: bool,
     rules: Rules,
-    expander: Expander,
-    partition: Partition,
+    owner: Owner,
 }
 
 impl Worker {
-    fn new(cfgs: &[Config], o: &ExploreOptions, parts: usize, search: u32) -> Self {
+    fn new(
+        cfgs: &[Config],
+        o: &ExploreOptions,
+        parts: usize,
+        index: usize,
+        search: u32,
+        small: bool,
+    ) -> Self {
         let rules = Exploration::worker_rules(cfgs, o, parts, search).unwrap();
+        let mut owner = Owner::new(&rules, index);
+        if small {
+            owner.set_raw_bytes(rules.record_size() * 30);
+        }
         Worker {
             search,
-            expander: Expander::new(&rules),
-            partition: Partition::new(&rules),
+            small,
+            owner,
             rules,
         }
     }
 }
 
-/// What a worker posts back after expanding: its messages per owner, counters, violation.
+/// What a worker posts back after expanding: its messages per owner and its violation.
 struct Posted {
     bufs: Vec<Vec<u8>>,
-    transitions: u64,
     violation: Option<String>,
 }
 
@@ -51,9 +64,16 @@ fn drive(
     parts: usize,
     ahead: usize,
     cancel_after: Option<usize>,
+    small_rounds: bool,
 ) -> Verdict {
     let mut x = Exploration::new(cfgs, o, parts, || Box::<MemLevels>::default()).unwrap();
-    let mut workers: Vec<Worker> = (0..parts).map(|_| Worker::new(cfgs, o, parts, 0)).collect();
+    let mut workers: Vec<Worker> = (0..parts)
+        .map(|i| Worker::new(cfgs, o, parts, i, 0, small_rounds))
+        .collect();
+    if small_rounds {
+        // Rounds and blocks that cross each other (and levels encoded past a few records).
+        x.set_round_size(40, 16);
+    }
     let mut progress_calls = 0;
     let mut issued: std::collections::VecDeque<Issued> = Default::default();
     loop {
@@ -68,7 +88,8 @@ fn drive(
                     break;
                 }
                 Next::Round { search, round } => {
-                    let posted = expand(cfgs, o, &x, &mut workers, parts, search, round);
+                    let end = x.round_end();
+                    let posted = expand(cfgs, o, &mut workers, parts, search, round, end);
                     issued.push_back((search, posted));
                     assert_eq!(x.in_flight(), issued.len());
                 }
@@ -87,56 +108,36 @@ fn drive(
             // Dropped by the coordinator (violation, bound, cancel).
             assert_eq!(x.in_flight(), 0);
             issued.clear();
+            workers.iter_mut().for_each(|w| w.owner.drop_rounds());
         }
     }
 }
 
-/// Every worker expands its slice of the round just issued (the seed: worker 0 the roots).
+/// Every worker expands its states of the round just issued (the seed: worker 0 the roots).
 fn expand(
     cfgs: &[Config],
     o: &ExploreOptions,
-    x: &Exploration,
     workers: &mut [Worker],
     parts: usize,
     search: u32,
     round: Round,
+    end: u32,
 ) -> Vec<Posted> {
-    for w in workers.iter_mut() {
+    for (i, w) in workers.iter_mut().enumerate() {
         if w.search != search {
-            *w = Worker::new(cfgs, o, parts, search);
+            *w = Worker::new(cfgs, o, parts, i, search, w.small);
         }
     }
-    // Expand: each worker its slice, sent as bytes.
-    let slices: Vec<(u32, Vec<u8>)> = match round {
-        Round::Seed => Vec::new(),
-        Round::Expand { .. } => x
-            .slices()
-            .into_iter()
-            .map(|(first, blocks)| {
-                let mut buf = Vec::new();
-                write_blocks(blocks, &mut buf);
-                (first, buf)
-            })
-            .collect(),
-    };
     workers
         .iter_mut()
-        .enumerate()
-        .map(|(i, w)| {
-            let mut out = Outbox::default();
+        .map(|w| {
             match round {
-                Round::Seed if i == 0 => w.expander.seed(&w.rules, &mut out),
-                Round::Seed => out.clear(parts),
-                Round::Expand { depth, first_id } => {
-                    let (first, bytes) = &slices[i];
-                    let blocks = read_blocks(bytes).unwrap();
-                    w.expander
-                        .expand(&w.rules, &blocks, first_id + first, depth, &mut out);
-                }
+                Round::Seed => w.owner.seed(&w.rules),
+                Round::Expand { depth, .. } => w.owner.expand(&w.rules, depth, end).unwrap(),
             }
+            let out = &mut w.owner.out;
             Posted {
                 bufs: std::mem::take(&mut out.bufs),
-                transitions: out.transitions,
                 violation: out
                     .violation
                     .as_ref()
@@ -146,7 +147,8 @@ fn expand(
         .collect()
 }
 
-/// The coordinator takes the oldest round's counters, then each partition absorbs it.
+/// The coordinator takes the oldest round's violations, then each owner absorbs it and gets
+/// its indices.
 fn absorb(
     x: &mut Exploration,
     workers: &mut [Worker],
@@ -156,12 +158,11 @@ fn absorb(
     cancel_after: Option<usize>,
 ) {
     assert!(workers.iter().all(|w| w.search == search));
-    // The coordinator sees only the counters and the violation.
+    // The coordinator sees only the violations.
     let summaries: Vec<Outbox> = posted
         .iter()
         .map(|p| {
             let mut s = Outbox::default();
-            s.transitions = p.transitions;
             s.violation = p
                 .violation
                 .as_ref()
@@ -169,18 +170,20 @@ fn absorb(
             s
         })
         .collect();
-    let upto = x.expanded(&summaries);
-    // Absorb: partition p reads slice s's messages for p, s < upto, in order.
-    let mut accepted = Vec::new();
-    let mut table = 0;
+    let cutoff = x.expanded(&summaries);
+    let (mut keys, mut counted, mut table, mut held) = (Vec::new(), 0, 0, 0);
     for (p, w) in workers.iter_mut().enumerate() {
-        let mut acc = Vec::new();
-        let inboxes = posted[..upto].iter().map(|s| s.bufs[p].as_slice());
-        w.partition.absorb(&w.rules, inboxes, 0, None, &mut acc);
-        table += w.partition.bytes();
-        accepted.push(acc);
+        let inboxes: Vec<&[u8]> = posted.iter().map(|s| s.bufs[p].as_slice()).collect();
+        counted += w.owner.absorb(&w.rules, &inboxes, cutoff).unwrap();
+        table += w.owner.table_bytes();
+        held += w.owner.level_bytes();
+        keys.push(w.owner.keys.clone());
     }
-    if x.absorbed(&accepted, table, 0).is_some() {
+    let progress = x.absorbed(&keys, counted, table, held);
+    for (p, w) in workers.iter_mut().enumerate() {
+        w.owner.assign(&w.rules, x.ids(p)).unwrap();
+    }
+    if progress.is_some() {
         *progress_calls += 1;
         if Some(*progress_calls) == cancel_after {
             x.cancel();
@@ -206,21 +209,37 @@ fn a_pool_driven_step_by_step_gives_the_one_call_result() {
                         target: Some(FindingKind::Deadlock),
                         ..ExploreOptions::default()
                     },
+                    ExploreOptions {
+                        max_states: 300,
+                        ..ExploreOptions::default()
+                    },
                 ] {
                     let one = explore_roots(&fam, &o, |_| true).unwrap();
+                    // The one-thread search with the small rounds (where a violation or the
+                    // bound stops depends on where rounds end).
+                    let mut x =
+                        Exploration::new(&fam, &o, 1, || Box::<MemLevels>::default()).unwrap();
+                    x.set_round_size(40, 16);
+                    let one_small = x.run(|_| true);
                     match &one {
                         Verdict::Proved { .. } => proofs += 1,
                         Verdict::Counterexample { .. } => counterexamples += 1,
                         Verdict::BoundReached { .. } => {}
                     }
-                    for (parts, ahead) in [(1, 0), (2, 0), (3, 0), (2, 1), (3, 3)] {
-                        let pooled = drive(&fam, &o, parts, ahead, None);
+                    for (parts, ahead, small) in [
+                        (1, 0, false),
+                        (2, 0, false),
+                        (3, 0, true),
+                        (2, 1, true),
+                        (3, 3, false),
+                    ] {
+                        let pooled = drive(&fam, &o, parts, ahead, None, small);
                         assert_eq!(pooled.stats().threads as usize, parts);
                         assert_eq!(
                             key(&pooled),
-                            key(&one),
+                            key(if small { &one_small } else { &one }),
                             "{policy:?} ring {ring} counts {counts:?} {o:?}: {parts} workers, \
-                             {ahead} ahead"
+                             {ahead} ahead, small rounds {small}"
                         );
                     }
                 }
@@ -237,8 +256,8 @@ fn a_pool_driven_step_by_step_gives_the_one_call_result() {
 #[test]
 fn a_cancelled_pool_exploration_keeps_its_partial_statistics() {
     let fam = count_family(&base(8, PolicyKind::Fixed, false), &[0, 1, 2]).unwrap();
-    let full = drive(&fam, &ExploreOptions::default(), 2, 2, None);
-    let part = drive(&fam, &ExploreOptions::default(), 2, 2, Some(2));
+    let full = drive(&fam, &ExploreOptions::default(), 2, 2, None, true);
+    let part = drive(&fam, &ExploreOptions::default(), 2, 2, Some(2), true);
     assert_eq!(full.name(), "proved");
     assert_eq!(part.name(), "boundReached");
     assert!(part.stats().states > 0 && part.stats().states < full.stats().states);

@@ -1,14 +1,15 @@
 //! The exploration on a pool of Web Workers (`web/pool.js`): the coordinator
 //! ([`ExploreCoordinator`], on the page's thread) and one [`ExploreWorker`] per partition, in
 //! each worker. They speak the protocol of `qisim_core::check::coordinator`: the coordinator
-//! says what to run, the workers expand slices and absorb their inboxes, the messages are
-//! byte buffers the pool transfers between workers without copying. Everything that decides
-//! is the core's; this file only translates.
+//! says which range of states each round covers, every worker expands the states it owns in
+//! it and absorbs its messages (`qisim_core::check::owned`), the messages are byte buffers the
+//! pool transfers between workers without copying, and the coordinator sees only merge keys.
+//! Everything that decides is the core's; this file only translates.
 
-use qisim_core::check::partition::{Expander, Outbox, Partition, Rules};
+use qisim_core::check::owned::Owner;
+use qisim_core::check::partition::{Outbox, Rules};
 use qisim_core::check::{
-    partitions, read_blocks, write_blocks, Exploration, ExploreOptions, MemLevels, Next, Round,
-    Violation,
+    partitions, Exploration, ExploreOptions, MemLevels, Next, Round, Violation,
 };
 use qisim_core::Config;
 use wasm_bindgen::prelude::*;
@@ -24,13 +25,12 @@ fn core_error(e: &qisim_core::ConfigError) -> JsValue {
 /// options, poolSize)`: the options of `explore` (`counts` too; `threads` is the number of
 /// workers, 0 = `poolSize`); [`ExploreCoordinator::parts`] says how many workers to start, each
 /// with `new ExploreWorker(config, options, parts, index)`. Then, until `next()` says `done`:
-/// run the round on every worker, `expanded(summaries)`, absorb, `absorbed(accepted, bytes)`.
+/// run the round on every worker, `expanded(violations)`, have every worker absorb up to the
+/// cut-off, `absorbed(keys, counted, tableBytes, levelBytes)`, and give worker p `ids(p)`.
 #[wasm_bindgen]
 pub struct ExploreCoordinator {
     x: Exploration<'static>,
     started: f64,
-    /// The slices of the round issued last, as bytes to copy out.
-    slices: Vec<Vec<u8>>,
 }
 
 #[wasm_bindgen]
@@ -49,7 +49,6 @@ impl ExploreCoordinator {
         Ok(ExploreCoordinator {
             x,
             started: js_sys::Date::now(),
-            slices: Vec::new(),
         })
     }
 
@@ -60,9 +59,10 @@ impl ExploreCoordinator {
     }
 
     /// The next round: `{ type: 'seed', search }` (every worker calls `seed`), `{ type:
-    /// 'expand', search, depth, slices: [{ firstId, bytes }] }` (worker i expands slice i,
-    /// whose `bytes` bytes [`ExploreCoordinator::slice_into`] copies out), `{ type: 'wait' }` (absorb the rounds in flight first) or `{ type: 'done',
-    /// verdict }`. May be called again before the rounds issued are absorbed, to expand ahead.
+    /// 'expand', search, depth, firstId, end }` (every worker expands its states of indices
+    /// `firstId..end`), `{ type: 'wait' }` (absorb the rounds in flight first) or `{ type:
+    /// 'done', verdict }`. May be called again before the rounds issued are absorbed, to
+    /// expand ahead.
     #[wasm_bindgen(js_name = next)]
     pub fn next_round(&mut self) -> Result<JsValue, JsValue> {
         let o = js_sys::Object::new();
@@ -83,38 +83,13 @@ impl ExploreCoordinator {
                     Round::Expand { depth, first_id } => {
                         set("type", &"expand".into())?;
                         set("depth", &(depth as f64).into())?;
-                        let slices = js_sys::Array::new();
-                        let cut = self.x.slices();
-                        self.slices.resize_with(cut.len(), Vec::new);
-                        for ((first, blocks), buf) in cut.into_iter().zip(&mut self.slices) {
-                            buf.clear();
-                            write_blocks(blocks, buf);
-                            let s = js_sys::Object::new();
-                            js_sys::Reflect::set(
-                                &s,
-                                &"firstId".into(),
-                                &(first_id + first).into(),
-                            )?;
-                            js_sys::Reflect::set(&s, &"bytes".into(), &buf.len().into())?;
-                            slices.push(&s);
-                        }
-                        set("slices", &slices)?
+                        set("firstId", &first_id.into())?;
+                        set("end", &self.x.round_end().into())?
                     }
                 };
             }
         }
         Ok(o.into())
-    }
-
-    /// Copies slice `i` of the round just issued into `target` (at least its `bytes` long; a
-    /// buffer the caller recycles: the browser maps fresh memory slowly).
-    #[wasm_bindgen(js_name = sliceInto)]
-    pub fn slice_into(&self, i: u32, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
-        copy_into(
-            self.slices.get(i as usize).map(Vec::as_slice),
-            target,
-            "slice",
-        )
     }
 
     /// Rounds issued and not yet absorbed; falls to 0 when the coordinator drops them (a
@@ -124,61 +99,72 @@ impl ExploreCoordinator {
         self.x.in_flight() as u32
     }
 
-    /// The workers expanded the oldest round in flight: `summaries[i]` = `{ transitions, violation }` of worker
-    /// i's outbox. Returns `upto`: every worker absorbs the messages of workers `0..upto` for
-    /// it, in that order.
-    pub fn expanded(&mut self, summaries: JsValue) -> Result<u32, JsValue> {
-        #[derive(serde::Deserialize)]
-        struct Summary {
-            transitions: u64,
-            violation: Option<Violation>,
-        }
-        let s: Vec<Summary> = from_js("expand summaries", "summaries", summaries)?;
-        if s.len() != self.x.parts() {
+    /// The workers expanded the oldest round in flight: `violations[i]` is worker i's (or
+    /// null). Returns the cut-off every worker absorbs up to.
+    pub fn expanded(&mut self, violations: JsValue) -> Result<u32, JsValue> {
+        let v: Vec<Option<Violation>> = from_js("expand violations", "violations", violations)?;
+        if v.len() != self.x.parts() {
             return Err(error(
-                "summaries",
-                &format!("{} summaries for {} workers", s.len(), self.x.parts()),
+                "violations",
+                &format!("{} violations for {} workers", v.len(), self.x.parts()),
             ));
         }
-        let outs: Vec<Outbox> = s
+        let outs: Vec<Outbox> = v
             .into_iter()
-            .map(|s| {
+            .map(|v| {
                 let mut o = Outbox::default();
-                o.transitions = s.transitions;
-                o.violation = s.violation;
+                o.violation = v;
                 o
             })
             .collect();
-        Ok(self.x.expanded(&outs) as u32)
+        Ok(self.x.expanded(&outs))
     }
 
-    /// The workers absorbed the oldest round's inboxes: `accepted[p]` worker p's accepted entries,
-    /// `tableBytes` the bytes of their visited sets. Returns the progress to report (`{
-    /// states, transitions, depth, queued }`) or `undefined`.
+    /// The workers absorbed the oldest round: `keys[p]` worker p's merge keys, `counted` the
+    /// messages they counted in all, `tableBytes` and `levelBytes` what they hold. Returns
+    /// the progress to report (`{ states, transitions, depth, queued }`) or `undefined`; then
+    /// `ids(p)` are worker p's new states' indices.
     pub fn absorbed(
         &mut self,
-        accepted: js_sys::Array,
+        keys: js_sys::Array,
+        counted: f64,
         table_bytes: f64,
+        level_bytes: f64,
     ) -> Result<JsValue, JsValue> {
-        if accepted.length() as usize != self.x.parts() {
+        if keys.length() as usize != self.x.parts() {
             return Err(error(
-                "accepted",
+                "keys",
+                &format!("{} buffers for {} workers", keys.length(), self.x.parts()),
+            ));
+        }
+        let keys: Vec<Vec<u8>> = keys
+            .iter()
+            .map(|a| a.unchecked_into::<js_sys::Uint8Array>().to_vec())
+            .collect();
+        let size = qisim_core::check::owned::KEY;
+        if let Some(p) = keys.iter().position(|k| k.len() % size != 0) {
+            return Err(error(
+                "keys",
                 &format!(
-                    "{} buffers for {} workers",
-                    accepted.length(),
-                    self.x.parts()
+                    "worker {p}: {} bytes is not a whole number of keys",
+                    keys[p].len()
                 ),
             ));
         }
-        let acc: Vec<Vec<u8>> = accepted
-            .iter()
-            .map(|a| js_sys::Uint8Array::new(&a).to_vec())
-            .collect();
-        let buffers: u64 = acc.iter().map(|a| a.len() as u64).sum();
-        match self.x.absorbed(&acc, table_bytes as u64, buffers) {
+        match self.x.absorbed(
+            &keys,
+            counted as u64,
+            table_bytes as u64,
+            level_bytes as u64,
+        ) {
             Some(p) => to_js(&p),
             None => Ok(JsValue::UNDEFINED),
         }
+    }
+
+    /// The indices of worker `p`'s new states in the round absorbed last.
+    pub fn ids(&self, p: u32) -> Vec<u32> {
+        self.x.ids(p as usize).to_vec()
     }
 
     /// Stops the search; the next `next()` gives the verdict so far (`boundReached`, or the
@@ -188,8 +174,8 @@ impl ExploreCoordinator {
     }
 }
 
-/// One partition of an exploration on a worker pool, in its worker: expands the slices it is
-/// given and owns the states whose fingerprint falls in its part of the visited set.
+/// One partition of an exploration on a worker pool, in its worker: owns the states whose
+/// fingerprint falls in its part of the visited set, keeps them, and expands them.
 #[wasm_bindgen]
 pub struct ExploreWorker {
     cfgs: Vec<Config>,
@@ -198,14 +184,7 @@ pub struct ExploreWorker {
     index: usize,
     search: u32,
     rules: Rules,
-    expander: Expander,
-    partition: Partition,
-    accepted: Vec<u8>,
-    /// This worker's messages for its own partition, per round expanded and not yet absorbed
-    /// (oldest first): they never leave the worker (the outbox carries an empty buffer there).
-    own: std::collections::VecDeque<Vec<u8>>,
-    /// The outbox, kept between rounds with its buffers' capacity.
-    out: Outbox,
+    owner: Owner,
 }
 
 #[wasm_bindgen]
@@ -232,110 +211,49 @@ impl ExploreWorker {
         let rules =
             Exploration::worker_rules(&cfgs, &opts, parts, 0).map_err(|e| core_error(&e))?;
         Ok(ExploreWorker {
-            expander: Expander::new(&rules),
-            partition: Partition::new(&rules),
+            owner: Owner::new(&rules, index as usize),
             rules,
             cfgs,
             opts,
             parts,
             index: index as usize,
             search: 0,
-            accepted: Vec::new(),
-            own: Default::default(),
-            out: Outbox::default(),
         })
     }
 
-    /// The rules, expander and partition of search `search` (fresh when it changes).
+    /// The rules and owner of search `search` (fresh when it changes).
     fn enter(&mut self, search: u32) -> Result<(), JsValue> {
         if search != self.search {
             self.rules = Exploration::worker_rules(&self.cfgs, &self.opts, self.parts, search)
                 .map_err(|e| core_error(&e))?;
-            self.expander = Expander::new(&self.rules);
-            self.partition = Partition::new(&self.rules);
+            self.owner = Owner::new(&self.rules, self.index);
             self.search = search;
-            self.own.clear();
         }
         Ok(())
     }
 
-    /// Keeps the own partition's messages of the outbox here and returns the rest (see
-    /// `expand`).
-    fn post(&mut self) -> Result<JsValue, JsValue> {
-        let mine = std::mem::take(&mut self.out.bufs[self.index]);
-        self.own.push_back(mine);
-        outbox(&self.out)
-    }
-
-    /// Forgets the rounds expanded and not absorbed (the coordinator dropped them).
+    /// Forgets the rounds expanded or absorbed and not finished (the coordinator dropped them).
     #[wasm_bindgen(js_name = dropRounds)]
     pub fn drop_rounds(&mut self) {
-        self.own.clear();
+        self.owner.drop_rounds();
     }
 
     /// The seed round: worker 0 sends the roots. Returns the outbox (see `expand`).
     pub fn seed(&mut self, search: u32) -> Result<JsValue, JsValue> {
         self.enter(search)?;
-        if self.index == 0 {
-            self.expander.seed(&self.rules, &mut self.out);
-        } else {
-            self.out.clear(self.parts);
-        }
-        self.post()
+        self.owner.seed(&self.rules);
+        outbox(&self.owner.out)
     }
 
-    /// Expands the slice `blocks` (the coordinator's bytes) whose first state is `firstId`, at
-    /// `depth`: `{ bytes: number[] (of messages per owner worker, to copy out with `outInto`;
-    /// this worker's own stay here: 0), transitions, violation }`.
-    pub fn expand(
-        &mut self,
-        search: u32,
-        blocks: &[u8],
-        first_id: u32,
-        depth: f64,
-    ) -> Result<JsValue, JsValue> {
+    /// Expands this worker's states of the level at `depth` below index `end`: `{ bytes:
+    /// number[] (of messages per owner worker, to copy out with `outInto`; this worker's own
+    /// stay here: 0), violation }`.
+    pub fn expand(&mut self, search: u32, depth: f64, end: u32) -> Result<JsValue, JsValue> {
         self.enter(search)?;
-        let blocks = read_blocks(blocks).map_err(|e| error("blocks", &e))?;
-        self.expander
-            .expand(&self.rules, &blocks, first_id, depth as u64, &mut self.out);
-        self.post()
-    }
-
-    /// Absorbs the inbox of the oldest round's slice `slice` (worker `slice`'s messages for
-    /// this partition; for this worker's own slice, the messages it kept). Inboxes come in
-    /// slice order, then `acceptedInto()` ends the round.
-    pub fn absorb(&mut self, search: u32, slice: u32, inbox: &[u8]) -> Result<(), JsValue> {
-        self.enter(search)?;
-        let inbox = if slice as usize == self.index {
-            self.own.front().map_or(&[][..], Vec::as_slice)
-        } else {
-            inbox
-        };
-        if inbox.len() % self.rules.msg_size() != 0 {
-            return Err(error(
-                "inbox",
-                &format!("{} bytes is not a whole number of messages", inbox.len()),
-            ));
-        }
-        self.partition
-            .absorb(&self.rules, [inbox], 0, None, &mut self.accepted);
-        Ok(())
-    }
-
-    /// Bytes of the accepted entries of the oldest round's inboxes.
-    #[wasm_bindgen(js_name = acceptedBytes)]
-    pub fn accepted_bytes(&self) -> u32 {
-        self.accepted.len() as u32
-    }
-
-    /// Copies the accepted entries of the oldest round's inboxes into `target` (at least
-    /// `acceptedBytes()` long); the round is done.
-    #[wasm_bindgen(js_name = acceptedInto)]
-    pub fn accepted_into(&mut self, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
-        copy_into(Some(&self.accepted), target, "accepted")?;
-        self.accepted.clear();
-        self.own.pop_front();
-        Ok(())
+        self.owner
+            .expand(&self.rules, depth as u64, end)
+            .map_err(|e| error("expand", &e))?;
+        outbox(&self.owner.out)
     }
 
     /// Copies this worker's messages for worker `p` of the last expansion into `target` (at
@@ -343,16 +261,70 @@ impl ExploreWorker {
     #[wasm_bindgen(js_name = outInto)]
     pub fn out_into(&self, p: u32, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
         copy_into(
-            self.out.bufs.get(p as usize).map(Vec::as_slice),
+            self.owner.out.bufs.get(p as usize).map(Vec::as_slice),
             target,
             "out",
         )
     }
 
+    /// Absorbs the oldest round: `inboxes[w]` worker w's messages for this one (this
+    /// worker's own entry is ignored: its messages stayed here), those of parents up to
+    /// `cutoff`. Returns the messages counted; `keysInto` copies the merge keys out.
+    pub fn absorb(
+        &mut self,
+        search: u32,
+        inboxes: js_sys::Array,
+        cutoff: u32,
+    ) -> Result<f64, JsValue> {
+        self.enter(search)?;
+        let bufs: Vec<Vec<u8>> = inboxes
+            .iter()
+            .map(|a| {
+                if a.is_undefined() || a.is_null() {
+                    Vec::new()
+                } else {
+                    a.unchecked_into::<js_sys::Uint8Array>().to_vec()
+                }
+            })
+            .collect();
+        let views: Vec<&[u8]> = bufs.iter().map(Vec::as_slice).collect();
+        let counted = self
+            .owner
+            .absorb(&self.rules, &views, cutoff)
+            .map_err(|e| error("inboxes", &e))?;
+        Ok(counted as f64)
+    }
+
+    /// Bytes of the merge keys of the last absorb.
+    #[wasm_bindgen(js_name = keysBytes)]
+    pub fn keys_bytes(&self) -> u32 {
+        self.owner.keys.len() as u32
+    }
+
+    /// Copies the merge keys of the last absorb into `target` (at least `keysBytes()` long).
+    #[wasm_bindgen(js_name = keysInto)]
+    pub fn keys_into(&self, target: &js_sys::Uint8Array) -> Result<(), JsValue> {
+        copy_into(Some(&self.owner.keys), target, "keys")
+    }
+
+    /// The indices the coordinator gave this worker's new states of the oldest absorbed round.
+    pub fn assign(&mut self, search: u32, ids: &[u32]) -> Result<(), JsValue> {
+        self.enter(search)?;
+        self.owner
+            .assign(&self.rules, ids)
+            .map_err(|e| error("ids", &e))
+    }
+
     /// Bytes of this partition's visited set.
     #[wasm_bindgen(js_name = tableBytes)]
     pub fn table_bytes(&self) -> f64 {
-        self.partition.bytes() as f64
+        self.owner.table_bytes() as f64
+    }
+
+    /// Bytes this worker holds for its levels and messages.
+    #[wasm_bindgen(js_name = levelBytes)]
+    pub fn level_bytes(&self) -> f64 {
+        self.owner.level_bytes() as f64
     }
 }
 
@@ -373,8 +345,8 @@ fn copy_into(src: Option<&[u8]>, target: &js_sys::Uint8Array, what: &str) -> Res
     Ok(())
 }
 
-/// An outbox as `{ bytes, transitions, violation }`: `bytes[p]` of messages for worker p, to
-/// copy out with `outInto` (this worker's own stay here: 0).
+/// An outbox as `{ bytes, violation }`: `bytes[p]` of messages for worker p, to copy out with
+/// `outInto` (this worker's own stay here: 0).
 fn outbox(out: &Outbox) -> Result<JsValue, JsValue> {
     let o = js_sys::Object::new();
     let bytes = js_sys::Array::new();
@@ -382,7 +354,6 @@ fn outbox(out: &Outbox) -> Result<JsValue, JsValue> {
         bytes.push(&b.len().into());
     }
     js_sys::Reflect::set(&o, &"bytes".into(), &bytes)?;
-    js_sys::Reflect::set(&o, &"transitions".into(), &(out.transitions as f64).into())?;
     let v = match &out.violation {
         Some(v) => to_js(v)?,
         None => JsValue::NULL,

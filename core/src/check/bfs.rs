@@ -415,7 +415,12 @@ impl Explorer {
     /// Orders the accepted entries of every partition by generation ([`key`]) into
     /// `self.order` (partition, byte offset), linking each new state to its parent.
     pub(super) fn merge(&mut self, acc: &[Vec<u8>]) {
-        let size = ENTRY_HEAD + self.rules.pk.size;
+        self.merge_entries(acc, ENTRY_HEAD + self.rules.pk.size);
+    }
+
+    /// [`Self::merge`] of entries of `size` bytes (accepted entries, or merge keys).
+    pub(super) fn merge_entries<A: AsRef<[u8]>>(&mut self, acc: &[A], size: usize) {
+        let acc: Vec<&[u8]> = acc.iter().map(AsRef::as_ref).collect();
         let mut at = vec![0usize; acc.len()];
         self.order.clear();
         loop {
@@ -516,6 +521,23 @@ impl Explorer {
         self.in_flight.back().map_or(&[], |r| &r.chunk)
     }
 
+    /// The round issued last.
+    pub(super) fn in_flight_back(&self) -> Option<Round> {
+        self.in_flight.back().map(|r| r.round)
+    }
+
+    /// The transition of the violation the oldest round found (1 unless it is a state's own).
+    pub(super) fn violation_transition(&self) -> u64 {
+        self.violation
+            .as_ref()
+            .map_or(0, |v| u64::from(!v.at_parent))
+    }
+
+    /// Records of the round issued last.
+    pub(super) fn issued_records(&self) -> u64 {
+        self.in_flight.back().map_or(0, |r| r.records)
+    }
+
     /// Rounds issued and not yet absorbed.
     pub(super) fn in_flight(&self) -> usize {
         self.in_flight.len()
@@ -535,6 +557,18 @@ impl Explorer {
             }
         }
         upto
+    }
+
+    /// The expansion of the oldest round in flight by owners (`owned.rs`) is done: `outs` are
+    /// their outboxes (only the violations are read). Returns the cut-off: the first
+    /// violation's state, `u32::MAX` without one.
+    pub(super) fn owned_expanded(&mut self, outs: &[Outbox]) -> u32 {
+        self.violation = outs
+            .iter()
+            .filter_map(|o| o.violation.as_ref())
+            .min_by_key(|v| v.parent)
+            .cloned();
+        self.violation.as_ref().map_or(u32::MAX, |v| v.parent)
     }
 
     /// The absorption of the oldest round in flight is done and its new states merged

@@ -1,11 +1,14 @@
 //! An exploration as a state machine a driver steps through, so that the same search runs on
-//! this thread, on native threads, or on a pool of Web Workers that cannot block: the driver
-//! asks [`Exploration::next_step`] for a round, has the slices expanded ([`Expander::expand`],
-//! anywhere), reports the outboxes' counters ([`Exploration::expanded`]), has each owner absorb
-//! its inboxes ([`Partition::absorb`], anywhere) and hands back the accepted entries
-//! ([`Exploration::absorbed`]). Everything that decides — the chunks, the first violation, the
-//! merge into generation order, `maxStates`, the fair-cycle analysis, the shortest re-search
-//! and the counterexample — happens here, on the coordinating side, whatever runs the steps.
+//! this thread, on native threads ([`Exploration::run`]), or on a pool of Web Workers that
+//! cannot block. A pool's workers are [`Owner`]s, which keep the states they own (`owned.rs`):
+//! the driver asks [`Exploration::next_step`] for a round (a range of state indices,
+//! [`Exploration::round_end`]), has every owner expand its states in it ([`Owner::expand`]),
+//! reports their violations ([`Exploration::expanded`], which says the cut-off), has every owner
+//! absorb its messages ([`Owner::absorb`]), hands back their merge keys
+//! ([`Exploration::absorbed`]) and gives each owner its new states' indices
+//! ([`Exploration::ids`], [`Owner::assign`]). Everything that decides — the rounds, the first
+//! violation, the merge into generation order, `maxStates`, the fair-cycle analysis, the
+//! shortest re-search and the counterexample — happens here, whatever runs the steps.
 //!
 //! A driver may expand ahead: ask for the next rounds of a level before the oldest one is
 //! absorbed ([`Exploration::in_flight`]), so that its workers expand the next chunks while
@@ -18,12 +21,15 @@
 //! the reduction up to the violation's depth (`search` 1), whose rules differ: a driver keeps
 //! its expanders and partitions per search ([`Exploration::worker_rules`]).
 //!
-//! [`Expander::expand`]: super::partition::Expander::expand
-//! [`Partition::absorb`]: super::partition::Partition::absorb
+//! [`Owner`]: super::owned::Owner
+//! [`Owner::expand`]: super::owned::Owner::expand
+//! [`Owner::absorb`]: super::owned::Owner::absorb
+//! [`Owner::assign`]: super::owned::Owner::assign
 
 pub use super::bfs::Round;
-use super::bfs::{encode_block, BfsEnd, Explorer, Issue, Local, Violation};
+use super::bfs::{BfsEnd, Explorer, Issue, Local, Violation};
 use super::level::{Block, LevelStore};
+use super::owned::KEY;
 use super::partition::{Outbox, Rules, MAX_EXPLORE_SUBMITTERS};
 use super::{explorable, ExploreOptions, ExploreProgress, ExploreStats, Verdict, MAX_THREADS};
 use crate::config::Config;
@@ -55,6 +61,8 @@ pub struct Exploration<'a> {
     /// While re-searching: the first search's violation, statistics and links.
     first: Option<(Violation, ExploreStats, Explorer)>,
     finished: bool,
+    /// Per owner, the indices of its new states in the round absorbed last.
+    ids: Vec<Vec<u32>>,
 }
 
 impl<'a> Exploration<'a> {
@@ -84,6 +92,7 @@ impl<'a> Exploration<'a> {
             search: 0,
             first: None,
             finished: false,
+            ids: Vec::new(),
         })
     }
 
@@ -149,10 +158,21 @@ impl<'a> Exploration<'a> {
         }
     }
 
-    /// The slices of the `Expand` round issued last, one per partition: (first state index
-    /// within the round, blocks).
-    pub fn slices(&self) -> Vec<(u32, &[Block])> {
-        Local::slices(self.ex.chunk(), self.parts)
+    /// Smaller rounds and blocks (records), for tests that must cross their boundaries on
+    /// small families; before the first round.
+    #[doc(hidden)]
+    pub fn set_round_size(&mut self, chunk: usize, block: usize) {
+        self.ex.chunk_size = chunk.max(1);
+        self.ex.block = block.max(1);
+    }
+
+    /// The end of the `Expand` round issued last: it covers the states from its `first_id`
+    /// up to (not including) this index; each owner expands its own states among them.
+    pub fn round_end(&self) -> u32 {
+        match self.ex.in_flight_back() {
+            Some(Round::Expand { first_id, .. }) => first_id + self.ex.issued_records() as u32,
+            _ => 0,
+        }
     }
 
     /// Rounds issued and not yet absorbed. A driver may issue more rounds (ask
@@ -164,32 +184,49 @@ impl<'a> Exploration<'a> {
         self.ex.in_flight()
     }
 
-    /// The oldest round in flight was expanded: its outboxes in slice order (only the counters,
-    /// violation and masks are read, the messages may be elsewhere). Returns how many slices
-    /// count: each partition absorbs the messages of slices `..upto`, in slice order.
-    pub fn expanded(&mut self, outs: &[Outbox]) -> usize {
-        self.ex.expanded(outs)
+    /// The owners expanded the oldest round in flight: their outboxes (only the violations are
+    /// read, the messages may be elsewhere). Returns the cut-off every owner absorbs up to
+    /// ([`Owner::absorb`]).
+    pub fn expanded(&mut self, outs: &[Outbox]) -> u32 {
+        self.ex.owned_expanded(outs)
     }
 
-    /// The partitions absorbed the oldest round's inboxes: `accepted` their accepted entries,
-    /// in partition order; `table_bytes` and `buffer_bytes` the driver's visited set and
-    /// buffers (for the statistics). Returns the progress to report, if any; a caller who wants to stop calls
+    /// The owners absorbed the oldest round: `keys` their merge keys ([`Owner::keys`]), in owner
+    /// order; `counted` the messages they counted, in all; `table_bytes` and `level_bytes`
+    /// their visited sets and what they hold besides (for the statistics). Merges the keys
+    /// into generation order: [`Exploration::ids`] then says which indices each owner's new
+    /// states got. Returns the progress to report, if any; a caller who wants to stop calls
     /// [`Exploration::cancel`].
     pub fn absorbed(
         &mut self,
-        accepted: &[Vec<u8>],
+        keys: &[Vec<u8>],
+        counted: u64,
         table_bytes: u64,
-        buffer_bytes: u64,
+        level_bytes: u64,
     ) -> Option<ExploreProgress> {
         let ex = &mut self.ex;
-        ex.merge(accepted);
+        ex.transitions += counted + ex.violation_transition();
+        let base = ex.states() as u32;
+        ex.merge_entries(keys, KEY);
+        self.ids.iter_mut().for_each(Vec::clear);
+        self.ids.resize_with(self.parts, Vec::new);
+        for (k, &(p, _)) in ex.order.iter().enumerate() {
+            self.ids[p as usize].push(base + k as u32);
+        }
+        // The coordinator keeps only the shape of the next level (blocks without records),
+        // so that its rounds cut the level where one thread's do.
         let block = ex.block;
-        ex.blocks.extend(
-            ex.order
-                .chunks(block)
-                .map(|o| encode_block(accepted, &ex.rules, o)),
-        );
-        ex.absorbed(table_bytes, buffer_bytes)
+        ex.blocks.extend(ex.order.chunks(block).map(|o| Block {
+            records: o.len() as u32,
+            bytes: Vec::new(),
+        }));
+        ex.absorbed(table_bytes, level_bytes)
+    }
+
+    /// The indices of owner `p`'s new states in the round absorbed last, increasing (for
+    /// [`Owner::assign`]).
+    pub fn ids(&self, p: usize) -> &[u32] {
+        self.ids.get(p).map_or(&[], Vec::as_slice)
     }
 
     /// Stops the current search with `boundReached`; the next [`Exploration::next_step`] gives the

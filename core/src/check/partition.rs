@@ -292,76 +292,86 @@ impl Expander {
         depth: u64,
         out: &mut Outbox,
     ) {
-        let target = rules.target;
         for (k, rec) in records.chunks_exact(rules.pk.size).enumerate() {
-            let id = first_id + k as u32;
-            let root = rules.pk.unpack(rec, &rules.root_sys, &mut self.sys);
-            let mut enabled = std::mem::take(&mut self.enabled);
-            match rules.por.then(|| ample(&self.sys)).flatten() {
-                Some(a) => {
-                    enabled.clear();
-                    enabled.push(a);
-                }
-                None => self.sys.enabled_into(&mut enabled),
-            }
-            if rules.cycles {
-                let mask = enabled.iter().fold(0u64, |m, a| m | actor_bit(*a));
-                out.masks.push((id, mask));
-            }
-            if enabled.is_empty()
-                && !self.sys.all_done()
-                && target.is_none_or(|t| t == FindingKind::Deadlock)
-            {
-                out.violation = Some(Violation {
-                    parent: id,
-                    actor: 0,
-                    kind: FindingKind::Deadlock,
-                    depth,
-                    at_parent: true,
-                });
-            }
-            for &a in enabled.iter() {
-                if out.violation.is_some() {
-                    break;
-                }
-                self.scratch.clone_from(&self.sys);
-                self.scratch.apply(a, depth, 0, &mut NoTrace);
-                out.transitions += 1;
-                let fp = self.enc.fingerprint(root as usize, &mut self.scratch);
-                let cycles = rules.cycles;
-                let scratch = &self.scratch;
-                let kind = scratch
-                    .found
-                    .iter()
-                    .map(|f| f.kind)
-                    .find(|k| {
-                        Rules::is_violation(*k, rules.stop_on_cause, target)
-                            && !(cycles && *k == FindingKind::Lockup)
-                    })
-                    .or_else(|| {
-                        (!cycles
-                            && target.is_none_or(|t| t == FindingKind::Lockup)
-                            && scratch.stuck())
-                        .then_some(FindingKind::Lockup)
-                    });
-                match kind {
-                    Some(kind) => {
-                        out.violation = Some(Violation {
-                            parent: id,
-                            actor: actor_code(a),
-                            kind,
-                            depth: depth + 1,
-                            at_parent: false,
-                        })
-                    }
-                    None => self.send(rules, fp, id, actor_code(a), root, out),
-                }
-            }
-            self.enabled = enabled;
-            if out.violation.is_some() {
+            if self.expand_record(rules, rec, first_id + k as u32, depth, out) {
                 return;
             }
         }
+    }
+
+    /// Expands one record, state `id` of the level at `depth`, into `out`; true when it found
+    /// a violation (the expansion stops there).
+    pub(super) fn expand_record(
+        &mut self,
+        rules: &Rules,
+        rec: &[u8],
+        id: u32,
+        depth: u64,
+        out: &mut Outbox,
+    ) -> bool {
+        let target = rules.target;
+        let root = rules.pk.unpack(rec, &rules.root_sys, &mut self.sys);
+        let mut enabled = std::mem::take(&mut self.enabled);
+        match rules.por.then(|| ample(&self.sys)).flatten() {
+            Some(a) => {
+                enabled.clear();
+                enabled.push(a);
+            }
+            None => self.sys.enabled_into(&mut enabled),
+        }
+        if rules.cycles {
+            let mask = enabled.iter().fold(0u64, |m, a| m | actor_bit(*a));
+            out.masks.push((id, mask));
+        }
+        if enabled.is_empty()
+            && !self.sys.all_done()
+            && target.is_none_or(|t| t == FindingKind::Deadlock)
+        {
+            out.violation = Some(Violation {
+                parent: id,
+                actor: 0,
+                kind: FindingKind::Deadlock,
+                depth,
+                at_parent: true,
+            });
+        }
+        for &a in enabled.iter() {
+            if out.violation.is_some() {
+                break;
+            }
+            self.scratch.clone_from(&self.sys);
+            self.scratch.apply(a, depth, 0, &mut NoTrace);
+            out.transitions += 1;
+            let fp = self.enc.fingerprint(root as usize, &mut self.scratch);
+            let cycles = rules.cycles;
+            let scratch = &self.scratch;
+            let kind = scratch
+                .found
+                .iter()
+                .map(|f| f.kind)
+                .find(|k| {
+                    Rules::is_violation(*k, rules.stop_on_cause, target)
+                        && !(cycles && *k == FindingKind::Lockup)
+                })
+                .or_else(|| {
+                    (!cycles && target.is_none_or(|t| t == FindingKind::Lockup) && scratch.stuck())
+                        .then_some(FindingKind::Lockup)
+                });
+            match kind {
+                Some(kind) => {
+                    out.violation = Some(Violation {
+                        parent: id,
+                        actor: actor_code(a),
+                        kind,
+                        depth: depth + 1,
+                        at_parent: false,
+                    })
+                }
+                None => self.send(rules, fp, id, actor_code(a), root, out),
+            }
+        }
+        self.enabled = enabled;
+        out.violation.is_some()
     }
 }
 
