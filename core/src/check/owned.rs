@@ -28,18 +28,20 @@ use super::partition::{Expander, Outbox, Partition, Rules, ENTRY_HEAD};
 /// accepted entry and the first field of its record, so `partition::key` reads both).
 pub const KEY: usize = ENTRY_HEAD + 4;
 
-/// Bytes of raw records an owner keeps per level before it encodes the rest (`level.rs`):
-/// most levels are small, and the encoding was a fifth of a worker's time.
+/// Bytes of accepted entries an owner keeps as they are per level before it encodes the rest
+/// (`level.rs`): most levels are small, and encoding them was a fifth of a worker's time.
 const RAW_BYTES: usize = 16 << 20;
 
-/// Consecutive owned states of a level: their records (raw, or a block) and their indices.
+/// Consecutive owned states of a level: their records and their indices.
 struct Run {
     records: Records,
     ids: Vec<u32>,
 }
 
 enum Records {
-    Raw(Vec<u8>),
+    /// The accepted entries as absorbed (`ENTRY_HEAD` bytes, then the record): not copied again.
+    Entries(Vec<u8>),
+    /// The records encoded (`level.rs`).
     Encoded(Block),
 }
 
@@ -51,23 +53,25 @@ pub struct Owner {
     partition: Partition,
     /// Depth of the level being expanded (`None` before the first).
     depth: Option<u64>,
-    /// The level being expanded, in index order; its front run is decoded into `records` and
-    /// `ids`, expanded up to `at`.
+    /// The level being expanded, in index order; its front run is in `records` (a record every
+    /// `stride` bytes from `skip`) and `ids`, expanded up to `at`.
     level: VecDeque<Run>,
     records: Vec<u8>,
+    stride: usize,
+    skip: usize,
     ids: Vec<u32>,
     at: usize,
-    /// The next level, in index order, and the bytes of its raw runs.
+    /// The next level, in index order, and the bytes of its runs kept as entries.
     next: VecDeque<Run>,
     next_raw: usize,
     /// [`RAW_BYTES`], smaller in tests.
     raw_bytes: usize,
-    /// The records accepted by each absorbed round, waiting for their indices; oldest first.
+    /// The entries accepted by each absorbed round, waiting for their indices; oldest first.
     waiting: VecDeque<Vec<u8>>,
     /// This owner's messages to itself, per round expanded and not yet absorbed; oldest first.
     own: VecDeque<Vec<u8>>,
-    /// Scratch: the accepted entries of one absorb.
-    acc: Vec<u8>,
+    /// Buffers to reuse (a message buffer grown again every round was a tenth of the time).
+    spare: Vec<Vec<u8>>,
     /// What the last expansion sends (this owner's own buffer is kept in `own`: empty here).
     pub out: Outbox,
     /// The merge keys of the last absorb, in generation order.
@@ -84,6 +88,8 @@ impl Owner {
             depth: None,
             level: VecDeque::new(),
             records: Vec::new(),
+            stride: 0,
+            skip: 0,
             ids: Vec::new(),
             at: 0,
             next: VecDeque::new(),
@@ -91,7 +97,7 @@ impl Owner {
             raw_bytes: RAW_BYTES,
             waiting: VecDeque::new(),
             own: VecDeque::new(),
-            acc: Vec::new(),
+            spare: Vec::new(),
             out: Outbox::default(),
             keys: Vec::new(),
         }
@@ -140,10 +146,15 @@ impl Owner {
                     break;
                 };
                 match run.records {
-                    Records::Raw(r) => self.records = r,
+                    Records::Entries(e) => {
+                        let old = std::mem::replace(&mut self.records, e);
+                        self.recycle(old);
+                        (self.stride, self.skip) = (ENTRY_HEAD + size, ENTRY_HEAD);
+                    }
                     Records::Encoded(b) => {
                         self.records.clear();
                         decode(&b, size, &mut self.records);
+                        (self.stride, self.skip) = (size, 0);
                     }
                 }
                 self.ids = run.ids;
@@ -154,7 +165,8 @@ impl Owner {
             if id >= end {
                 break;
             }
-            let rec = &self.records[self.at * size..(self.at + 1) * size];
+            let at = self.at * self.stride + self.skip;
+            let rec = &self.records[at..at + size];
             self.at += 1;
             if self
                 .expander
@@ -168,8 +180,16 @@ impl Owner {
     }
 
     fn keep_own(&mut self) {
-        let mine = std::mem::take(&mut self.out.bufs[self.index]);
+        let fresh = self.spare.pop().unwrap_or_default();
+        let mine = std::mem::replace(&mut self.out.bufs[self.index], fresh);
         self.own.push_back(mine);
+    }
+
+    fn recycle(&mut self, mut buf: Vec<u8>) {
+        if self.spare.len() < 4 {
+            buf.clear();
+            self.spare.push(buf);
+        }
     }
 
     /// Absorbs the oldest round's messages for this owner: `inboxes[w]` is owner `w`'s (this
@@ -199,7 +219,7 @@ impl Owner {
             ));
         }
         let parent = |m: &[u8]| u32::from_le_bytes(m[8..12].try_into().expect("4 bytes"));
-        self.acc.clear();
+        let mut entries = self.spare.pop().unwrap_or_default();
         let mut counted = 0u64;
         // The inbox whose next parent comes first; ties (only roots, all from owner 0) go to
         // the lowest owner.
@@ -219,7 +239,7 @@ impl Owner {
                 n += size;
             }
             self.partition
-                .absorb(rules, [&b[..n]], 0, None, &mut self.acc);
+                .absorb(rules, [&b[..n]], 0, None, &mut entries);
             if p != u32::MAX {
                 counted += (n / size) as u64; // a root is not a transition
             }
@@ -227,12 +247,11 @@ impl Owner {
         }
         let entry = ENTRY_HEAD + rules.record_size();
         self.keys.clear();
-        let mut records = Vec::with_capacity(self.acc.len() / entry * rules.record_size());
-        for e in self.acc.chunks_exact(entry) {
+        for e in entries.chunks_exact(entry) {
             self.keys.extend_from_slice(&e[..KEY]);
-            records.extend_from_slice(&e[ENTRY_HEAD..]);
         }
-        self.waiting.push_back(records);
+        self.waiting.push_back(entries);
+        self.recycle(own);
         Ok(counted)
     }
 
@@ -240,15 +259,16 @@ impl Owner {
     /// increasing): they join the next level.
     pub fn assign(&mut self, rules: &Rules, ids: &[u32]) -> Result<(), String> {
         let size = rules.record_size();
-        let records = self
+        let entry = ENTRY_HEAD + size;
+        let entries = self
             .waiting
             .pop_front()
             .ok_or("indices without a round absorbed")?;
-        if records.len() != ids.len() * size {
+        if entries.len() != ids.len() * entry {
             return Err(format!(
                 "{} indices for {} new states",
                 ids.len(),
-                records.len() / size
+                entries.len() / entry
             ));
         }
         let last = self.next.back().and_then(|r| r.ids.last()).copied();
@@ -257,18 +277,18 @@ impl Owner {
         {
             return Err("indices must increase".into());
         }
-        if self.next_raw + records.len() <= self.raw_bytes {
-            self.next_raw += records.len();
+        if self.next_raw + entries.len() <= self.raw_bytes {
+            self.next_raw += entries.len();
             self.next.push_back(Run {
-                records: Records::Raw(records),
+                records: Records::Entries(entries),
                 ids: ids.to_vec(),
             });
             return Ok(());
         }
         let mut e = Encoder::new(size);
-        for (recs, ids) in records.chunks(BLOCK * size).zip(ids.chunks(BLOCK)) {
-            for r in recs.chunks_exact(size) {
-                e.push(r);
+        for (es, ids) in entries.chunks(BLOCK * entry).zip(ids.chunks(BLOCK)) {
+            for r in es.chunks_exact(entry) {
+                e.push(&r[ENTRY_HEAD..]);
             }
             self.next.push_back(Run {
                 records: Records::Encoded(e.take()),
@@ -295,7 +315,7 @@ impl Owner {
             q.iter()
                 .map(|r| {
                     let bytes = match &r.records {
-                        Records::Raw(b) => b.capacity(),
+                        Records::Entries(b) => b.capacity(),
                         Records::Encoded(b) => b.bytes.capacity(),
                     };
                     (bytes + r.ids.capacity() * 4) as u64
@@ -303,11 +323,13 @@ impl Owner {
                 .sum()
         };
         let bufs = |q: &VecDeque<Vec<u8>>| -> u64 { q.iter().map(|b| b.capacity() as u64).sum() };
+        let bufs_of = |q: &[Vec<u8>]| -> u64 { q.iter().map(|b| b.capacity() as u64).sum() };
         runs(&self.level)
             + runs(&self.next)
             + bufs(&self.waiting)
             + bufs(&self.own)
-            + (self.records.capacity() + self.ids.capacity() * 4 + self.acc.capacity()) as u64
+            + bufs_of(&self.spare)
+            + (self.records.capacity() + self.ids.capacity() * 4) as u64
             + self.out.bytes()
     }
 }
