@@ -420,3 +420,39 @@ test('explore on several workers: the one-worker verdict, progress, partial resu
   assert.deepEqual(out.errors, ['threads', 'threads', 'threads']);
   assert.equal(out.terminatedWith, 'AbortError');
 });
+
+test('estimate in a worker: the page-thread estimate, its time, bad input, abort', async () => {
+  const out = await page.evaluate(async () => {
+    const p = pool.createPool({ workers: 2 });
+    await p.ready;
+    const config = { ...cfg('fixed', 2), submitters: 3, workload: { submissions: 2, batch: { kind: 'fixed', count: 0 } } };
+    const options = { counts: [0, 1, 2], budget: 5000 };
+    const here = glue.estimateExplore(config, options);
+    const there = await p.estimate(config, options);
+    const both = await Promise.all([p.estimate(config, options), p.estimate({ ...config, policy: 'legacy' }, options)]);
+    let bad = null;
+    try {
+      await p.estimate({ ...config, qiLength: 1 }, options);
+    } catch (e) {
+      bad = { field: e.field, message: e.message };
+    }
+    let aborted = null;
+    const ac = new AbortController();
+    const pending = p.estimate(config, { counts: [0, 1, 2] , signal: ac.signal });
+    ac.abort();
+    try {
+      await pending;
+    } catch (e) {
+      aborted = e.name;
+    }
+    p.terminate();
+    return { here, there, both: both.map((e) => e.states), bad, aborted };
+  });
+  const { ms, ...there } = out.there;
+  assert.deepEqual(there, out.here);
+  assert.ok(ms > 0, `the worker's time: ${ms}`);
+  assert.equal(out.both[0], out.here.states);
+  assert.ok(out.both[1] > 0);
+  assert.equal(out.bad?.field, 'qiLength', JSON.stringify(out.bad));
+  assert.equal(out.aborted, 'AbortError');
+});

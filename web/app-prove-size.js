@@ -47,22 +47,22 @@ export function fittingConfig(config) {
 export const COMFORTABLE_SECONDS = 120;
 
 /**
- * The core's estimate of the states `explore(config, options)` stores, timed here for the rate:
- * { states, low, high, workloads, method, explored, rate, seconds, fits, likely } (`fits`: even
- * the high guess fits the bound in a comfortable time; `likely`: the estimate does; both null
- * when the estimate is only a lower bound), or null when this build has no estimateExplore or it
- * fails.
+ * The core's estimate of the states `explore(config, options)` stores, made in a worker of
+ * `pool` (it explores up to a few hundred thousand states: the page stays responsive) and
+ * timed there for the rate: { states, low, high, workloads, method, explored, rate, seconds,
+ * fits, likely } (`fits`: even the high guess fits the bound in a comfortable time; `likely`:
+ * the estimate does; both null when the estimate is only a lower bound), or null when this
+ * build's pool has no estimate or it fails.
  */
-export function estimateSpace(config, options, maxStates) {
-  if (typeof state.wasm?.estimateExplore !== 'function') return null;
-  const t0 = performance.now();
+export async function estimateSpace(pool, config, options, maxStates) {
+  if (typeof pool?.estimate !== 'function') return null;
   let e;
   try {
-    e = state.wasm.estimateExplore(config, options);
+    e = await pool.estimate(config, options);
   } catch {
     return null;
   }
-  const secs = Math.max((performance.now() - t0) / 1000, 1e-3);
+  const secs = Math.max(e.ms / 1000, 1e-3);
   const rate = e.explored / secs;
   const seconds = e.states / Math.max(rate, 1);
   const within = (states) => states <= maxStates && states / Math.max(rate, 1) <= COMFORTABLE_SECONDS;

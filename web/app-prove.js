@@ -16,8 +16,11 @@ export function resetProve() {
 }
 
 
+/** An estimate is being made (before a proof starts). */
+let estimating = false;
+
 export async function prove({ anyway = false } = {}) {
-  if (state.running) return;
+  if (state.running || estimating) return;
   const f = readForm(form);
   const checked = checkedForm(f, { prove: true });
   if (!checked) return;
@@ -44,11 +47,24 @@ export async function prove({ anyway = false } = {}) {
   }
   const counts = family.counts;
   const combos = family.roots;
-  // Big but possible: estimate the states before starting (the core's estimate, timed here for
-  // the rate), say whether that fits, and offer a config that proves in seconds.
+  // Big but possible: estimate the states before starting (the core's estimate, timed in the
+  // worker for the rate), say whether that fits, and offer a config that proves in seconds.
   if (!anyway && !f.stopOnCause) {
     // Each policy explores its own graph: the largest estimate decides (a lower bound first).
-    const ests = policies.map((p) => estimateSpace(configs[p], {}, maxStates)).filter(Boolean);
+    // Made in the pool's workers (up to a second or so each), the buttons held meanwhile.
+    estimating = true;
+    for (const b of [$('#prove'), $('#run')]) b.disabled = true;
+    $('#prove').setAttribute('aria-busy', 'true');
+    $('#announce').textContent = 'Estimating the state space…';
+    let ests;
+    try {
+      const pool = await getPool(workers).catch(() => null);
+      ests = (await Promise.all(policies.map((p) => estimateSpace(pool, configs[p], {}, maxStates)))).filter(Boolean);
+    } finally {
+      estimating = false;
+      for (const b of [$('#prove'), $('#run')]) b.disabled = false;
+      $('#prove').removeAttribute('aria-busy');
+    }
     const est = ests.find((e) => e.method === 'lowerBound') ?? ests.reduce((a, b) => (!a || b.states > a.states ? b : a), null);
     state.proveEstimate = est;
     const big = est?.fits === false || ((est == null || est.fits == null) && combos > COMFORTABLE_COMBINATIONS);

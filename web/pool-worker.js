@@ -4,6 +4,7 @@
 // Messages in:  {type:'init', module: WebAssembly.Module, glueUrl, warmup?: {config, seedCount}}
 //               {type:'hunt', id, config, seedStart, seedCount, options, crash?}
 //               {type:'explore', id, config, options, crash?}
+//               {type:'estimate', id, config, options}   (the wasm estimateExplore)
 //               Partitioned exploration (this worker owns one partition and keeps its states,
 //               see pool-explore.js):
 //               {type:'xstart', id, config, options, parts, index}
@@ -64,6 +65,8 @@ function run(msg) {
         postMessage({ type: 'progress', id, progress });
       };
       result = wasm.explore(config, { ...options, onProgress });
+    } else if (msg.type === 'estimate') {
+      result = wasm.estimateExplore(config, options);
     } else {
       result = wasm.hunt(config, seedStart, seedCount, options);
     }
@@ -120,6 +123,6 @@ function partition(msg) {
 self.onmessage = (ev) => {
   const msg = ev.data;
   if (msg?.type === 'init') init(msg);
-  else if (msg?.type === 'hunt' || msg?.type === 'explore') run(msg);
+  else if (msg?.type === 'hunt' || msg?.type === 'explore' || msg?.type === 'estimate') run(msg);
   else if (typeof msg?.type === 'string' && msg.type.startsWith('x')) partition(msg);
 };

@@ -11,5 +11,7 @@ export type {
   Config,
   ExploreOptions,
   ExploreProgress,
+  Estimate,
+  EstimateOptions,
   Verdict,
 } from './qisim.js';

@@ -202,7 +202,7 @@ export function createPool(opts = {}) {
         slot.task = null;
         if (typeof msg.ms === 'number') busyMs += msg.ms;
         if (task && !task.job.finished) {
-          if (msg.type === 'result') task.job.chunkDone(task, msg.result);
+          if (msg.type === 'result') task.job.chunkDone(task, msg.result, msg.ms);
           else task.job.fail(fieldError(msg.message, msg.field));
         }
         pump();
@@ -435,6 +435,35 @@ export function createPool(opts = {}) {
   }
 
   /**
+   * The core's estimate of the states `explore(config, options)` would store (the wasm
+   * `estimateExplore`, see `qisim.d.ts`), run in a pool worker so that the page stays
+   * responsive (it explores up to a few hundred thousand states). Resolves to the estimate
+   * plus `ms`, the worker's time (for the rate); rejects naming the field on bad input, with
+   * an `AbortError` when `signal` aborts.
+   */
+  async function estimate(config, o = {}) {
+    if (terminated) throw abortError('the pool is terminated');
+    const { signal, ...options } = o;
+    if (signal?.aborted) throw abortError('estimate aborted', null, signal.reason);
+    await ready;
+    const aborted = () => abortError('estimate aborted', null, signal.reason);
+    return runJob(signal, aborted, (job, resolve) => {
+      Object.assign(job, {
+        take: () => null,
+        message: () => ({ type: 'estimate', config, options }),
+        progress() {},
+        chunkDone(task, result, ms) {
+          job.inflight.delete(task);
+          job.close();
+          resolve({ ...result, ms });
+        },
+      });
+      job.queue.push({ id: nextId++, job, start: 0, count: 0, attempts: 0 });
+      return true;
+    });
+  }
+
+  /**
    * The life cycle every job shares: its chunks queue and run on the workers while it is
    * registered in `jobs`; `fail` ends it once (stops its running chunks, rejects); `signal`
    * aborts it with the error `aborted()` makes. `setup(job, resolve)` adds the job's own
@@ -462,6 +491,7 @@ export function createPool(opts = {}) {
         },
       };
       const onAbort = () => job.fail(aborted());
+      if (signal?.aborted) return onAbort(); // while the caller awaited the module
       signal?.addEventListener('abort', onAbort, { once: true });
       if (!setup(job, resolve)) return;
       jobs.push(job);
@@ -492,6 +522,7 @@ export function createPool(opts = {}) {
     ready: ready.then(() => undefined),
     hunt,
     explore,
+    estimate,
     terminate,
     /** Every worker failure so far (for diagnostics). */
     get failures() {

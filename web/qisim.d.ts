@@ -338,6 +338,14 @@ export interface Pool {
       onProgress?: (p: ExploreProgress | { workerFailure: WorkerFailure }) => boolean | void;
     },
   ): Promise<Verdict & { workerFailures?: WorkerFailure[] }>;
+  /**
+   * `estimateExplore` in a pool worker (the page stays responsive); `ms` is the worker's time
+   * (for the rate). Rejects naming the field on bad input, with an `AbortError` on abort.
+   */
+  estimate(
+    config: Config,
+    options?: EstimateOptions & { signal?: AbortSignal },
+  ): Promise<Estimate & { ms: number }>;
   /** Stops every worker; running hunts reject with an `AbortError`. */
   terminate(): void;
   readonly failures: WorkerFailure[];
