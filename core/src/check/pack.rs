@@ -111,7 +111,10 @@ impl Packed {
     /// the same ring length and number of submitters, so the same size).
     pub(super) fn new(root: &System) -> Self {
         let mut out = Vec::new();
-        root.clone().visit(&mut Packer { out: &mut out, zero: false });
+        root.clone().visit(&mut Packer {
+            out: &mut out,
+            zero: false,
+        });
         Packed {
             size: 4 + out.len(),
         }
