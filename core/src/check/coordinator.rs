@@ -186,13 +186,14 @@ impl<'a> Exploration<'a> {
 
     /// The owners expanded the oldest round in flight: their outboxes (only the violations are
     /// read, the messages may be elsewhere). Returns the cut-off every owner absorbs up to
-    /// ([`Owner::absorb`]).
+    /// ([`Owner::absorb`](super::owned::Owner::absorb)).
     pub fn expanded(&mut self, outs: &[Outbox]) -> u32 {
         self.ex.owned_expanded(outs)
     }
 
-    /// The owners absorbed the oldest round: `keys` their merge keys ([`Owner::keys`]), in owner
-    /// order; `counted` the messages they counted, in all; `table_bytes` and `level_bytes`
+    /// The owners absorbed the oldest round: `keys` their merge keys
+    /// ([`Owner::keys`](super::owned::Owner::keys)), in owner order; `counted` the messages
+    /// they counted, in all; `table_bytes` and `level_bytes`
     /// their visited sets and what they hold besides (for the statistics). Merges the keys
     /// into generation order: [`Exploration::ids`] then says which indices each owner's new
     /// states got. Returns the progress to report, if any; a caller who wants to stop calls
@@ -224,7 +225,7 @@ impl<'a> Exploration<'a> {
     }
 
     /// The indices of owner `p`'s new states in the round absorbed last, increasing (for
-    /// [`Owner::assign`]).
+    /// [`Owner::assign`](super::owned::Owner::assign)).
     pub fn ids(&self, p: usize) -> &[u32] {
         self.ids.get(p).map_or(&[], Vec::as_slice)
     }
