@@ -22,7 +22,7 @@
  * loaded the wasm module;
  * `abortError(message, partial, cause)` makes the rejection of a cancelled run.
  */
-import { Buffers, packed, view } from './buffers.js';
+import { Buffers, view } from './buffers.js';
 
 /** Rounds issued ahead of the one being absorbed, at most. */
 const AHEAD = 2;
@@ -96,7 +96,7 @@ export async function explorePartitioned({ coord, config, options, spawn, signal
         if (t.type === 'wait') return null;
         const { search } = t;
         const outs = Promise.all(
-          workers.map((w, i) => {
+          workers.map((w) => {
             // Buffers this thread has collected (accepted entries) go back for reuse.
             const spares = buffers.spare(2, 2 * parts);
             if (t.type === 'seed') return call(w, { type: 'xseed', search, spares }, spares);

@@ -286,4 +286,12 @@ fn worker_rules_check_the_partitions_and_search() {
         ..o.clone()
     };
     assert!(Exploration::new(&cfg, &cycles, 2, || Box::<MemLevels>::default()).is_err());
+    // Nor on one: the owners' protocol carries no graph.
+    assert_eq!(
+        Exploration::worker_rules(&cfg, &cycles, 1, 0)
+            .err()
+            .unwrap()
+            .field,
+        "cycles"
+    );
 }

@@ -419,8 +419,7 @@ impl Explorer {
     }
 
     /// [`Self::merge`] of entries of `size` bytes (accepted entries, or merge keys).
-    pub(super) fn merge_entries<A: AsRef<[u8]>>(&mut self, acc: &[A], size: usize) {
-        let acc: Vec<&[u8]> = acc.iter().map(AsRef::as_ref).collect();
+    pub(super) fn merge_entries(&mut self, acc: &[Vec<u8>], size: usize) {
         let mut at = vec![0usize; acc.len()];
         self.order.clear();
         loop {

@@ -98,7 +98,7 @@ impl<'a> Exploration<'a> {
 
     /// The rules a driver's expanders and partitions use in search `search` (0 or 1): the
     /// same as the coordinator's, built from the same configs and options (a Web Worker
-    /// builds its own).
+    /// builds its own). The cycle analysis is refused (`cycles`): it runs in one process.
     pub fn worker_rules(
         cfgs: &[Config],
         opts: &ExploreOptions,
@@ -111,14 +111,17 @@ impl<'a> Exploration<'a> {
                 format!("is {search}; an exploration has searches 0 and 1"),
             ));
         }
+        if opts.cycles {
+            // The owners' protocol carries no edges or enabled sets: a pool run of the cycle
+            // analysis would prove without the graph.
+            return Err(ConfigError::new(
+                "cycles",
+                "runs in one process (`explore`), not on a pool's workers".into(),
+            ));
+        }
         let roots = roots(cfgs, opts)?;
         check_parts(opts, parts)?;
-        Ok(rules(
-            &roots,
-            opts,
-            parts,
-            search == 0 && opts.por && !opts.cycles,
-        ))
+        Ok(rules(&roots, opts, parts, search == 0 && opts.por))
     }
 
     /// The rules of the current search.
@@ -206,6 +209,7 @@ impl<'a> Exploration<'a> {
         level_bytes: u64,
     ) -> Option<ExploreProgress> {
         let ex = &mut self.ex;
+        debug_assert!(ex.graph.is_none(), "no pool runs the cycle analysis");
         ex.transitions += counted + ex.violation_transition();
         let base = ex.states() as u32;
         ex.merge_entries(keys, KEY);

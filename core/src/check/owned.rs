@@ -322,13 +322,14 @@ impl Owner {
                 })
                 .sum()
         };
-        let bufs = |q: &VecDeque<Vec<u8>>| -> u64 { q.iter().map(|b| b.capacity() as u64).sum() };
-        let bufs_of = |q: &[Vec<u8>]| -> u64 { q.iter().map(|b| b.capacity() as u64).sum() };
+        fn bufs<'a>(q: impl IntoIterator<Item = &'a Vec<u8>>) -> u64 {
+            q.into_iter().map(|b| b.capacity() as u64).sum()
+        }
         runs(&self.level)
             + runs(&self.next)
             + bufs(&self.waiting)
             + bufs(&self.own)
-            + bufs_of(&self.spare)
+            + bufs(&self.spare)
             + (self.records.capacity() + self.ids.capacity() * 4) as u64
             + self.out.bytes()
     }
