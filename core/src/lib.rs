@@ -17,6 +17,7 @@ pub mod error;
 pub mod hash;
 pub mod metrics;
 pub mod model;
+pub mod program;
 pub mod replay;
 pub mod sched;
 pub mod search;

@@ -42,7 +42,7 @@ macro_rules! int_word {
         }
     )*};
 }
-int_word!(u8, u32, u64);
+int_word!(u8, u32, u64, i64);
 
 impl Word for i32 {
     const BYTES: usize = 4;

@@ -1,0 +1,284 @@
+//! The interpreter: runs a compiled function on a [`Machine`] (the model's ring and
+//! registers) until it returns, yields at a `writel`, or stops with a run-time error. Every
+//! run-time error is data with the program's line, never a panic.
+
+use super::ast::{BinOp, UnOp};
+use super::ir::{Code, Global, Op, Reg};
+use crate::model::state::Visitor;
+use crate::model::types::Status;
+
+/// What the interpreter needs of the model.
+pub trait Machine {
+    fn qi_length(&self) -> u32;
+    fn status(&mut self, slot: u32) -> Status;
+    fn set_status(&mut self, slot: u32, s: Status);
+    fn copy_desc(&mut self, dst: u32, src: u32);
+    fn global(&mut self, g: Global) -> u32;
+    fn set_global(&mut self, g: Global, v: u32);
+    fn readl(&mut self, r: Reg) -> u32;
+    /// `writel(FSTS, bits)`: write 1 to clear.
+    fn clear_fsts(&mut self, bits: u32);
+    fn device_present(&mut self, sid: i64) -> bool;
+}
+
+/// A function's activation: where it is and its locals. Part of the state while the function
+/// is suspended at a `writel` (the explorer stores it); empty otherwise.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Frame {
+    /// The next instruction.
+    pub ip: u32,
+    /// Loop iterations so far (bounded: [`loop_bound`]).
+    pub loops: u32,
+    /// Which locals hold a value (bit k: local k).
+    pub set: u64,
+    pub locals: Vec<i64>,
+}
+
+impl Frame {
+    /// A new activation of `code` with its parameters.
+    pub fn start(&mut self, code: &Code, args: &[i64]) {
+        self.ip = 0;
+        self.loops = 0;
+        self.locals.clear();
+        self.locals.resize(code.locals.len(), 0);
+        self.locals[..args.len()].copy_from_slice(args);
+        self.set = (1u64 << args.len()) - 1;
+    }
+
+    /// Every field, under its role (see [`crate::model::state`]); `n` locals (the program's
+    /// most), dead when no function is suspended; the locals in `slots` hold slot numbers in
+    /// `0..QI_LENGTH` (`analysis.rs` shows it, or switches rotation off).
+    pub fn visit<V: Visitor>(&mut self, v: &mut V, n: usize, suspended: bool, slots: u64) {
+        let Frame {
+            ip,
+            loops,
+            set,
+            locals,
+        } = self;
+        if V::WRITES {
+            locals.resize(n, 0);
+        }
+        v.dead_if(!suspended, |v| {
+            v.key(ip);
+            v.key(loops);
+            v.key(set);
+            for (k, l) in locals.iter_mut().enumerate() {
+                if slots & (1 << k) != 0 && (0..=i64::from(u32::MAX)).contains(l) {
+                    let mut s = *l as u32;
+                    v.slot(&mut s);
+                    *l = i64::from(s);
+                } else {
+                    v.key(l);
+                }
+            }
+        });
+        if V::WRITES && !suspended {
+            locals.clear();
+        }
+    }
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// `return` (0 for a `void` function).
+    Returned(i64),
+    /// At a `writel` that yields: call [`run`] again to go on.
+    Yielded,
+    /// A loop ran more than [`loop_bound`] iterations: it does not end.
+    Loops { line: u32 },
+    /// Any other run-time error.
+    Error { line: u32, message: String },
+}
+
+/// Iterations of the loops of one call before it is taken to loop forever: twice the ring, as
+/// a walk over the ring that does not end by then never does.
+pub fn loop_bound(qi_length: u32) -> u32 {
+    2 * qi_length
+}
+
+const STACK: usize = 32;
+
+/// Runs `code` from `frame` until it returns, yields or fails.
+pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
+    let mut stack = [0i64; STACK];
+    let mut sp = 0usize;
+    let len = m.qi_length();
+    let bound = loop_bound(len);
+    let mut ip = frame.ip as usize;
+    macro_rules! fail {
+        ($($msg:tt)*) => {
+            return Exit::Error { line: code.lines[ip], message: format!($($msg)*) }
+        };
+    }
+    macro_rules! push {
+        ($v:expr) => {{
+            if sp == STACK {
+                fail!("the expression is too deep (more than {STACK} values at once)");
+            }
+            stack[sp] = $v;
+            sp += 1;
+        }};
+    }
+    macro_rules! pop {
+        () => {{
+            sp -= 1;
+            stack[sp]
+        }};
+    }
+    macro_rules! slot {
+        ($v:expr, $what:expr) => {{
+            let v = $v;
+            if v < 0 || v >= i64::from(len) {
+                fail!(
+                    "{} {} is outside the ring (0 to QI_LENGTH - 1 = {})",
+                    $what,
+                    v,
+                    len - 1
+                );
+            }
+            v as u32
+        }};
+    }
+    loop {
+        let op = code.ops[ip];
+        match op {
+            Op::Const(v) => push!(v),
+            Op::Load(k) => {
+                if frame.set & (1 << k) == 0 {
+                    fail!(
+                        "`{}` is read before it is given a value",
+                        code.locals[k as usize]
+                    );
+                }
+                push!(frame.locals[k as usize]);
+            }
+            Op::Store(k) => {
+                frame.locals[k as usize] = pop!();
+                frame.set |= 1 << k;
+            }
+            Op::Global(g) => push!(i64::from(m.global(g))),
+            Op::SetGlobal(g) => {
+                let v = pop!();
+                let max = if g == Global::FreeCnt {
+                    i64::from(len)
+                } else {
+                    i64::from(len) - 1
+                };
+                if v < 0 || v > max {
+                    let name = match g {
+                        Global::FreeHead => "free_head",
+                        Global::FreeTail => "free_tail",
+                        Global::FreeCnt => "free_cnt",
+                    };
+                    fail!("{name} = {v} is outside 0 to {max}");
+                }
+                m.set_global(g, v as u32);
+            }
+            Op::Status => {
+                let s = slot!(pop!(), "desc_status index");
+                push!(m.status(s) as i64);
+            }
+            Op::SetStatus => {
+                let v = pop!();
+                let s = slot!(pop!(), "desc_status index");
+                let Some(st) = usize::try_from(v).ok().and_then(|v| Status::ALL.get(v)) else {
+                    fail!("{v} is not a status (QI_FREE 0, QI_IN_USE 1, QI_DONE 2, QI_ABORT 3)");
+                };
+                m.set_status(s, *st);
+            }
+            Op::CopyDesc => {
+                let src = slot!(pop!(), "desc index");
+                let dst = slot!(pop!(), "desc index");
+                m.copy_desc(dst, src);
+            }
+            Op::Readl(r) => push!(i64::from(m.readl(r))),
+            Op::Writel { yields } => {
+                let v = pop!();
+                m.clear_fsts(v as u32);
+                if yields {
+                    frame.ip = ip as u32 + 1;
+                    return Exit::Yielded;
+                }
+            }
+            Op::DevicePresent => {
+                let sid = pop!();
+                push!(i64::from(m.device_present(sid)));
+            }
+            Op::Bin(b) => {
+                let r = pop!();
+                let l = pop!();
+                match binary(b, l, r) {
+                    Ok(v) => push!(v),
+                    Err(e) => fail!("{e}"),
+                }
+            }
+            Op::Un(u) => {
+                let v = pop!();
+                push!(unary(u, v));
+            }
+            Op::Jump(t) => {
+                ip = t as usize;
+                continue;
+            }
+            Op::JumpIfZero(t) => {
+                if pop!() == 0 {
+                    ip = t as usize;
+                    continue;
+                }
+            }
+            Op::Loop(t) => {
+                frame.loops += 1;
+                if frame.loops > bound {
+                    return Exit::Loops {
+                        line: code.lines[ip],
+                    };
+                }
+                ip = t as usize;
+                continue;
+            }
+            Op::Return => return Exit::Returned(pop!()),
+            Op::ReturnVoid => return Exit::Returned(0),
+            Op::FellOff => fail!("`{}` reached its end without `return`", code.entry.name()),
+        }
+        ip += 1;
+    }
+}
+
+/// C's binary operators on 64-bit integers (wrapping), comparisons giving 0 or 1.
+pub fn binary(op: BinOp, a: i64, b: i64) -> Result<i64, String> {
+    use BinOp::*;
+    Ok(match op {
+        Add => a.wrapping_add(b),
+        Sub => a.wrapping_sub(b),
+        Mul => a.wrapping_mul(b),
+        Div | Rem if b == 0 => return Err(format!("{a} {} 0: division by zero", op.symbol())),
+        Div => a.wrapping_div(b),
+        Rem => a.wrapping_rem(b),
+        Shl | Shr if !(0..64).contains(&b) => {
+            return Err(format!("shift by {b} (allowed: 0 to 63)"))
+        }
+        Shl => a.wrapping_shl(b as u32),
+        Shr => a >> b,
+        BitAnd => a & b,
+        BitOr => a | b,
+        BitXor => a ^ b,
+        Eq => i64::from(a == b),
+        Ne => i64::from(a != b),
+        Lt => i64::from(a < b),
+        Le => i64::from(a <= b),
+        Gt => i64::from(a > b),
+        Ge => i64::from(a >= b),
+        And => i64::from(a != 0 && b != 0),
+        Or => i64::from(a != 0 || b != 0),
+    })
+}
+
+/// C's unary operators.
+pub fn unary(op: UnOp, v: i64) -> i64 {
+    match op {
+        UnOp::Neg => v.wrapping_neg(),
+        UnOp::Not => i64::from(v == 0),
+        UnOp::BitNot => !v,
+    }
+}
