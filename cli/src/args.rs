@@ -116,6 +116,11 @@ pub(crate) struct ConfigArgs {
     /// --count or --per-submitter is given, the realistic batch sizes of that version's callers.
     #[arg(long, value_name = "VERSION")]
     pub(crate) kernel: Option<String>,
+    /// Run this kernel program (a `qil` file: `qi_check_fault`, `mark` and `reclaim`, see
+    /// docs/programs.md) instead of a shipped kernel; `qisim show --kernel 7.0` prints one to
+    /// start from.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) program: Option<String>,
     /// Start from a preset of the core's table (the playground's and the qi-sim element's):
     /// commit, seed, mix8, faultStorm, kernel-6.9, kernel-6.12, kernel-7.0; other flags
     /// override it.
@@ -131,6 +136,16 @@ pub(crate) struct Output {
     /// No progress bar.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+}
+
+/// Reads and checks a kernel program: an error names the file, line and column, as a
+/// compiler does (`fix.qi:12:5: expected ...`).
+pub(crate) fn read_program(path: &str) -> Result<String, Usage> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Usage(format!("flag --program: cannot read `{path}`: {e}")))?;
+    qisim_core::program::Program::parse(&text)
+        .map_err(|e| Usage(format!("{path}:{}:{}: {}", e.line, e.col, e.message)))?;
+    Ok(text)
 }
 
 fn parse_count(s: &str) -> Result<BatchDist, Usage> {
@@ -200,6 +215,14 @@ impl ConfigArgs {
         };
         if let Some(r) = self.ring {
             c.qi_length = r;
+        }
+        if let Some(path) = &self.program {
+            if self.kernel.is_some() {
+                return Err(Usage(
+                    "flags --program and --kernel both name the kernel program; use one (--kernel runs a shipped one)".into(),
+                ));
+            }
+            c.program = Some(read_program(path)?);
         }
         if let Some(k) = &self.kernel {
             let k = qisim_core::config::kernel::Kernel::parse(k)

@@ -6,6 +6,8 @@
 //! qisim replay   run a replay string and print its timeline
 //! qisim matrix   prove or refute every kernel version × caller mix × fault
 //! qisim bench    step rate and schedules/s of a standard config
+//! qisim kernels  the shipped kernel programs
+//! qisim show     print a kernel program, or check one's own
 //! ```
 //!
 //! Exit codes: 0 nothing found (or proved), 1 a finding or counterexample, 2 bad usage or
@@ -48,6 +50,11 @@ enum Cmd {
     /// Prove or refute every kernel version × caller mix × fault on a small ring
     /// (`docs/kernels.md` is its `--markdown` output).
     Matrix(cmd::matrix::MatrixArgs),
+    /// List the shipped kernel programs.
+    Kernels(cmd::kernels::KernelsArgs),
+    /// Print a kernel program (`--kernel 7.0`), or check one (`--program FILE`) and say which
+    /// of the explorer's reductions apply to it.
+    Show(cmd::kernels::ShowArgs),
 }
 
 /// A usage or config error: exit code 2.
@@ -60,6 +67,8 @@ impl From<ConfigError> for Usage {
             "submitters" => " (flag --submitters)",
             "perSubmitter" => " (flag --per-submitter)",
             "policy" => " (flags --policy, --kernel)",
+            "program" => " (flag --program)",
+            "kernel" => " (flags --kernel, --program)",
             "fetchDepth" => " (flag --fetch-depth)",
             "faults" => match e.field.as_str() {
                 "faults.iqeRate" => " (flag --iqe-rate)",
@@ -157,6 +166,8 @@ fn main() -> ExitCode {
         Cmd::Replay(a) => cmd::replay::run(a),
         Cmd::Bench(a) => cmd::bench::run(a),
         Cmd::Matrix(a) => cmd::matrix::run(a),
+        Cmd::Kernels(a) => cmd::kernels::list(a),
+        Cmd::Show(a) => cmd::kernels::show(a),
     };
     match r {
         Ok(code) => code,

@@ -27,6 +27,13 @@ pub(crate) struct MatrixArgs {
     /// Print the Markdown page (docs/kernels.md).
     #[arg(long)]
     pub(crate) markdown: bool,
+    /// Rows for these kernel programs (`qil` files) instead of the shipped kernels; each runs
+    /// with the callers of `--callers`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) program: Vec<String>,
+    /// The kernel version whose callers' batch sizes the `--program` rows explore.
+    #[arg(long, value_name = "VERSION", default_value = "7.0")]
+    pub(crate) callers: String,
     #[command(flatten)]
     pub(crate) out: Output,
 }
@@ -48,11 +55,25 @@ pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
             a.ring
         )));
     }
+    let rows = if a.program.is_empty() {
+        matrix::Row::kernels()
+    } else {
+        let callers = qisim_core::config::kernel::Kernel::parse(&a.callers)
+            .map_err(|e| Usage(format!("flag --callers: {e}")))?;
+        let mut rows = Vec::new();
+        for path in &a.program {
+            rows.push(matrix::Row {
+                callers,
+                program: Some((path.clone(), crate::args::read_program(path)?)),
+            });
+        }
+        rows
+    };
     let pb = progress_bar(None, a.out.quiet || a.out.json || a.markdown);
-    let cells = matrix::run(&spec, |c| {
+    let cells = matrix::run_rows(&spec, &rows, |c| {
         pb.set_message(format!(
             "{} / {} / {}: {}",
-            c.kernel.name(),
+            c.program.as_deref().unwrap_or(c.kernel.name()),
             c.mix.label(),
             c.fault.label(),
             c.verdict
@@ -81,7 +102,7 @@ pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
                 .unwrap_or_default();
             println!(
                 "{:<6} {:<32} {:<26} {:<36} {:>8}  {}{}",
-                c.kernel.name(),
+                c.program.as_deref().unwrap_or(c.kernel.name()),
                 format!("{} ({})", c.mix.label(), counts.join(",")),
                 c.fault.label(),
                 verdict,

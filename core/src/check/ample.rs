@@ -25,10 +25,11 @@
 //! - `poll` that sees `QI_DONE` with `wait_index` outside `W` (hardware cannot write that
 //!   status again); a poll that does not see `QI_DONE` is always expanded fully, because its
 //!   lockup check depends on whether hardware is idle.
-//! - `mark` when its slots are outside `W`; its lost-completion oracle reads owners' `pc` and
-//!   attempts, which hardware never changes.
-//! - `reclaim` when the slots its walk reads (from `free_tail` to the first slot that stops it)
-//!   are outside `W`.
+//! - `mark` and `reclaim` (the kernel program's functions) when a dry run of the function on
+//!   this state reads and writes no status in `W`, reads no hardware register, writes none
+//!   (no `writel`) and copies no descriptor; the lost-completion oracle reads owners' `pc`
+//!   and attempts, which hardware never changes. A function suspended at a `writel` is
+//!   always expanded in full.
 //! - the final `unlock` (return) when no descriptor or pending copy in `W` belongs to the
 //!   returning submitter (otherwise hardware's credit races with the premature-completion
 //!   oracle, and its status write with the stray-write oracle's ownership).
@@ -48,9 +49,15 @@
 //! shorter counterexample if there is one: counterexamples are shortest.
 //!
 
-use crate::model::policy;
 use crate::model::{Desc, Pc, Status, System};
+use crate::program::{Entry, Exit};
 use crate::Actor;
+
+/// Whether the holder `h`'s call of `entry` (from its start) is independent of hardware: a
+/// dry run that returns having touched nothing hardware reads or writes.
+fn independent(sys: &System, h: u32, entry: Entry) -> bool {
+    matches!(sys.dry_run(h, entry), (Exit::Returned(_), _, false))
+}
 
 /// Any of slots `index .. index + len` (mod the ring length) in hardware's window
 /// `pending_from..IQT`, where hardware reads descriptors and writes statuses.
@@ -81,23 +88,8 @@ pub(super) fn ample(sys: &System) -> Option<Actor> {
         Pc::Poll => {
             r.desc_status[s.wait_index as usize] == Status::Done && !r.in_hw_window(s.wait_index)
         }
-        Pc::Mark => !any_in_window(sys, s.index, s.count + 1),
-        Pc::Reclaim => {
-            // The walk reads free_tail .. the first slot that stops it (inclusive).
-            let mut slot = r.free_tail;
-            let mut ok = true;
-            for _ in 0..=r.qi_length {
-                if r.in_hw_window(slot) {
-                    ok = false;
-                    break;
-                }
-                if !policy::reclaimable(sys.params.policy, r, slot) {
-                    break;
-                }
-                slot = r.add(slot, 1);
-            }
-            ok
-        }
+        Pc::Mark => independent(sys, h, Entry::Mark),
+        Pc::Reclaim => independent(sys, h, Entry::Reclaim),
         Pc::Unlock => {
             // Hardware's credit to this submitter (from a descriptor or a pending copy in the
             // window) would race with the premature-completion oracle.
@@ -115,7 +107,12 @@ pub(super) fn ample(sys: &System) -> Option<Actor> {
             }
             ok
         }
-        Pc::Lock | Pc::PollLock | Pc::Finished => false,
+        Pc::Lock
+        | Pc::PollLock
+        | Pc::Finished
+        | Pc::InCheckFault
+        | Pc::InMark
+        | Pc::InReclaim => false,
     };
     ok.then_some(Actor::Submitter(h))
 }

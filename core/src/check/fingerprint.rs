@@ -241,7 +241,7 @@ impl Fingerprinter {
             symmetry,
             rotation,
             step: if rotation {
-                rotation_step(&roots[0].params.faults, len)
+                rotation_step(&roots[0].params, len)
             } else {
                 len
             },
@@ -262,9 +262,13 @@ impl Fingerprinter {
             self.footprints(sys, rot);
         }
         self.keys.clear();
+        let (locals, slot_locals) = (
+            sys.params.program.max_locals,
+            sys.params.program.facts.slot_locals,
+        );
         for (i, s) in sys.subs.iter_mut().enumerate() {
             let mut local = Fp::new(rot, len, &[], &[]);
-            s.visit(&mut local);
+            s.visit(&mut local, locals, &slot_locals);
             let foot = if sym { self.foot[i].finish() } else { 0 };
             let future = self.futures.id(root, i, s.submissions_done);
             self.keys

@@ -79,10 +79,10 @@ impl Fault {
     }
 
     /// The fault config of this column (rates are "may happen": the explorer takes every
-    /// branch a positive rate allows), with the kernel's walk.
-    fn config(self, kernel: Kernel) -> FaultConfig {
+    /// branch a positive rate allows), with the kernel's walk (a program's own walk: none).
+    fn config(self, kernel: Option<Kernel>) -> FaultConfig {
         let mut f = FaultConfig {
-            ite_walk: kernel.ite_walk(),
+            ite_walk: kernel.map_or(Default::default(), |k| k.ite_walk()),
             max_faults: 1,
             ..FaultConfig::default()
         };
@@ -131,12 +131,49 @@ impl Default for MatrixSpec {
     }
 }
 
+/// A row of the matrix: a shipped kernel, or a program of one's own with the callers of a
+/// kernel version.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The kernel version whose callers' batch sizes the row explores (and whose program it
+    /// runs when `program` is none).
+    pub callers: Kernel,
+    /// A program's name (a file name) and text.
+    pub program: Option<(String, String)>,
+}
+
+impl Row {
+    /// The rows of the shipped kernels.
+    pub fn kernels() -> Vec<Row> {
+        Kernel::ALL
+            .into_iter()
+            .map(|k| Row {
+                callers: k,
+                program: None,
+            })
+            .collect()
+    }
+
+    /// The name the row is shown by.
+    pub fn name(&self) -> String {
+        match &self.program {
+            Some((name, _)) => name.clone(),
+            None => self.callers.name().to_string(),
+        }
+    }
+}
+
 /// One cell.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Cell {
+    /// The kernel version whose program runs, or whose callers a program runs with.
     pub kernel: Kernel,
+    /// The program's name, when the row runs a program of one's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub program: Option<String>,
     pub mix: Mix,
     pub fault: Fault,
     /// The descriptor counts every CPU's calls range over.
@@ -156,14 +193,18 @@ pub struct Cell {
 }
 
 /// The explored config of a cell (before the family expands its counts).
-pub fn cell_config(spec: &MatrixSpec, kernel: Kernel, fault: Fault) -> Config {
+pub fn cell_config(spec: &MatrixSpec, row: &Row, fault: Fault) -> Config {
+    let kernel = row.program.is_none().then_some(row.callers);
     let mut c = Config {
         qi_length: spec.qi_length,
         submitters: spec.submitters,
         faults: fault.config(kernel),
         ..Config::default()
     };
-    kernel.apply(&mut c);
+    match &row.program {
+        Some((_, text)) => c.program = Some(text.clone()),
+        None => row.callers.apply(&mut c),
+    }
     c.workload = Workload {
         submissions: spec.submissions,
         batch: BatchDist::Fixed { count: 1 },
@@ -189,13 +230,23 @@ pub fn cell_counts(spec: &MatrixSpec, kernel: Kernel, mix: Mix) -> Vec<u32> {
     counts
 }
 
-/// Proves or refutes every cell.
-pub fn run(spec: &MatrixSpec, mut progress: impl FnMut(&Cell)) -> Result<Vec<Cell>, ConfigError> {
+/// Proves or refutes every cell of the shipped kernels.
+pub fn run(spec: &MatrixSpec, progress: impl FnMut(&Cell)) -> Result<Vec<Cell>, ConfigError> {
+    run_rows(spec, &Row::kernels(), progress)
+}
+
+/// Proves or refutes every cell of `rows`.
+pub fn run_rows(
+    spec: &MatrixSpec,
+    rows: &[Row],
+    mut progress: impl FnMut(&Cell),
+) -> Result<Vec<Cell>, ConfigError> {
     let mut cells = Vec::new();
-    for kernel in Kernel::ALL {
+    for row in rows {
+        let kernel = row.callers;
         for mix in Mix::ALL {
             for fault in Fault::ALL {
-                let cfg = cell_config(spec, kernel, fault);
+                let cfg = cell_config(spec, row, fault);
                 let counts = cell_counts(spec, kernel, mix);
                 let roots = count_family(&cfg, &counts)?;
                 let opts = ExploreOptions {
@@ -205,6 +256,7 @@ pub fn run(spec: &MatrixSpec, mut progress: impl FnMut(&Cell)) -> Result<Vec<Cel
                 let v = explore_roots(&roots, &opts, |_| true)?;
                 let mut cell = Cell {
                     kernel,
+                    program: row.program.as_ref().map(|(name, _)| name.clone()),
                     mix,
                     fault,
                     counts,
@@ -256,9 +308,13 @@ pub fn replay_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
         .iter()
         .map(|c| format!("--per-submitter {c}"))
         .collect();
-    let f = cell.fault.config(cell.kernel);
+    let kernel = cell.program.is_none().then_some(cell.kernel);
+    let f = cell.fault.config(kernel);
     let mut flags = vec![
-        format!("--kernel {}", cell.kernel.name()),
+        match &cell.program {
+            Some(name) => format!("--program {name}"),
+            None => format!("--kernel {}", cell.kernel.name()),
+        },
         format!("--ring {}", spec.qi_length),
         "--devtlb-share 1".to_string(),
     ];
@@ -333,7 +389,7 @@ pub fn render_markdown(spec: &MatrixSpec, cells: &[Cell]) -> String {
             .unwrap_or_default();
         s.push_str(&format!(
             "| {} | {} ({}) | {} | {} | {} | {} |\n",
-            c.kernel.name(),
+            c.program.as_deref().unwrap_or(c.kernel.name()),
             c.mix.label(),
             counts.join(","),
             c.fault.label(),

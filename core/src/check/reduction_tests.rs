@@ -288,8 +288,8 @@ fn rotations_by_the_step_are_symmetries() {
         let mut rng = Pcg64Mcg::seed_from_u64(seed);
         let cfg = random_config(&mut rng);
         let len = cfg.qi_length;
-        let g = rotation_step(&cfg.faults, len);
         let root = System::new(&cfg);
+        let g = rotation_step(&root.params, len);
         let mut enc = Fingerprinter::new(true, true, std::slice::from_ref(&root));
         let mut plain = Fingerprinter::new(true, false, std::slice::from_ref(&root));
         for r in (g..len).step_by(g as usize) {
@@ -334,8 +334,8 @@ fn the_stride2_walk_breaks_odd_rotations() {
                 ..TypeMix::default()
             };
         }
-        assert_eq!(rotation_step(&cfg.faults, 8), 2);
         let root = System::new(&cfg);
+        assert_eq!(rotation_step(&root.params, 8), 2);
         let (mut a, mut b) = (root.clone(), root);
         let ring = &mut b.ring;
         (

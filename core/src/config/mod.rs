@@ -108,6 +108,12 @@ pub struct Config {
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub kernel: Option<crate::config::kernel::Kernel>,
+    /// A kernel program of one's own (`qil` text: `qi_check_fault`, `mark`, `reclaim`; see
+    /// `docs/programs.md`), run instead of a shipped kernel. Absent: the shipped program of
+    /// `kernel`, or the one `policy` and `faults.iteWalk` name.
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub program: Option<String>,
     pub scheduler: SchedulerConfig,
     pub faults: FaultConfig,
     /// Seed of every random choice (workload, schedule, jitter).
@@ -142,6 +148,7 @@ impl Default for Config {
             hardware: HardwareMode::default(),
             fetch_depth: 0,
             kernel: None,
+            program: None,
             scheduler: SchedulerConfig::default(),
             faults: FaultConfig::default(),
             seed: 0,
@@ -193,6 +200,25 @@ impl Config {
             },
             ..Config::default()
         }
+    }
+
+    /// The text of the kernel program this config runs: its own `program`, the shipped
+    /// program of `kernel`, or the one `policy` × `faults.iteWalk` names.
+    pub fn program_text(&self) -> std::borrow::Cow<'_, str> {
+        use crate::program::library;
+        if let Some(p) = &self.program {
+            return p.as_str().into();
+        }
+        if let Some(k) = self.kernel {
+            return library::kernel(k.name()).expect("every preset is shipped").source.into();
+        }
+        library::for_parts(self.policy, self.faults.ite_walk).into()
+    }
+
+    /// The kernel program this config runs, parsed (a validated config's always parses).
+    pub fn program_source(&self) -> crate::program::Program {
+        crate::program::Program::parse(&self.program_text())
+            .expect("Config::validate checked the program")
     }
 
     /// The workload of submitter `i`.

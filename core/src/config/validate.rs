@@ -30,6 +30,37 @@ fn check_prob(field: &str, p: f64) -> Result<(), ConfigError> {
 }
 
 impl Config {
+    /// A config's own program: it parses and checks, and no other field claims to decide what
+    /// the program decides.
+    fn check_program(&self, text: &str) -> Result<(), ConfigError> {
+        if let Some(k) = self.kernel {
+            return Err(ConfigError::new(
+                "kernel",
+                format!("is {}, but the config has its own `program`; a config runs either a shipped kernel or its own program: drop one", k.name()),
+            ));
+        }
+        if self.policy != PolicyKind::default() {
+            return Err(ConfigError::new(
+                "policy",
+                format!("is {}, but the config's `program` decides the marking and reclaim (its `mark` and `reclaim`): drop `policy`", self.policy.name()),
+            ));
+        }
+        if self.faults.ite_walk != IteWalk::default() {
+            return Err(ConfigError::new(
+                "faults.iteWalk",
+                "is set, but the config's `program` decides the ITE walk (its `qi_check_fault`): drop `iteWalk`".to_string(),
+            ));
+        }
+        let p = crate::program::Program::parse(text)
+            .map_err(|e| ConfigError::new("program", format!("does not compile: {e}")))?;
+        p.compile(
+            self.qi_length,
+            crate::program::analysis::fault_bits(&self.faults),
+        )
+            .map_err(|e| ConfigError::new("program", format!("does not compile: {e}")))?;
+        Ok(())
+    }
+
     /// Checks every field; the error names the first bad field and its allowed range.
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_range("qiLength", self.qi_length, MIN_QI_LENGTH, MAX_QI_LENGTH)?;
@@ -102,7 +133,11 @@ impl Config {
         if let Some(k) = self.kernel {
             k.check(self)?;
         }
-        if (self.faults.ite_rate > 0.0 || self.faults.device_gone_rate > 0.0)
+        if let Some(text) = &self.program {
+            self.check_program(text)?;
+        }
+        if self.program.is_none()
+            && (self.faults.ite_rate > 0.0 || self.faults.device_gone_rate > 0.0)
             && self.faults.ite_walk == IteWalk::Stride2
             && self.qi_length % 2 == 1
         {

@@ -31,13 +31,17 @@ pub enum FindingKind {
     FreeCntInvariant,
     /// No actor can move and work remains.
     Deadlock,
-    /// The `ITE` walk of `qi_check_fault` never terminates (infinite loop under `q_lock`).
+    /// A loop of a kernel program (the `ITE` walk of `qi_check_fault`) never terminates:
+    /// an infinite loop under `q_lock` with interrupts off.
     WalkLoop,
+    /// A kernel program failed at run time (an index outside the ring, a status that is not
+    /// one of the four, a variable read before it is set...): the finding names its line.
+    ProgramError,
 }
 
 impl FindingKind {
     /// Every kind.
-    pub const ALL: [FindingKind; 10] = [
+    pub const ALL: [FindingKind; 11] = [
         FindingKind::LostCompletion,
         FindingKind::Lockup,
         FindingKind::SuspectedLockup,
@@ -48,6 +52,7 @@ impl FindingKind {
         FindingKind::FreeCntInvariant,
         FindingKind::Deadlock,
         FindingKind::WalkLoop,
+        FindingKind::ProgramError,
     ];
 
     /// camelCase name (as in JSON).
@@ -63,6 +68,7 @@ impl FindingKind {
             FindingKind::FreeCntInvariant => "freeCntInvariant",
             FindingKind::Deadlock => "deadlock",
             FindingKind::WalkLoop => "walkLoop",
+            FindingKind::ProgramError => "programError",
         }
     }
 
@@ -76,6 +82,7 @@ impl FindingKind {
                 | FindingKind::FreeCntInvariant
                 | FindingKind::Deadlock
                 | FindingKind::WalkLoop
+                | FindingKind::ProgramError
         )
     }
 
@@ -83,7 +90,10 @@ impl FindingKind {
     /// consequence (lockup, hang, safety violation) ranks above its cause (lost completion).
     pub fn severity(self) -> u8 {
         match self {
-            FindingKind::Lockup | FindingKind::WalkLoop | FindingKind::Deadlock => 4,
+            FindingKind::Lockup
+            | FindingKind::WalkLoop
+            | FindingKind::Deadlock
+            | FindingKind::ProgramError => 4,
             FindingKind::PrematureCompletion
             | FindingKind::Overrun
             | FindingKind::StrayStatusWrite
@@ -98,7 +108,10 @@ impl FindingKind {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            FindingKind::Lockup | FindingKind::Deadlock | FindingKind::WalkLoop
+            FindingKind::Lockup
+                | FindingKind::Deadlock
+                | FindingKind::WalkLoop
+                | FindingKind::ProgramError
         )
     }
 }
@@ -144,10 +157,14 @@ mod tests {
                 StrayStatusWrite,
                 FreeCntInvariant,
                 Deadlock,
-                WalkLoop
+                WalkLoop,
+                ProgramError
             ]
         );
-        assert_eq!(with(FindingKind::is_terminal), [Lockup, Deadlock, WalkLoop]);
+        assert_eq!(
+            with(FindingKind::is_terminal),
+            [Lockup, Deadlock, WalkLoop, ProgramError]
+        );
         let rank = |k: FindingKind| k.severity();
         assert!(rank(Lockup) > rank(Overrun) && rank(Overrun) > rank(StaleWakeup));
         assert!(rank(StaleWakeup) > rank(SuspectedLockup));

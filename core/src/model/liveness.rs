@@ -22,16 +22,17 @@ impl System {
         }
         let r = &self.ring;
         let mut any = false;
-        for s in &self.subs {
+        for (i, s) in self.subs.iter().enumerate() {
             match s.pc {
                 Pc::Finished => {}
-                pc if pc.polling() => {
+                Pc::Poll | Pc::PollUnlock | Pc::PollLock => {
                     let st = r.desc_status[s.wait_index as usize];
-                    if matches!(st, Status::Done | Status::Abort) {
+                    if st == Status::Done {
                         return false;
                     }
-                    // qi_check_fault will clear ITE, or repair an IQE at this batch's `index`.
-                    if r.fsts & fsts::ITE != 0 || (r.fsts & fsts::IQE != 0 && r.iqh == s.index) {
+                    // qi_check_fault acts (clears ITE, repairs an IQE at this batch's
+                    // `index`, returns -EAGAIN for an aborted wait...): not a spin.
+                    if !self.poll_spins(i as u32) {
                         return false;
                     }
                     any = true;

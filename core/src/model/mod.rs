@@ -7,6 +7,7 @@
 //! atomic steps ([`system`], [`step`], [`hw_step`]); [`workload`] draws each CPU's calls.
 //! [`state`] is how each state type describes its fields to the explorer.
 
+pub mod call;
 pub mod fault;
 pub mod fault_path;
 pub mod finding;

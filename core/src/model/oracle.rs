@@ -5,7 +5,6 @@
 use crate::model::fault_path::FaultPath;
 use crate::model::finding::{Finding, FindingKind};
 use crate::model::pc::Pc;
-use crate::model::policy;
 use crate::model::submitter::Submitter;
 use crate::model::system::System;
 use crate::model::types::{Desc, Label, Status};
@@ -78,7 +77,7 @@ impl System {
         owner.attempt() == label.attempt
             && matches!(
                 owner.pc,
-                Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock
+                Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock | Pc::InCheckFault
             )
     }
     /// True while `slot` still belongs to the wait descriptor `label`: it holds that
@@ -88,14 +87,25 @@ impl System {
     /// repair its copy completes too) is not stray.
     #[inline]
     pub(super) fn owns_wait_slot(&self, slot: u32, label: Label) -> bool {
-        let marks_wait = policy::marks_wait_slot(self.params.policy);
+        // Whether the owner's mark set its wait slot: from the program, or (where the analysis
+        // cannot tell) from the slot, which a mark of the wait slot leaves QI_FREE.
+        let marks_wait = self.params.program.facts.marks_wait_slot.unwrap_or_else(|| {
+            self.ring.desc_status[slot as usize] == Status::Free
+        });
         self.ring.desc[slot as usize].label() == Some(label)
             && self.subs.get(label.submitter as usize).is_some_and(|o| {
                 o.attempts > 0
                     && o.attempt() == label.attempt
                     && match o.pc {
-                        Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock | Pc::Mark => true,
-                        Pc::Reclaim => !marks_wait,
+                        Pc::Doorbell
+                        | Pc::Poll
+                        | Pc::PollUnlock
+                        | Pc::PollLock
+                        | Pc::Mark
+                        | Pc::InCheckFault => true,
+                        // Inside mark, suspended: the loop may or may not have passed the slot.
+                        Pc::InMark => !marks_wait,
+                        Pc::Reclaim | Pc::InReclaim => !marks_wait,
                         // The final unlock returns or restarts in the same step.
                         _ => false,
                     }

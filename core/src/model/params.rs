@@ -2,15 +2,17 @@
 //! exploration root behind one `Arc`: constant, so they are no part of the state the explorer
 //! hashes and copies.
 
-use crate::config::{Config, FaultConfig, HardwareMode, PolicyKind, Workload};
+use crate::config::{Config, FaultConfig, HardwareMode, Workload};
+use crate::program::Compiled;
 
 /// Parts of the config the steps need (shared, immutable).
 #[derive(Clone, Debug)]
 pub struct Params {
     pub workloads: Vec<Workload>,
     pub faults: FaultConfig,
-    /// The reclaim policy of steps 7 and 8.
-    pub policy: PolicyKind,
+    /// The kernel program: `qi_check_fault`, `mark` (step 7) and `reclaim` (step 8), compiled
+    /// for the config's ring, with what the explorer may assume of it.
+    pub program: Compiled,
     /// `hardware: async` (the VT-d engine as an actor); `sync` processes the queue inside
     /// the doorbell (QEMU).
     pub hw_async: bool,
@@ -28,7 +30,13 @@ impl Params {
                 .map(|i| cfg.workload_of(i).clone())
                 .collect(),
             faults: cfg.faults.clone(),
-            policy: cfg.policy,
+            program: cfg
+                .program_source()
+                .compile(
+                    cfg.qi_length,
+                    crate::program::analysis::fault_bits(&cfg.faults),
+                )
+                .expect("Config::validate compiled the program"),
             hw_async: cfg.hardware == HardwareMode::Async,
             watchdog: cfg.watchdog,
             fetch_depth: cfg.effective_fetch_depth(),

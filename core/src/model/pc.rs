@@ -34,13 +34,19 @@ pub enum Pc {
     Unlock,
     /// Workload done.
     Finished,
+    /// 5'. Inside `qi_check_fault`, suspended after a `writel` (`q_lock` held).
+    InCheckFault,
+    /// 7'. Inside `mark`, suspended after a `writel`.
+    InMark,
+    /// 8'. Inside `reclaim`, suspended after a `writel`.
+    InReclaim,
 }
 
 enum_word!(Pc: 4);
 
 impl Pc {
     /// Every step, in declaration order.
-    pub const ALL: [Pc; 12] = [
+    pub const ALL: [Pc; 15] = [
         Pc::Lock,
         Pc::CheckSpace,
         Pc::SpaceUnlock,
@@ -53,6 +59,9 @@ impl Pc {
         Pc::Reclaim,
         Pc::Unlock,
         Pc::Finished,
+        Pc::InCheckFault,
+        Pc::InMark,
+        Pc::InReclaim,
     ];
 
     /// True for steps that need `q_lock` free.
@@ -85,14 +94,35 @@ impl Pc {
     pub fn before_mark(self) -> bool {
         matches!(
             self,
-            Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock | Pc::Mark
+            Pc::Doorbell
+                | Pc::Poll
+                | Pc::PollUnlock
+                | Pc::PollLock
+                | Pc::Mark
+                | Pc::InCheckFault
+                | Pc::InMark
         )
     }
 
     /// True while inside the poll loop (steps 5 and 6).
     #[inline]
     pub fn polling(self) -> bool {
-        matches!(self, Pc::Poll | Pc::PollUnlock | Pc::PollLock)
+        matches!(
+            self,
+            Pc::Poll | Pc::PollUnlock | Pc::PollLock | Pc::InCheckFault
+        )
+    }
+
+    /// The program function suspended at this step, if any.
+    #[inline]
+    pub fn suspended(self) -> Option<crate::program::Entry> {
+        use crate::program::Entry;
+        match self {
+            Pc::InCheckFault => Some(Entry::CheckFault),
+            Pc::InMark => Some(Entry::Mark),
+            Pc::InReclaim => Some(Entry::Reclaim),
+            _ => None,
+        }
     }
 
     /// Kernel-style name of the step.
@@ -110,6 +140,9 @@ impl Pc {
             Pc::Reclaim => "reclaim",
             Pc::Unlock => "unlock",
             Pc::Finished => "finished",
+            Pc::InCheckFault => "qi_check_fault (after writel)",
+            Pc::InMark => "mark (after writel)",
+            Pc::InReclaim => "reclaim (after writel)",
         }
     }
 }

@@ -3,11 +3,11 @@
 
 use crate::model::hardware;
 use crate::model::pc::Pc;
-use crate::model::policy;
 use crate::model::submitter::EAGAIN;
 use crate::model::system::System;
 use crate::model::tally::{Returned, StepInfo, StepKind};
 use crate::model::types::{Desc, Label, Status};
+use crate::program::Entry;
 use crate::trace::{Op, TraceSink};
 use crate::Actor;
 
@@ -89,25 +89,34 @@ impl System {
                 StepKind::Doorbell
             }
             Pc::Poll => self.poll(i, step, sink),
-            Pc::Mark => {
+            Pc::Mark | Pc::InMark => {
                 let (index, count) = (self.subs[iu].index, self.subs[iu].count);
-                sink.emit(step, actor, || Op::Mark { index, count });
-                let p = self.params.policy;
-                policy::mark(p, &mut self.ring, index, count, &mut self.changes);
-                self.software_changes(i, step, sink);
-                self.subs[iu].pc = Pc::Reclaim;
+                let resume = pc == Pc::InMark;
+                if !resume {
+                    sink.emit(step, actor, || Op::Mark { index, count });
+                }
+                if self.call(i, Entry::Mark, resume, step, sink).is_some() {
+                    self.subs[iu].pc = Pc::Reclaim;
+                }
                 StepKind::Mark
             }
-            Pc::Reclaim => {
+            Pc::Reclaim | Pc::InReclaim => {
                 let from = self.ring.free_tail;
-                policy::reclaim(self.params.policy, &mut self.ring, &mut self.changes);
-                sink.emit(step, actor, || Op::Reclaim {
-                    from,
-                    to: self.ring.free_tail,
-                });
-                self.software_changes(i, step, sink);
-                self.subs[iu].pc = Pc::Unlock;
+                if self
+                    .call(i, Entry::Reclaim, pc == Pc::InReclaim, step, sink)
+                    .is_some()
+                {
+                    sink.emit(step, actor, || Op::Reclaim {
+                        from,
+                        to: self.ring.free_tail,
+                    });
+                    self.subs[iu].pc = Pc::Unlock;
+                }
                 StepKind::Reclaim
+            }
+            Pc::InCheckFault => {
+                self.check_fault(i, true, step, sink);
+                StepKind::Poll { done: false }
             }
             Pc::Unlock => {
                 sink.emit(step, actor, || Op::Unlock);
@@ -209,24 +218,44 @@ impl System {
             done,
             label: Self::own_wait_label(&self.subs[iu], i),
         });
-        // qi_check_fault only acts on an aborted wait or a fault bit: skip the call otherwise
-        // (every spin of the poll loop gets here).
+        // A quiet qi_check_fault (program::analysis) only acts on an aborted wait or a fault
+        // bit: skip the call otherwise (every spin of the poll loop gets here).
         let faulted = status == Status::Abort || self.ring.fsts != 0;
-        let rc = if !done && faulted {
-            self.qi_check_fault(i, step, sink)
-        } else {
-            0
-        };
-        if rc != 0 {
-            sink.emit(step, actor, || Op::CheckFault { rc });
-        }
         if done {
             let own = Self::own_wait_label(&self.subs[iu], i);
             if self.ring.desc[w as usize].label() != Some(own) {
                 self.report_stale_wakeup(i, step, w, own);
             }
             self.subs[iu].pc = Pc::Mark;
-        } else if rc != 0 {
+        } else if faulted || !self.params.program.facts.quiet_without_fault {
+            self.check_fault(i, false, step, sink);
+        } else {
+            self.poll_end(i, 0, step, sink);
+        }
+        StepKind::Poll { done }
+    }
+
+    /// `qi_check_fault` from the poll loop (or resumed after its `writel`); a run the
+    /// function stopped (an endless loop, an error) ends the poll as a 0 would.
+    #[inline(always)]
+    fn check_fault<T: TraceSink>(&mut self, i: u32, resume: bool, step: u64, sink: &mut T) {
+        match self.call(i, Entry::CheckFault, resume, step, sink) {
+            Some(rc) => self.poll_end(i, rc as i32, step, sink),
+            None if self.halted => self.poll_end(i, 0, step, sink),
+            None => {}
+        }
+    }
+
+    /// The poll loop after `qi_check_fault` returned `rc` (0: keep polling): a fault return
+    /// ends the loop (logged for the fault-path classification, `model::fault_path`).
+    #[inline(always)]
+    fn poll_end<T: TraceSink>(&mut self, i: u32, rc: i32, step: u64, sink: &mut T) {
+        let actor = Actor::Submitter(i);
+        let iu = i as usize;
+        if rc != 0 {
+            sink.emit(step, actor, || Op::CheckFault { rc });
+            let attempt = self.subs[iu].attempt();
+            self.fault_log.returned_early(i, attempt, rc);
             self.subs[iu].rc = rc;
             self.subs[iu].pc = Pc::Mark;
         } else {
@@ -235,7 +264,6 @@ impl System {
                 self.check_lockup(step, actor);
             }
         }
-        StepKind::Poll { done }
     }
 
     /// Inlined into the unlock step, so [`Returned`] stays in registers (wasm32 returns structs

@@ -7,6 +7,7 @@ pub use crate::model::pc::{can_move, Pc};
 use crate::model::state::Visitor;
 use crate::model::types::InvType;
 use crate::model::workload::WorkloadGen;
+use crate::program::Frame;
 
 /// `-EAGAIN`.
 pub const EAGAIN: i32 = -11;
@@ -56,6 +57,9 @@ pub struct Submitter {
     pub steps_since_progress: u64,
     pub watchdog_fired: bool,
     pub gen: WorkloadGen,
+    /// The kernel program's function suspended at a `writel` (its position and locals), when
+    /// `pc` is one of the `In*` steps; empty otherwise.
+    pub frame: Frame,
 }
 
 impl Clone for Submitter {
@@ -83,6 +87,7 @@ impl Clone for Submitter {
             steps_since_progress,
             watchdog_fired,
             gen,
+            frame,
         } = src;
         self.pc = *pc;
         self.count = *count;
@@ -99,6 +104,7 @@ impl Clone for Submitter {
         self.steps_since_progress = *steps_since_progress;
         self.watchdog_fired = *watchdog_fired;
         self.gen.clone_from(gen);
+        self.frame.clone_from(frame);
     }
 }
 
@@ -107,9 +113,11 @@ impl Submitter {
     /// types are one type repeated (the explorer's workloads have one), kept as that type;
     /// `submissions_total` and the generator are the workload's (a deterministic workload
     /// never draws); the latency stamps and the watchdog's counters are reset (no step of an
-    /// exploration reads them: the watchdog is off).
+    /// exploration reads them: the watchdog is off). The program's frame is part of the state
+    /// while a function is suspended: `locals` of the program's most, `slot_locals` per
+    /// function (`program::Facts`).
     #[inline]
-    pub fn visit<V: Visitor>(&mut self, v: &mut V) {
+    pub fn visit<V: Visitor>(&mut self, v: &mut V, locals: usize, slot_locals: &[u64; 3]) {
         let Submitter {
             pc,
             count,
@@ -126,6 +134,7 @@ impl Submitter {
             steps_since_progress,
             watchdog_fired,
             gen: _,
+            frame,
         } = self;
         v.key(pc);
         let finished = *pc == Pc::Finished;
@@ -142,6 +151,9 @@ impl Submitter {
         v.kept(submissions_total);
         let mut ty = types.first().copied().unwrap_or(InvType::Iotlb);
         v.kept(&mut ty);
+        let suspended = pc.suspended();
+        let slots = suspended.map_or(0, |e| slot_locals[e as usize]);
+        frame.visit(v, locals, suspended.is_some(), slots);
         if V::WRITES {
             types.clear();
             types.resize(*count as usize, ty);
@@ -170,6 +182,7 @@ impl Submitter {
             steps_since_progress: 0,
             watchdog_fired: false,
             gen: WorkloadGen::new(seed, i),
+            frame: Frame::default(),
         };
         s.begin_call(w, 0, 0);
         s

@@ -14,12 +14,12 @@ use crate::model::finding::Finding;
 use crate::model::hardware;
 use crate::model::params::Params;
 use crate::model::pc::{can_move, Pc};
-use crate::model::policy::{self, StatusChange};
+use crate::model::policy::StatusChange;
 use crate::model::ring::Ring;
 use crate::model::state::Visitor;
 use crate::model::submitter::Submitter;
 use crate::model::tally::{StepInfo, Tally};
-use crate::model::types::{HwFault, Label, Status};
+use crate::model::types::{HwFault, Label};
 use crate::trace::TraceSink;
 use crate::Actor;
 
@@ -139,7 +139,8 @@ impl System {
             tally,
             fault_log,
         } = self;
-        v.submitters(subs.len(), |v, i| subs[i].visit(v));
+        let (locals, slot_locals) = (params.program.max_locals, params.program.facts.slot_locals);
+        v.submitters(subs.len(), |v, i| subs[i].visit(v, locals, &slot_locals));
         let (subs, len) = (&*subs, ring.qi_length);
         ring.visit(v, |k| reads_free(params, subs, len, k));
         v.key(halted);
@@ -276,20 +277,25 @@ impl System {
 }
 
 /// Whether a step may read the descriptor in `QI_FREE` slot `k` (of a ring of `len`), or make
-/// it live again without rewriting it:
-/// - `qi_check_fault`'s `IQE` repair copies a polling CPU's own wait descriptor, even from a
-///   slot another CPU freed under it (the legacy reclaim); only with fault injection;
-/// - the legacy `mark` sets `QI_DONE` on a CPU's own slots, even on one freed under it (a
-///   stride-2 `ITE` walk aborts an invalidation slot, which the legacy reclaim frees).
+/// it live again without rewriting it, as the kernel program's facts (`program::analysis`) tell:
+/// - a copy `desc[i] = desc[wait_index]` (the `IQE` repair) reads a polling CPU's own wait
+///   descriptor, even from a slot another CPU freed under it (the legacy reclaim); only with
+///   fault injection (or a `qi_check_fault` that runs on every poll); any other copy may read
+///   any slot;
+/// - a `mark` that sets a non-`QI_FREE` status on a CPU's own slots (the legacy mark sets
+///   `QI_DONE`) revives one freed under it (a stride-2 `ITE` walk aborts an invalidation slot,
+///   which the legacy reclaim frees); one that may write such a status anywhere, any slot.
 #[inline]
 fn reads_free(params: &Params, subs: &[Submitter], len: u32, k: u32) -> bool {
-    let faults = !params.faults.is_off();
-    // Slots `index..index + count + wait_slot`, set to `status`.
-    let (wait_slot, status) = policy::marked(params.policy, 0);
+    let f = &params.program.facts;
+    if f.revives_anywhere || (f.copies && !f.copies_own_wait_only) {
+        return true;
+    }
+    let copies = f.copies && (!params.faults.is_off() || !f.quiet_without_fault);
     subs.iter().any(|s| {
-        (faults && s.pc.polling() && s.wait_index == k)
-            || (status != Status::Free
-                && s.pc.before_mark()
-                && (k + len - s.index) % len < s.count + wait_slot)
+        (copies && s.pc.polling() && s.wait_index == k)
+            || f.mark_revives.is_some_and(|extra| {
+                s.pc.before_mark() && (k + len - s.index) % len < s.count + extra
+            })
     })
 }

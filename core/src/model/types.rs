@@ -216,6 +216,16 @@ pub mod fsts {
     pub const ICE: u8 = 1 << 5;
     /// Invalidation time-out error.
     pub const ITE: u8 = 1 << 6;
+
+    /// The names of the fault bits in `bits` (`IQE`, `ITE`, `ICE`), joined by `|`.
+    pub fn names(bits: u8) -> String {
+        let v: Vec<&str> = [(IQE, "IQE"), (ITE, "ITE"), (ICE, "ICE")]
+            .iter()
+            .filter(|(b, _)| bits & b != 0)
+            .map(|(_, n)| *n)
+            .collect();
+        v.join("|")
+    }
 }
 
 /// A hardware fault.

@@ -44,9 +44,9 @@ pub struct Facts {
     pub yields: [bool; 3],
     /// Per [`Entry`]: the locals that hold slots (rotated with the ring in a stored frame).
     pub slot_locals: [u64; 3],
-    /// Per set of settable fault bits ([`mask_index`]): the rotation the program allows, as
-    /// the number of low bits a rotation must keep (0: any rotation), or `None` (no rotation).
-    pub rotation: [Option<u32>; 8],
+    /// The rotation the program allows with the config's fault bits, as the number of low
+    /// bits a rotation must keep (0: any rotation), or `None` (no rotation).
+    pub rotation: Option<u32>,
     /// `desc[i] = desc[j]` only in `qi_check_fault`, from its `wait_index` (the `IQE` repair).
     pub copies_own_wait_only: bool,
     /// Whether any copy of a descriptor occurs.
@@ -61,47 +61,49 @@ pub struct Facts {
     pub marks_wait_slot: Option<bool>,
 }
 
-/// Runs the analysis over the three compiled functions.
-pub fn facts(codes: &[Code; 3], qi_length: u32) -> Facts {
-    let cf = &codes[Entry::CheckFault as usize];
-    let quiet = Flow::run(cf, qi_length, 0, true).quiet(cf);
+/// The `FSTS` bits a config's faults can set.
+pub fn fault_bits(faults: &crate::config::FaultConfig) -> u8 {
+    use crate::model::HwFault;
+    let mut bits = 0;
+    if faults.rate(HwFault::Iqe) > 0.0 {
+        bits |= fsts::IQE;
+    }
+    if faults.rate(HwFault::Ite) > 0.0 || faults.rate(HwFault::Gone) > 0.0 {
+        bits |= fsts::ITE;
+    }
+    if faults.rate(HwFault::Ice) > 0.0 {
+        bits |= fsts::ICE;
+    }
+    bits
+}
+
+/// Runs the analysis over the three compiled functions, for `FSTS` holding at most `bits`,
+/// and decides which `writel`s yield: those after which an instruction that touches shared
+/// state is reachable (hardware's steps commute with the rest).
+pub fn facts(codes: &mut [Code; 3], qi_length: u32, bits: u8) -> Facts {
+    let quiet = {
+        let cf = &codes[Entry::CheckFault as usize];
+        Flow::run(cf, qi_length, 0, true).quiet(cf)
+    };
+    for c in codes.iter_mut() {
+        let f = Flow::run(c, qi_length, bits, false);
+        f.refine_yields(c);
+    }
     let mut yields = [false; 3];
     let mut slot_locals = [0u64; 3];
-    let mut rotation = [Some(0); 8];
-    for (k, rot) in rotation.iter_mut().enumerate() {
-        let bits: u8 = FAULT_BITS
-            .iter()
-            .enumerate()
-            .filter(|(b, _)| k & (1 << b) != 0)
-            .map(|(_, f)| *f)
-            .sum();
-        for c in codes {
-            // Without a fault a quiet qi_check_fault never runs.
-            if c.entry == Entry::CheckFault && quiet && bits == 0 {
-                continue;
-            }
-            let f = Flow::run(c, qi_length, bits, false);
-            *rot = match (*rot, f.rotation) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                _ => None,
-            };
-        }
-    }
-    for c in codes {
-        let f = Flow::run(c, qi_length, 0xff, false);
+    let mut rotation = Some(0);
+    for c in codes.iter() {
+        let f = Flow::run(c, qi_length, bits, false);
         yields[c.entry as usize] = f.yields;
         slot_locals[c.entry as usize] = f.slot_locals;
-        if f.rotation.is_none() {
-            // A suspended frame whose locals cannot be rotated: fold into every mask where it runs.
-            for (k, rot) in rotation.iter_mut().enumerate() {
-                if c.entry != Entry::CheckFault || k != 0 || !quiet {
-                    if f.yields && f.frame_unrotatable {
-                        *rot = None;
-                    }
-                }
-            }
+        // Without a fault a quiet qi_check_fault never runs.
+        if c.entry == Entry::CheckFault && quiet && bits == 0 {
+            continue;
         }
+        let mine = if f.yields && f.frame_unrotatable { None } else { f.rotation };
+        rotation = rotation.zip(mine).map(|(a, b)| a.max(b));
     }
+    let codes = &*codes;
     let (copies, copies_own_wait_only) = copies(codes);
     let (mark_revives, mark_unknown) = mark_pattern(&codes[Entry::Mark as usize]);
     let guarded = [Entry::CheckFault, Entry::Reclaim]
@@ -206,6 +208,8 @@ struct Flow {
     yields: bool,
     slot_locals: u64,
     frame_unrotatable: bool,
+    /// The successors found feasible, per instruction.
+    succ: Vec<Vec<usize>>,
 }
 
 impl Flow {
@@ -242,6 +246,7 @@ impl Flow {
             yields: false,
             slot_locals: 0,
             frame_unrotatable: false,
+            succ: vec![Vec::new(); n],
         };
         let len = i64::from(qi_length);
         while let Some(ip) = work.pop() {
@@ -438,6 +443,9 @@ impl Flow {
                 if t >= n {
                     continue;
                 }
+                if !f.succ[ip].contains(&t) {
+                    f.succ[ip].push(t);
+                }
                 match &mut states[t] {
                     Some(old) => {
                         if old.join(&s) {
@@ -452,6 +460,29 @@ impl Flow {
             }
         }
         f
+    }
+
+    /// Sets each `writel`'s `yields`: whether an instruction touching shared state is
+    /// reachable after it over the feasible edges (an unreachable `writel` never runs).
+    fn refine_yields(&self, code: &mut Code) {
+        for k in 0..code.ops.len() {
+            let Op::Writel { .. } = code.ops[k] else { continue };
+            let mut seen = vec![false; code.ops.len()];
+            let mut todo = self.succ[k].clone();
+            let mut shared = false;
+            while let Some(i) = todo.pop() {
+                if seen[i] {
+                    continue;
+                }
+                seen[i] = true;
+                if code.ops[i].shared() {
+                    shared = true;
+                    break;
+                }
+                todo.extend(self.succ[i].iter().copied());
+            }
+            code.ops[k] = Op::Writel { yields: shared && self.reachable[k] };
+        }
     }
 
     /// Quiet: no reachable effect or risk, every return 0.
@@ -702,69 +733,69 @@ mod tests {
     use crate::program::library::kernel;
     use crate::program::Program;
 
-    fn facts_of(src: &str) -> Facts {
-        Program::parse(src).unwrap().compile(8).unwrap().facts
+    fn facts_of(src: &str, bits: u8) -> Facts {
+        Program::parse(src).unwrap().compile(8, bits).unwrap().facts
     }
 
     #[test]
     fn the_shipped_kernels_keep_their_reductions() {
-        let ite = mask_index(fsts::ITE);
-        let iqe = mask_index(fsts::IQE);
+        use fsts::{ICE, IQE, ITE};
         for (name, parity, revives, marks_wait) in [
             ("6.9", 1, Some(0), false),
             ("6.12", 1, None, true),
             ("7.0", 0, None, true),
         ] {
-            let f = facts_of(kernel(name).unwrap().source);
+            let src = kernel(name).unwrap().source;
+            let f = facts_of(src, 0);
             assert!(f.quiet_without_fault, "{name}");
-            assert_eq!(f.rotation[0], Some(0), "{name}");
-            assert_eq!(f.rotation[ite], Some(parity), "{name}");
+            assert_eq!(f.rotation, Some(0), "{name}");
+            assert_eq!(facts_of(src, ITE).rotation, Some(parity), "{name}");
             // The IQE branch reads no slot parity: the walk is out of reach without ITE.
-            assert_eq!(f.rotation[iqe], Some(0), "{name}");
-            assert_eq!(
-                (f.mark_revives, f.revives_anywhere),
-                (revives, false),
-                "{name}"
-            );
+            assert_eq!(facts_of(src, IQE | ICE).rotation, Some(0), "{name}");
+            assert_eq!((f.mark_revives, f.revives_anywhere), (revives, false), "{name}");
             assert_eq!(f.marks_wait_slot, Some(marks_wait), "{name}");
             assert!(f.copies && f.copies_own_wait_only, "{name}");
-            assert_eq!(f.yields, [true, false, false], "{name}");
+            // Clearing ITE before the walk lets hardware step in between; clearing IQE right
+            // before `return -EINVAL`, or ICE at the end, does not.
+            assert_eq!(facts_of(src, ITE).yields, [true, false, false], "{name}");
+            assert_eq!(facts_of(src, IQE | ICE).yields, [false; 3], "{name}");
         }
     }
 
     #[test]
     fn what_breaks_a_reduction_switches_it_off() {
+        use fsts::ITE;
         let base = kernel("7.0").unwrap().source;
         // A slot compared with a number: no rotation where the walk runs.
-        let f = facts_of(&base.replace(
-            "} while (head != tail);",
-            "} while (head != tail && head != 0);",
-        ));
-        assert_eq!(f.rotation[mask_index(fsts::ITE)], None);
-        assert_eq!(f.rotation[0], Some(0));
+        let src = base.replace("} while (head != tail);", "} while (head != tail && head != 0);");
+        assert_eq!(facts_of(&src, ITE).rotation, None);
+        assert_eq!(facts_of(&src, 0).rotation, Some(0));
         // A mark that writes QI_DONE anywhere: revives any slot.
-        let f = facts_of(&base.replace(
-            "desc_status[(index + i) % QI_LENGTH] = QI_FREE;",
-            "desc_status[(index + i + 1) % QI_LENGTH] = QI_DONE;",
-        ));
+        let f = facts_of(
+            &base.replace(
+                "desc_status[(index + i) % QI_LENGTH] = QI_FREE;",
+                "desc_status[(index + i + 1) % QI_LENGTH] = QI_DONE;",
+            ),
+            0,
+        );
         assert!(f.revives_anywhere);
         // An unguarded QI_ABORT in the walk.
-        let f = facts_of(&base.replace(
-            "if (desc_status[head] == QI_IN_USE)\n\t\t\t\tdesc_status[head] = QI_ABORT;",
-            "desc_status[head] = QI_ABORT;",
-        ));
+        let f = facts_of(
+            &base.replace(
+                "if (desc_status[head] == QI_IN_USE)\n\t\t\t\tdesc_status[head] = QI_ABORT;",
+                "desc_status[head] = QI_ABORT;",
+            ),
+            0,
+        );
         assert!(f.revives_anywhere);
         // qi_check_fault that writes on every poll is not quiet.
-        let f = facts_of(&base.replace(
-            "fault = readl(FSTS);",
-            "fault = readl(FSTS);\n\tfree_cnt = free_cnt;",
-        ));
+        let f = facts_of(
+            &base.replace("fault = readl(FSTS);", "fault = readl(FSTS);\n\tfree_cnt = free_cnt;"),
+            0,
+        );
         assert!(!f.quiet_without_fault);
         // The repair copying from elsewhere.
-        let f = facts_of(&base.replace(
-            "desc[head] = desc[wait_index];",
-            "desc[head] = desc[index];",
-        ));
+        let f = facts_of(&base.replace("desc[head] = desc[wait_index];", "desc[head] = desc[index];"), 0);
         assert!(!f.copies_own_wait_only);
     }
 }

@@ -141,50 +141,14 @@ pub fn function(f: &Function, entry: Entry, qi_length: u32) -> Result<Code, Prog
         },
         end,
     );
-    let mut code = Code {
+    // Every `writel` yields until the analysis shows what may follow it (`analysis::facts`).
+    Ok(Code {
         entry,
         ops: g.code,
         lines: g.lines,
         locals: g.locals,
         line: f.pos.line,
-    };
-    mark_yields(&mut code);
-    Ok(code)
-}
-
-/// A `writel` yields (hardware may step before the function goes on) when an instruction
-/// reachable after it touches shared state; one followed only by local work and `return` does
-/// not, as hardware's steps commute with it.
-fn mark_yields(code: &mut Code) {
-    let n = code.ops.len();
-    for k in 0..n {
-        if let Op::Writel { .. } = code.ops[k] {
-            let mut seen = vec![false; n];
-            let mut todo = vec![k + 1];
-            let mut shared = false;
-            while let Some(i) = todo.pop() {
-                if i >= n || seen[i] {
-                    continue;
-                }
-                seen[i] = true;
-                let op = code.ops[i];
-                if op.shared() {
-                    shared = true;
-                    break;
-                }
-                match op {
-                    Op::Jump(t) | Op::Loop(t) => todo.push(t as usize),
-                    Op::JumpIfZero(t) => {
-                        todo.push(t as usize);
-                        todo.push(i + 1);
-                    }
-                    Op::Return | Op::ReturnVoid | Op::FellOff => {}
-                    _ => todo.push(i + 1),
-                }
-            }
-            code.ops[k] = Op::Writel { yields: shared };
-        }
-    }
+    })
 }
 
 struct LoopCtx {

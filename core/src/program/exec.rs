@@ -45,6 +45,14 @@ impl Frame {
         self.set = (1u64 << args.len()) - 1;
     }
 
+    /// No function suspended (keeps the locals' buffer).
+    pub fn clear(&mut self) {
+        self.ip = 0;
+        self.loops = 0;
+        self.set = 0;
+        self.locals.clear();
+    }
+
     /// Every field, under its role (see [`crate::model::state`]); `n` locals (the program's
     /// most), dead when no function is suspended; the locals in `slots` hold slot numbers in
     /// `0..QI_LENGTH` (`analysis.rs` shows it, or switches rotation off).
@@ -55,24 +63,26 @@ impl Frame {
             set,
             locals,
         } = self;
-        if V::WRITES {
-            locals.resize(n, 0);
-        }
+        // A fixed number of fields whatever the state (packed records have one length).
+        locals.resize(n, 0);
         v.dead_if(!suspended, |v| {
             v.key(ip);
             v.key(loops);
             v.key(set);
             for (k, l) in locals.iter_mut().enumerate() {
-                if slots & (1 << k) != 0 && (0..=i64::from(u32::MAX)).contains(l) {
-                    let mut s = *l as u32;
+                // Unpacking reads the eight bytes as one key: the same bytes either way.
+                if !V::WRITES && slots & (1 << k) != 0 && (0..=i64::from(u32::MAX)).contains(l) {
+                    // A slot as its low word (rotated) and a zero high word: eight bytes, as
+                    // every other local, so a record's length does not depend on the state.
+                    let (mut s, mut hi) = (*l as u32, 0u32);
                     v.slot(&mut s);
-                    *l = i64::from(s);
+                    v.key(&mut hi);
                 } else {
                     v.key(l);
                 }
             }
         });
-        if V::WRITES && !suspended {
+        if !suspended {
             locals.clear();
         }
     }

@@ -81,7 +81,7 @@ impl Program {
             entries,
         };
         // Every name and construct is checked by compiling once (the ring length only folds).
-        p.compile(8)?;
+        p.compile(8, 0)?;
         Ok(p)
     }
 
@@ -90,14 +90,15 @@ impl Program {
         &self.functions[self.entries[e as usize]]
     }
 
-    /// The compiled program for a ring of `qi_length`, with its facts.
-    pub fn compile(&self, qi_length: u32) -> Result<Compiled, ProgramError> {
+    /// The compiled program for a ring of `qi_length` and `FSTS` fault bits `bits` (those the
+    /// config's faults can set), with its facts.
+    pub fn compile(&self, qi_length: u32, bits: u8) -> Result<Compiled, ProgramError> {
         let mut codes = Vec::with_capacity(3);
         for e in Entry::ALL {
             codes.push(compile::function(self.function(e), e, qi_length)?);
         }
-        let codes: [Code; 3] = codes.try_into().expect("three entries");
-        let facts = analysis::facts(&codes, qi_length);
+        let mut codes: [Code; 3] = codes.try_into().expect("three entries");
+        let facts = analysis::facts(&mut codes, qi_length, bits);
         let max_locals = codes.iter().map(|c| c.locals.len()).max().unwrap_or(0);
         Ok(Compiled {
             codes,

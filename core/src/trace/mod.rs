@@ -75,19 +75,14 @@ pub enum Op {
     },
     /// `qi_check_fault` found a fault and returned `rc` (ends the poll loop).
     CheckFault { rc: i32 },
-    /// `IQE` repair: the descriptor at `slot` was overwritten by a copy of the wait descriptor
-    /// at `wait_index`, `IQE` cleared.
+    /// `desc[slot] = desc[wait_index]`: the descriptor at `slot` overwritten by a copy of the
+    /// one at `wait_index` (the kernel does it only to repair an `IQE`).
     IqeRepair { slot: u32, wait_index: u32 },
-    /// `ITE`: cleared, then the walk from `from` down to `to` in steps of `stride` marked
-    /// `QI_IN_USE` slots `QI_ABORT` (the status events follow); `terminated` false if it loops.
-    IteWalk {
-        from: u32,
-        to: u32,
-        stride: u32,
-        terminated: bool,
-    },
-    /// `ICE` cleared.
-    ClearIce,
+    /// `writel(FSTS, bits)`: the fault bits `bits` of `FSTS` written 1 to clear.
+    ClearFault { bits: u8 },
+    /// A kernel program's function stopped after a `writel` (hardware may step before it goes
+    /// on, `q_lock` still held) at `line` of the program.
+    Suspend { function: crate::program::Entry, line: u32 },
     /// An oracle fired (see [`crate::model::Finding`] for the full report).
     Finding { kind: FindingKind, message: String },
 }

@@ -75,23 +75,13 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
             }
         }
         Op::CheckFault { rc } => format!("qi_check_fault -> {}", errno(*rc)),
-        Op::IqeRepair { slot, wait_index } => format!(
-            "IQE: slot {slot} := copy of {}; clear IQE",
-            names(*wait_index)
-        ),
-        Op::IteWalk {
-            from,
-            to,
-            stride,
-            terminated,
-        } => {
-            if *terminated {
-                format!("ITE: clear; walk {from}..{to} step -{stride}")
-            } else {
-                format!("ITE: clear; walk {from} step -{stride} never reaches {to}")
-            }
+        Op::IqeRepair { slot, wait_index } => {
+            format!("slot {slot} := copy of {}", names(*wait_index))
         }
-        Op::ClearIce => "clear ICE".into(),
+        Op::ClearFault { bits } => format!("clear {}", crate::model::fsts::names(*bits)),
+        Op::Suspend { function, line } => {
+            format!("{} waits after writel (line {line})", function.name())
+        }
     })
 }
 
@@ -295,10 +285,7 @@ fn pieces(events: &[Event]) -> Vec<Piece> {
                 }
                 slots.extend(event_slot(&ev.op));
                 match &ev.op {
-                    Op::HwFault { .. }
-                    | Op::IteWalk {
-                        terminated: false, ..
-                    } => kind = PartKind::Fault,
+                    Op::HwFault { .. } => kind = PartKind::Fault,
                     Op::Finding { kind: k, message } => {
                         kind = PartKind::Finding;
                         finding = Some((*k, message.clone()));
