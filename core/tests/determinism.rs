@@ -99,6 +99,12 @@ fn cases() -> Vec<(String, Config)> {
             };
             v.push((format!("{p}-faults-{name}"), f));
         }
+        let mut f = base(policy, random.clone(), 5);
+        f.faults = FaultConfig {
+            iqe_rate: 0.05,
+            ..FaultConfig::default()
+        };
+        v.push((format!("{p}-faults-iqe"), f));
         let mut per = base(policy, random.clone(), 6);
         per.per_submitter = vec![
             Workload {

@@ -7,9 +7,12 @@ use qisim_core::config::{FaultConfig, IteWalk, SchedulerConfig, TypeMix};
 use qisim_core::model::FaultPath::{self, *};
 use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, RunReport, Simulation, Workload};
 
-/// Ring 8, device-TLB invalidations, one submitter per entry of `counts`.
+mod common;
+
+/// Ring 8, device-TLB invalidations, one submitter per entry of `counts`; the atomic form of
+/// the program (`common::atomic`), on which these schedules were pinned.
 fn config(policy: PolicyKind, faults: FaultConfig, counts: &[&[u32]]) -> Config {
-    Config {
+    common::atomic(Config {
         qi_length: 8,
         submitters: counts.len() as u32,
         policy,
@@ -31,7 +34,7 @@ fn config(policy: PolicyKind, faults: FaultConfig, counts: &[&[u32]]) -> Config 
             })
             .collect(),
         ..Config::default()
-    }
+    })
 }
 
 fn replay(mut cfg: Config, choices: &str) -> RunReport {

@@ -1,6 +1,9 @@
 //! Hardware faults and `qi_check_fault`: one regression test per finding of `docs/findings.md`,
 //! each pinned by the exhaustive explorer's shortest counterexample under the VT-d engine
-//! (fetch and completion separate), plus the configurations the explorer proves safe.
+//! (fetch and completion separate), plus the configurations the explorer proves safe. The
+//! kernels are the shipped programs: clearing `ITE` is a `writel` after which hardware may
+//! step before the walk, so the CPU that handles an `ITE` takes two steps (`...Ta2`: the poll
+//! up to the `writel`, then the walk).
 
 use qisim_core::check::{explore, ExploreOptions, Verdict};
 use qisim_core::config::{FaultConfig, IteWalk, SchedulerConfig, TypeMix};
@@ -168,16 +171,16 @@ fn f2_iqe_repair_frees_slots_hardware_still_completes() {
 fn f3_stride2_walk_never_ends_with_batches_or_zero_counts() {
     for policy in POLICIES {
         let cfg = config(policy, ite(IteWalk::Stride2), &[&[2]]);
-        let (r, tl) = replay(cfg.clone(), "q1:a4FTa");
+        let (r, tl) = replay(cfg.clone(), "q1:a4FTa2");
         assert_eq!(kinds(&r), vec![FindingKind::WalkLoop], "{tl}");
-        assert_shortest(&cfg, FindingKind::WalkLoop, "q1:a4FTa");
+        assert_shortest(&cfg, FindingKind::WalkLoop, "q1:a4FTa2");
         let all = config(policy, ite_all_fetched(IteWalk::Stride2), &[&[2]]);
-        assert_shortest(&all, FindingKind::WalkLoop, "q1:a4HF2Ta");
+        assert_shortest(&all, FindingKind::WalkLoop, "q1:a4HF2Ta2");
         let zero = config(policy, ite_all_fetched(IteWalk::Stride2), &[&[1], &[0]]);
-        assert_shortest(&zero, FindingKind::WalkLoop, "q1:a6b3F2Tb2");
+        assert_shortest(&zero, FindingKind::WalkLoop, "q1:a6b3F2Tb3");
         // The stride-1 walk (7.0) ends on the same schedule.
         let cfg1 = config(policy, ite(IteWalk::Stride1), &[&[2]]);
-        let (r1, tl1) = replay(cfg1, "q1:a4FTa");
+        let (r1, tl1) = replay(cfg1, "q1:a4FTa2");
         assert!(!r1.has(FindingKind::WalkLoop), "{tl1}");
     }
 }
@@ -193,7 +196,7 @@ fn f4_legacy_reclaim_with_stride1_walk_loses_completions() {
         ite_all_fetched(IteWalk::Stride1),
         &[&[1], &[1]],
     );
-    let choices = "q1:a6b3F2Tb4H2b4a2";
+    let choices = "q1:a6b3F2Tb5H2b4a2";
     let (r, tl) = replay(cfg.clone(), choices);
     assert_eq!(
         kinds(&r),
@@ -213,11 +216,11 @@ fn f4_legacy_reclaim_with_stride1_walk_loses_completions() {
 #[test]
 fn f5_time_out_before_the_wait_is_fetched() {
     for (policy, stray) in [
-        (PolicyKind::Legacy, "q1:a4FTa3H"),
-        (PolicyKind::Fixed, "q1:a4FTa2H"),
+        (PolicyKind::Legacy, "q1:a4FTa4H"),
+        (PolicyKind::Fixed, "q1:a4FTa3H"),
     ] {
         let s1 = config(policy, ite(IteWalk::Stride1), &[&[1], &[1]]);
-        assert_shortest(&s1, FindingKind::PrematureCompletion, "q1:a4FTa3Ha4");
+        assert_shortest(&s1, FindingKind::PrematureCompletion, "q1:a4FTa4Ha4");
         let s2 = config(policy, ite(IteWalk::Stride2), &[&[1], &[1]]);
         assert_shortest(&s2, FindingKind::StrayStatusWrite, stray);
         let (r, tl) = replay(s2, stray);
@@ -233,8 +236,8 @@ fn f5_time_out_before_the_wait_is_fetched() {
 #[test]
 fn f6_device_gone_frees_slots_hardware_still_completes() {
     for (policy, choices, early_choices) in [
-        (PolicyKind::Legacy, "q1:a6b3F2Gb4H2", "q1:a4FGa3H"),
-        (PolicyKind::Fixed, "q1:a6b3F2Gb3H2", "q1:a4FGa2H"),
+        (PolicyKind::Legacy, "q1:a6b3F2Gb5H2", "q1:a4FGa4H"),
+        (PolicyKind::Fixed, "q1:a6b3F2Gb4H2", "q1:a4FGa3H"),
     ] {
         for walk in WALKS {
             let mut cfg = config(policy, gone(true), &[&[1], &[1]]);

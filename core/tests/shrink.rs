@@ -151,9 +151,9 @@ fn complete_continues_a_cut_schedule_to_its_consequence() {
         },
         ..Config::default()
     };
-    let full = qisim_core::replay::parse("q1:a6b3F2Tb4H2b4a2").unwrap();
-    // The lost completion is found at step 20: cut after it.
-    let given = &full[..21];
+    let full = qisim_core::replay::parse("q1:a6b3F2Tb5H2b4a2").unwrap();
+    // The lost completion is found at step 21: cut after it.
+    let given = &full[..22];
     let prefix = qisim_core::replay::encode(given);
     let done = complete(&c, &prefix, 5000).unwrap();
     assert!(done.ended, "{done:?}");
@@ -162,7 +162,7 @@ fn complete_continues_a_cut_schedule_to_its_consequence() {
         [FindingKind::LostCompletion, FindingKind::Lockup],
         "{done:?}"
     );
-    assert!(done.steps > 21 && done.steps < 100, "{done:?}");
+    assert!(done.steps > 22 && done.steps < 100, "{done:?}");
     let all = qisim_core::replay::parse(&done.replay).unwrap();
     assert_eq!(&all[..given.len()], given);
     assert_eq!(complete(&c, &prefix, 5000).unwrap(), done);
@@ -171,7 +171,7 @@ fn complete_continues_a_cut_schedule_to_its_consequence() {
     assert_eq!(steps, done.steps);
     // A limit of 0 stops right after the choices.
     let none = complete(&c, &prefix, 0).unwrap();
-    assert_eq!((none.steps, none.ended), (21, false));
+    assert_eq!((none.steps, none.ended), (22, false));
     assert_eq!(none.kinds, [FindingKind::LostCompletion]);
     for (replay, limit, field) in [
         ("q1:zz", 10, "replay"),

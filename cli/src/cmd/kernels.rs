@@ -51,7 +51,12 @@ pub(crate) fn list(a: &KernelsArgs) -> Result<ExitCode, Usage> {
         print_json(&v);
     } else {
         for k in KERNELS {
-            let first = k.source.lines().next().unwrap_or("").trim_start_matches("// ");
+            let first = k
+                .source
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("// ");
             println!("{:<6} {:<14} {first}", k.name, k.range);
         }
         println!("\n`qisim show --kernel VERSION` prints one; `--program FILE` runs your own.");
@@ -116,7 +121,9 @@ pub(crate) fn show(a: &ShowArgs) -> Result<ExitCode, Usage> {
                     }
                 );
             }
-            let c = p.compile(a.ring, 0).map_err(|e| Usage(format!("{path}:{e}")))?;
+            let c = p
+                .compile(a.ring, 0)
+                .map_err(|e| Usage(format!("{path}:{e}")))?;
             let f = &c.facts;
             println!(
                 "  qi_check_fault without a fault: {}",

@@ -107,12 +107,9 @@ pub(super) fn ample(sys: &System) -> Option<Actor> {
             }
             ok
         }
-        Pc::Lock
-        | Pc::PollLock
-        | Pc::Finished
-        | Pc::InCheckFault
-        | Pc::InMark
-        | Pc::InReclaim => false,
+        Pc::Lock | Pc::PollLock | Pc::Finished | Pc::InCheckFault | Pc::InMark | Pc::InReclaim => {
+            false
+        }
     };
     ok.then_some(Actor::Submitter(h))
 }

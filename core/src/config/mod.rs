@@ -210,7 +210,10 @@ impl Config {
             return p.as_str().into();
         }
         if let Some(k) = self.kernel {
-            return library::kernel(k.name()).expect("every preset is shipped").source.into();
+            return library::kernel(k.name())
+                .expect("every preset is shipped")
+                .source
+                .into();
         }
         library::for_parts(self.policy, self.faults.ite_walk).into()
     }

@@ -57,7 +57,7 @@ impl Config {
             self.qi_length,
             crate::program::analysis::fault_bits(&self.faults),
         )
-            .map_err(|e| ConfigError::new("program", format!("does not compile: {e}")))?;
+        .map_err(|e| ConfigError::new("program", format!("does not compile: {e}")))?;
         Ok(())
     }
 

@@ -93,7 +93,8 @@ impl<T: TraceSink> Machine for Bus<'_, T> {
             self.ring.ite_gone = false;
         }
         if bits != 0 {
-            self.sink.emit(self.step, self.actor, || Op::ClearFault { bits });
+            self.sink
+                .emit(self.step, self.actor, || Op::ClearFault { bits });
         }
     }
     #[inline(always)]
@@ -196,11 +197,15 @@ impl System {
         if !faulted && self.params.program.facts.quiet_without_fault {
             return true;
         }
-        matches!(self.dry_run(i, Entry::CheckFault), (Exit::Returned(0), false, _))
+        matches!(
+            self.dry_run(i, Entry::CheckFault),
+            (Exit::Returned(0), false, _)
+        )
     }
 
     /// Runs `entry` for submitter `i` from its start (or, with `resume`, from where it was
-    /// suspended) and checks the status changes it made. `Some(v)`: it returned `v`; `None`:
+    /// suspended); the caller then reports its step and checks the status changes it made
+    /// (`software_changes`), in that order, as the trace shows them. `Some(v)`: it returned `v`; `None`:
     /// it was suspended at a `writel` (the CPU's `pc` says where) or stopped the run (a
     /// finding: an endless loop or a run-time error).
     pub(super) fn call<T: TraceSink>(
@@ -237,7 +242,7 @@ impl System {
             actor,
         };
         let exit = exec::run(code, &mut s.frame, &mut bus);
-        let out = match exit {
+        match exit {
             Exit::Returned(v) => {
                 s.frame.clear();
                 Some(v)
@@ -263,9 +268,7 @@ impl System {
                 self.report_program_error(i, entry, line, message, step);
                 None
             }
-        };
-        self.software_changes(i, step, sink);
-        out
+        }
     }
 
     #[cold]
@@ -286,7 +289,14 @@ impl System {
 
     #[cold]
     #[inline(never)]
-    fn report_program_error(&mut self, i: u32, entry: Entry, line: u32, message: String, step: u64) {
+    fn report_program_error(
+        &mut self,
+        i: u32,
+        entry: Entry,
+        line: u32,
+        message: String,
+        step: u64,
+    ) {
         let msg = format!(
             "T{}'s {} fails at line {line} of the kernel program: {message}",
             i + 1,

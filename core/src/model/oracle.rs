@@ -89,9 +89,12 @@ impl System {
     pub(super) fn owns_wait_slot(&self, slot: u32, label: Label) -> bool {
         // Whether the owner's mark set its wait slot: from the program, or (where the analysis
         // cannot tell) from the slot, which a mark of the wait slot leaves QI_FREE.
-        let marks_wait = self.params.program.facts.marks_wait_slot.unwrap_or_else(|| {
-            self.ring.desc_status[slot as usize] == Status::Free
-        });
+        let marks_wait = self
+            .params
+            .program
+            .facts
+            .marks_wait_slot
+            .unwrap_or_else(|| self.ring.desc_status[slot as usize] == Status::Free);
         self.ring.desc[slot as usize].label() == Some(label)
             && self.subs.get(label.submitter as usize).is_some_and(|o| {
                 o.attempts > 0

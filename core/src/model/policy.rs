@@ -63,12 +63,18 @@ mod tests {
     #[test]
     fn legacy_reclaims_someone_elses_done_wait() {
         use Status::*;
-        assert_eq!(mark_and_reclaim(PolicyKind::Legacy), (vec![Free, Free, Free, Free], 3, 4));
+        assert_eq!(
+            mark_and_reclaim(PolicyKind::Legacy),
+            (vec![Free, Free, Free, Free], 3, 4)
+        );
     }
 
     #[test]
     fn fixed_leaves_someone_elses_done_wait() {
         use Status::*;
-        assert_eq!(mark_and_reclaim(PolicyKind::Fixed), (vec![Free, Free, Done, Free], 2, 3));
+        assert_eq!(
+            mark_and_reclaim(PolicyKind::Fixed),
+            (vec![Free, Free, Done, Free], 2, 3)
+        );
     }
 }

@@ -98,6 +98,7 @@ impl System {
                 if self.call(i, Entry::Mark, resume, step, sink).is_some() {
                     self.subs[iu].pc = Pc::Reclaim;
                 }
+                self.software_changes(i, step, sink);
                 StepKind::Mark
             }
             Pc::Reclaim | Pc::InReclaim => {
@@ -112,6 +113,7 @@ impl System {
                     });
                     self.subs[iu].pc = Pc::Unlock;
                 }
+                self.software_changes(i, step, sink);
                 StepKind::Reclaim
             }
             Pc::InCheckFault => {
@@ -239,7 +241,9 @@ impl System {
     /// function stopped (an endless loop, an error) ends the poll as a 0 would.
     #[inline(always)]
     fn check_fault<T: TraceSink>(&mut self, i: u32, resume: bool, step: u64, sink: &mut T) {
-        match self.call(i, Entry::CheckFault, resume, step, sink) {
+        let rc = self.call(i, Entry::CheckFault, resume, step, sink);
+        self.software_changes(i, step, sink);
+        match rc {
             Some(rc) => self.poll_end(i, rc as i32, step, sink),
             None if self.halted => self.poll_end(i, 0, step, sink),
             None => {}

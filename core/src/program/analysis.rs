@@ -100,7 +100,11 @@ pub fn facts(codes: &mut [Code; 3], qi_length: u32, bits: u8) -> Facts {
         if c.entry == Entry::CheckFault && quiet && bits == 0 {
             continue;
         }
-        let mine = if f.yields && f.frame_unrotatable { None } else { f.rotation };
+        let mine = if f.yields && f.frame_unrotatable {
+            None
+        } else {
+            f.rotation
+        };
         rotation = rotation.zip(mine).map(|(a, b)| a.max(b));
     }
     let codes = &*codes;
@@ -230,7 +234,7 @@ impl Flow {
             };
         }
         let stored: Vec<bool> = (0..code.locals.len())
-            .map(|k| code.ops.iter().any(|o| *o == Op::Store(k as u8)))
+            .map(|k| code.ops.contains(&Op::Store(k as u8)))
             .collect();
         if stored.get(1).copied().unwrap_or(false) && nparams >= 2 {
             init.locals[1].0 = Val::Top;
@@ -466,7 +470,9 @@ impl Flow {
     /// reachable after it over the feasible edges (an unreachable `writel` never runs).
     fn refine_yields(&self, code: &mut Code) {
         for k in 0..code.ops.len() {
-            let Op::Writel { .. } = code.ops[k] else { continue };
+            let Op::Writel { .. } = code.ops[k] else {
+                continue;
+            };
             let mut seen = vec![false; code.ops.len()];
             let mut todo = self.succ[k].clone();
             let mut shared = false;
@@ -481,7 +487,9 @@ impl Flow {
                 }
                 todo.extend(self.succ[i].iter().copied());
             }
-            code.ops[k] = Op::Writel { yields: shared && self.reachable[k] };
+            code.ops[k] = Op::Writel {
+                yields: shared && self.reachable[k],
+            };
         }
     }
 
@@ -752,7 +760,11 @@ mod tests {
             assert_eq!(facts_of(src, ITE).rotation, Some(parity), "{name}");
             // The IQE branch reads no slot parity: the walk is out of reach without ITE.
             assert_eq!(facts_of(src, IQE | ICE).rotation, Some(0), "{name}");
-            assert_eq!((f.mark_revives, f.revives_anywhere), (revives, false), "{name}");
+            assert_eq!(
+                (f.mark_revives, f.revives_anywhere),
+                (revives, false),
+                "{name}"
+            );
             assert_eq!(f.marks_wait_slot, Some(marks_wait), "{name}");
             assert!(f.copies && f.copies_own_wait_only, "{name}");
             // Clearing ITE before the walk lets hardware step in between; clearing IQE right
@@ -767,7 +779,10 @@ mod tests {
         use fsts::ITE;
         let base = kernel("7.0").unwrap().source;
         // A slot compared with a number: no rotation where the walk runs.
-        let src = base.replace("} while (head != tail);", "} while (head != tail && head != 0);");
+        let src = base.replace(
+            "} while (head != tail);",
+            "} while (head != tail && head != 0);",
+        );
         assert_eq!(facts_of(&src, ITE).rotation, None);
         assert_eq!(facts_of(&src, 0).rotation, Some(0));
         // A mark that writes QI_DONE anywhere: revives any slot.
@@ -790,12 +805,21 @@ mod tests {
         assert!(f.revives_anywhere);
         // qi_check_fault that writes on every poll is not quiet.
         let f = facts_of(
-            &base.replace("fault = readl(FSTS);", "fault = readl(FSTS);\n\tfree_cnt = free_cnt;"),
+            &base.replace(
+                "fault = readl(FSTS);",
+                "fault = readl(FSTS);\n\tfree_cnt = free_cnt;",
+            ),
             0,
         );
         assert!(!f.quiet_without_fault);
         // The repair copying from elsewhere.
-        let f = facts_of(&base.replace("desc[head] = desc[wait_index];", "desc[head] = desc[index];"), 0);
+        let f = facts_of(
+            &base.replace(
+                "desc[head] = desc[wait_index];",
+                "desc[head] = desc[index];",
+            ),
+            0,
+        );
         assert!(!f.copies_own_wait_only);
     }
 }

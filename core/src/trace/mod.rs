@@ -82,7 +82,10 @@ pub enum Op {
     ClearFault { bits: u8 },
     /// A kernel program's function stopped after a `writel` (hardware may step before it goes
     /// on, `q_lock` still held) at `line` of the program.
-    Suspend { function: crate::program::Entry, line: u32 },
+    Suspend {
+        function: crate::program::Entry,
+        line: u32,
+    },
     /// An oracle fired (see [`crate::model::Finding`] for the full report).
     Finding { kind: FindingKind, message: String },
 }

@@ -56,3 +56,37 @@ pub fn key(v: &Verdict) -> serde_json::Value {
     }
     j
 }
+
+/// `text` with `writel(FSTS, DMA_FSTS_ITE)` moved after the `ITE` walk and the read of the
+/// caller's own wait: no hardware step fits between clearing `ITE` and the walk, as in the
+/// Rust-coded model before the programs (`tests/programs/*-atomic.qi` are the shipped kernels
+/// so changed; `tests/programs.rs` pins that they give that model's matrix).
+pub fn atomic_text(text: &str) -> String {
+    let out = text
+        .replace(
+            "int fault, head, tail, ite_sid;",
+            "int fault, head, tail, ite_sid, aborted;",
+        )
+        .replace("\t\twritel(FSTS, DMA_FSTS_ITE);\n\n", "")
+        .replace(
+            "\t\t// The device that timed out is gone: no retry.\n\t\tif (ite_sid && !pci_device_is_present(ite_sid))\n\t\t\treturn -ETIMEDOUT;\n\t\tif (desc_status[wait_index] == QI_ABORT)\n\t\t\treturn -EAGAIN;",
+            "\t\taborted = desc_status[wait_index] == QI_ABORT;\n\t\twritel(FSTS, DMA_FSTS_ITE);\n\t\tif (ite_sid && !pci_device_is_present(ite_sid))\n\t\t\treturn -ETIMEDOUT;\n\t\tif (aborted)\n\t\t\treturn -EAGAIN;",
+        );
+    assert!(
+        out.contains("aborted = desc_status"),
+        "not a shipped qi_check_fault"
+    );
+    out
+}
+
+/// `cfg` running the atomic form ([`atomic_text`]) of its program: what the schedules pinned
+/// before the programs (replay strings with no step between clearing `ITE` and the walk)
+/// replay on.
+pub fn atomic(mut cfg: Config) -> Config {
+    let text = atomic_text(&cfg.program_text());
+    cfg.kernel = None;
+    cfg.policy = PolicyKind::default();
+    cfg.faults.ite_walk = Default::default();
+    cfg.program = Some(text);
+    cfg
+}

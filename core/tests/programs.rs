@@ -1,0 +1,206 @@
+//! Kernels as programs (`core/src/program`): the migration from the Rust model is pinned, and
+//! programs are checked, run and reported as a kernel engineer expects.
+//!
+//! `fixtures/matrix-rust-model.json` is `qisim matrix --json` of the last Rust-coded model
+//! (a9e62f5, before the programs). The atomic programs (`common::atomic_text`) are the
+//! shipped programs with one change: `writel(FSTS, DMA_FSTS_ITE)` moved after the walk and the read of the caller's own
+//! wait, so that no hardware step fits between clearing `ITE` and the walk, as the Rust model
+//! had it. They give every cell of that matrix exactly: verdict, kind, steps, shortest
+//! counterexample and state count. The shipped programs clear `ITE` before the walk, as
+//! `dmar.c` does; their matrix differs only in the `ITE` and device-gone columns.
+
+use qisim_core::check::matrix::{self, Cell, Fault, MatrixSpec, Row};
+use qisim_core::config::kernel::Kernel;
+use qisim_core::{Config, FindingKind, Simulation};
+use serde_json::Value;
+
+mod common;
+
+fn fixture() -> Vec<Value> {
+    serde_json::from_str(include_str!("fixtures/matrix-rust-model.json")).unwrap()
+}
+
+fn atomic(k: Kernel) -> String {
+    common::atomic_text(
+        qisim_core::program::library::kernel(k.name())
+            .unwrap()
+            .source,
+    )
+}
+
+/// The fields of a cell the pin compares.
+fn key(c: &Value) -> Value {
+    let mut c = c.clone();
+    let o = c.as_object_mut().unwrap();
+    o.remove("program");
+    c
+}
+
+fn cells(rows: &[Row]) -> Vec<Cell> {
+    matrix::run_rows(&MatrixSpec::default(), rows, |_| {}).unwrap()
+}
+
+#[test]
+fn the_atomic_programs_give_the_rust_models_matrix() {
+    let rows: Vec<Row> = Kernel::ALL
+        .into_iter()
+        .map(|k| Row {
+            callers: k,
+            program: Some((format!("{}-atomic.qi", k.name()), atomic(k))),
+        })
+        .collect();
+    let got = cells(&rows);
+    let want = fixture();
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(&want) {
+        let g = serde_json::to_value(g).unwrap();
+        assert_eq!(key(&g), key(w), "cell {w}");
+    }
+}
+
+#[test]
+fn the_shipped_programs_differ_only_where_a_writel_lets_hardware_in() {
+    let got = cells(&Row::kernels());
+    let want = fixture();
+    for (g, w) in got.iter().zip(&want) {
+        let gv = serde_json::to_value(g).unwrap();
+        let time_out = matches!(
+            g.fault,
+            Fault::Ite | Fault::IteAllFetched | Fault::Gone | Fault::GoneAllFetched
+        );
+        if !time_out {
+            assert_eq!(key(&gv), key(w), "cell {w}");
+        } else {
+            // The same verdicts, one step more (the CPU's step after the writel), more states.
+            assert_eq!(gv["kind"], w["kind"], "cell {w}");
+            assert!(g.states > w["states"].as_u64().unwrap(), "cell {w}");
+        }
+    }
+}
+
+fn program_config(text: &str) -> Config {
+    Config {
+        qi_length: 8,
+        submitters: 2,
+        program: Some(text.to_string()),
+        ..Config::default()
+    }
+}
+
+#[test]
+fn a_program_that_does_not_compile_is_a_config_error_naming_line_and_column() {
+    let base = qisim_core::program::library::kernel("7.0").unwrap().source;
+    for (edit, line, what) in [
+        (
+            base.replace(
+                "head = (head - 1 + QI_LENGTH) % QI_LENGTH;",
+                "head = (head - 1 + ) % QI_LENGTH;",
+            ),
+            37,
+            "expected an expression",
+        ),
+        (
+            base.replace("free_cnt++;", "free_count++;"),
+            0,
+            "unknown name `free_count`",
+        ),
+        (
+            base.replace("void reclaim(void)", "void reclaim(int x)"),
+            0,
+            "must be `void reclaim(void)`",
+        ),
+        (
+            base.replace("writel(FSTS, DMA_FSTS_ITE);", "writel(IQT, 0);"),
+            0,
+            "writes FSTS only",
+        ),
+        (
+            base.replace("readl(IQT)", "readl(IQT, 1)"),
+            0,
+            "takes 1 argument",
+        ),
+    ] {
+        let e = program_config(&edit).validate().unwrap_err();
+        assert_eq!(e.field, "program");
+        assert!(e.message.contains(what), "{e}");
+        assert!(e.message.contains("line "), "{e}");
+        if line > 0 {
+            assert!(e.message.contains(&format!("line {line},")), "{e}");
+        }
+    }
+    let e = program_config(&base.replace("void mark(", "void mork("))
+        .validate()
+        .unwrap_err();
+    assert!(e.message.contains("`mork` is not a function"), "{e}");
+    // A program and a kernel or a policy at once: which one runs? An error, not a guess.
+    let mut c = program_config(base);
+    c.kernel = Some(Kernel::V7_0);
+    assert_eq!(c.validate().unwrap_err().field, "kernel");
+    let mut c = program_config(base);
+    c.policy = qisim_core::PolicyKind::Legacy;
+    assert_eq!(c.validate().unwrap_err().field, "policy");
+}
+
+#[test]
+fn a_run_time_error_is_a_finding_with_the_line_never_a_panic() {
+    let base = qisim_core::program::library::kernel("7.0").unwrap().source;
+    for (edit, what) in [
+        (
+            base.replace(
+                "desc_status[(index + i) % QI_LENGTH] = QI_FREE;",
+                "desc_status[index + i] = QI_FREE;",
+            ),
+            "outside the ring",
+        ),
+        (
+            base.replace(
+                "desc_status[(index + i) % QI_LENGTH] = QI_FREE;",
+                "desc_status[(index + i) % QI_LENGTH] = 7;",
+            ),
+            "is not a status",
+        ),
+        (
+            base.replace("int i;\n\n\tfor (i = 0;", "int i, j;\n\n\tfor (i = j;"),
+            "`j` is read before it is given a value",
+        ),
+    ] {
+        let mut c = program_config(&edit);
+        c.workload.submissions = 20;
+        c.trace = true;
+        let r = Simulation::new(c).unwrap().run();
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::ProgramError)
+            .unwrap_or_else(|| panic!("{what}: {:?}", r.findings));
+        assert!(
+            f.message.contains(what) && f.message.contains("line "),
+            "{}",
+            f.message
+        );
+    }
+}
+
+#[test]
+fn an_endless_loop_is_the_walk_loop_finding() {
+    let base = qisim_core::program::library::kernel("7.0").unwrap().source;
+    // The walk forgets to move free_tail: it never ends.
+    let edit = base.replace(
+        "free_tail = (free_tail + 1) % QI_LENGTH;\n\t\tfree_cnt++;",
+        "free_tail = free_tail % QI_LENGTH;",
+    );
+    assert_ne!(edit, base);
+    let mut c = program_config(&edit);
+    c.workload.submissions = 5;
+    let r = Simulation::new(c).unwrap().run();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::WalkLoop)
+        .unwrap_or_else(|| panic!("{:?}", r.findings));
+    assert!(
+        f.message.contains("reclaim") && f.message.contains("line"),
+        "{}",
+        f.message
+    );
+}
