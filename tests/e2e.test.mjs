@@ -285,6 +285,7 @@ test('screenshot: both policies side by side, a lockup selected', async () => {
 await import('./e2e-playground.test.mjs');
 await import('./e2e-a11y.test.mjs');
 await import('./e2e-drive.test.mjs');
+await import('./e2e-program.test.mjs');
 
 test('no console errors, page errors or failed requests', () => {
   assert.deepEqual(browser.problems, []);

@@ -21,6 +21,7 @@ const BASE_FORM = {
   iteWalk: 'stride1',
   maxFaults: 0,
   kernel: 'none',
+  program: '',
   fetchDepth: 0,
   seedStart: 0,
   workers: 4,
@@ -59,8 +60,9 @@ export function formFromConfig(config, extra = {}) {
   if (c.stepLimit != null) f.stepLimit = c.stepLimit;
   if (c.fetchDepth != null) f.fetchDepth = c.fetchDepth;
   // A kernel preset carries its version's policy (the core checks that they agree).
-  f.kernel = c.kernel ?? 'none';
+  f.kernel = c.kernel ?? (c.program ? 'program' : 'none');
   if (c.kernel) f.policy = c.policy;
+  if (c.program) f.program = c.program;
   return f;
 }
 
@@ -110,6 +112,8 @@ export function writeForm(form, values) {
  * field (app-form.js puts its message next to the form field).
  */
 export function configFor(f, policy) {
+  // Your own kernel program decides what policy and walk would: neither is sent.
+  const own = f.kernel === 'program';
   const batch =
     f.batchKind === 'fixed'
       ? { kind: 'fixed', count: f.batchMin }
@@ -138,7 +142,7 @@ export function configFor(f, policy) {
     iceRate: f.iceRate ?? 0,
     deviceGoneRate: f.deviceGoneRate ?? 0,
     iteAllFetched: f.iteAllFetched === true,
-    iteWalk: f.iteWalk === 'stride2' ? 'stride2' : 'stride1',
+    ...(own ? {} : { iteWalk: f.iteWalk === 'stride2' ? 'stride2' : 'stride1' }),
     maxFaults: f.maxFaults ?? 0,
   };
   const withFaults =
@@ -146,7 +150,8 @@ export function configFor(f, policy) {
   const stepLimit = f.stepLimit;
   return {
     ...(withFaults || f.kernel === '6.9' || f.kernel === '6.12' ? { faults } : {}),
-    ...(f.kernel && f.kernel !== 'none' ? { kernel: f.kernel } : {}),
+    ...(f.kernel && f.kernel !== 'none' && !own ? { kernel: f.kernel } : {}),
+    ...(own ? { program: f.program } : {}),
     ...(f.fetchDepth ? { fetchDepth: f.fetchDepth } : {}),
     qiLength: f.qiLength,
     submitters: f.submitters,
@@ -156,7 +161,7 @@ export function configFor(f, policy) {
       zeroCountProb: f.zeroCountProb,
       types: { iotlb: Number.isFinite(devtlb) ? 1 - devtlb : devtlb, devtlb, context: 0, iec: 0, pasid: 0 },
     },
-    policy,
+    ...(own ? {} : { policy }),
     scheduler,
     stepLimit,
     watchdog: Number.isFinite(stepLimit) && stepLimit > 0 ? Math.min(100000, stepLimit) : 100000,
@@ -229,7 +234,7 @@ export function hashToForm(hash) {
   const r = p.get('r');
   if (fr && r) {
     const [policy, seed] = fr.split('.');
-    if ((policy === 'legacy' || policy === 'fixed') && /^\d+$/.test(seed ?? '')) {
+    if (['legacy', 'fixed', 'program'].includes(policy) && /^\d+$/.test(seed ?? '')) {
       let config = null;
       try {
         config = p.has('fc') ? JSON.parse(p.get('fc')) : null;

@@ -35,11 +35,12 @@ form.addEventListener('input', (e) => {
       writeForm(form, { ...next, ...keep, preset: p });
       clearErrors();
     }
-  } else if (!['policy', 'workers', 'seeds', 'seedStart', 'maxStates'].includes(name)) {
+  } else if (!['policy', 'workers', 'seeds', 'seedStart', 'maxStates', 'programBase'].includes(name)) {
     form.elements.preset.value = 'custom';
   }
   syncVisibility();
-  if (name) clearFieldError(name);
+  // The Kernel code panel checks the program itself (app-program.js).
+  if (name && name !== 'program') clearFieldError(name);
   $('#form-error').hidden = true;
 });
 
@@ -192,7 +193,8 @@ function unreadable(f) {
  */
 export function checkedForm(f, { prove = false } = {}) {
   clearErrors();
-  const policies = f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy];
+  // Your own program is one kernel: one run, whatever the policy buttons say.
+  const policies = f.kernel === 'program' ? ['program'] : f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy === 'program' ? 'fixed' : f.policy];
   const errors = unreadable(f);
   const seen = new Set(errors.map((e) => e.name));
   const configs = {};

@@ -2,7 +2,7 @@
 import uPlot from './vendor/uPlot.esm.js';
 import { quantile as coreQuantile } from './core.js';
 
-export const POLICY_COLORS = { legacy: '#c2410c', fixed: '#1c7c54' };
+export const POLICY_COLORS = { legacy: '#c2410c', fixed: '#1c7c54', program: '#4338ca' };
 
 /** The q-quantile of a core latency histogram (0 for an empty one): the core's own rule. */
 export function quantile(h, q) {

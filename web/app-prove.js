@@ -266,7 +266,7 @@ export function verdictsFromParam(s) {
   const verdicts = {};
   for (const part of String(s).split(',')) {
     const [p, verdict, kind, num] = part.split(':');
-    if (!['legacy', 'fixed'].includes(p) || !['proved', 'counterexample', 'boundReached'].includes(verdict)) continue;
+    if (!['legacy', 'fixed', 'program'].includes(p) || !['proved', 'counterexample', 'boundReached'].includes(verdict)) continue;
     verdicts[p] = verdict === 'counterexample' ? { verdict, kind, steps: Number(num), shared: true } : { verdict, states: Number(num), shared: true };
   }
   const ps = Object.keys(verdicts);

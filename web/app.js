@@ -5,7 +5,8 @@
 // Modules, one job each: app-state (shared state, render frame, hash), app-form (form, errors),
 // app-config (form ↔ config ↔ hash), presets (the one preset table), app-hunt (pool, Run),
 // app-prove (Prove, verdicts), app-render (progress, counters, charts), app-findings (list,
-// viewer), app-drive (drive the schedule yourself), app-metrics (chart data).
+// viewer), app-drive (drive the schedule yourself), app-metrics (chart data), app-program
+// (the Kernel code panel).
 
 import { loadQisim, seedScenarioConfig, CANONICAL_REPLAY } from './qi-sim.js';
 import { PRESETS } from './presets.js';
@@ -17,6 +18,7 @@ import { prove, renderVerdicts, verdictsFromParam, verdictsToParam } from './app
 import { renderProgress, renderCounters, renderPlots, createPlots } from './app-render.js';
 import { renderFindings, openSharedFinding, showSchedule } from './app-findings.js';
 import './app-drive.js';
+import { checkProgramText } from './app-program.js';
 import './app-walk.js';
 
 hashExtras.verdicts = verdictsToParam;
@@ -45,6 +47,10 @@ async function start() {
   writeForm(form, fromHash?.form ?? presetForm('seed'));
   if (!fromHash) form.elements.workers.value = String(workers);
   syncVisibility();
+  if (form.elements.program.value) {
+    document.querySelector('#kernel-code').open = true;
+    checkProgramText();
+  }
   createPlots();
   if (fromHash?.finding) openSharedFinding(fromHash.finding);
   if (fromHash?.verdicts) verdictsFromParam(fromHash.verdicts);

@@ -21,7 +21,15 @@ export type BatchDist = { "kind": "fixed", count: number, } | { "kind": "uniform
 /**
  * One cell.
  */
-export type Cell = { kernel: Kernel, mix: Mix, fault: Fault, 
+export type Cell = { 
+/**
+ * The kernel version whose program runs, or whose callers a program runs with.
+ */
+kernel: Kernel, 
+/**
+ * The program's name, when the row runs a program of one's own.
+ */
+program?: string, mix: Mix, fault: Fault, 
 /**
  * The descriptor counts every CPU's calls range over.
  */
@@ -88,7 +96,13 @@ fetchDepth: number,
  * must agree with `policy` and `faults.iteWalk`. Absent: none claimed (`null` is a type
  * error, as everywhere in the schema).
  */
-kernel?: Kernel, scheduler: SchedulerConfig, faults: FaultConfig, 
+kernel?: Kernel, 
+/**
+ * A kernel program of one's own (`qil` text: `qi_check_fault`, `mark`, `reclaim`; see
+ * `docs/programs.md`), run instead of a shipped kernel. Absent: the shipped program of
+ * `kernel`, or the one `policy` and `faults.iteWalk` name.
+ */
+program?: string, scheduler: SchedulerConfig, faults: FaultConfig, 
 /**
  * Seed of every random choice (workload, schedule, jitter).
  */
@@ -125,6 +139,11 @@ bucket: number, maxBuckets: number, stopOn: StopOn, };
  * A descriptor as written into the ring.
  */
 export type Desc = { "kind": "empty" } | { "kind": "inv", ty: InvType, label: Label, } | { "kind": "wait", statusAddr: number, sw: boolean, drain: boolean, label: Label, };
+
+/**
+ * The functions qisim calls, in the order of `qi_submit_sync()`.
+ */
+export type Entry = "checkFault" | "mark" | "reclaim";
 
 /**
  * The estimate.
@@ -182,7 +201,7 @@ export type Event = { step: number, actor: Actor, } & ({ "op": "lock", handoff: 
 /**
  * The poller's own wait descriptor (what it waits for, whatever the slot holds now).
  */
-label: Label, } | { "op": "unlock" } | { "op": "mark", index: number, count: number, } | { "op": "reclaim", from: number, to: number, } | { "op": "return", rc: number, latencySteps: number, } | { "op": "hwFetch", slot: number, label: Label | null, } | { "op": "hwInv", slot: number, label: Label | null, } | { "op": "hwWait", slot: number, label: Label | null, } | { "op": "hwAbort", slot: number, label: Label | null, } | { "op": "status", slot: number, before: Status, after: Status, hw: boolean, label: Label | null, } | { "op": "hwFault", slot: number, fault: HwFault, label: Label | null, } | { "op": "checkFault", rc: number, } | { "op": "iqeRepair", slot: number, waitIndex: number, } | { "op": "iteWalk", from: number, to: number, stride: number, terminated: boolean, } | { "op": "clearIce" } | { "op": "finding", kind: FindingKind, message: string, });
+label: Label, } | { "op": "unlock" } | { "op": "mark", index: number, count: number, } | { "op": "reclaim", from: number, to: number, } | { "op": "return", rc: number, latencySteps: number, } | { "op": "hwFetch", slot: number, label: Label | null, } | { "op": "hwInv", slot: number, label: Label | null, } | { "op": "hwWait", slot: number, label: Label | null, } | { "op": "hwAbort", slot: number, label: Label | null, } | { "op": "status", slot: number, before: Status, after: Status, hw: boolean, label: Label | null, } | { "op": "hwFault", slot: number, fault: HwFault, label: Label | null, } | { "op": "checkFault", rc: number, } | { "op": "iqeRepair", slot: number, waitIndex: number, } | { "op": "clearFault", bits: number, } | { "op": "suspend", function: Entry, line: number, } | { "op": "finding", kind: FindingKind, message: string, });
 
 /**
  * Options of an exploration.
@@ -372,7 +391,7 @@ faultPath: FaultPath | null, };
 /**
  * Kinds of finding.
  */
-export type FindingKind = "lostCompletion" | "lockup" | "suspectedLockup" | "staleWakeup" | "prematureCompletion" | "overrun" | "strayStatusWrite" | "freeCntInvariant" | "deadlock" | "walkLoop";
+export type FindingKind = "lostCompletion" | "lockup" | "suspectedLockup" | "staleWakeup" | "prematureCompletion" | "overrun" | "strayStatusWrite" | "freeCntInvariant" | "deadlock" | "walkLoop" | "programError";
 
 /**
  * How the hardware engine runs relative to software.
@@ -557,7 +576,7 @@ export type PartKind = "op" | "hw" | "fault" | "finding";
 /**
  * The next step a submitter will take (its program counter).
  */
-export type Pc = "lock" | "checkSpace" | "spaceUnlock" | "write" | "doorbell" | "poll" | "pollUnlock" | "pollLock" | "mark" | "reclaim" | "unlock" | "finished";
+export type Pc = "lock" | "checkSpace" | "spaceUnlock" | "write" | "doorbell" | "poll" | "pollUnlock" | "pollLock" | "mark" | "reclaim" | "unlock" | "finished" | "inCheckFault" | "inMark" | "inReclaim";
 
 /**
  * Percentile summary of a histogram.

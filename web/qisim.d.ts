@@ -226,7 +226,16 @@ export function kernels(qiLength?: number): {
   policy: Policy;
   iteWalk: IteWalk;
   realisticCounts: number[];
+  /** The kernel's program (`qil` text, `core/kernels/*.qi`; docs/programs.md). */
+  program: string;
 }[];
+/** Checks a kernel program without running it: `null` when it compiles, else where it fails. */
+export function checkProgram(text: string): { line: number; col: number; message: string } | null;
+/**
+ * The kernel matrix of a program of one's own (`qisim matrix --program`): `program` run with the
+ * callers of kernel `callers` (default `"7.0"`) on every caller mix × fault; cells named `name`.
+ */
+export function programMatrix(spec: MatrixSpec | undefined, name: string, program: string, callers?: KernelVersion): MatrixCell[];
 /** `config` as kernel `version` runs it (with `realistic`, that version's batch sizes). */
 export function kernelConfig(version: KernelVersion, config: Config | undefined, realistic: boolean): NormalizedConfig;
 /** The kernel matrix (`qisim matrix`): every version × caller mix × fault, proved or refuted. */

@@ -11,8 +11,10 @@ import init, {
   timelineRows,
   hunt,
   histogramQuantile,
+  checkProgram,
   kernelConfig,
   kernels,
+  programMatrix,
   labelName,
   matrix,
   mergeHuntResults,
@@ -153,6 +155,13 @@ export function huntAndProve(): [HuntResult, Verdict] {
   const k = kernels(256)[0];
   const kcfg: NormalizedConfig = kernelConfig(k.name, undefined, true);
   const cells: MatrixCell[] = matrix({ maxStates: 1000 });
+  const err = checkProgram(k.program);
+  const where: number = err ? err.line : 0;
+  const own: MatrixCell[] = programMatrix(undefined, 'fix.qi', k.program, '7.0');
+  const withProgram: Config = { qiLength: 8, program: k.program };
+  // @ts-expect-error: a program is text
+  checkProgram(42);
+  void [where, own, withProgram];
   const proved: boolean = cells.every((c) => c.verdict === 'proved');
   const presetSeeds: number = presets('fixed')[0].seeds;
   void [lockups, ranges, minimized, policy, states, kcfg, proved, presetSeeds];

@@ -182,8 +182,19 @@ pub(crate) fn config_from_js(value: JsValue) -> Result<Config, JsValue> {
 /// A validated config from JS.
 pub(crate) fn valid_config(value: JsValue) -> Result<Config, JsValue> {
     let cfg = config_from_js(value)?;
-    cfg.validate().map_err(|e| config_error("config", &e))?;
+    cfg.validate().map_err(|e| invalid_config(&cfg, &e))?;
     Ok(cfg)
+}
+
+/// A config the core refused, as a JS error; one whose `program` does not compile also carries
+/// the `line` and `col` (1-based) an editor underlines.
+pub(crate) fn invalid_config(cfg: &Config, e: &ConfigError) -> JsValue {
+    let js = config_error("config", e);
+    if let Some(p) = cfg.program_error().filter(|_| e.field == "program") {
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("line"), &JsValue::from(p.line));
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("col"), &JsValue::from(p.col));
+    }
+    js
 }
 
 /// A non-negative integer argument: a safe-integer number or a BigInt, at most `max`.

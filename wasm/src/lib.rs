@@ -44,8 +44,9 @@ pub fn fresh_seed() -> Result<f64, JsValue> {
     Ok((u64::from_le_bytes(b) >> 11) as f64)
 }
 
-/// The kernel presets (oldest first): `{ name, range, policy, iteWalk, realisticCounts }`, the
-/// realistic batch sizes for a ring of `qiLength` (default 256).
+/// The kernel presets (oldest first): `{ name, range, policy, iteWalk, realisticCounts,
+/// program }`, the realistic batch sizes for a ring of `qiLength` (default 256) and the text
+/// of the kernel's program (`core/kernels/*.qi`).
 #[wasm_bindgen]
 pub fn kernels(qi_length: Option<u32>) -> Result<JsValue, JsValue> {
     use qisim_core::config::kernel::{walk_name, Kernel};
@@ -59,6 +60,7 @@ pub fn kernels(qi_length: Option<u32>) -> Result<JsValue, JsValue> {
                 "policy": k.policy().name(),
                 "iteWalk": walk_name(k.ite_walk()),
                 "realisticCounts": k.realistic_counts(q),
+                "program": qisim_core::program::library::kernel(k.name()).map(|s| s.source),
             })
         })
         .collect();
@@ -84,7 +86,7 @@ pub fn kernel_config(version: &str, config: JsValue, realistic: bool) -> Result<
             *w = k.realistic_workload(w, cfg.qi_length);
         }
     }
-    cfg.validate().map_err(|e| config_error("config", &e))?;
+    cfg.validate().map_err(|e| invalid_config(&cfg, &e))?;
     to_js(&cfg)
 }
 
@@ -100,6 +102,51 @@ pub fn matrix(spec: JsValue) -> Result<JsValue, JsValue> {
     };
     let cells = qisim_core::check::matrix::run(&spec, |_| {})
         .map_err(|e| config_error("matrix spec", &e))?;
+    to_js(&cells)
+}
+
+/// Checks a kernel program (`qil` text) without running it: `null` when it compiles, else
+/// `{ line, col, message }` (1-based), what an editor underlines.
+#[wasm_bindgen(js_name = checkProgram)]
+pub fn check_program(text: &str) -> Result<JsValue, JsValue> {
+    match qisim_core::program::Program::parse(text) {
+        Ok(_) => Ok(JsValue::NULL),
+        Err(e) => to_js(&e),
+    }
+}
+
+/// The kernel matrix of a program of one's own: `program` (text) run with the callers of
+/// kernel `callers` (`"7.0"` by default) on every caller mix × fault. `spec` as for
+/// [`matrix`]. Returns the cells (each with `program: name`).
+#[wasm_bindgen(js_name = programMatrix)]
+pub fn program_matrix(
+    spec: JsValue,
+    name: &str,
+    program: &str,
+    callers: Option<String>,
+) -> Result<JsValue, JsValue> {
+    use qisim_core::check::matrix::{run_rows, MatrixSpec, Row};
+    let spec: MatrixSpec = if spec.is_undefined() || spec.is_null() {
+        Default::default()
+    } else {
+        from_js("matrix spec", "spec", spec)?
+    };
+    let callers = qisim_core::config::kernel::Kernel::parse(callers.as_deref().unwrap_or("7.0"))
+        .map_err(|e| error("callers", &format!("invalid callers: `callers` {e}")))?;
+    if let Err(e) = qisim_core::program::Program::parse(program) {
+        let js = error(
+            "program",
+            &format!("invalid program: `program` does not compile: {e}"),
+        );
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("line"), &JsValue::from(e.line));
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("col"), &JsValue::from(e.col));
+        return Err(js);
+    }
+    let rows = [Row {
+        callers,
+        program: Some((name.to_string(), program.to_string())),
+    }];
+    let cells = run_rows(&spec, &rows, |_| {}).map_err(|e| config_error("matrix spec", &e))?;
     to_js(&cells)
 }
 

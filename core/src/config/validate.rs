@@ -32,7 +32,7 @@ fn check_prob(field: &str, p: f64) -> Result<(), ConfigError> {
 impl Config {
     /// A config's own program: it parses and checks, and no other field claims to decide what
     /// the program decides.
-    fn check_program(&self, text: &str) -> Result<(), ConfigError> {
+    fn check_program(&self) -> Result<(), ConfigError> {
         if let Some(k) = self.kernel {
             return Err(ConfigError::new(
                 "kernel",
@@ -51,14 +51,23 @@ impl Config {
                 "is set, but the config's `program` decides the ITE walk (its `qi_check_fault`): drop `iteWalk`".to_string(),
             ));
         }
-        let p = crate::program::Program::parse(text)
-            .map_err(|e| ConfigError::new("program", format!("does not compile: {e}")))?;
-        p.compile(
-            self.qi_length,
-            crate::program::analysis::fault_bits(&self.faults),
-        )
-        .map_err(|e| ConfigError::new("program", format!("does not compile: {e}")))?;
-        Ok(())
+        match self.program_error() {
+            Some(e) => Err(ConfigError::new(
+                "program",
+                format!("does not compile: {e}"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Where the config's own `program` fails to parse or compile (line, column, what was
+    /// expected), if it does: what an editor underlines.
+    pub fn program_error(&self) -> Option<crate::program::ProgramError> {
+        let text = self.program.as_deref()?;
+        let bits = crate::program::analysis::fault_bits(&self.faults);
+        crate::program::Program::parse(text)
+            .and_then(|p| p.compile(self.qi_length, bits))
+            .err()
     }
 
     /// Checks every field; the error names the first bad field and its allowed range.
@@ -133,8 +142,8 @@ impl Config {
         if let Some(k) = self.kernel {
             k.check(self)?;
         }
-        if let Some(text) = &self.program {
-            self.check_program(text)?;
+        if self.program.is_some() {
+            self.check_program()?;
         }
         if self.program.is_none()
             && (self.faults.ite_rate > 0.0 || self.faults.device_gone_rate > 0.0)

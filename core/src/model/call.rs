@@ -7,6 +7,7 @@ use crate::model::finding::FindingKind;
 use crate::model::pc::Pc;
 use crate::model::policy::{set_status, StatusChange};
 use crate::model::ring::Ring;
+use crate::model::submitter::{EAGAIN, EINVAL, ETIMEDOUT};
 use crate::model::system::System;
 use crate::model::types::{fsts, Status};
 use crate::program::exec::{self, loop_bound, Exit, Machine};
@@ -60,6 +61,11 @@ impl<T: TraceSink> Machine for Bus<'_, T> {
     }
     fn copy_desc(&mut self, dst: u32, src: u32) {
         self.ring.desc[dst as usize] = self.ring.desc[src as usize];
+        // A copy over the invalid descriptor repairs it. (A copy *of* it would make a second
+        // invalid one, which the ring does not hold: the one at `IQH`, `src`, stays invalid.)
+        if src != dst {
+            self.ring.rewritten(dst);
+        }
         self.sink.emit(self.step, self.actor, || Op::IqeRepair {
             slot: dst,
             wait_index: src,
@@ -244,7 +250,18 @@ impl System {
         let exit = exec::run(code, &mut s.frame, &mut bus);
         match exit {
             Exit::Returned(v) => {
+                let line = code.lines[s.frame.ip as usize];
                 s.frame.clear();
+                let rc_ok = entry != Entry::CheckFault
+                    || [0, EAGAIN, EINVAL, ETIMEDOUT].contains(&(v as i32))
+                        && v == i64::from(v as i32);
+                if !rc_ok {
+                    let msg = format!(
+                        "returns {v}, which qi_submit_sync() does not handle (0, -EAGAIN, -EINVAL or -ETIMEDOUT)"
+                    );
+                    self.report_program_error(i, entry, line, msg, step);
+                    return None;
+                }
                 Some(v)
             }
             Exit::Yielded => {

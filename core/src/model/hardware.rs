@@ -88,7 +88,8 @@ fn oldest_pending(ring: &Ring) -> Option<Desc> {
 /// once every published descriptor is fetched.
 pub fn fault_applies(ring: &Ring, fault: HwFault, fetch_depth: u32, ite_all_fetched: bool) -> bool {
     if fault.at_fetch() {
-        return can_fetch(ring, fetch_depth);
+        // A descriptor already invalid raises IQE at its fetch by itself.
+        return can_fetch(ring, fetch_depth) && !(ring.bad && ring.bad_slot == ring.iqh);
     }
     if ite_all_fetched && fault != HwFault::Ice && ring.iqh != ring.iqt {
         return false;
@@ -102,14 +103,19 @@ pub fn fault_applies(ring: &Ring, fault: HwFault, fetch_depth: u32, ite_all_fetc
     )
 }
 
-/// Fetches the descriptor at `IQH`: a copy goes pending and `IQH` moves on. With `IQE` the
-/// descriptor is not fetched: `IQE` is set and `IQH` stays on it.
+/// Fetches the descriptor at `IQH`: a copy goes pending and `IQH` moves on. With `IQE` (a
+/// fault making the descriptor invalid, or a descriptor already invalid) the descriptor is not
+/// fetched: `IQE` is set and `IQH` stays on it.
 #[inline(always)]
 pub fn fetch(ring: &mut Ring, iqe: bool) -> Processed {
     let slot = ring.iqh;
     let d = ring.desc[slot as usize];
-    if iqe {
-        ring.faults += 1;
+    if iqe || (ring.bad && ring.bad_slot == slot) {
+        if iqe {
+            ring.faults += 1;
+            ring.bad = true;
+            ring.bad_slot = slot;
+        }
         ring.fsts |= fsts::IQE;
         return Processed::Invalid {
             slot,
@@ -134,7 +140,9 @@ pub fn complete(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
         if !can_fetch(ring, 1) {
             return Processed::Idle;
         }
-        fetch(ring, false);
+        if let p @ Processed::Invalid { .. } = fetch(ring, false) {
+            return p;
+        }
     }
     let slot = ring.pending_from;
     let d = ring.fetched[slot as usize];

@@ -38,6 +38,11 @@ pub struct Ring {
     /// The device of the last `ITE` is gone (`IQER.ITESID` names a device that
     /// `pci_device_is_present()` denies): `qi_check_fault` returns `-ETIMEDOUT`.
     pub ite_gone: bool,
+    /// The descriptor in `bad_slot` is invalid (an `IQE` fault made it so): hardware raises
+    /// `IQE` again at every fetch of it until software overwrites it (the kernel's repair
+    /// copies the wait descriptor over it) — clearing `IQE` alone does not make it valid.
+    pub bad: bool,
+    pub bad_slot: u32,
     /// Faults injected so far (a model counter, not kernel state: bounds fault injection with
     /// `faults.maxFaults`, which keeps exhaustive exploration finite).
     pub faults: u32,
@@ -67,6 +72,8 @@ impl Clone for Ring {
             fetched,
             fsts,
             ite_gone,
+            bad,
+            bad_slot,
             faults,
         } = src;
         self.qi_length = *qi_length;
@@ -83,6 +90,8 @@ impl Clone for Ring {
         self.fetched.clone_from(fetched);
         self.fsts = *fsts;
         self.ite_gone = *ite_gone;
+        self.bad = *bad;
+        self.bad_slot = *bad_slot;
         self.faults = *faults;
     }
 }
@@ -105,6 +114,8 @@ impl Ring {
             fetched: vec![Desc::Empty; qi_length as usize],
             fsts: 0,
             ite_gone: false,
+            bad: false,
+            bad_slot: 0,
             faults: 0,
         }
     }
@@ -154,6 +165,8 @@ impl Ring {
             fetched,
             fsts,
             ite_gone,
+            bad,
+            bad_slot,
             faults,
         } = self;
         let len = desc.len() as u32;
@@ -175,7 +188,17 @@ impl Ring {
         v.slot(pending_from);
         v.key(fsts);
         v.key(ite_gone);
+        v.key(bad);
+        v.dead_if(!*bad, |v| v.slot(bad_slot));
         v.key(faults);
+    }
+
+    /// Software wrote a new descriptor into `slot`: an invalid one there is gone.
+    #[inline(always)]
+    pub fn rewritten(&mut self, slot: u32) {
+        if self.bad_slot == slot {
+            self.bad = false;
+        }
     }
 
     /// `(i + n) % QI_LENGTH`.

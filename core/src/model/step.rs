@@ -175,6 +175,7 @@ impl System {
             if self.ring.unfetched(slot) {
                 self.report_overrun(step, slot, label);
             }
+            self.ring.rewritten(slot);
             self.ring.desc[slot as usize] = if part == count {
                 Desc::Wait {
                     status_addr: wait_index,

@@ -247,8 +247,14 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
                 ip = t as usize;
                 continue;
             }
-            Op::Return => return Exit::Returned(pop!()),
-            Op::ReturnVoid => return Exit::Returned(0),
+            Op::Return => {
+                frame.ip = ip as u32;
+                return Exit::Returned(pop!());
+            }
+            Op::ReturnVoid => {
+                frame.ip = ip as u32;
+                return Exit::Returned(0);
+            }
             Op::FellOff => fail!("`{}` reached its end without `return`", code.entry.name()),
         }
         ip += 1;
