@@ -537,3 +537,80 @@ fn a_closed_pipe_ends_quietly() {
     );
     assert!(out.status.success(), "{err}");
 }
+
+/// Kernels as programs: `kernels` lists them, `show --kernel` prints one, `--program` runs a file
+/// and a broken one is refused with file, line and column (exit 2); `show --program` checks it.
+#[test]
+fn kernel_programs_from_the_command_line() {
+    let list = qisim(&["kernels"]);
+    assert!(list.status.success());
+    for k in ["6.9", "6.12", "7.0"] {
+        assert!(stdout(&list).contains(k), "{}", stdout(&list));
+    }
+    let shown = qisim(&["show", "--kernel", "7.0"]);
+    assert!(shown.status.success());
+    let text = stdout(&shown);
+    assert!(text.contains("int qi_check_fault(int index, int wait_index)"));
+    assert!(text.contains("head = (head - 1 + QI_LENGTH) % QI_LENGTH;"));
+    let dir = std::env::temp_dir().join(format!("qisim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // 7.0 with 6.9's marking: the legacy lockup with wait-only calls comes back.
+    let legacy_mark = text
+        .replace("for (i = 0; i <= count; i++)", "for (i = 0; i < count; i++)")
+        .replace(
+            "desc_status[(index + i) % QI_LENGTH] = QI_FREE;",
+            "desc_status[(index + i) % QI_LENGTH] = QI_DONE;",
+        )
+        .replace(
+            "while (desc_status[free_tail] == QI_FREE && free_tail != free_head) {",
+            "while (desc_status[free_tail] == QI_DONE || desc_status[free_tail] == QI_ABORT) {\n\t\tdesc_status[free_tail] = QI_FREE;",
+        );
+    let file = dir.join("legacy-mark.qi");
+    std::fs::write(&file, &legacy_mark).unwrap();
+    let f = file.to_str().unwrap();
+    let o = qisim(&[
+        "explore",
+        "--program",
+        f,
+        "--ring",
+        "8",
+        "--per-submitter",
+        "1",
+        "--per-submitter",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("lockup"), "{}", stdout(&o));
+    let ok = qisim(&["show", "--program", f]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(
+        stdout(&ok).contains("the program checks"),
+        "{}",
+        stdout(&ok)
+    );
+    // A syntax error: exit 2, file:line:column and what was expected.
+    let bad = dir.join("bad.qi");
+    std::fs::write(&bad, text.replace("free_cnt++;", "free_cnt++ +;")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains("free_cnt++;"))
+        .unwrap()
+        + 1;
+    let b = bad.to_str().unwrap();
+    for args in [
+        vec!["explore", "--program", b, "--ring", "8"],
+        vec!["show", "--program", b],
+        vec!["matrix", "--program", b],
+    ] {
+        let o = qisim(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains(&format!("bad.qi:{line}:")), "{e}");
+        assert!(e.contains("expected"), "{e}");
+    }
+    // A program and a kernel at once: which one runs? An error, not a guess.
+    let o = qisim(&["explore", "--program", f, "--kernel", "7.0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--program"), "{}", stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -11,143 +11,18 @@
 //!    The score is written to `bench/program-mutants.md` (`QISIM_BLESS=1` rewrites it; the test
 //!    fails when it is stale).
 //!
-//! Both take minutes in a debug build: `scripts/test.sh` runs them in release
-//! (`cargo test --release -p qisim-core --test program_mutants -- --ignored`).
+//! Both take minutes (the core is optimised in test builds): `scripts/test.sh` runs them as a
+//! stage of their own (`cargo test -p qisim-core --test program_mutants -- --ignored`).
 
 use qisim_core::check::matrix::{self, Cell, MatrixSpec, Row};
 use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::config::{FaultConfig, TypeMix};
-use qisim_core::program::lex::{lex, Tok};
 use qisim_core::program::library::kernel;
-use qisim_core::program::Program;
 use qisim_core::{BatchDist, Config, FindingKind, Workload};
 
-/// A mutant: what changed, where, and the text.
-struct Mutant {
-    what: String,
-    line: u32,
-    text: String,
-}
-
-/// Replaces the token at byte `at` (`len` bytes) of `src`.
-fn splice(src: &str, at: usize, len: usize, with: &str) -> String {
-    format!("{}{}{}", &src[..at], with, &src[at + len..])
-}
-
-/// Byte offset of (1-based) `line`, `col`.
-fn offset(src: &str, line: u32, col: u32) -> usize {
-    let mut off = 0;
-    for (i, l) in src.split_inclusive('\n').enumerate() {
-        if i as u32 + 1 == line {
-            return off + col as usize - 1;
-        }
-        off += l.len();
-    }
-    src.len()
-}
-
-/// Every mutant of a shipped kernel's program that still compiles.
-fn mutants(k: Kernel) -> Vec<Mutant> {
-    let src = kernel(k.name()).unwrap().source;
-    let toks = lex(src).unwrap();
-    let mut out = Vec::new();
-    let mut push = |what: String, line: u32, text: String| {
-        if text != src && Program::parse(&text).is_ok() {
-            out.push(Mutant { what, line, text });
-        }
-    };
-    for t in &toks {
-        let at = offset(src, t.line, t.col);
-        match &t.kind {
-            Tok::Punct(p) => {
-                let swaps: &[&str] = match *p {
-                    "==" => &["!="],
-                    "!=" => &["=="],
-                    "<" => &["<=", ">"],
-                    "<=" => &["<", ">="],
-                    ">" => &[">=", "<"],
-                    ">=" => &[">", "<="],
-                    "&&" => &["||"],
-                    "||" => &["&&"],
-                    "+" => &["-"],
-                    "-" => &["+"],
-                    "|=" => &["&="],
-                    "&" => &["|"],
-                    "++" => &["--"],
-                    _ => &[],
-                };
-                for w in swaps {
-                    push(
-                        format!("`{p}` -> `{w}`"),
-                        t.line,
-                        splice(src, at, p.len(), w),
-                    );
-                }
-            }
-            Tok::Num(n) => {
-                let text = &src[at..]
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .next()
-                    .unwrap();
-                for m in [n + 1, n - 1] {
-                    push(
-                        format!("{n} -> {m}"),
-                        t.line,
-                        splice(src, at, text.len(), &m.to_string()),
-                    );
-                }
-            }
-            Tok::Ident(id) => {
-                let swaps: &[&str] = match id.as_str() {
-                    "QI_FREE" => &["QI_DONE"],
-                    "QI_IN_USE" => &["QI_DONE"],
-                    "QI_DONE" => &["QI_FREE"],
-                    "QI_ABORT" => &["QI_DONE"],
-                    "EAGAIN" => &["EINVAL"],
-                    "EINVAL" => &["EAGAIN"],
-                    "ETIMEDOUT" => &["EAGAIN"],
-                    "DMA_FSTS_ITE" => &["DMA_FSTS_ICE"],
-                    "DMA_FSTS_IQE" => &["DMA_FSTS_ICE"],
-                    "DMA_FSTS_ICE" => &["DMA_FSTS_ITE"],
-                    "index" => &["wait_index"],
-                    "wait_index" => &["index"],
-                    "head" => &["tail"],
-                    "free_tail" => &["free_head"],
-                    _ => &[],
-                };
-                for w in swaps {
-                    push(
-                        format!("`{id}` -> `{w}`"),
-                        t.line,
-                        splice(src, at, id.len(), w),
-                    );
-                }
-            }
-            Tok::Eof => {}
-        }
-    }
-    // Statements deleted: a line that is one simple statement (assignment, call, return).
-    for (i, l) in src.lines().enumerate() {
-        let t = l.trim();
-        let simple = t.ends_with(';')
-            && !t.starts_with("int ")
-            && !t.starts_with("//")
-            && !t.starts_with('}')
-            && !t.starts_with("for")
-            && !t.starts_with("while");
-        if simple {
-            let mut lines: Vec<&str> = src.lines().collect();
-            lines[i] = ";";
-            push(
-                format!("`{t}` deleted"),
-                i as u32 + 1,
-                lines.join("\n") + "\n",
-            );
-        }
-    }
-    out
-}
+mod common;
+use common::mutants::mutants;
 
 /// A small config: ring 8, `cpus` CPUs × `calls` calls of counts 0..=2, device-TLB
 /// invalidations, faults `faults` (at most one).
@@ -214,9 +89,9 @@ fn verdict_kind(v: &Verdict) -> (String, Option<String>) {
     }
 }
 
-/// Minutes in a debug build: run in release by `scripts/test.sh` (`-- --ignored`).
+/// Minutes: a stage of its own in `scripts/test.sh` (`-- --ignored`).
 #[test]
-#[ignore = "slow in debug builds; scripts/test.sh runs it in release"]
+#[ignore = "minutes; scripts/test.sh runs it as a stage of its own"]
 fn reductions_agree_with_the_unreduced_search_on_every_mutant() {
     let reduced = ExploreOptions {
         max_states: 400_000,
@@ -380,9 +255,9 @@ fn grid(k: Kernel, text: Option<&str>) -> Vec<(String, String)> {
     v
 }
 
-/// Minutes in a debug build: run in release by `scripts/test.sh` (`-- --ignored`).
+/// Minutes: a stage of its own in `scripts/test.sh` (`-- --ignored`).
 #[test]
-#[ignore = "slow in debug builds; scripts/test.sh runs it in release"]
+#[ignore = "minutes; scripts/test.sh runs it as a stage of its own"]
 fn every_mutant_changes_a_cell() {
     let mut lines = Vec::new();
     let (mut killed, mut total, mut equivalent) = (0, 0, 0);

@@ -5,10 +5,10 @@ mod common;
 
 use common::*;
 use qisim_wasm::{
-    complete_schedule, cut_replay, encode_replay, errno_name, estimate_explore, explore,
-    explore_family, fault_paths, finding_kinds, fresh_seed, histogram_quantile, hunt,
-    kernel_config, kernels, label_name, matrix, merge_hunt_results, parse_replay, timeline_rows,
-    validate_config, version, Simulation, MAX_SAFE_INTEGER,
+    check_program, complete_schedule, cut_replay, encode_replay, errno_name, estimate_explore,
+    explore, explore_family, fault_paths, finding_kinds, fresh_seed, histogram_quantile, hunt,
+    kernel_config, kernels, label_name, matrix, merge_hunt_results, parse_replay, program_matrix,
+    timeline_rows, validate_config, version, Simulation, MAX_SAFE_INTEGER,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -661,5 +661,45 @@ fn fault_paths_rows_completion_and_estimate_come_from_the_core() {
     expect_field_error(
         estimate_explore(fam(), js(r#"{"counts": [-1]}"#)),
         "counts[0]",
+    );
+}
+
+/// Kernels as programs across the boundary: each kernel's text, the check of one's own (line
+/// and column as data), a config running it, its matrix; a broken program in a config is an
+/// Error naming `program` with `line` and `col`.
+#[wasm_bindgen_test]
+fn kernel_programs() {
+    let ks = json(&kernels(Some(8)).unwrap());
+    let text = ks[2]["program"].as_str().unwrap().to_string();
+    assert!(text.contains("int qi_check_fault(int index, int wait_index)"));
+    assert!(check_program(&text).unwrap().is_null());
+    let bad = text.replace("free_cnt++;", "free_cnt++ +;");
+    let line = text
+        .lines()
+        .position(|l| l.contains("free_cnt++;"))
+        .unwrap()
+        + 1;
+    let e = json(&check_program(&bad).unwrap());
+    assert_eq!(e["line"], line as u64, "{e}");
+    assert!(e["message"].as_str().unwrap().contains("expected"), "{e}");
+    // A config with its own program runs it.
+    let cfg = serde_json::json!({ "qiLength": 8, "submitters": 2, "program": text });
+    let c = json(&validate_config(js(&cfg.to_string())).unwrap());
+    assert_eq!(c["program"].as_str(), Some(text.as_str()));
+    // A broken one is refused: field `program`, with the line and column an editor underlines.
+    let cfg = serde_json::json!({ "qiLength": 8, "program": bad });
+    let err = validate_config(js(&cfg.to_string())).unwrap_err();
+    let field = js_sys::Reflect::get(&err, &JsValue::from_str("field")).unwrap();
+    assert_eq!(field.as_string().as_deref(), Some("program"));
+    let l = js_sys::Reflect::get(&err, &JsValue::from_str("line")).unwrap();
+    assert_eq!(l.as_f64(), Some(line as f64));
+    // The matrix of one's own program: 14 cells, named by it.
+    let spec = js(r#"{"maxStates": 200000}"#);
+    let cells = json(&program_matrix(spec, "mine.qi", &text, None).unwrap());
+    assert_eq!(cells.as_array().unwrap().len(), 14);
+    assert_eq!(cells[0]["program"], "mine.qi");
+    expect_field_error(
+        program_matrix(JsValue::UNDEFINED, "b.qi", &bad, None),
+        "program",
     );
 }

@@ -263,7 +263,7 @@ impl Fingerprinter {
         }
         self.keys.clear();
         let (locals, slot_locals) = (
-            sys.params.program.max_locals,
+            sys.params.frame_locals(),
             sys.params.program.facts.slot_locals,
         );
         for (i, s) in sys.subs.iter_mut().enumerate() {

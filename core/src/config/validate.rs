@@ -65,9 +65,7 @@ impl Config {
     pub fn program_error(&self) -> Option<crate::program::ProgramError> {
         let text = self.program.as_deref()?;
         let bits = crate::program::analysis::fault_bits(&self.faults);
-        crate::program::Program::parse(text)
-            .and_then(|p| p.compile(self.qi_length, bits))
-            .err()
+        crate::program::cache::compiled(text, self.qi_length, bits).err()
     }
 
     /// Checks every field; the error names the first bad field and its allowed range.

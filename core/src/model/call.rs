@@ -179,18 +179,33 @@ impl System {
     /// A dry run of submitter `i`'s call of `entry` from its start, on this state: how it
     /// ends, and what it would have touched.
     pub fn dry_run(&self, i: u32, entry: Entry) -> (Exit, bool, bool) {
+        thread_local! {
+            // The explorer asks this of many states: no allocation per question.
+            static SCRATCH: std::cell::RefCell<(crate::program::Frame, Vec<(u32, Status)>)> =
+                std::cell::RefCell::default();
+        }
         let s = &self.subs[i as usize];
         let code = self.params.program.code(entry);
-        let mut frame = crate::program::Frame::default();
         let args = [
             i64::from(s.index),
             i64::from(s.wait_index),
             i64::from(s.count),
         ];
-        frame.start(code, &args[..entry.params().len()]);
-        let mut m = DryRun::new(&self.ring);
-        let exit = exec::run(code, &mut frame, &mut m);
-        (exit, m.wrote, m.hardware)
+        SCRATCH.with(|scratch| {
+            let (frame, statuses) = &mut *scratch.borrow_mut();
+            frame.start(code, &args[..entry.params().len()]);
+            statuses.clear();
+            let mut m = DryRun {
+                ring: &self.ring,
+                statuses: std::mem::take(statuses),
+                globals: [None; 3],
+                wrote: false,
+                hardware: false,
+            };
+            let exit = exec::run(code, frame, &mut m);
+            *statuses = m.statuses;
+            (exit, m.wrote, m.hardware)
+        })
     }
 
     /// Whether submitter `i`'s poll of its (not done) wait would spin without effect: the
@@ -278,10 +293,12 @@ impl System {
                 None
             }
             Exit::Loops { line } => {
+                s.frame.clear();
                 self.report_loop(i, entry, line, step);
                 None
             }
             Exit::Error { line, message } => {
+                s.frame.clear();
                 self.report_program_error(i, entry, line, message, step);
                 None
             }

@@ -114,10 +114,11 @@ impl Submitter {
     /// `submissions_total` and the generator are the workload's (a deterministic workload
     /// never draws); the latency stamps and the watchdog's counters are reset (no step of an
     /// exploration reads them: the watchdog is off). The program's frame is part of the state
-    /// while a function is suspended: `locals` of the program's most, `slot_locals` per
-    /// function (`program::Facts`).
+    /// while a function is suspended: `locals` of the program's most (`None`: no function of
+    /// the program can suspend under this config, so no frame is ever part of the state),
+    /// `slot_locals` per function (`program::Facts`).
     #[inline]
-    pub fn visit<V: Visitor>(&mut self, v: &mut V, locals: usize, slot_locals: &[u64; 3]) {
+    pub fn visit<V: Visitor>(&mut self, v: &mut V, locals: Option<usize>, slot_locals: &[u64; 3]) {
         let Submitter {
             pc,
             count,
@@ -151,9 +152,11 @@ impl Submitter {
         v.kept(submissions_total);
         let mut ty = types.first().copied().unwrap_or(InvType::Iotlb);
         v.kept(&mut ty);
-        let suspended = pc.suspended();
-        let slots = suspended.map_or(0, |e| slot_locals[e as usize]);
-        frame.visit(v, locals, suspended.is_some(), slots);
+        if let Some(n) = locals {
+            let suspended = pc.suspended();
+            let slots = suspended.map_or(0, |e| slot_locals[e as usize]);
+            frame.visit(v, n, suspended.is_some(), slots);
+        }
         if V::WRITES {
             types.clear();
             types.resize(*count as usize, ty);

@@ -139,7 +139,7 @@ impl System {
             tally,
             fault_log,
         } = self;
-        let (locals, slot_locals) = (params.program.max_locals, params.program.facts.slot_locals);
+        let (locals, slot_locals) = (params.frame_locals(), params.program.facts.slot_locals);
         v.submitters(subs.len(), |v, i| subs[i].visit(v, locals, &slot_locals));
         let (subs, len) = (&*subs, ring.qi_length);
         ring.visit(v, |k| reads_free(params, subs, len, k));
@@ -287,15 +287,12 @@ impl System {
 ///   which the legacy reclaim frees); one that may write such a status anywhere, any slot.
 #[inline]
 fn reads_free(params: &Params, subs: &[Submitter], len: u32, k: u32) -> bool {
-    let f = &params.program.facts;
-    if f.revives_anywhere || (f.copies && !f.copies_own_wait_only) {
-        return true;
-    }
-    let copies = f.copies && (!params.faults.is_off() || !f.quiet_without_fault);
-    subs.iter().any(|s| {
-        (copies && s.pc.polling() && s.wait_index == k)
-            || f.mark_revives.is_some_and(|extra| {
-                s.pc.before_mark() && (k + len - s.index) % len < s.count + extra
-            })
-    })
+    let d = &params.dead;
+    d.any
+        || subs.iter().any(|s| {
+            (d.own_wait && s.pc.polling() && s.wait_index == k)
+                || d.mark_extra.is_some_and(|extra| {
+                    s.pc.before_mark() && (k + len - s.index) % len < s.count + extra
+                })
+        })
 }

@@ -442,6 +442,24 @@ impl Flow {
                     f.risky = true;
                     next.clear();
                 }
+                // Fusion runs after the analysis; were it before, these would be read
+                // conservatively: unknown values, both ways taken.
+                Op::AddRem(_) => {
+                    pop!();
+                    pop!();
+                    f.rotation = None;
+                    s.stack.push((Val::Top, Kind::Bad));
+                }
+                Op::CmpJump(_, t) => {
+                    pop!();
+                    pop!();
+                    f.rotation = None;
+                    next = vec![t as usize, ip + 1];
+                }
+                Op::Idiom(_) => {
+                    f.rotation = None;
+                    f.risky = true;
+                }
             }
             for t in next {
                 if t >= n {

@@ -148,6 +148,7 @@ pub fn function(f: &Function, entry: Entry, qi_length: u32) -> Result<Code, Prog
         lines: g.lines,
         locals: g.locals,
         line: f.pos.line,
+        idioms: Vec::new(),
     })
 }
 

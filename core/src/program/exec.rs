@@ -23,7 +23,7 @@ pub trait Machine {
 
 /// A function's activation: where it is and its locals. Part of the state while the function
 /// is suspended at a `writel` (the explorer stores it); empty otherwise.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, PartialEq, Eq, Hash, Default)]
 pub struct Frame {
     /// The next instruction.
     pub ip: u32,
@@ -63,28 +63,51 @@ impl Frame {
             set,
             locals,
         } = self;
-        // A fixed number of fields whatever the state (packed records have one length).
-        locals.resize(n, 0);
+        // `n` fields whatever the state (a packed record has one length), without touching
+        // the locals of a frame that is not suspended (no allocation per visited state).
         v.dead_if(!suspended, |v| {
             v.key(ip);
             v.key(loops);
             v.key(set);
-            for (k, l) in locals.iter_mut().enumerate() {
+            for k in 0..n {
+                let mut l = locals.get(k).copied().unwrap_or(0);
                 // Unpacking reads the eight bytes as one key: the same bytes either way.
-                if !V::WRITES && slots & (1 << k) != 0 && (0..=i64::from(u32::MAX)).contains(l) {
+                if !V::WRITES && slots & (1 << k) != 0 && (0..=i64::from(u32::MAX)).contains(&l) {
                     // A slot as its low word (rotated) and a zero high word: eight bytes, as
-                    // every other local, so a record's length does not depend on the state.
-                    let (mut s, mut hi) = (*l as u32, 0u32);
+                    // every other local.
+                    let (mut s, mut hi) = (l as u32, 0u32);
                     v.slot(&mut s);
                     v.key(&mut hi);
                 } else {
-                    v.key(l);
+                    v.key(&mut l);
+                }
+                if V::WRITES && suspended {
+                    if locals.len() <= k {
+                        locals.resize(k + 1, 0);
+                    }
+                    locals[k] = l;
                 }
             }
         });
-        if !suspended {
+        if V::WRITES && !suspended {
             locals.clear();
         }
+    }
+}
+
+impl Clone for Frame {
+    fn clone(&self) -> Self {
+        let mut f = Frame::default();
+        f.clone_from(self);
+        f
+    }
+
+    /// Reuses the locals' buffer: the explorer copies a state per transition.
+    fn clone_from(&mut self, src: &Self) {
+        self.ip = src.ip;
+        self.loops = src.loops;
+        self.set = src.set;
+        self.locals.clone_from(&src.locals);
     }
 }
 
@@ -107,7 +130,54 @@ pub fn loop_bound(qi_length: u32) -> u32 {
     2 * qi_length
 }
 
-const STACK: usize = 32;
+const STACK: usize = 16;
+
+/// The run-time error of reading local `name` before it has a value.
+pub fn unset(name: &str) -> String {
+    format!("`{name}` is read before it is given a value")
+}
+
+/// `v` as a slot of a ring of `len`, or the run-time error naming `what`.
+#[inline(always)]
+pub fn check_slot(v: i64, len: u32, what: &str) -> Result<u32, String> {
+    if v < 0 || v >= i64::from(len) {
+        return Err(format!(
+            "{what} {v} is outside the ring (0 to QI_LENGTH - 1 = {})",
+            len - 1
+        ));
+    }
+    Ok(v as u32)
+}
+
+/// `v` as a status, or the run-time error.
+#[inline(always)]
+pub fn check_status(v: i64) -> Result<Status, String> {
+    usize::try_from(v)
+        .ok()
+        .and_then(|v| Status::ALL.get(v).copied())
+        .ok_or_else(|| {
+            format!("{v} is not a status (QI_FREE 0, QI_IN_USE 1, QI_DONE 2, QI_ABORT 3)")
+        })
+}
+
+/// Whether `v` may be stored in `g` on a ring of `len`, or the run-time error.
+#[inline(always)]
+pub fn check_global(g: Global, v: i64, len: u32) -> Result<(), String> {
+    let max = if g == Global::FreeCnt {
+        i64::from(len)
+    } else {
+        i64::from(len) - 1
+    };
+    if v < 0 || v > max {
+        let name = match g {
+            Global::FreeHead => "free_head",
+            Global::FreeTail => "free_tail",
+            Global::FreeCnt => "free_cnt",
+        };
+        return Err(format!("{name} = {v} is outside 0 to {max}"));
+    }
+    Ok(())
+}
 
 /// Runs `code` from `frame` until it returns, yields or fails.
 pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
@@ -138,16 +208,10 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
     }
     macro_rules! slot {
         ($v:expr, $what:expr) => {{
-            let v = $v;
-            if v < 0 || v >= i64::from(len) {
-                fail!(
-                    "{} {} is outside the ring (0 to QI_LENGTH - 1 = {})",
-                    $what,
-                    v,
-                    len - 1
-                );
+            match check_slot($v, len, $what) {
+                Ok(s) => s,
+                Err(e) => fail!("{e}"),
             }
-            v as u32
         }};
     }
     loop {
@@ -156,10 +220,7 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
             Op::Const(v) => push!(v),
             Op::Load(k) => {
                 if frame.set & (1 << k) == 0 {
-                    fail!(
-                        "`{}` is read before it is given a value",
-                        code.locals[k as usize]
-                    );
+                    fail!("{}", unset(&code.locals[k as usize]));
                 }
                 push!(frame.locals[k as usize]);
             }
@@ -170,18 +231,8 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
             Op::Global(g) => push!(i64::from(m.global(g))),
             Op::SetGlobal(g) => {
                 let v = pop!();
-                let max = if g == Global::FreeCnt {
-                    i64::from(len)
-                } else {
-                    i64::from(len) - 1
-                };
-                if v < 0 || v > max {
-                    let name = match g {
-                        Global::FreeHead => "free_head",
-                        Global::FreeTail => "free_tail",
-                        Global::FreeCnt => "free_cnt",
-                    };
-                    fail!("{name} = {v} is outside 0 to {max}");
+                if let Err(e) = check_global(g, v, len) {
+                    fail!("{e}");
                 }
                 m.set_global(g, v as u32);
             }
@@ -191,11 +242,11 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
             }
             Op::SetStatus => {
                 let v = pop!();
-                let s = slot!(pop!(), "desc_status index");
-                let Some(st) = usize::try_from(v).ok().and_then(|v| Status::ALL.get(v)) else {
-                    fail!("{v} is not a status (QI_FREE 0, QI_IN_USE 1, QI_DONE 2, QI_ABORT 3)");
-                };
-                m.set_status(s, *st);
+                let slot = slot!(pop!(), "desc_status index");
+                match check_status(v) {
+                    Ok(st) => m.set_status(slot, st),
+                    Err(e) => fail!("{e}"),
+                }
             }
             Op::CopyDesc => {
                 let src = slot!(pop!(), "desc index");
@@ -247,6 +298,33 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
                 ip = t as usize;
                 continue;
             }
+            Op::Idiom(k) => {
+                let idiom = &code.idioms[k as usize];
+                if let Some(exit) = super::idiom::run(idiom, frame, m, &code.locals) {
+                    return exit;
+                }
+            }
+            Op::AddRem(m) => {
+                let r = pop!();
+                let l = pop!();
+                push!(l.wrapping_add(r).wrapping_rem(m));
+            }
+            Op::CmpJump(b, t) => {
+                let r = pop!();
+                let l = pop!();
+                let holds = match b {
+                    BinOp::Eq => l == r,
+                    BinOp::Ne => l != r,
+                    BinOp::Lt => l < r,
+                    BinOp::Le => l <= r,
+                    BinOp::Gt => l > r,
+                    _ => l >= r,
+                };
+                if !holds {
+                    ip = t as usize;
+                    continue;
+                }
+            }
             Op::Return => {
                 frame.ip = ip as u32;
                 return Exit::Returned(pop!());
@@ -262,6 +340,7 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
 }
 
 /// C's binary operators on 64-bit integers (wrapping), comparisons giving 0 or 1.
+#[inline(always)]
 pub fn binary(op: BinOp, a: i64, b: i64) -> Result<i64, String> {
     use BinOp::*;
     Ok(match op {
@@ -291,6 +370,7 @@ pub fn binary(op: BinOp, a: i64, b: i64) -> Result<i64, String> {
 }
 
 /// C's unary operators.
+#[inline(always)]
 pub fn unary(op: UnOp, v: i64) -> i64 {
     match op {
         UnOp::Neg => v.wrapping_neg(),

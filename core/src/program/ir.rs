@@ -115,6 +115,13 @@ pub enum Op {
     ReturnVoid,
     /// The end of an `int` function reached without `return`.
     FellOff,
+    /// `(a + b) % m` in one step (`fuse.rs`: `Bin(Add) Const(m) Bin(Rem)`).
+    AddRem(i64),
+    /// A comparison and the jump on it in one step: jump to the target when it is false
+    /// (`fuse.rs`: `Bin(cmp) JumpIfZero(t)`).
+    CmpJump(BinOp, u32),
+    /// A recognised loop (`idiom.rs`), `Code::idioms[k]`.
+    Idiom(u16),
 }
 
 impl Op {
@@ -144,4 +151,6 @@ pub struct Code {
     pub locals: Vec<String>,
     /// The line of the function's header.
     pub line: u32,
+    /// The loops `Op::Idiom` runs (`idiom.rs`).
+    pub idioms: Vec<super::idiom::Idiom>,
 }

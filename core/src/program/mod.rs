@@ -12,8 +12,11 @@
 
 pub mod analysis;
 pub mod ast;
+pub mod cache;
 pub mod compile;
 pub mod exec;
+pub mod fuse;
+pub mod idiom;
 pub mod ir;
 pub mod lex;
 pub mod library;
@@ -93,12 +96,28 @@ impl Program {
     /// The compiled program for a ring of `qi_length` and `FSTS` fault bits `bits` (those the
     /// config's faults can set), with its facts.
     pub fn compile(&self, qi_length: u32, bits: u8) -> Result<Compiled, ProgramError> {
+        self.compile_with(qi_length, bits, true)
+    }
+
+    /// [`Program::compile`], with (`fused`) or without the fused instructions and loop idioms
+    /// (`fuse.rs`, `idiom.rs`): the same runs either way (`core/tests/program_idioms.rs`).
+    pub fn compile_with(
+        &self,
+        qi_length: u32,
+        bits: u8,
+        fused: bool,
+    ) -> Result<Compiled, ProgramError> {
         let mut codes = Vec::with_capacity(3);
         for e in Entry::ALL {
             codes.push(compile::function(self.function(e), e, qi_length)?);
         }
         let mut codes: [Code; 3] = codes.try_into().expect("three entries");
         let facts = analysis::facts(&mut codes, qi_length, bits);
+        if fused {
+            for c in &mut codes {
+                fuse::fuse(c);
+            }
+        }
         let max_locals = codes.iter().map(|c| c.locals.len()).max().unwrap_or(0);
         Ok(Compiled {
             codes,

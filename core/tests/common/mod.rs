@@ -2,6 +2,8 @@
 //! between runs.
 #![allow(dead_code)] // each test file uses part of it
 
+pub mod mutants;
+
 use qisim_core::check::Verdict;
 use qisim_core::config::{FaultConfig, TypeMix};
 use qisim_core::{BatchDist, Config, PolicyKind, Workload};
