@@ -130,6 +130,14 @@ pub fn fetch(ring: &mut Ring, iqe: bool) -> Processed {
     }
 }
 
+/// The fetch of a descriptor an `IQE` made invalid: `IQE` again (cold, and out of line so the
+/// hot completion path never carries a `Processed` it does not use).
+#[cold]
+#[inline(never)]
+fn refetch_invalid(ring: &mut Ring) -> Processed {
+    fetch(ring, false)
+}
+
 /// Completes the oldest pending descriptor (fetching it first when nothing is pending), or
 /// times it out with `ITE` (`Ite`/`Gone`) or completes it with `ICE`. The caller checked
 /// [`can_complete`] and, for a fault, [`fault_applies`]. With `ITE`, the aborted waits and
@@ -140,9 +148,10 @@ pub fn complete(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
         if !can_fetch(ring, 1) {
             return Processed::Idle;
         }
-        if let p @ Processed::Invalid { .. } = fetch(ring, false) {
-            return p;
+        if ring.bad && ring.bad_slot == ring.iqh {
+            return refetch_invalid(ring);
         }
+        fetch(ring, false);
     }
     let slot = ring.pending_from;
     let d = ring.fetched[slot as usize];

@@ -239,8 +239,10 @@ impl System {
     }
 
     /// `qi_check_fault` from the poll loop (or resumed after its `writel`); a run the
-    /// function stopped (an endless loop, an error) ends the poll as a 0 would.
-    #[inline(always)]
+    /// function stopped (an endless loop, an error) ends the poll as a 0 would. Out of line:
+    /// a poll without a fault skips it, and the step loop stays small (wasm engines optimise
+    /// a large function worse).
+    #[inline(never)]
     fn check_fault<T: TraceSink>(&mut self, i: u32, resume: bool, step: u64, sink: &mut T) {
         let rc = self.call(i, Entry::CheckFault, resume, step, sink);
         self.software_changes(i, step, sink);
