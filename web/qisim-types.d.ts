@@ -304,7 +304,22 @@ collisionProbability: number,
 /**
  * Threads the search ran on.
  */
-threads: number, por: boolean, symmetry: boolean, rotation: boolean, };
+threads: number, 
+/**
+ * The reductions the search used: asked for (`ExploreOptions`) and sound for this config
+ * and its kernel program (`program::analysis`, `docs/programs.md`). Partial-order
+ * reduction: off with faults.
+ */
+por: boolean, symmetry: boolean, 
+/**
+ * Ring rotation: off where the program reads slot numbers other than relative to the ring.
+ */
+rotation: boolean, 
+/**
+ * Descriptors of freed slots nothing can read were left out of the states: off where the
+ * program may copy or revive any freed slot.
+ */
+deadDescriptors: boolean, };
 
 /**
  * The hardware fault of a cell (one per run).
@@ -822,7 +837,22 @@ collisionProbability: number,
 /**
  * Threads the search ran on.
  */
-threads: number, por: boolean, symmetry: boolean, rotation: boolean, } | { "verdict": "counterexample", 
+threads: number, 
+/**
+ * The reductions the search used: asked for (`ExploreOptions`) and sound for this config
+ * and its kernel program (`program::analysis`, `docs/programs.md`). Partial-order
+ * reduction: off with faults.
+ */
+por: boolean, symmetry: boolean, 
+/**
+ * Ring rotation: off where the program reads slot numbers other than relative to the ring.
+ */
+rotation: boolean, 
+/**
+ * Descriptors of freed slots nothing can read were left out of the states: off where the
+ * program may copy or revive any freed slot.
+ */
+deadDescriptors: boolean, } | { "verdict": "counterexample", 
 /**
  * The violation (`lockup`, `deadlock`, a safety kind, `staleWakeup`, ...).
  */
@@ -890,7 +920,22 @@ collisionProbability: number,
 /**
  * Threads the search ran on.
  */
-threads: number, por: boolean, symmetry: boolean, rotation: boolean, } | { "verdict": "boundReached", maxStates: number, 
+threads: number, 
+/**
+ * The reductions the search used: asked for (`ExploreOptions`) and sound for this config
+ * and its kernel program (`program::analysis`, `docs/programs.md`). Partial-order
+ * reduction: off with faults.
+ */
+por: boolean, symmetry: boolean, 
+/**
+ * Ring rotation: off where the program reads slot numbers other than relative to the ring.
+ */
+rotation: boolean, 
+/**
+ * Descriptors of freed slots nothing can read were left out of the states: off where the
+ * program may copy or revive any freed slot.
+ */
+deadDescriptors: boolean, } | { "verdict": "boundReached", maxStates: number, 
 /**
  * Distinct states stored.
  */
@@ -933,7 +978,22 @@ collisionProbability: number,
 /**
  * Threads the search ran on.
  */
-threads: number, por: boolean, symmetry: boolean, rotation: boolean, };
+threads: number, 
+/**
+ * The reductions the search used: asked for (`ExploreOptions`) and sound for this config
+ * and its kernel program (`program::analysis`, `docs/programs.md`). Partial-order
+ * reduction: off with faults.
+ */
+por: boolean, symmetry: boolean, 
+/**
+ * Ring rotation: off where the program reads slot numbers other than relative to the ring.
+ */
+rotation: boolean, 
+/**
+ * Descriptors of freed slots nothing can read were left out of the states: off where the
+ * program may copy or revive any freed slot.
+ */
+deadDescriptors: boolean, };
 
 /**
  * What one submitter (CPU) submits.

@@ -202,14 +202,15 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             s.roots, s.states, s.transitions, s.max_depth
         );
         println!(
-            "  {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state, por {}, symmetry {}, rotation {}",
+            "  {:.3} s, {:.0} states/s, {} thread(s), {:.1} bytes/state",
             s.seconds.unwrap_or(0.0),
             s.states_per_second.unwrap_or(0.0),
             s.threads,
             s.bytes_per_state,
-            s.por,
-            s.symmetry,
-            s.rotation
+        );
+        println!(
+            "  reductions used (asked for and sound for this program): por {}, symmetry {}, rotation {}, dead descriptors {}",
+            s.por, s.symmetry, s.rotation, s.dead_descriptors
         );
         if let Some(kb) = peak_rss_kb() {
             println!(

@@ -406,9 +406,11 @@ impl Explorer {
             peak_bytes: bytes,
             collision_probability: (n * (n - 1.0) / 2.0 * 2f64.powi(-64)).clamp(0.0, 1.0),
             threads: self.threads as u32,
-            por: self.rules.por,
+            por: self.rules.por && self.rules.root_sys[0].params.faults.is_off(),
             symmetry: self.rules.enc.symmetry,
-            rotation: self.rules.enc.rotation,
+            rotation: self.rules.enc.rotation
+                && self.rules.enc.rotation_step() < self.rules.root_sys[0].ring.qi_length,
+            dead_descriptors: !self.rules.root_sys[0].params.dead.any,
         }
     }
 

@@ -233,6 +233,11 @@ fn rotated(slot: u32, rot: u32, len: u32) -> u32 {
 }
 
 impl Fingerprinter {
+    /// The rotations that are symmetries are the multiples of this (`QI_LENGTH`: none).
+    pub(super) fn rotation_step(&self) -> u32 {
+        self.step
+    }
+
     /// The encoder of the states of `roots` (same ring length and faults).
     pub(super) fn new(symmetry: bool, rotation: bool, roots: &[System]) -> Self {
         let len = roots[0].ring.qi_length;

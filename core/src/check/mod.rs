@@ -218,9 +218,17 @@ pub struct ExploreStats {
     pub collision_probability: f64,
     /// Threads the search ran on.
     pub threads: u32,
+    /// The reductions the search used: asked for (`ExploreOptions`) and sound for this config
+    /// and its kernel program (`program::analysis`, `docs/programs.md`). Partial-order
+    /// reduction: off with faults.
     pub por: bool,
     pub symmetry: bool,
+    /// Ring rotation: off where the program reads slot numbers other than relative to the ring.
     pub rotation: bool,
+    /// Descriptors of freed slots nothing can read were left out of the states: off where the
+    /// program may copy or revive any freed slot.
+    #[serde(default)]
+    pub dead_descriptors: bool,
 }
 
 /// The result of an exploration.

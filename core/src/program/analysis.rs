@@ -52,7 +52,7 @@ pub struct Facts {
     /// Whether any copy of a descriptor occurs.
     pub copies: bool,
     /// `mark` writes non-`QI_FREE` statuses only to `index .. index + count + extra`: `Some(extra)`;
-    /// or writes only `QI_FREE`: `None` (see [`Facts::mark_revives_anywhere`]).
+    /// or writes only `QI_FREE`: `None` (see [`Facts::revives_anywhere`]).
     pub mark_revives: Option<u32>,
     /// A non-`QI_FREE` status may be written to a free slot outside those patterns.
     pub revives_anywhere: bool,

@@ -1,6 +1,6 @@
 //! The compiled form of a program: per function, a flat list of stack-machine instructions
 //! with resolved locals, folded constants and the source line of each. Flat, so a function
-//! suspended at a `writel` resumes from an instruction index (the [`Frame`] the explorer
+//! suspended at a `writel` resumes from an instruction index (the [`Frame`](super::Frame) the explorer
 //! stores), never from a position in a tree.
 
 use super::ast::{BinOp, UnOp};
