@@ -204,15 +204,7 @@ impl Gen {
                 format!("`{name}` is a name of the model; choose another variable name"),
             );
         }
-        if self.locals.len() >= MAX_LOCALS {
-            return err(
-                pos,
-                format!(
-                    "more than {MAX_LOCALS} variables in `{}`",
-                    self.entry.name()
-                ),
-            );
-        }
+        self.room(pos)?;
         self.locals.push(name.to_string());
         Ok((self.locals.len() - 1) as u8)
     }
@@ -491,9 +483,8 @@ impl Gen {
         Ok(())
     }
 
-    /// A hidden local for a compound assignment's index.
-    fn scratch(&mut self, pos: Pos) -> Result<u8, ProgramError> {
-        let name = format!(" t{}", self.locals.len());
+    /// Room for one more local, or the error at `pos`.
+    fn room(&self, pos: Pos) -> Result<(), ProgramError> {
         if self.locals.len() >= MAX_LOCALS {
             return err(
                 pos,
@@ -503,6 +494,13 @@ impl Gen {
                 ),
             );
         }
+        Ok(())
+    }
+
+    /// A hidden local for a compound assignment's index.
+    fn scratch(&mut self, pos: Pos) -> Result<u8, ProgramError> {
+        let name = format!(" t{}", self.locals.len());
+        self.room(pos)?;
         self.locals.push(name);
         Ok((self.locals.len() - 1) as u8)
     }
