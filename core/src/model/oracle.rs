@@ -106,8 +106,11 @@ impl System {
                         | Pc::PollLock
                         | Pc::Mark
                         | Pc::InCheckFault => true,
-                        // Inside mark, suspended: the loop may or may not have passed the slot.
-                        Pc::InMark => !marks_wait,
+                        // Inside mark, suspended: a mark that sets the wait slot may not have
+                        // reached it yet; it has when the slot is already QI_FREE.
+                        Pc::InMark => {
+                            !marks_wait || self.ring.desc_status[slot as usize] != Status::Free
+                        }
                         Pc::Reclaim | Pc::InReclaim => !marks_wait,
                         // The final unlock returns or restarts in the same step.
                         _ => false,
