@@ -27,9 +27,13 @@ export type Cell = {
  */
 kernel: Kernel, 
 /**
- * The program's name, when the row runs a program of one's own.
+ * The program's name, when the row runs a program of one's own (or a patch).
  */
-program?: string, mix: Mix, fault: Fault, 
+program?: string, 
+/**
+ * The row's name: the presets it stands for, or the program's name.
+ */
+row: string, mix: Mix, fault: Fault, 
 /**
  * The descriptor counts every CPU's calls range over.
  */
@@ -322,9 +326,10 @@ rotation: boolean,
 deadDescriptors: boolean, };
 
 /**
- * The hardware fault of a cell (one per run).
+ * The fault column of a cell: which hardware fault may happen (at most one per run, or two)
+ * and when a time-out may fire ([`IteTiming`]).
  */
-export type Fault = "none" | "iqe" | "ite" | "iteAllFetched" | "ice" | "gone" | "goneAllFetched";
+export type Fault = "none" | "iqe" | "ice" | "ite" | "iteWaitFetched" | "iteAllFetched" | "iteTwice" | "gone" | "goneWaitFetched" | "goneAllFetched" | "goneNoItesid";
 
 /**
  * Fault injection in the hardware engine. Off (all zero) by default. Each time the engine is
@@ -355,13 +360,16 @@ deviceGoneRate: number,
  */
 iteWalk: IteWalk, 
 /**
- * An `ITE` (or device gone) fires only once hardware has fetched every published
- * descriptor (`IQH == IQT`): the device time-out is long, and the kernel's walk assumes
- * hardware fetched the batch's wait descriptor before it fired. Off (the default), a
- * time-out may fire as soon as its device-TLB invalidation is fetched, as the VT-d spec
- * allows.
+ * When an `ITE` (or device gone) may fire: as soon as its invalidation is fetched (the
+ * default, as the VT-d spec allows), once its batch's wait is fetched, or once everything
+ * published is.
  */
-iteAllFetched: boolean, 
+iteTiming: IteTiming, 
+/**
+ * Hardware without `ITESID` (`IQER.ITESID` reads 0, as before VT-d 3.x or where it is
+ * not reported): `qi_check_fault` cannot tell a gone device from a slow one.
+ */
+noIteSid: boolean, 
 /**
  * At most this many faults per run (0 = no limit). The exhaustive explorer needs a limit:
  * every `-EAGAIN` restart is a new attempt, so unbounded faults mean unbounded states.
@@ -406,7 +414,7 @@ faultPath: FaultPath | null, };
 /**
  * Kinds of finding.
  */
-export type FindingKind = "lostCompletion" | "lockup" | "suspectedLockup" | "staleWakeup" | "prematureCompletion" | "overrun" | "strayStatusWrite" | "freeCntInvariant" | "deadlock" | "walkLoop" | "programError";
+export type FindingKind = "lostCompletion" | "lockup" | "suspectedLockup" | "staleWakeup" | "prematureCompletion" | "overrun" | "strayStatusWrite" | "freeCntInvariant" | "deadlock" | "walkLoop" | "misattributedTimeout" | "retryForever" | "programError";
 
 /**
  * How the hardware engine runs relative to software.
@@ -506,14 +514,21 @@ export type HwFault = "iqe" | "ite" | "ice" | "gone";
 export type InvType = "iotlb" | "devtlb" | "context" | "iec" | "pasid";
 
 /**
+ * When hardware may raise an invalidation time-out (`ITE`, device gone) relative to what it
+ * has fetched. The VT-d spec (6.5.2.11) lets it fire as soon as the timed-out device-TLB
+ * invalidation is fetched; the kernels' `ITE` walks assume more (docs/model.md).
+ */
+export type IteTiming = "anyFetched" | "waitFetched" | "allFetched";
+
+/**
  * Which `qi_check_fault` walk runs after an `ITE` (DESIGN.md section 4).
  */
 export type IteWalk = "stride2" | "stride1";
 
 /**
- * A kernel version (a range of versions with the same `qi_submit_sync` behaviour).
+ * A kernel version: a range of releases with one `qi_submit_sync()` behaviour.
  */
-export type Kernel = "6.9" | "6.12" | "7.0";
+export type Kernel = "5.15" | "5.15.168" | "5.15.203" | "6.1" | "6.1.113" | "6.6" | "6.6.55" | "6.6.130" | "6.9" | "6.12" | "6.12.78" | "6.18" | "6.18.26" | "7.0" | "7.2";
 
 /**
  * Which descriptor of which submission occupies a slot: lets the oracles tell a slot's current

@@ -99,10 +99,18 @@ pub(crate) struct ConfigArgs {
     /// gone (ITE, then qi_check_fault returns -ETIMEDOUT) (0..=1).
     #[arg(long = "device-gone-rate", value_name = "P")]
     pub(crate) device_gone_rate: Option<f64>,
-    /// A time-out (ITE, device gone) fires only once hardware has fetched every published
-    /// descriptor (the kernel's assumption); default: as soon as its device-TLB invalidation
-    /// is fetched (what the VT-d spec allows).
-    #[arg(long = "ite-all-fetched")]
+    /// When a time-out (ITE, device gone) may fire: any-fetched (as soon as its device-TLB
+    /// invalidation is fetched, as the VT-d spec allows; the default), wait-fetched (once its
+    /// batch's wait descriptor is fetched: what the stride-1 walk needs) or all-fetched (once
+    /// hardware fetched everything published)
+    #[arg(long = "ite-timing", value_name = "WHEN", value_parser = parse_timing)]
+    pub(crate) ite_timing: Option<qisim_core::config::IteTiming>,
+    /// Hardware that reports no ITESID (it reads 0): qi_check_fault cannot tell a gone device
+    /// from a slow one
+    #[arg(long = "no-ite-sid")]
+    pub(crate) no_ite_sid: bool,
+    /// Old spelling of `--ite-timing all-fetched`.
+    #[arg(long = "ite-all-fetched", hide = true)]
     pub(crate) ite_all_fetched: bool,
     /// At most this many faults per run (0 = no limit; `explore` needs >= 1 with faults).
     #[arg(long = "max-faults", value_name = "N")]
@@ -260,7 +268,13 @@ impl ConfigArgs {
             c.fetch_depth = n;
         }
         if self.ite_all_fetched {
-            c.faults.ite_all_fetched = true;
+            c.faults.ite_timing = qisim_core::config::IteTiming::AllFetched;
+        }
+        if let Some(t) = self.ite_timing {
+            c.faults.ite_timing = t;
+        }
+        if self.no_ite_sid {
+            c.faults.no_ite_sid = true;
         }
         if let Some(w) = self.ite_walk {
             c.faults.ite_walk = match w {
@@ -378,4 +392,8 @@ impl ConfigArgs {
         c.validate()?;
         Ok(c)
     }
+}
+
+fn parse_timing(s: &str) -> Result<qisim_core::config::IteTiming, String> {
+    qisim_core::config::IteTiming::parse(s)
 }

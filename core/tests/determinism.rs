@@ -7,7 +7,7 @@
 
 use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
 use qisim_core::config::kernel::Kernel;
-use qisim_core::config::{FaultConfig, IteWalk, SchedulerConfig, TimedCosts, TypeMix};
+use qisim_core::config::{FaultConfig, IteTiming, IteWalk, SchedulerConfig, TimedCosts, TypeMix};
 use qisim_core::{BatchDist, Config, HardwareMode, PolicyKind, Simulation, Workload};
 use serde::{Deserialize, Serialize};
 
@@ -118,7 +118,7 @@ fn cases() -> Vec<(String, Config)> {
         ];
         v.push((format!("{p}-per-submitter"), per));
     }
-    for k in Kernel::ALL {
+    for k in Kernel::MAINLINE {
         let mut c = base(PolicyKind::Fixed, random.clone(), 8);
         k.apply(&mut c);
         c.workload = k.realistic_workload(&c.workload, c.qi_length);
@@ -153,7 +153,7 @@ fn explore_cases() -> Vec<(String, Config)> {
             ite_rate: 0.5,
             device_gone_rate: 0.5,
             max_faults: 1,
-            ite_all_fetched: true,
+            ite_timing: IteTiming::AllFetched,
             ..FaultConfig::default()
         };
         v.push((format!("{}-ite-gone-all-fetched", policy.name()), f));

@@ -3,7 +3,7 @@
 //! carries none, with faults enabled or not.
 
 use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
-use qisim_core::config::{FaultConfig, IteWalk, SchedulerConfig, TypeMix};
+use qisim_core::config::{FaultConfig, IteTiming, IteWalk, SchedulerConfig, TypeMix};
 use qisim_core::model::FaultPath::{self, *};
 use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, RunReport, Simulation, Workload};
 
@@ -53,7 +53,7 @@ fn ite(walk: IteWalk, all_fetched: bool) -> FaultConfig {
     FaultConfig {
         ite_rate: 0.5,
         ite_walk: walk,
-        ite_all_fetched: all_fetched,
+        ite_timing: timing(all_fetched),
         ..FaultConfig::default()
     }
 }
@@ -117,7 +117,7 @@ fn f5_a_time_out_before_the_wait_is_fetched_is_labelled_f5_in_both_walks() {
 fn f6_a_stray_write_after_etimedout_is_labelled_f6() {
     let f = FaultConfig {
         device_gone_rate: 0.5,
-        ite_all_fetched: true,
+        ite_timing: IteTiming::AllFetched,
         ..FaultConfig::default()
     };
     let r = replay(config(Fixed, f, &[&[1], &[1]]), "q1:a6b3F2Gb3H2");
@@ -243,4 +243,12 @@ fn timeline_rows_word_every_step_as_the_column_timeline_does() {
     );
     let json = serde_json::to_value(&rows[20]).unwrap();
     assert!(json["hwSlots"].is_array() && json["parts"][0]["kind"].is_string());
+}
+
+fn timing(all_fetched: bool) -> IteTiming {
+    if all_fetched {
+        IteTiming::AllFetched
+    } else {
+        IteTiming::AnyFetched
+    }
 }

@@ -1,8 +1,12 @@
-//! `docs/kernels.md` is the output of the kernel matrix (`qisim matrix --markdown`): this test
-//! recomputes it and fails when the page is stale (`QISIM_BLESS=1` rewrites it). It also checks
-//! that every counterexample replays and what the matrix must show.
+//! `docs/kernels.md` and `docs/patches.md` are the output of the kernel matrix (`qisim matrix
+//! --markdown`, `--patches --markdown`): these tests recompute them and fail when a page is
+//! stale (`QISIM_BLESS=1` rewrites it). They also check that every counterexample replays and
+//! what the matrix must show.
 
-use qisim_core::check::matrix::{self, Fault, MatrixSpec, Mix};
+use qisim_core::check::matrix::{self, Cell, Fault, MatrixSpec, Mix, Row};
+use qisim_core::check::matrix_doc;
+use qisim_core::config::kernel::Kernel;
+use qisim_core::program::patches::PATCHES;
 
 #[test]
 fn docs_kernels_md_is_the_matrix_output() {
@@ -13,7 +17,7 @@ fn docs_kernels_md_is_the_matrix_output() {
     let cell = |k: &str, mix: Mix, fault: Fault| {
         cells
             .iter()
-            .find(|c| c.kernel.name() == k && c.mix == mix && c.fault == fault)
+            .find(|c| c.row.split(" · ").any(|n| n == k) && c.mix == mix && c.fault == fault)
             .unwrap()
     };
     // The fix's purpose: legacy (6.9) locks up with count-0 calls, the fix does not.
@@ -29,16 +33,62 @@ fn docs_kernels_md_is_the_matrix_output() {
             "{k}"
         );
     }
-    let page = matrix::render_markdown(&spec, &cells);
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/kernels.md");
+    // The headline question: 5.15.203+ / 6.6.130+ (the reclaim fix and the stride-1 walk
+    // backported, no device-gone branch) retry forever when the device is gone.
+    let row = |k: &str| Kernel::parse(k).unwrap();
+    let c = cell_of(&cells, row("5.15.203"), Mix::Realistic, Fault::Gone);
+    assert_eq!(c.kind.as_deref(), Some("retryForever"));
+    // The device-gone branch (6.9 and later) turns that into -ETIMEDOUT, for whoever handles it.
+    let c = cell_of(&cells, row("6.9"), Mix::Realistic, Fault::GoneWaitFetched);
+    assert_eq!(c.kind.as_deref(), Some("misattributedTimeout"));
+    compare("kernels.md", &matrix_doc::render_kernels(&spec, &cells));
+}
+
+fn cell_of(cells: &[Cell], k: Kernel, mix: Mix, fault: Fault) -> &Cell {
+    cells
+        .iter()
+        .find(|c| c.program.is_none() && c.kernel == k && c.mix == mix && c.fault == fault)
+        .unwrap()
+}
+
+/// `docs/patches.md` is `qisim matrix --patches --markdown`.
+#[test]
+fn docs_patches_md_is_the_patch_matrix_output() {
+    let spec = MatrixSpec::default();
+    let mut rows: Vec<Row> = Row::kernels()
+        .into_iter()
+        .filter(|r| PATCHES.iter().any(|p| r.presets.contains(&p.base)))
+        .collect();
+    rows.extend(Row::patches());
+    let cells = matrix::run_rows(&spec, &rows, |_| {}).unwrap();
+    assert!(cells.iter().all(|c| c.reproduced != Some(false)));
+    // The reclaim fix on 5.15 is 5.15.168: the same verdict in every cell.
+    let shipped = Row {
+        callers: Kernel::V5_15_168,
+        program: None,
+        presets: vec![Kernel::V5_15_168],
+    };
+    let shipped = matrix::run_rows(&spec, &[shipped], |_| {}).unwrap();
+    for c in cells
+        .iter()
+        .filter(|c| c.program.as_deref() == Some("reclaim-fix"))
+    {
+        let b = cell_of(&shipped, Kernel::V5_15_168, c.mix, c.fault);
+        assert_eq!((&c.verdict, &c.kind), (&b.verdict, &b.kind), "{c:?}");
+    }
+    compare("patches.md", &matrix_doc::render_patches(&spec, &cells));
+}
+
+fn compare(name: &str, page: &str) {
+    let path = format!("{}/../docs/{name}", env!("CARGO_MANIFEST_DIR"));
     if std::env::var("QISIM_BLESS").is_ok_and(|v| v == "1") {
-        std::fs::write(path, &page).unwrap();
+        std::fs::write(&path, page).unwrap();
         return;
     }
-    let committed = std::fs::read_to_string(path)
+    let committed = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{path}: {e} (write it with QISIM_BLESS=1)"));
     assert!(
         committed == page,
-        "docs/kernels.md is stale: run `QISIM_BLESS=1 cargo test -p qisim-core --test kernels_doc`"
+        "docs/{name} is stale: run `QISIM_BLESS=1 cargo test -p qisim-core --test kernels_doc`"
     );
 }

@@ -17,7 +17,7 @@
 use qisim_core::check::matrix::{self, Cell, MatrixSpec, Row};
 use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
 use qisim_core::config::kernel::Kernel;
-use qisim_core::config::{FaultConfig, TypeMix};
+use qisim_core::config::{FaultConfig, IteTiming, TypeMix};
 use qisim_core::program::library::kernel;
 use qisim_core::{BatchDist, Config, FindingKind, Workload};
 
@@ -104,7 +104,7 @@ fn reductions_agree_with_the_unreduced_search_on_every_mutant() {
         ..reduced.clone()
     };
     let mut compared = 0;
-    for k in Kernel::ALL {
+    for k in Kernel::MAINLINE {
         for m in mutants(k) {
             for (name, f) in fault_grid() {
                 let cfg = small(&m.text, 2, 1, f);
@@ -193,6 +193,7 @@ fn grid(k: Kernel, text: Option<&str>) -> Vec<(String, String)> {
     let row = Row {
         callers: k,
         program: text.map(|t| ("mutant".to_string(), t.to_string())),
+        presets: vec![k],
     };
     let key = |c: &Cell| {
         (
@@ -212,7 +213,11 @@ fn grid(k: Kernel, text: Option<&str>) -> Vec<(String, String)> {
         for all_fetched in [false, true] {
             let mut cfg = small(src, 2, 2, f.clone());
             cfg.workload.batch = BatchDist::Fixed { count: 1 };
-            cfg.faults.ite_all_fetched = all_fetched && name != "IQE";
+            cfg.faults.ite_timing = if all_fetched && name != "IQE" {
+                IteTiming::AllFetched
+            } else {
+                IteTiming::AnyFetched
+            };
             // Each consequence looked for by itself: which are reachable, and how soon.
             for target in [
                 None,
@@ -261,7 +266,7 @@ fn grid(k: Kernel, text: Option<&str>) -> Vec<(String, String)> {
 fn every_mutant_changes_a_cell() {
     let mut lines = Vec::new();
     let (mut killed, mut total, mut equivalent) = (0, 0, 0);
-    for k in Kernel::ALL {
+    for k in Kernel::MAINLINE {
         let base = grid(k, None);
         let (mut kk, mut tt) = (0, 0);
         let mut survivors = Vec::new();

@@ -21,11 +21,7 @@ fn fixture() -> Vec<Value> {
 }
 
 fn atomic(k: Kernel) -> String {
-    common::atomic_text(
-        qisim_core::program::library::kernel(k.name())
-            .unwrap()
-            .source,
-    )
+    common::atomic_text(k.shipped().source)
 }
 
 /// The fields of a cell the pin compares.
@@ -33,6 +29,7 @@ fn key(c: &Value) -> Value {
     let mut c = c.clone();
     let o = c.as_object_mut().unwrap();
     o.remove("program");
+    o.remove("row");
     c
 }
 
@@ -40,35 +37,57 @@ fn cells(rows: &[Row]) -> Vec<Cell> {
     matrix::run_rows(&MatrixSpec::default(), rows, |_| {}).unwrap()
 }
 
-#[test]
-fn the_atomic_programs_give_the_rust_models_matrix() {
-    let rows: Vec<Row> = Kernel::ALL
+/// The fixture's cells still comparable: the columns whose meaning did not change since
+/// (no fault, `IQE`, `ICE`) and the time-out cells whose finding was not a stray write (stray
+/// writes are now reported only where they harm: `model::oracle`).
+fn pinned(w: &Value) -> bool {
+    let f = w["fault"].as_str().unwrap();
+    ["none", "iqe", "ice"].contains(&f)
+        || ["ite", "iteAllFetched"].contains(&f) && w["kind"] != "strayStatusWrite"
+}
+
+/// The cell of `got` at the fixture cell `w`'s kernel, mix and fault.
+fn same<'a>(got: &'a [Cell], w: &Value) -> &'a Cell {
+    got.iter()
+        .find(|g| {
+            let v = serde_json::to_value(g).unwrap();
+            v["kernel"] == w["kernel"] && v["mix"] == w["mix"] && v["fault"] == w["fault"]
+        })
+        .unwrap_or_else(|| panic!("no cell {w}"))
+}
+
+fn mainline_rows(program: impl Fn(Kernel) -> Option<(String, String)>) -> Vec<Row> {
+    Kernel::MAINLINE
         .into_iter()
         .map(|k| Row {
             callers: k,
-            program: Some((format!("{}-atomic.qi", k.name()), atomic(k))),
+            program: program(k),
+            presets: vec![k],
         })
-        .collect();
-    let got = cells(&rows);
-    let want = fixture();
-    assert_eq!(got.len(), want.len());
-    for (g, w) in got.iter().zip(&want) {
-        let g = serde_json::to_value(g).unwrap();
+        .collect()
+}
+
+#[test]
+fn the_atomic_programs_give_the_rust_models_matrix() {
+    let got = cells(&mainline_rows(|k| {
+        Some((format!("{}-atomic.qi", k.name()), atomic(k)))
+    }));
+    let mut n = 0;
+    for w in fixture().iter().filter(|w| pinned(w)) {
+        let g = serde_json::to_value(same(&got, w)).unwrap();
         assert_eq!(key(&g), key(w), "cell {w}");
+        n += 1;
     }
+    assert!(n >= 24, "{n} cells pinned");
 }
 
 #[test]
 fn the_shipped_programs_differ_only_where_a_writel_lets_hardware_in() {
-    let got = cells(&Row::kernels());
-    let want = fixture();
-    for (g, w) in got.iter().zip(&want) {
+    let got = cells(&mainline_rows(|_| None));
+    for w in fixture().iter().filter(|w| pinned(w)) {
+        let g = same(&got, w);
         let gv = serde_json::to_value(g).unwrap();
-        let time_out = matches!(
-            g.fault,
-            Fault::Ite | Fault::IteAllFetched | Fault::Gone | Fault::GoneAllFetched
-        );
-        if !time_out {
+        if !matches!(g.fault, Fault::Ite | Fault::IteAllFetched) {
             assert_eq!(key(&gv), key(w), "cell {w}");
         } else {
             // The same verdicts, one step more (the CPU's step after the writel), more states.
@@ -96,7 +115,10 @@ fn a_program_that_does_not_compile_is_a_config_error_naming_line_and_column() {
                 "head = (head - 1 + QI_LENGTH) % QI_LENGTH;",
                 "head = (head - 1 + ) % QI_LENGTH;",
             ),
-            37,
+            base.lines()
+                .position(|l| l.contains("head = (head - 1 + QI_LENGTH) % QI_LENGTH;"))
+                .unwrap()
+                + 1,
             "expected an expression",
         ),
         (

@@ -4,7 +4,7 @@
 //! kind, both ITE walks, both ITE timings, fetch depths 1 and unbounded).
 
 use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
-use qisim_core::config::{FaultConfig, IteWalk, TypeMix};
+use qisim_core::config::{FaultConfig, IteTiming, IteWalk, TypeMix};
 use qisim_core::{BatchDist, Config, PolicyKind, Workload};
 
 fn faults() -> Vec<FaultConfig> {
@@ -18,12 +18,12 @@ fn faults() -> Vec<FaultConfig> {
     };
     let mut v = vec![FaultConfig::default()];
     for walk in [IteWalk::Stride1, IteWalk::Stride2] {
-        for all in [false, true] {
+        for all in [IteTiming::AnyFetched, IteTiming::AllFetched] {
             v.push(one(|c| c.ite_rate = 0.5));
             v.push(one(|c| c.device_gone_rate = 0.5));
             for c in v.iter_mut().rev().take(2) {
                 c.ite_walk = walk;
-                c.ite_all_fetched = all;
+                c.ite_timing = all;
             }
         }
     }

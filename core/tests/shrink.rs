@@ -1,7 +1,7 @@
 //! Minimisation: random-schedule findings shrink to the size of the canonical seed timeline,
 //! still reproduce, and shrink the same way every time.
 
-use qisim_core::config::SchedulerConfig;
+use qisim_core::config::{IteTiming, SchedulerConfig};
 use qisim_core::search::hunt::{hunt, HuntOptions};
 use qisim_core::search::shrink::{minimize, reproduces};
 use qisim_core::{BatchDist, Config, FindingKind, PolicyKind, Simulation, Workload};
@@ -145,7 +145,7 @@ fn complete_continues_a_cut_schedule_to_its_consequence() {
         faults: FaultConfig {
             ite_rate: 0.5,
             ite_walk: IteWalk::Stride1,
-            ite_all_fetched: true,
+            ite_timing: IteTiming::AllFetched,
             max_faults: 1,
             ..FaultConfig::default()
         },

@@ -145,6 +145,7 @@ pub fn program_matrix(
     let rows = [Row {
         callers,
         program: Some((name.to_string(), program.to_string())),
+        presets: Vec::new(),
     }];
     let cells = run_rows(&spec, &rows, |_| {}).map_err(|e| config_error("matrix spec", &e))?;
     to_js(&cells)

@@ -31,6 +31,10 @@ pub(crate) struct MatrixArgs {
     /// with the callers of `--callers`.
     #[arg(long, value_name = "FILE")]
     pub(crate) program: Vec<String>,
+    /// Rows for the proposed fixes (`core/patches/`) next to their base kernels
+    /// (docs/patches.md with --markdown).
+    #[arg(long)]
+    pub(crate) patches: bool,
     /// The kernel version whose callers' batch sizes the `--program` rows explore.
     #[arg(long, value_name = "VERSION", default_value = "7.0")]
     pub(crate) callers: String,
@@ -40,6 +44,7 @@ pub(crate) struct MatrixArgs {
 
 pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
     use qisim_core::check::matrix::{self, MatrixSpec};
+    use qisim_core::check::matrix_doc;
     let spec = MatrixSpec {
         qi_length: a.ring,
         submitters: a.submitters,
@@ -55,7 +60,18 @@ pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
             a.ring
         )));
     }
-    let rows = if a.program.is_empty() {
+    let rows = if a.patches {
+        let mut rows: Vec<matrix::Row> = matrix::Row::kernels()
+            .into_iter()
+            .filter(|r| {
+                qisim_core::program::patches::PATCHES
+                    .iter()
+                    .any(|p| r.presets.contains(&p.base))
+            })
+            .collect();
+        rows.extend(matrix::Row::patches());
+        rows
+    } else if a.program.is_empty() {
         matrix::Row::kernels()
     } else {
         let callers = qisim_core::config::kernel::Kernel::parse(&a.callers)
@@ -65,6 +81,7 @@ pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
             rows.push(matrix::Row {
                 callers,
                 program: Some((path.clone(), crate::args::read_program(path)?)),
+                presets: Vec::new(),
             });
         }
         rows
@@ -73,7 +90,7 @@ pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
     let cells = matrix::run_rows(&spec, &rows, |c| {
         pb.set_message(format!(
             "{} / {} / {}: {}",
-            c.program.as_deref().unwrap_or(c.kernel.name()),
+            c.row,
             c.mix.label(),
             c.fault.label(),
             c.verdict
@@ -82,35 +99,12 @@ pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
     pb.finish_and_clear();
     if a.out.json {
         print_json(&cells);
+    } else if a.markdown && a.patches {
+        print!("{}", matrix_doc::render_patches(&spec, &cells));
     } else if a.markdown {
-        print!("{}", matrix::render_markdown(&spec, &cells));
+        print!("{}", matrix_doc::render_kernels(&spec, &cells));
     } else {
-        println!(
-            "{:<6} {:<32} {:<26} {:<36} {:>8}  replay",
-            "kernel", "callers (counts)", "fault", "verdict", "states"
-        );
-        for c in &cells {
-            let counts: Vec<String> = c.counts.iter().map(|n| n.to_string()).collect();
-            let verdict = match (&c.kind, c.steps) {
-                (Some(k), Some(n)) => format!("{k} ({n} steps)"),
-                _ => c.verdict.clone(),
-            };
-            let per = c
-                .per_submitter
-                .as_ref()
-                .map(|p| format!(" counts {p:?}"))
-                .unwrap_or_default();
-            println!(
-                "{:<6} {:<32} {:<26} {:<36} {:>8}  {}{}",
-                c.program.as_deref().unwrap_or(c.kernel.name()),
-                format!("{} ({})", c.mix.label(), counts.join(",")),
-                c.fault.label(),
-                verdict,
-                c.states,
-                c.replay.as_deref().unwrap_or(""),
-                per
-            );
-        }
+        print!("{}", matrix_doc::render_grid(&cells));
     }
     Ok(if cells.iter().any(|c| c.verdict == "boundReached") {
         ExitCode::from(3)

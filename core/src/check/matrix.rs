@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::family::count_family;
 use crate::check::{explore_roots, ExploreOptions, Verdict};
-use crate::config::kernel::{walk_name, Kernel};
-use crate::config::{BatchDist, Config, FaultConfig, TypeMix, Workload};
+use crate::config::kernel::Kernel;
+use crate::config::{BatchDist, Config, FaultConfig, IteTiming, TypeMix, Workload};
 use crate::error::ConfigError;
 
 /// The callers of a cell.
@@ -35,52 +35,69 @@ impl Mix {
     }
 }
 
-/// The hardware fault of a cell (one per run).
+/// The fault column of a cell: which hardware fault may happen (at most one per run, or two)
+/// and when a time-out may fire ([`IteTiming`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Fault {
     None,
     Iqe,
-    /// `ITE` as the VT-d spec allows it: as soon as its device-TLB invalidation is fetched.
-    Ite,
-    /// `ITE` only after hardware fetched everything published (the kernel's assumption).
-    IteAllFetched,
     Ice,
-    /// Device gone (`-ETIMEDOUT`), whenever the spec allows.
+    /// `ITE` as soon as its device-TLB invalidation is fetched (what the VT-d spec allows).
+    Ite,
+    /// `ITE` once its batch's wait descriptor is fetched (what the stride-1 walk needs).
+    IteWaitFetched,
+    /// `ITE` once hardware fetched everything published.
+    IteAllFetched,
+    /// Two `ITE`s in a run (the second on the retry after `-EAGAIN`), wait fetched.
+    IteTwice,
+    /// Device gone (`-ETIMEDOUT` where the kernel checks), as soon as fetched.
     Gone,
-    /// Device gone, after everything was fetched.
+    /// Device gone, once its batch's wait is fetched.
+    GoneWaitFetched,
+    /// Device gone, once everything is fetched.
     GoneAllFetched,
+    /// Device gone on hardware that reports no `ITESID` (it reads 0), wait fetched.
+    GoneNoItesid,
 }
 
 impl Fault {
-    /// Every column.
-    pub const ALL: [Fault; 7] = [
+    /// Every column, in the grid's order.
+    pub const ALL: [Fault; 11] = [
         Fault::None,
         Fault::Iqe,
-        Fault::Ite,
-        Fault::IteAllFetched,
         Fault::Ice,
+        Fault::Ite,
+        Fault::IteWaitFetched,
+        Fault::IteAllFetched,
+        Fault::IteTwice,
         Fault::Gone,
+        Fault::GoneWaitFetched,
         Fault::GoneAllFetched,
+        Fault::GoneNoItesid,
     ];
 
-    /// Short label.
+    /// Short label (the grid's column head).
     pub fn label(self) -> &'static str {
         match self {
             Fault::None => "none",
             Fault::Iqe => "IQE",
-            Fault::Ite => "ITE",
-            Fault::IteAllFetched => "ITE, all fetched",
             Fault::Ice => "ICE",
-            Fault::Gone => "device gone",
-            Fault::GoneAllFetched => "device gone, all fetched",
+            Fault::Ite => "ITE any",
+            Fault::IteWaitFetched => "ITE wait",
+            Fault::IteAllFetched => "ITE all",
+            Fault::IteTwice => "ITE ×2",
+            Fault::Gone => "gone any",
+            Fault::GoneWaitFetched => "gone wait",
+            Fault::GoneAllFetched => "gone all",
+            Fault::GoneNoItesid => "gone, no ITESID",
         }
     }
 
     /// The fault config of this column (rates are "may happen": the explorer takes every
     /// branch a positive rate allows), with the kernel's walk (a program's own walk: none).
-    fn config(self, kernel: Option<Kernel>) -> FaultConfig {
+    pub fn config(self, kernel: Option<Kernel>) -> FaultConfig {
         let mut f = FaultConfig {
             ite_walk: kernel.map_or(Default::default(), |k| k.ite_walk()),
             max_faults: 1,
@@ -89,18 +106,26 @@ impl Fault {
         match self {
             Fault::None => f.max_faults = 0,
             Fault::Iqe => f.iqe_rate = 0.5,
-            Fault::Ite => f.ite_rate = 0.5,
-            Fault::IteAllFetched => {
-                f.ite_rate = 0.5;
-                f.ite_all_fetched = true;
-            }
             Fault::Ice => f.ice_rate = 0.5,
-            Fault::Gone => f.device_gone_rate = 0.5,
-            Fault::GoneAllFetched => {
-                f.device_gone_rate = 0.5;
-                f.ite_all_fetched = true;
+            Fault::Ite | Fault::IteWaitFetched | Fault::IteAllFetched | Fault::IteTwice => {
+                f.ite_rate = 0.5
+            }
+            Fault::Gone | Fault::GoneWaitFetched | Fault::GoneAllFetched | Fault::GoneNoItesid => {
+                f.device_gone_rate = 0.5
             }
         }
+        f.ite_timing = match self {
+            Fault::IteWaitFetched
+            | Fault::GoneWaitFetched
+            | Fault::IteTwice
+            | Fault::GoneNoItesid => IteTiming::WaitFetched,
+            Fault::IteAllFetched | Fault::GoneAllFetched => IteTiming::AllFetched,
+            _ => IteTiming::AnyFetched,
+        };
+        if self == Fault::IteTwice {
+            f.max_faults = 2;
+        }
+        f.no_ite_sid = self == Fault::GoneNoItesid;
         f
     }
 }
@@ -131,25 +156,50 @@ impl Default for MatrixSpec {
     }
 }
 
-/// A row of the matrix: a shipped kernel, or a program of one's own with the callers of a
-/// kernel version.
+/// A row of the matrix: a shipped kernel (with every preset of the same behaviour), a patch,
+/// or a program of one's own with the callers of a kernel version.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
     /// The kernel version whose callers' batch sizes the row explores (and whose program it
     /// runs when `program` is none).
     pub callers: Kernel,
-    /// A program's name (a file name) and text.
+    /// A program's name (a file or patch name) and text.
     pub program: Option<(String, String)>,
+    /// The presets the row stands for (a shipped kernel's row: every preset with the same
+    /// program and callers).
+    pub presets: Vec<Kernel>,
 }
 
 impl Row {
-    /// The rows of the shipped kernels.
+    /// The rows of the shipped kernels: one per behaviour (program and callers), the first
+    /// preset of each standing for the others.
     pub fn kernels() -> Vec<Row> {
-        Kernel::ALL
-            .into_iter()
-            .map(|k| Row {
-                callers: k,
-                program: None,
+        let mut rows: Vec<Row> = Vec::new();
+        for k in Kernel::ALL {
+            let same = |r: &Row| {
+                let s = r.callers.shipped();
+                s.file == k.shipped().file && s.qi_batch == k.shipped().qi_batch
+            };
+            match rows.iter_mut().find(|r| same(r)) {
+                Some(r) => r.presets.push(k),
+                None => rows.push(Row {
+                    callers: k,
+                    program: None,
+                    presets: vec![k],
+                }),
+            }
+        }
+        rows
+    }
+
+    /// The rows of the proposed fixes ([`crate::program::patches::PATCHES`]).
+    pub fn patches() -> Vec<Row> {
+        crate::program::patches::PATCHES
+            .iter()
+            .map(|p| Row {
+                callers: p.base,
+                program: Some((p.name.to_string(), p.source.to_string())),
+                presets: Vec::new(),
             })
             .collect()
     }
@@ -158,7 +208,10 @@ impl Row {
     pub fn name(&self) -> String {
         match &self.program {
             Some((name, _)) => name.clone(),
-            None => self.callers.name().to_string(),
+            None => {
+                let names: Vec<&str> = self.presets.iter().map(|k| k.name()).collect();
+                names.join(" · ")
+            }
         }
     }
 }
@@ -170,10 +223,12 @@ impl Row {
 pub struct Cell {
     /// The kernel version whose program runs, or whose callers a program runs with.
     pub kernel: Kernel,
-    /// The program's name, when the row runs a program of one's own.
+    /// The program's name, when the row runs a program of one's own (or a patch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub program: Option<String>,
+    /// The row's name: the presets it stands for, or the program's name.
+    pub row: String,
     pub mix: Mix,
     pub fault: Fault,
     /// The descriptor counts every CPU's calls range over.
@@ -257,6 +312,7 @@ pub fn run_rows(
                 let mut cell = Cell {
                     kernel,
                     program: row.program.as_ref().map(|(name, _)| name.clone()),
+                    row: row.name(),
                     mix,
                     fault,
                     counts,
@@ -312,6 +368,9 @@ pub fn replay_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
     let f = cell.fault.config(kernel);
     let mut flags = vec![
         match &cell.program {
+            Some(name) if crate::program::patches::patch(name).is_some() => {
+                format!("--program core/patches/{name}.qi")
+            }
             Some(name) => format!("--program {name}"),
             None => format!("--kernel {}", cell.kernel.name()),
         },
@@ -328,8 +387,11 @@ pub fn replay_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
             flags.push(format!("{name} {rate}"));
         }
     }
-    if f.ite_all_fetched {
-        flags.push("--ite-all-fetched".into());
+    if f.ite_timing != IteTiming::AnyFetched {
+        flags.push(format!("--ite-timing {}", f.ite_timing.flag()));
+    }
+    if f.no_ite_sid {
+        flags.push("--no-ite-sid".into());
     }
     if f.max_faults > 0 {
         flags.push(format!("--max-faults {}", f.max_faults));
@@ -339,64 +401,4 @@ pub fn replay_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
         flags.join(" "),
         per.join(" ")
     ))
-}
-
-/// The matrix as the Markdown page `docs/kernels.md`.
-pub fn render_markdown(spec: &MatrixSpec, cells: &[Cell]) -> String {
-    let mut s = String::new();
-    s.push_str("# Kernel versions × callers × faults\n\n");
-    s.push_str(
-        "Generated by `qisim matrix --markdown` (a test fails when this page is stale: \
-         `QISIM_BLESS=1 cargo test -p qisim-core --test kernels_doc` rewrites it). Every cell \
-         is an exhaustive exploration (every interleaving, breadth first) of ",
-    );
-    s.push_str(&format!(
-        "{} CPUs × {} call(s) each on a ring of {}, device-TLB invalidations, at most one \
-         fault per run, hardware fetching ahead without limit. `proved`: no lockup, deadlock \
-         or safety violation is reachable; otherwise the shortest counterexample, which \
-         replays in the simulator (`qisim replay` with the flags shown). Batch sizes above {} \
-         are left out on this ring.\n\n",
-        spec.submitters, spec.submissions, spec.qi_length, spec.max_batch
-    ));
-    s.push_str("| version | reclaim | ITE walk |\n|---|---|---|\n");
-    for k in Kernel::ALL {
-        s.push_str(&format!(
-            "| {} ({}) | {} | {} |\n",
-            k.name(),
-            k.range(),
-            k.policy().name(),
-            walk_name(k.ite_walk())
-        ));
-    }
-    s.push_str(
-        "\nFault columns: `ITE` and `device gone` fire as soon as the timed-out device-TLB \
-         invalidation is fetched (what the VT-d spec allows, e.g. a serial engine); `…, all \
-         fetched` only once hardware fetched every published descriptor (what the kernel's \
-         walk assumes). See `docs/findings.md` for each finding.\n\n",
-    );
-    s.push_str(
-        "| kernel | callers (counts) | fault | verdict | states | shortest counterexample |\n",
-    );
-    s.push_str("|---|---|---|---|---|---|\n");
-    for c in cells {
-        let counts: Vec<String> = c.counts.iter().map(|n| n.to_string()).collect();
-        let verdict = match (&c.kind, c.steps) {
-            (Some(k), Some(n)) => format!("**{k}** ({n} steps)"),
-            _ => c.verdict.clone(),
-        };
-        let ce = replay_command(spec, c)
-            .map(|cmd| format!("`{cmd}`"))
-            .unwrap_or_default();
-        s.push_str(&format!(
-            "| {} | {} ({}) | {} | {} | {} | {} |\n",
-            c.program.as_deref().unwrap_or(c.kernel.name()),
-            c.mix.label(),
-            counts.join(","),
-            c.fault.label(),
-            verdict,
-            c.states,
-            ce
-        ));
-    }
-    s
 }

@@ -119,6 +119,7 @@ mod fingerprint;
 mod future;
 pub mod level;
 pub mod matrix;
+pub mod matrix_doc;
 pub mod owned;
 mod pack;
 pub mod partition;

@@ -148,7 +148,8 @@ impl Rules {
         target: Option<FindingKind>,
     ) -> bool {
         if let Some(t) = target {
-            return kind == t;
+            // An endless walk is a CPU that never returns: a lockup too.
+            return kind == t || t == FindingKind::Lockup && kind.hangs();
         }
         match kind {
             FindingKind::LostCompletion => stop_on_cause,
@@ -324,6 +325,7 @@ impl Expander {
             out.masks.push((id, mask));
         }
         if enabled.is_empty()
+            && !self.sys.hung
             && !self.sys.all_done()
             && target.is_none_or(|t| t == FindingKind::Deadlock)
         {

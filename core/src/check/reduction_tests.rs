@@ -87,7 +87,7 @@ fn random_config(rng: &mut Pcg64Mcg) -> Config {
         } else {
             IteWalk::Stride1
         },
-        ite_all_fetched: rng.random_bool(0.5),
+        ite_timing: crate::config::IteTiming::ALL[rng.random_range(0..3)],
         ..FaultConfig::default()
     };
     match faulty {

@@ -13,7 +13,7 @@ mod tagged;
 mod validate;
 mod workload;
 
-pub use faults::{FaultConfig, IteWalk};
+pub use faults::{FaultConfig, IteTiming, IteWalk};
 pub use sched::{SchedulerConfig, TimedCosts};
 pub use workload::{BatchDist, TypeMix, Workload};
 
@@ -210,10 +210,7 @@ impl Config {
             return p.as_str().into();
         }
         if let Some(k) = self.kernel {
-            return library::kernel(k.name())
-                .expect("every preset is shipped")
-                .source
-                .into();
+            return k.shipped().source.into();
         }
         library::for_parts(self.policy, self.faults.ite_walk).into()
     }

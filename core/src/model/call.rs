@@ -29,17 +29,19 @@ struct Bus<'a, T: TraceSink> {
     sink: &'a mut T,
     step: u64,
     actor: Actor,
+    /// Hardware without `ITESID` (`faults.noIteSid`).
+    no_sid: bool,
 }
 
 impl<T: TraceSink> Bus<'_, T> {
-    /// A register as `readl` reads it.
+    /// A register as `readl` reads it (`no_sid`: hardware that reports no `ITESID`).
     #[inline(always)]
-    fn read_reg(ring: &Ring, r: Reg) -> u32 {
+    fn read_reg(ring: &Ring, r: Reg, no_sid: bool) -> u32 {
         match r {
             Reg::Iqh => ring.iqh,
             Reg::Iqt => ring.iqt,
             Reg::Fsts => u32::from(ring.fsts),
-            Reg::Itesid if ring.fsts & fsts::ITE == 0 => 0,
+            Reg::Itesid if no_sid || ring.fsts & fsts::ITE == 0 => 0,
             Reg::Itesid if ring.ite_gone => GONE_SID,
             Reg::Itesid => PRESENT_SID,
         }
@@ -89,7 +91,7 @@ impl<T: TraceSink> Machine for Bus<'_, T> {
     }
     #[inline(always)]
     fn readl(&mut self, r: Reg) -> u32 {
-        Self::read_reg(self.ring, r)
+        Self::read_reg(self.ring, r, self.no_sid)
     }
     fn clear_fsts(&mut self, bits: u32) {
         let bits = (bits & u32::from(fsts::IQE | fsts::ITE | fsts::ICE)) as u8;
@@ -117,16 +119,18 @@ pub struct DryRun<'a> {
     ring: &'a Ring,
     statuses: Vec<(u32, Status)>,
     globals: [Option<u32>; 3],
+    no_sid: bool,
     pub wrote: bool,
     pub hardware: bool,
 }
 
 impl<'a> DryRun<'a> {
-    pub fn new(ring: &'a Ring) -> Self {
+    pub fn new(ring: &'a Ring, no_sid: bool) -> Self {
         DryRun {
             ring,
             statuses: Vec::new(),
             globals: [None; 3],
+            no_sid,
             wrote: false,
             hardware: false,
         }
@@ -164,7 +168,7 @@ impl Machine for DryRun<'_> {
     }
     fn readl(&mut self, r: Reg) -> u32 {
         self.hardware = true;
-        Bus::<crate::trace::NoTrace>::read_reg(self.ring, r)
+        Bus::<crate::trace::NoTrace>::read_reg(self.ring, r, self.no_sid)
     }
     fn clear_fsts(&mut self, _bits: u32) {
         self.hardware = true;
@@ -179,6 +183,17 @@ impl System {
     /// A dry run of submitter `i`'s call of `entry` from its start, on this state: how it
     /// ends, and what it would have touched.
     pub fn dry_run(&self, i: u32, entry: Entry) -> (Exit, bool, bool) {
+        self.dry_run_from(i, entry, None).0
+    }
+
+    /// [`System::dry_run`] with `free_tail` first set to `free_tail` (when given); also
+    /// returns `free_tail` at the end.
+    pub fn dry_run_from(
+        &self,
+        i: u32,
+        entry: Entry,
+        free_tail: Option<u32>,
+    ) -> ((Exit, bool, bool), u32) {
         thread_local! {
             // The explorer asks this of many states: no allocation per question.
             static SCRATCH: std::cell::RefCell<(crate::program::Frame, Vec<(u32, Status)>)> =
@@ -199,12 +214,15 @@ impl System {
                 ring: &self.ring,
                 statuses: std::mem::take(statuses),
                 globals: [None; 3],
+                no_sid: self.params.faults.no_ite_sid,
                 wrote: false,
                 hardware: false,
             };
+            m.globals[Global::FreeTail as usize] = free_tail;
             let exit = exec::run(code, frame, &mut m);
+            let tail = m.global(Global::FreeTail);
             *statuses = m.statuses;
-            (exit, m.wrote, m.hardware)
+            ((exit, m.wrote, m.hardware), tail)
         })
     }
 
@@ -261,6 +279,7 @@ impl System {
             sink: &mut *sink,
             step,
             actor,
+            no_sid: params.faults.no_ite_sid,
         };
         let exit = exec::run(code, &mut s.frame, &mut bus);
         match exit {
@@ -319,6 +338,7 @@ impl System {
         let actor = Actor::Submitter(i);
         self.report_on(own, FindingKind::WalkLoop, step, actor, Some(i), slot, msg);
         self.halted = true;
+        self.hung = true;
     }
 
     #[cold]
@@ -339,5 +359,6 @@ impl System {
         let actor = Actor::Submitter(i);
         self.report(FindingKind::ProgramError, step, actor, Some(i), None, msg);
         self.halted = true;
+        self.hung = true;
     }
 }

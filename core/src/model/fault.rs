@@ -38,6 +38,12 @@ impl System {
         sink.emit(step, actor, || Op::HwFault { slot, fault, label });
         if let Some(l) = label {
             self.fault_log.timed_out(l);
+            if let Some(s) = self.subs.get_mut(l.submitter as usize) {
+                if s.attempts > 0 && s.attempt() == l.attempt && s.pc != crate::model::Pc::Finished
+                {
+                    s.timed_out = true;
+                }
+            }
         }
         let mut rest = Vec::new();
         hardware::take_pending(&mut self.ring, &mut rest);

@@ -64,7 +64,7 @@ impl FaultPath {
     /// What it is, in plain words (the "what" column of `docs/findings.md`).
     pub fn description(self) -> &'static str {
         match self {
-            FaultPath::F1 => "an IQE inside a batch is never cleared: no caller's index matches IQH, hardware stays stopped and every caller behind it spins (soft lockup)",
+            FaultPath::F1 => "an IQE inside a batch is never cleared: no caller's index matches IQH, hardware stays stopped and every caller behind it polls with interrupts off (hard lockup)",
             FaultPath::F2 => "the IQE repair returns -EINVAL and frees the caller's slots while hardware still runs the batch: its copied wait completes into a freed slot",
             FaultPath::F3 => "the stride-2 ITE walk never ends with batches or wait-only calls: qi_check_fault loops with q_lock held (hard lockup)",
             FaultPath::F4 => "legacy reclaim frees the wait slots the ITE walk marked QI_ABORT before their owner saw them: a lost completion with one descriptor per call",

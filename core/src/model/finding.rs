@@ -34,6 +34,14 @@ pub enum FindingKind {
     /// A loop of a kernel program (the `ITE` walk of `qi_check_fault`) never terminates:
     /// an infinite loop under `q_lock` with interrupts off.
     WalkLoop,
+    /// `qi_submit_sync()` returned `-ETIMEDOUT` to a caller all of whose invalidations
+    /// completed: the time-out it reports was another CPU's (the one that handled `ITE`
+    /// returns it, whoever's invalidation timed out).
+    MisattributedTimeout,
+    /// A CPU restarts a batch after a time-out at a device that is gone, and `qi_check_fault`
+    /// cannot tell (no device-gone branch, or no `ITESID`): every retry times out again, so
+    /// the call never returns.
+    RetryForever,
     /// A kernel program failed at run time (an index outside the ring, a status that is not
     /// one of the four, a variable read before it is set...): the finding names its line.
     ProgramError,
@@ -41,7 +49,7 @@ pub enum FindingKind {
 
 impl FindingKind {
     /// Every kind.
-    pub const ALL: [FindingKind; 11] = [
+    pub const ALL: [FindingKind; 13] = [
         FindingKind::LostCompletion,
         FindingKind::Lockup,
         FindingKind::SuspectedLockup,
@@ -52,6 +60,8 @@ impl FindingKind {
         FindingKind::FreeCntInvariant,
         FindingKind::Deadlock,
         FindingKind::WalkLoop,
+        FindingKind::MisattributedTimeout,
+        FindingKind::RetryForever,
         FindingKind::ProgramError,
     ];
 
@@ -68,6 +78,8 @@ impl FindingKind {
             FindingKind::FreeCntInvariant => "freeCntInvariant",
             FindingKind::Deadlock => "deadlock",
             FindingKind::WalkLoop => "walkLoop",
+            FindingKind::MisattributedTimeout => "misattributedTimeout",
+            FindingKind::RetryForever => "retryForever",
             FindingKind::ProgramError => "programError",
         }
     }
@@ -82,7 +94,16 @@ impl FindingKind {
                 | FindingKind::FreeCntInvariant
                 | FindingKind::Deadlock
                 | FindingKind::WalkLoop
+                | FindingKind::MisattributedTimeout
                 | FindingKind::ProgramError
+        )
+    }
+
+    /// A CPU that never returns from `qi_submit_sync()`: what `--target lockup` looks for.
+    pub fn hangs(self) -> bool {
+        matches!(
+            self,
+            FindingKind::Lockup | FindingKind::WalkLoop | FindingKind::RetryForever
         )
     }
 
@@ -92,9 +113,11 @@ impl FindingKind {
         match self {
             FindingKind::Lockup
             | FindingKind::WalkLoop
+            | FindingKind::RetryForever
             | FindingKind::Deadlock
             | FindingKind::ProgramError => 4,
             FindingKind::PrematureCompletion
+            | FindingKind::MisattributedTimeout
             | FindingKind::Overrun
             | FindingKind::StrayStatusWrite
             | FindingKind::FreeCntInvariant => 3,
@@ -111,6 +134,7 @@ impl FindingKind {
             FindingKind::Lockup
                 | FindingKind::Deadlock
                 | FindingKind::WalkLoop
+                | FindingKind::RetryForever
                 | FindingKind::ProgramError
         )
     }
@@ -158,13 +182,15 @@ mod tests {
                 FreeCntInvariant,
                 Deadlock,
                 WalkLoop,
+                MisattributedTimeout,
                 ProgramError
             ]
         );
         assert_eq!(
             with(FindingKind::is_terminal),
-            [Lockup, Deadlock, WalkLoop, ProgramError]
+            [Lockup, Deadlock, WalkLoop, RetryForever, ProgramError]
         );
+        assert_eq!(with(FindingKind::hangs), [Lockup, WalkLoop, RetryForever]);
         let rank = |k: FindingKind| k.severity();
         assert!(rank(Lockup) > rank(Overrun) && rank(Overrun) > rank(StaleWakeup));
         assert!(rank(StaleWakeup) > rank(SuspectedLockup));

@@ -24,6 +24,7 @@
 //!   returns `-ETIMEDOUT`).
 //! - `ICE`: a device-TLB invalidation completes with an error bit; hardware goes on.
 
+use crate::config::IteTiming;
 use crate::model::ring::Ring;
 use crate::model::types::{fsts, Desc, HwFault, InvType, Label, Status};
 
@@ -84,23 +85,40 @@ fn oldest_pending(ring: &Ring) -> Option<Desc> {
 
 /// True when `fault` can happen now: `IQE` when hardware can fetch (any descriptor kind);
 /// `ITE`, device gone and `ICE` when the oldest pending descriptor is a device-TLB
-/// invalidation (the one that waits for a device) — with `ite_all_fetched`, a time-out only
-/// once every published descriptor is fetched.
-pub fn fault_applies(ring: &Ring, fault: HwFault, fetch_depth: u32, ite_all_fetched: bool) -> bool {
+/// invalidation (the one that waits for a device) — a time-out as late as `timing` says.
+pub fn fault_applies(ring: &Ring, fault: HwFault, fetch_depth: u32, timing: IteTiming) -> bool {
     if fault.at_fetch() {
         // A descriptor already invalid raises IQE at its fetch by itself.
         return can_fetch(ring, fetch_depth) && !(ring.bad && ring.bad_slot == ring.iqh);
     }
-    if ite_all_fetched && fault != HwFault::Ice && ring.iqh != ring.iqt {
-        return false;
-    }
-    matches!(
+    let devtlb = matches!(
         oldest_pending(ring),
         Some(Desc::Inv {
             ty: InvType::Devtlb,
             ..
         })
-    )
+    );
+    if !devtlb || fault == HwFault::Ice {
+        return devtlb;
+    }
+    match timing {
+        IteTiming::AnyFetched => true,
+        IteTiming::WaitFetched => batch_wait_fetched(ring),
+        IteTiming::AllFetched => ring.iqh == ring.iqt,
+    }
+}
+
+/// True when the wait descriptor of the oldest pending invalidation's batch is fetched: a
+/// batch is contiguous and ends with its wait, so it is the first wait pending after it.
+fn batch_wait_fetched(ring: &Ring) -> bool {
+    let mut k = ring.add(ring.pending_from, 1);
+    while k != ring.iqh {
+        if matches!(ring.fetched[k as usize], Desc::Wait { .. }) {
+            return true;
+        }
+        k = ring.add(k, 1);
+    }
+    false
 }
 
 /// Fetches the descriptor at `IQH`: a copy goes pending and `IQH` moves on. With `IQE` (a
@@ -159,6 +177,7 @@ pub fn complete(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
         ring.faults += 1;
         ring.fsts |= fsts::ITE;
         ring.ite_gone = f == HwFault::Gone;
+        ring.device_gone |= f == HwFault::Gone;
         // The timed-out descriptor leaves the pending set without completing.
         ring.pending_from = ring.add(slot, 1);
         return Processed::TimedOut {

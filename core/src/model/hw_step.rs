@@ -91,7 +91,7 @@ impl System {
                         label: Some(label),
                     });
                 }
-                if sw && !owned {
+                if sw && !owned && self.stray_harms(status_addr) {
                     self.report_stray_write(step, actor, status_addr, label, before);
                 }
                 StepKind::HwWait { drain }

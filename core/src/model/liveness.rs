@@ -17,7 +17,7 @@ impl System {
     /// definition of a lockup, for the simulator's oracle and the explorer alike. Requires at
     /// least one unfinished submitter.
     pub fn stuck(&self) -> bool {
-        if self.hw_enabled() {
+        if self.hung || self.hw_enabled() {
             return false;
         }
         let r = &self.ring;
@@ -87,7 +87,7 @@ impl System {
                 pc if pc.polling() => {
                     let w = s.wait_index;
                     let msg = format!(
-                        "T{} polls {} (slot {}), which is {}; {}: soft lockup",
+                        "T{} polls {} (slot {}), which is {}; {}: hard lockup (the poll loop drops q_lock but keeps interrupts off, as raw_spin_lock_irqsave left them; the NMI watchdog reports it)",
                         k + 1,
                         Self::own_wait_label(s, k).name(),
                         w,
@@ -98,7 +98,7 @@ impl System {
                 }
                 _ => {
                     let msg = format!(
-                        "T{} waits for ring space forever: free_cnt {} < count + 2 = {}, and free_tail stops at slot {} ({}), which no CPU will free: soft lockup",
+                        "T{} waits for ring space forever: free_cnt {} < count + 2 = {}, and free_tail stops at slot {} ({}), which no CPU will free: soft lockup (the space wait restores interrupts between tries)",
                         k + 1,
                         r.free_cnt,
                         s.count + 2,

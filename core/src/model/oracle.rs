@@ -80,6 +80,33 @@ impl System {
                 Pc::Doorbell | Pc::Poll | Pc::PollUnlock | Pc::PollLock | Pc::InCheckFault
             )
     }
+    /// Whether hardware's `QI_DONE` just written into `slot`, which no longer belongs to the
+    /// wait that wrote it, does harm by itself: the slot holds another CPU's live wait (which
+    /// will read it as its own), or `reclaim_free_desc()` stops at it while it lies between
+    /// `free_tail` and `free_head` (nobody writes that slot again: the ring runs out), as a dry
+    /// run of the program's reclaim from the slot tells. Other stray writes are benign (under
+    /// the legacy reclaim a late `QI_DONE` is what frees a returned CPU's wait slot); what they
+    /// lead to, if anything, the other oracles report when it happens.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn stray_harms(&self, slot: u32) -> bool {
+        if let Some(l) = self.ring.desc[slot as usize].label() {
+            if matches!(self.ring.desc[slot as usize], Desc::Wait { .. })
+                && self.owns_wait_slot(slot, l)
+            {
+                return true;
+            }
+        }
+        let r = &self.ring;
+        let in_use = r.qi_length - r.free_cnt.min(r.qi_length);
+        let offset = (slot + r.qi_length - r.free_tail) % r.qi_length;
+        if offset >= in_use {
+            return false;
+        }
+        let ((exit, _, _), tail) = self.dry_run_from(0, crate::program::Entry::Reclaim, Some(slot));
+        matches!(exit, crate::program::Exit::Returned(_)) && tail == slot
+    }
+
     /// True while `slot` still belongs to the wait descriptor `label`: it holds that
     /// descriptor and its owner has neither marked the slot nor returned (DESIGN.md section 6).
     /// The legacy mark leaves the wait slot alone, so there the owner keeps it until it

@@ -38,6 +38,9 @@ pub struct Ring {
     /// The device of the last `ITE` is gone (`IQER.ITESID` names a device that
     /// `pci_device_is_present()` denies): `qi_check_fault` returns `-ETIMEDOUT`.
     pub ite_gone: bool,
+    /// A device-TLB invalidation timed out at a device that is gone: the device never answers
+    /// again, so a retry of that invalidation times out again, forever.
+    pub device_gone: bool,
     /// The descriptor in `bad_slot` is invalid (an `IQE` fault made it so): hardware raises
     /// `IQE` again at every fetch of it until software overwrites it (the kernel's repair
     /// copies the wait descriptor over it) — clearing `IQE` alone does not make it valid.
@@ -72,6 +75,7 @@ impl Clone for Ring {
             fetched,
             fsts,
             ite_gone,
+            device_gone,
             bad,
             bad_slot,
             faults,
@@ -90,6 +94,7 @@ impl Clone for Ring {
         self.fetched.clone_from(fetched);
         self.fsts = *fsts;
         self.ite_gone = *ite_gone;
+        self.device_gone = *device_gone;
         self.bad = *bad;
         self.bad_slot = *bad_slot;
         self.faults = *faults;
@@ -114,6 +119,7 @@ impl Ring {
             fetched: vec![Desc::Empty; qi_length as usize],
             fsts: 0,
             ite_gone: false,
+            device_gone: false,
             bad: false,
             bad_slot: 0,
             faults: 0,
@@ -165,6 +171,7 @@ impl Ring {
             fetched,
             fsts,
             ite_gone,
+            device_gone,
             bad,
             bad_slot,
             faults,
@@ -188,6 +195,7 @@ impl Ring {
         v.slot(pending_from);
         v.key(fsts);
         v.key(ite_gone);
+        v.key(device_gone);
         v.key(bad);
         v.dead_if(!*bad, |v| v.slot(bad_slot));
         v.key(faults);

@@ -3,7 +3,7 @@
 
 use crate::model::hardware;
 use crate::model::pc::Pc;
-use crate::model::submitter::EAGAIN;
+use crate::model::submitter::{EAGAIN, ETIMEDOUT};
 use crate::model::system::System;
 use crate::model::tally::{Returned, StepInfo, StepKind};
 use crate::model::types::{Desc, Label, Status};
@@ -125,6 +125,13 @@ impl System {
                 self.release_lock(step, i);
                 let s = &self.subs[iu];
                 if s.rc == EAGAIN {
+                    if self.ring.device_gone && self.retries_forever(i) {
+                        self.report_retry_forever(i, step);
+                        return StepInfo {
+                            kind: StepKind::Restart,
+                            returned,
+                        };
+                    }
                     // Restart the whole submission with the same batch.
                     let s = &mut self.subs[iu];
                     s.pc = Pc::Lock;
@@ -156,6 +163,7 @@ impl System {
             let s = &mut self.subs[iu];
             s.attempts += 1;
             s.hw_done = 0;
+            s.timed_out = false;
             s.index = index;
             s.wait_index = wait_index;
         }
@@ -239,17 +247,17 @@ impl System {
     }
 
     /// `qi_check_fault` from the poll loop (or resumed after its `writel`); a run the
-    /// function stopped (an endless loop, an error) ends the poll as a 0 would. Out of line:
+    /// function stopped (an endless loop, an error) halts the machine there. Out of line:
     /// a poll without a fault skips it, and the step loop stays small (wasm engines optimise
     /// a large function worse).
     #[inline(never)]
     fn check_fault<T: TraceSink>(&mut self, i: u32, resume: bool, step: u64, sink: &mut T) {
         let rc = self.call(i, Entry::CheckFault, resume, step, sink);
         self.software_changes(i, step, sink);
-        match rc {
-            Some(rc) => self.poll_end(i, rc as i32, step, sink),
-            None if self.halted => self.poll_end(i, 0, step, sink),
-            None => {}
+        // None: suspended at a writel, or stopped for good (an endless loop, an error): the
+        // CPU stays in qi_check_fault.
+        if let Some(rc) = rc {
+            self.poll_end(i, rc as i32, step, sink);
         }
     }
 
@@ -295,6 +303,9 @@ impl System {
         });
         if rc == 0 && hw_done < count + 1 {
             self.report_premature(i, step, hw_done, count);
+        }
+        if rc == ETIMEDOUT && !self.subs[iu].timed_out {
+            self.report_misattributed(i, step, count);
         }
         let w = &self.params.workloads[iu];
         let s = &mut self.subs[iu];

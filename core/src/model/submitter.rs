@@ -48,6 +48,9 @@ pub struct Submitter {
     pub attempts: u32,
     /// Descriptors of the current attempt hardware has completed (oracle: premature completion).
     pub hw_done: u32,
+    /// One of the current attempt's invalidations timed out (`ITE`, device gone): the
+    /// oracles of `-ETIMEDOUT` and of retries tell whose time-out a return reports.
+    pub timed_out: bool,
     /// Types of the current batch's invalidation descriptors (drawn at call start).
     pub types: Vec<InvType>,
     /// Step and simulated time at which the current call started (latency).
@@ -81,6 +84,7 @@ impl Clone for Submitter {
             submissions_total,
             attempts,
             hw_done,
+            timed_out,
             types,
             started_step,
             started_ns,
@@ -98,6 +102,7 @@ impl Clone for Submitter {
         self.submissions_total = *submissions_total;
         self.attempts = *attempts;
         self.hw_done = *hw_done;
+        self.timed_out = *timed_out;
         self.types.clone_from(types);
         self.started_step = *started_step;
         self.started_ns = *started_ns;
@@ -129,6 +134,7 @@ impl Submitter {
             submissions_total,
             attempts,
             hw_done,
+            timed_out,
             types,
             started_step,
             started_ns,
@@ -145,6 +151,7 @@ impl Submitter {
             v.slot(index);
             v.slot(wait_index);
             v.key(hw_done);
+            v.key(timed_out);
         });
         v.key(rc);
         v.key(submissions_done);
@@ -179,6 +186,7 @@ impl Submitter {
             submissions_total: w.submissions,
             attempts: 0,
             hw_done: 0,
+            timed_out: false,
             types: Vec::new(),
             started_step: 0,
             started_ns: 0,

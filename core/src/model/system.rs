@@ -33,6 +33,10 @@ pub struct System {
     pub found: Vec<Finding>,
     /// A lockup or deadlock was declared: the run cannot make progress.
     pub halted: bool,
+    /// A CPU hangs for good inside a kernel function (an endless loop, a run-time error, a
+    /// retry that can never succeed): nothing moves again, in any mode. (A lockup's spinning
+    /// CPUs still move: the fair-cycle analysis sees their spin.)
+    pub hung: bool,
     /// The `free_cnt` invariant was reported (once per run).
     pub(super) invariant_reported: bool,
     /// Status writes of the current software step, for the trace and the lost-completion
@@ -46,7 +50,7 @@ pub struct System {
 
 impl PartialEq for System {
     fn eq(&self, o: &Self) -> bool {
-        self.ring == o.ring && self.subs == o.subs && self.halted == o.halted
+        self.ring == o.ring && self.subs == o.subs && self.halted == o.halted && self.hung == o.hung
     }
 }
 impl Eq for System {}
@@ -56,6 +60,7 @@ impl Hash for System {
         self.ring.hash(h);
         self.subs.hash(h);
         self.halted.hash(h);
+        self.hung.hash(h);
     }
 }
 
@@ -67,6 +72,7 @@ impl Clone for System {
             subs: self.subs.clone(),
             found: Vec::new(),
             halted: false,
+            hung: false,
             invariant_reported: false,
             changes: Vec::new(),
             tally: Tally::default(),
@@ -85,6 +91,7 @@ impl Clone for System {
             subs,
             found,
             halted,
+            hung,
             invariant_reported,
             changes,
             tally,
@@ -97,6 +104,7 @@ impl Clone for System {
         self.subs.clone_from(subs);
         self.found.clone_from(found);
         self.halted = *halted;
+        self.hung = *hung;
         self.invariant_reported = *invariant_reported;
         self.changes.clone_from(changes);
         self.tally.clone_from(tally);
@@ -117,6 +125,7 @@ impl System {
             subs,
             found: Vec::new(),
             halted: false,
+            hung: false,
             invariant_reported: false,
             changes: Vec::new(),
             tally: Tally::new(cfg.submitters),
@@ -134,6 +143,7 @@ impl System {
             subs,
             found,
             halted,
+            hung,
             invariant_reported,
             changes,
             tally,
@@ -144,6 +154,7 @@ impl System {
         let (subs, len) = (&*subs, ring.qi_length);
         ring.visit(v, |k| reads_free(params, subs, len, k));
         v.key(halted);
+        v.key(hung);
         if V::WRITES {
             found.clear();
             *invariant_reported = false;
@@ -180,6 +191,11 @@ impl System {
     /// Whether `actor` can take a step now.
     #[inline]
     pub fn is_enabled(&self, actor: Actor) -> bool {
+        // A halted system is a machine that hangs (a CPU in an endless loop with q_lock held
+        // and interrupts off) or a run that ended: nothing moves again, in any mode.
+        if self.hung {
+            return false;
+        }
         match actor {
             Actor::Hardware => self.hw_enabled(),
             Actor::Fetch => self.fetch_enabled(),
@@ -192,7 +208,7 @@ impl System {
                         &self.ring,
                         f,
                         self.params.fetch_depth,
-                        self.params.faults.ite_all_fetched,
+                        self.params.faults.ite_timing,
                     )
             }
             Actor::Submitter(i) => self.subs.get(i as usize).is_some_and(|s| {
@@ -207,6 +223,9 @@ impl System {
     #[inline]
     pub fn enabled_into(&self, out: &mut Vec<Actor>) {
         out.clear();
+        if self.hung {
+            return;
+        }
         for i in 0..self.subs.len() as u32 {
             if self.is_enabled(Actor::Submitter(i)) {
                 out.push(Actor::Submitter(i));

@@ -95,6 +95,24 @@ impl System {
                 before.name()
             )
         };
+        let live = self.ring.desc[slot as usize].label().filter(|l| {
+            *l != label
+                && matches!(
+                    self.ring.desc[slot as usize],
+                    crate::model::Desc::Wait { .. }
+                )
+        });
+        let msg = match live {
+            Some(l) => format!(
+                "{msg}; T{} polls this slot for {}: it will take this QI_DONE for its own",
+                l.submitter + 1,
+                l.name()
+            ),
+            None => format!(
+                "{msg}; reclaim_free_desc() stops at slot {slot} from now on (no CPU writes it again), so once the {} free slots are used every CPU waits for ring space forever",
+                self.ring.free_cnt
+            ),
+        };
         let own = self.fault_log.early_path(label);
         self.report_on(
             own,
@@ -178,5 +196,71 @@ impl System {
         );
         let actor = Actor::Submitter(i);
         self.report(FindingKind::StaleWakeup, step, actor, Some(i), Some(w), msg);
+    }
+}
+
+impl System {
+    /// Whether submitter `i`, restarting after `-EAGAIN` with a gone device, retries forever:
+    /// its batch has a device-TLB invalidation (every one goes to the device in this model),
+    /// which times out again at every retry, and `qi_check_fault` never returns `-ETIMEDOUT`
+    /// (the program has no such return, or hardware reports no `ITESID`).
+    pub(super) fn retries_forever(&self, i: u32) -> bool {
+        let s = &self.subs[i as usize];
+        s.types.contains(&crate::model::InvType::Devtlb)
+            && (!self.params.program.facts.returns_timeout || self.params.faults.no_ite_sid)
+    }
+
+    /// Retry oracle: submitter `i` restarts a batch that can only time out again.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn report_retry_forever(&mut self, i: u32, step: u64) {
+        let why = if self.params.faults.no_ite_sid {
+            "hardware reports no ITESID (it reads 0), so qi_check_fault cannot tell the gone device from a slow one"
+        } else {
+            "qi_check_fault has no device-gone branch (no `return -ETIMEDOUT`)"
+        };
+        let msg = format!(
+            "T{} restarts its batch after -EAGAIN, but its device-TLB invalidation goes to a device that is gone and never answers: every retry times out again and {why}, so qi_submit_sync() never returns (soft lockup: interrupts are restored between retries)",
+            i + 1
+        );
+        let s = &self.subs[i as usize];
+        let slot = Some(s.index);
+        self.report(
+            FindingKind::RetryForever,
+            step,
+            Actor::Submitter(i),
+            Some(i),
+            slot,
+            msg,
+        );
+        self.halted = true;
+        self.hung = true;
+    }
+
+    /// `-ETIMEDOUT` oracle: submitter `i` returns `-ETIMEDOUT`, but none of its own
+    /// invalidations timed out.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn report_misattributed(&mut self, i: u32, step: u64, count: u32) {
+        let s = &self.subs[i as usize];
+        let msg = format!(
+            "T{} returns -ETIMEDOUT, but none of its {} invalidation(s) timed out ({} of its {} descriptors completed): it handled the ITE of another CPU's invalidation, and its caller is told its own invalidation failed",
+            i + 1,
+            count,
+            s.hw_done,
+            count + 1
+        );
+        let slot = Some(s.index);
+        // F6: whoever handles a device-gone ITE returns -ETIMEDOUT.
+        let own = Some(FaultPath::F6);
+        self.report_on(
+            own,
+            FindingKind::MisattributedTimeout,
+            step,
+            Actor::Submitter(i),
+            Some(i),
+            slot,
+            msg,
+        );
     }
 }

@@ -59,6 +59,9 @@ pub struct Facts {
     /// `mark` sets the wait slot's status (`Some(true)`), never touches it (`Some(false)`), or
     /// cannot be told (`None`: decided at run time from the slot's status).
     pub marks_wait_slot: Option<bool>,
+    /// `qi_check_fault` can return `-ETIMEDOUT` (a constant `-ETIMEDOUT` occurs in it): a
+    /// kernel without the device-gone branch (before 6.9) never gives up on a gone device.
+    pub returns_timeout: bool,
 }
 
 /// The `FSTS` bits a config's faults can set.
@@ -123,6 +126,9 @@ pub fn facts(codes: &mut [Code; 3], qi_length: u32, bits: u8) -> Facts {
         mark_revives,
         revives_anywhere: mark_unknown || !guarded,
         marks_wait_slot: marks_wait(&codes[Entry::Mark as usize]),
+        returns_timeout: codes[Entry::CheckFault as usize]
+            .ops
+            .contains(&Op::Const(i64::from(crate::model::ETIMEDOUT))),
     }
 }
 

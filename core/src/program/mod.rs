@@ -21,6 +21,7 @@ pub mod ir;
 pub mod lex;
 pub mod library;
 pub mod parse;
+pub mod patches;
 
 use std::fmt;
 

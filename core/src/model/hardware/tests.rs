@@ -2,6 +2,7 @@
 //! and the fault budget.
 
 use super::*;
+use crate::config::IteTiming;
 use crate::model::Label;
 
 /// Every `IQE` counts against `faults.maxFaults` (the bound that keeps exploring faults
@@ -122,17 +123,17 @@ fn fetch_depth_bounds_the_pending_set() {
 fn ite_applies_to_a_pending_devtlb_and_aborts_pending_waits() {
     let mut r = batch();
     assert!(
-        !fault_applies(&r, HwFault::Ite, 8, false),
+        !fault_applies(&r, HwFault::Ite, 8, IteTiming::AnyFetched),
         "nothing fetched yet"
     );
     fetch(&mut r, false);
     assert!(
-        !fault_applies(&r, HwFault::Ite, 8, true),
+        !fault_applies(&r, HwFault::Ite, 8, IteTiming::AllFetched),
         "the wait is not fetched"
     );
     fetch(&mut r, false);
-    assert!(fault_applies(&r, HwFault::Ite, 8, false));
-    assert!(fault_applies(&r, HwFault::Ite, 8, true));
+    assert!(fault_applies(&r, HwFault::Ite, 8, IteTiming::AnyFetched));
+    assert!(fault_applies(&r, HwFault::Ite, 8, IteTiming::AllFetched));
     let p = complete(&mut r, Some(HwFault::Ite));
     assert!(matches!(
         p,
@@ -161,7 +162,7 @@ fn iqe_stops_fetching_at_any_descriptor_kind() {
     let mut r = batch();
     fetch(&mut r, false);
     // The wait descriptor is the invalid one.
-    assert!(fault_applies(&r, HwFault::Iqe, 8, false));
+    assert!(fault_applies(&r, HwFault::Iqe, 8, IteTiming::AnyFetched));
     assert!(matches!(
         fetch(&mut r, true),
         Processed::Invalid { slot: 1, .. }
