@@ -17,7 +17,7 @@ const BASE_FORM = {
   iteRate: 0,
   iceRate: 0,
   deviceGoneRate: 0,
-  iteAllFetched: false,
+  iteTiming: 'anyFetched',
   iteWalk: 'stride1',
   maxFaults: 0,
   kernel: 'none',
@@ -54,7 +54,7 @@ export function formFromConfig(config, extra = {}) {
   for (const k of ['hwIotlbNs', 'hwDevtlbNs', 'hwWaitNs', 'lockHandoffNs', 'doorbellNs']) {
     if (s.costs?.[k] != null) f[k] = s.costs[k];
   }
-  for (const k of ['iqeRate', 'iteRate', 'iceRate', 'deviceGoneRate', 'iteAllFetched', 'iteWalk', 'maxFaults']) {
+  for (const k of ['iqeRate', 'iteRate', 'iceRate', 'deviceGoneRate', 'iteTiming', 'iteWalk', 'maxFaults']) {
     if (fl[k] != null) f[k] = fl[k];
   }
   if (c.stepLimit != null) f.stepLimit = c.stepLimit;
@@ -106,6 +106,27 @@ export function writeForm(form, values) {
   }
 }
 
+/** Each kernel preset's ITE walk, from the core (`kernels()`): it travels with the faults. */
+const KERNEL_WALKS = {};
+
+/**
+ * Adds the core's kernel presets the Kernel select does not list yet (the stable branches), and
+ * remembers each preset's walk.
+ */
+export function addKernelOptions(kernels) {
+  const select = document.querySelector('select[name=kernel]');
+  const own = select?.querySelector('option[value=program]');
+  for (const k of kernels) {
+    KERNEL_WALKS[k.name] = k.iteWalk;
+    if (select && !select.querySelector(`option[value="${k.name}"]`)) {
+      const o = document.createElement('option');
+      o.value = k.name;
+      o.textContent = `${k.name} (${k.range})`;
+      select.insertBefore(o, own);
+    }
+  }
+}
+
 /**
  * The hunt config of `policy` for form values `f` (seeds are given to the hunt separately).
  * Values are passed on as typed; the core's validateConfig decides what is allowed and names the
@@ -141,15 +162,16 @@ export function configFor(f, policy) {
     iteRate: f.iteRate ?? 0,
     iceRate: f.iceRate ?? 0,
     deviceGoneRate: f.deviceGoneRate ?? 0,
-    iteAllFetched: f.iteAllFetched === true,
-    ...(own ? {} : { iteWalk: f.iteWalk === 'stride2' ? 'stride2' : 'stride1' }),
+    iteTiming: ['waitFetched', 'allFetched'].includes(f.iteTiming) ? f.iteTiming : 'anyFetched',
+    ...(own ? {} : { iteWalk: KERNEL_WALKS[f.kernel] ?? (f.iteWalk === 'stride2' ? 'stride2' : 'stride1') }),
     maxFaults: f.maxFaults ?? 0,
   };
   const withFaults =
     faults.iqeRate !== 0 || faults.iteRate !== 0 || faults.iceRate !== 0 || faults.deviceGoneRate !== 0;
   const stepLimit = f.stepLimit;
   return {
-    ...(withFaults || f.kernel === '6.9' || f.kernel === '6.12' ? { faults } : {}),
+    // A kernel preset's walk travels with the faults (the core checks they agree).
+    ...(withFaults || (f.kernel && f.kernel !== 'none' && !own) ? { faults } : {}),
     ...(f.kernel && f.kernel !== 'none' && !own ? { kernel: f.kernel } : {}),
     ...(own ? { program: f.program } : {}),
     ...(f.fetchDepth ? { fetchDepth: f.fetchDepth } : {}),

@@ -10,7 +10,7 @@
 
 import { loadQisim, seedScenarioConfig, CANONICAL_REPLAY } from './qi-sim.js';
 import { PRESETS } from './presets.js';
-import { FORM_DEFAULTS, presetForm, writeForm, hashToForm } from './app-config.js';
+import { FORM_DEFAULTS, presetForm, writeForm, hashToForm, addKernelOptions } from './app-config.js';
 import { $, form, state, onRender, updateHash, hashExtras } from './app-state.js';
 import { syncVisibility, showError } from './app-form.js';
 import { getPool, run } from './app-hunt.js';
@@ -44,6 +44,7 @@ async function start() {
     showError(`Could not load the wasm package (web/pkg): ${e.message}. Build it with scripts/build.sh.`);
     return;
   }
+  addKernelOptions(state.wasm.kernels());
   writeForm(form, fromHash?.form ?? presetForm('seed'));
   if (!fromHash) form.elements.workers.value = String(workers);
   syncVisibility();
