@@ -110,21 +110,27 @@ export function writeForm(form, values) {
 const KERNEL_WALKS = {};
 
 /**
- * Adds the core's kernel presets the Kernel select does not list yet (the stable branches), and
- * remembers each preset's walk.
+ * Lists the core's kernel presets, oldest first, in the Kernel select (between "any" and "my
+ * own program") and in the Kernel code panel's "load" select, and remembers each one's walk.
  */
 export function addKernelOptions(kernels) {
-  const select = document.querySelector('select[name=kernel]');
-  const own = select?.querySelector('option[value=program]');
-  for (const k of kernels) {
-    KERNEL_WALKS[k.name] = k.iteWalk;
-    if (select && !select.querySelector(`option[value="${k.name}"]`)) {
+  for (const k of kernels) KERNEL_WALKS[k.name] = k.iteWalk;
+  const fill = (select, label, before) => {
+    if (!select) return;
+    for (const o of [...select.options]) if (KERNEL_WALKS[o.value]) o.remove();
+    const at = before ? select.querySelector(`option[value=${before}]`) : null;
+    for (const k of kernels) {
       const o = document.createElement('option');
       o.value = k.name;
-      o.textContent = `${k.name} (${k.range})`;
-      select.insertBefore(o, own);
+      o.textContent = label(k);
+      select.insertBefore(o, at);
     }
-  }
+  };
+  fill(document.querySelector('select[name=kernel]'), (k) => `${k.name} (${k.range})`, 'program');
+  const base = document.querySelector('select[name=programBase]');
+  const chosen = base?.value;
+  fill(base, (k) => k.name, null);
+  if (base && chosen) base.value = chosen;
 }
 
 /**

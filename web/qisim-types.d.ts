@@ -49,7 +49,12 @@ kind: FindingKind | null, steps: number | null,
 /**
  * The replay string and its per-CPU counts (`--per-submitter`), to reproduce it.
  */
-replay: string | null, perSubmitter: Array<number> | null, reproduced: boolean | null, states: number, };
+replay: string | null, perSubmitter: Array<number> | null, reproduced: boolean | null, states: number, 
+/**
+ * Where the counterexample's first cause ends, with more calls per CPU (a stray write
+ * that stops the reclaim: the lockup once the ring runs out).
+ */
+consequence?: Consequence, };
 
 /**
  * A schedule run to its end by [`complete`].
@@ -138,6 +143,27 @@ traceCapacity: number,
  * when there would be more than `maxBuckets`.
  */
 bucket: number, maxBuckets: number, stopOn: StopOn, };
+
+/**
+ * The hang a first cause leads to.
+ */
+export type Consequence = { 
+/**
+ * The hang (`lockup`, `walkLoop`, `retryForever`).
+ */
+kind: FindingKind, 
+/**
+ * Calls per CPU it takes.
+ */
+calls: number, steps: number, 
+/**
+ * The replay string, against the cause's config with `calls` calls per CPU.
+ */
+replay: string, 
+/**
+ * The findings of its replay in the simulator, in order: the cause comes first.
+ */
+findings: Array<FindingKind>, };
 
 /**
  * A descriptor as written into the ring.

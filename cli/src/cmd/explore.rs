@@ -8,6 +8,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
+use qisim_core::check::consequence::{follow, follows};
 use qisim_core::check::estimate::{EstimateOptions, Method};
 use qisim_core::check::{self, Block, ExploreOptions, LevelStore, MemLevels, Verdict};
 use qisim_core::Config;
@@ -143,10 +144,20 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
     })?
     .with_elapsed(t.elapsed().as_secs_f64());
     pb.finish_and_clear();
+    // A first cause (a stray write that stops the reclaim) followed to the hang it leads to.
+    let consequence = match &v {
+        Verdict::Counterexample { kind, config, .. } if follows(*kind) && opts.target.is_none() => {
+            follow(config, *kind, opts.max_states)
+        }
+        _ => None,
+    };
     if a.out.json {
         let mut j = serde_json::to_value(&v).expect("a verdict serialises");
         if let Some(kb) = peak_rss_kb() {
             j["peakRssBytes"] = (kb * 1024).into();
+        }
+        if let Some(c) = &consequence {
+            j["consequence"] = serde_json::to_value(c).expect("a consequence serialises");
         }
         print_json(&j);
     } else {
@@ -192,6 +203,17 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
                     ks.join(", ")
                 );
                 println!("\n{timeline}");
+                if let Some(c) = &consequence {
+                    let ks: Vec<&str> = c.findings.iter().map(|k| k.name()).collect();
+                    println!(
+                        "consequence: with {} calls per CPU the same cause ends in {} ({} steps): replay {} with {0} calls per CPU ({})\n",
+                        c.calls,
+                        c.kind.name(),
+                        c.steps,
+                        c.replay,
+                        ks.join(", ")
+                    );
+                }
             }
             Verdict::BoundReached { max_states, .. } => println!(
                 "bound reached: stopped after {max_states} states; nothing proved (raise --max-states)"

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::check::consequence::{follow, follows, Consequence};
 use crate::check::family::count_family;
 use crate::check::{explore_roots, ExploreOptions, Verdict};
 use crate::config::kernel::Kernel;
@@ -77,6 +78,11 @@ impl Fault {
         Fault::GoneAllFetched,
         Fault::GoneNoItesid,
     ];
+
+    /// A device-TLB invalidation times out in this column (`ITE` or device gone).
+    pub fn time_out(self) -> bool {
+        !matches!(self, Fault::None | Fault::Iqe | Fault::Ice)
+    }
 
     /// Short label (the grid's column head).
     pub fn label(self) -> &'static str {
@@ -245,6 +251,11 @@ pub struct Cell {
     pub per_submitter: Option<Vec<u32>>,
     pub reproduced: Option<bool>,
     pub states: u64,
+    /// Where the counterexample's first cause ends, with more calls per CPU (a stray write
+    /// that stops the reclaim: the lockup once the ring runs out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub consequence: Option<Consequence>,
 }
 
 /// The explored config of a cell (before the family expands its counts).
@@ -323,6 +334,7 @@ pub fn run_rows(
                     per_submitter: None,
                     reproduced: None,
                     states: v.stats().states,
+                    consequence: None,
                 };
                 if let Verdict::Counterexample {
                     kind,
@@ -334,6 +346,9 @@ pub fn run_rows(
                 } = &v
                 {
                     cell.kind = Some(kind.name().to_string());
+                    if follows(*kind) {
+                        cell.consequence = follow(config, *kind, spec.max_states);
+                    }
                     cell.steps = Some(*steps);
                     cell.replay = Some(replay.clone());
                     cell.reproduced = Some(*reproduced);
@@ -357,12 +372,26 @@ pub fn run_rows(
 
 /// The `qisim replay` command line that reproduces a cell's counterexample.
 pub fn replay_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
-    let replay = cell.replay.as_ref()?;
+    command(spec, cell, cell.replay.as_ref()?, 1)
+}
+
+/// The `qisim replay` command line that reproduces where a cell's first cause ends.
+pub fn consequence_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
+    let c = cell.consequence.as_ref()?;
+    command(spec, cell, &c.replay, c.calls)
+}
+
+/// `qisim replay` of the cell's config with `calls` calls per CPU (each of the counterexample's
+/// count) and `replay`.
+fn command(spec: &MatrixSpec, cell: &Cell, replay: &str, calls: u64) -> Option<String> {
     let per: Vec<String> = cell
         .per_submitter
         .as_ref()?
         .iter()
-        .map(|c| format!("--per-submitter {c}"))
+        .map(|c| {
+            let counts: Vec<String> = (0..calls).map(|_| c.to_string()).collect();
+            format!("--per-submitter {}", counts.join(","))
+        })
         .collect();
     let kernel = cell.program.is_none().then_some(cell.kernel);
     let f = cell.fault.config(kernel);

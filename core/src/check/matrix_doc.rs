@@ -1,19 +1,36 @@
 //! The kernel matrix as text: the grid a maintainer reads on one screen (`qisim matrix`), the
 //! page `docs/kernels.md` and the page `docs/patches.md` (tests keep both current).
 
-use crate::check::matrix::{replay_command, Cell, Fault, MatrixSpec, Mix};
+use crate::check::matrix::{consequence_command, replay_command, Cell, Fault, MatrixSpec, Mix};
 use crate::config::kernel::Kernel;
+use crate::model::FindingKind;
 use crate::program::library::Shipped;
 use crate::program::patches::{diff, PATCHES};
 
 /// A cell's verdict in a few characters: `ok`, `bound`, or the finding and its steps.
 pub fn short(c: &Cell) -> String {
     match (&c.kind, c.steps) {
-        (Some(k), Some(n)) => format!("{k} {n}"),
+        (Some(k), Some(n)) => match &c.consequence {
+            Some(q) => format!("{} {n} ⇒ {}@{}", abbrev(k), abbrev(q.kind.name()), q.calls),
+            None => format!("{} {n}", abbrev(k)),
+        },
         _ if c.verdict == "proved" => "ok".to_string(),
         _ => c.verdict.clone(),
     }
 }
+
+/// A finding's name as the grid writes it (the legend, [`LEGEND`], spells them out).
+fn abbrev(kind: &str) -> &str {
+    match kind {
+        "prematureCompletion" => "premature",
+        "strayStatusWrite" => "stray",
+        "misattributedTimeout" => "misattributed",
+        k => k,
+    }
+}
+
+/// What the grid's cells say.
+pub const LEGEND: &str = "ok: proved (no lockup, deadlock or safety violation in any interleaving); otherwise the shortest counterexample's finding and its steps (premature: prematureCompletion, stray: strayStatusWrite, misattributed: misattributedTimeout); ⇒ X@k: that first cause ends in X with k calls per CPU";
 
 /// The rows of `cells` in order, each with its cells by fault column.
 fn rows(cells: &[Cell], mix: Mix) -> Vec<(String, Vec<&Cell>)> {
@@ -102,7 +119,8 @@ pub fn render_grid(cells: &[Cell]) -> String {
             s.push('\n');
         }
     }
-    s.push_str("ok: proved (no lockup, deadlock or safety violation in any interleaving); otherwise the shortest counterexample's finding and its steps (`--json` has the replays)\n");
+    s.push_str(LEGEND);
+    s.push_str(" (`--json` has the replays)\n");
     s
 }
 
@@ -147,6 +165,14 @@ fn counterexamples(spec: &MatrixSpec, cells: &[Cell]) -> String {
             short(c),
             replay_command(spec, c).unwrap_or_default()
         ));
+        if let (Some(q), Some(cmd)) = (&c.consequence, consequence_command(spec, c)) {
+            s.push_str(&format!(
+                "| | | | → {} {} ({} calls per CPU) | `{cmd}` |\n",
+                q.kind.name(),
+                q.steps,
+                q.calls
+            ));
+        }
     }
     s
 }
@@ -182,7 +208,8 @@ pub fn render_kernels(spec: &MatrixSpec, cells: &[Cell]) -> String {
         s.push_str(&grid(cells, mix, true));
         s.push('\n');
     }
-    s.push_str("## Shortest counterexamples\n\n");
+    s.push_str(LEGEND);
+    s.push_str(".\n\n## Shortest counterexamples\n\n");
     s.push_str(&counterexamples(spec, cells));
     s
 }
@@ -269,31 +296,23 @@ fn headline(spec: &MatrixSpec, cells: &[Cell]) -> String {
             s.push_str(&format!("- **{name}**: proved under every fault column.\n"));
             continue;
         }
+        // The shortest hang under a time-out: a counterexample that hangs, or a first cause
+        // that ends in one with more calls.
         let hang = cs
             .iter()
-            .filter(|c| {
-                c.kind
-                    .as_deref()
-                    .is_some_and(|k| ["lockup", "walkLoop", "retryForever"].contains(&k))
-                    && matches!(
-                        c.fault,
-                        Fault::Ite
-                            | Fault::IteWaitFetched
-                            | Fault::IteAllFetched
-                            | Fault::IteTwice
-                            | Fault::Gone
-                            | Fault::GoneWaitFetched
-                            | Fault::GoneAllFetched
-                            | Fault::GoneNoItesid
-                    )
+            .filter(|c| c.fault.time_out())
+            .filter_map(|c| match &c.consequence {
+                Some(q) => Some((q.steps, c, consequence_command(spec, c))),
+                None if hangs(c) => Some((c.steps.unwrap_or(0), c, replay_command(spec, c))),
+                None => None,
             })
-            .min_by_key(|c| c.steps);
+            .min_by_key(|(steps, ..)| *steps);
         let ans = match hang {
-            Some(c) => format!(
-                "hangs under a device-TLB time-out: shortest, {} with {} — `{}`",
+            Some((_, c, cmd)) => format!(
+                "**hangs** under a device-TLB time-out: shortest, {} with `{}` — `{}`",
                 short(c),
                 c.fault.label(),
-                replay_command(spec, c).unwrap_or_default()
+                cmd.unwrap_or_default()
             ),
             None => "no hang under a device-TLB time-out with its callers".to_string(),
         };
@@ -303,4 +322,11 @@ fn headline(spec: &MatrixSpec, cells: &[Cell]) -> String {
         ));
     }
     s
+}
+
+/// The cell's counterexample is a CPU that never returns.
+fn hangs(c: &Cell) -> bool {
+    c.kind
+        .as_deref()
+        .is_some_and(|k| FindingKind::ALL.iter().any(|f| f.name() == k && f.hangs()))
 }

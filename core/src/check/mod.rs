@@ -111,6 +111,7 @@ use crate::model::{Finding, FindingKind};
 
 mod ample;
 mod bfs;
+pub mod consequence;
 pub mod coordinator;
 mod cycles;
 pub mod estimate;

@@ -107,6 +107,16 @@ impl System {
         matches!(exit, crate::program::Exit::Returned(_)) && tail == slot
     }
 
+    /// Whether submitter `i`, restarting after `-EAGAIN` with a gone device, retries forever:
+    /// its batch has a device-TLB invalidation (every one goes to the device in this model),
+    /// which times out again at every retry, and `qi_check_fault` never returns `-ETIMEDOUT`
+    /// (the program has no such return, or hardware reports no `ITESID`).
+    pub(super) fn retries_forever(&self, i: u32) -> bool {
+        let s = &self.subs[i as usize];
+        s.types.contains(&crate::model::InvType::Devtlb)
+            && (!self.params.program.facts.returns_timeout || self.params.faults.no_ite_sid)
+    }
+
     /// True while `slot` still belongs to the wait descriptor `label`: it holds that
     /// descriptor and its owner has neither marked the slot nor returned (DESIGN.md section 6).
     /// The legacy mark leaves the wait slot alone, so there the owner keeps it until it

@@ -200,16 +200,6 @@ impl System {
 }
 
 impl System {
-    /// Whether submitter `i`, restarting after `-EAGAIN` with a gone device, retries forever:
-    /// its batch has a device-TLB invalidation (every one goes to the device in this model),
-    /// which times out again at every retry, and `qi_check_fault` never returns `-ETIMEDOUT`
-    /// (the program has no such return, or hardware reports no `ITESID`).
-    pub(super) fn retries_forever(&self, i: u32) -> bool {
-        let s = &self.subs[i as usize];
-        s.types.contains(&crate::model::InvType::Devtlb)
-            && (!self.params.program.facts.returns_timeout || self.params.faults.no_ite_sid)
-    }
-
     /// Retry oracle: submitter `i` restarts a batch that can only time out again.
     #[cold]
     #[inline(never)]
