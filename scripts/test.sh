@@ -13,7 +13,7 @@ cargo clippy -p qisim-core --all-targets --features ts -- -D warnings
 stage "cargo test (native)"
 cargo test --workspace
 stage "kernel program mutants: reductions sound, oracles strong (minutes)"
-cargo test -p qisim-core --test program_mutants -- --ignored
+cargo test --release -p qisim-core --test program_mutants -- --ignored
 stage "cargo doc (links and HTML of every doc comment)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
 

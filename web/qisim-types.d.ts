@@ -231,7 +231,7 @@ export type Event = { step: number, actor: Actor, } & ({ "op": "lock", handoff: 
 /**
  * The poller's own wait descriptor (what it waits for, whatever the slot holds now).
  */
-label: Label, } | { "op": "unlock" } | { "op": "mark", index: number, count: number, } | { "op": "reclaim", from: number, to: number, } | { "op": "return", rc: number, latencySteps: number, } | { "op": "hwFetch", slot: number, label: Label | null, } | { "op": "hwInv", slot: number, label: Label | null, } | { "op": "hwWait", slot: number, label: Label | null, } | { "op": "hwAbort", slot: number, label: Label | null, } | { "op": "status", slot: number, before: Status, after: Status, hw: boolean, label: Label | null, } | { "op": "hwFault", slot: number, fault: HwFault, label: Label | null, } | { "op": "checkFault", rc: number, } | { "op": "iqeRepair", slot: number, waitIndex: number, } | { "op": "clearFault", bits: number, } | { "op": "suspend", function: Entry, line: number, } | { "op": "finding", kind: FindingKind, message: string, });
+label: Label, } | { "op": "unlock" } | { "op": "mark", index: number, count: number, } | { "op": "reclaim", from: number, to: number, } | { "op": "return", rc: number, latencySteps: number, } | { "op": "hwFetch", slot: number, label: Label | null, } | { "op": "hwInv", slot: number, label: Label | null, } | { "op": "hwWait", slot: number, label: Label | null, } | { "op": "hwAbort", slot: number, label: Label | null, } | { "op": "status", slot: number, before: Status, after: Status, hw: boolean, label: Label | null, } | { "op": "hwFault", slot: number, fault: HwFault, label: Label | null, } | { "op": "checkFault", rc: number, } | { "op": "iqeRepair", slot: number, waitIndex: number, } | { "op": "clearFault", bits: number, } | { "op": "suspend", function: Entry, line: number, } | { "op": "finding", kind: FindingKind, message: string, } | { "op": "markRc", rc: number, } | { "op": "nopDesc", slot: number, });
 
 /**
  * Options of an exploration.
@@ -440,7 +440,7 @@ faultPath: FaultPath | null, };
 /**
  * Kinds of finding.
  */
-export type FindingKind = "lostCompletion" | "lockup" | "suspectedLockup" | "staleWakeup" | "prematureCompletion" | "overrun" | "strayStatusWrite" | "freeCntInvariant" | "deadlock" | "walkLoop" | "misattributedTimeout" | "retryForever" | "programError";
+export type FindingKind = "lostCompletion" | "lockup" | "suspectedLockup" | "staleWakeup" | "prematureCompletion" | "overrun" | "strayStatusWrite" | "freeCntInvariant" | "deadlock" | "walkLoop" | "misattributedError" | "retryForever" | "programError";
 
 /**
  * How the hardware engine runs relative to software.
@@ -589,7 +589,12 @@ submissions: number,
 /**
  * Largest batch explored (the realistic counts above it are left out).
  */
-maxBatch: number, maxStates: number, };
+maxBatch: number, maxStates: number, 
+/**
+ * Follow a stray write that stops the reclaim to the lockup it ends in (more calls per
+ * CPU: `check::consequence`).
+ */
+consequences: boolean, };
 
 /**
  * How the estimate was made.

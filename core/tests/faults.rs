@@ -261,7 +261,7 @@ fn f6_device_gone_frees_slots_hardware_still_completes() {
                 // Whoever handles the ITE returns -ETIMEDOUT; under the fixed reclaim the
                 // batch hardware still holds may first complete into a freed slot.
                 match kind {
-                    FindingKind::MisattributedTimeout => {
+                    FindingKind::MisattributedError => {
                         let f = r.findings.iter().find(|f| f.kind == kind).unwrap();
                         assert!(f
                             .message

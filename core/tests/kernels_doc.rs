@@ -4,7 +4,7 @@
 //! what the matrix must show.
 
 use qisim_core::check::matrix::{self, Cell, Fault, MatrixSpec, Mix, Row};
-use qisim_core::check::matrix_doc;
+use qisim_core::check::{matrix_doc, patch_checks};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::program::patches::PATCHES;
 
@@ -40,7 +40,7 @@ fn docs_kernels_md_is_the_matrix_output() {
     assert_eq!(c.kind.as_deref(), Some("retryForever"));
     // The device-gone branch (6.9 and later) turns that into -ETIMEDOUT, for whoever handles it.
     let c = cell_of(&cells, row("6.9"), Mix::Realistic, Fault::GoneWaitFetched);
-    assert_eq!(c.kind.as_deref(), Some("misattributedTimeout"));
+    assert_eq!(c.kind.as_deref(), Some("misattributedError"));
     compare("kernels.md", &matrix_doc::render_kernels(&spec, &cells));
 }
 
@@ -75,6 +75,26 @@ fn docs_patches_md_is_the_patch_matrix_output() {
     {
         let b = cell_of(&shipped, Kernel::V5_15_168, c.mix, c.fault);
         assert_eq!((&c.verdict, &c.kind), (&b.verdict, &b.kind), "{c:?}");
+    }
+    // The fault paths' own configurations: the fixes that work prove theirs.
+    for (name, proved) in [
+        ("iqe-any-slot", &["F1", "F2"][..]),
+        ("retry-hit-batch", &["F5"][..]),
+        ("all-fixes", &["F1", "F2", "F5"][..]),
+    ] {
+        let row = Row::patches()
+            .into_iter()
+            .find(|r| r.name() == name)
+            .unwrap();
+        let got = patch_checks::check(&spec, &row);
+        for (k, (path, ..)) in patch_checks::PATHS.iter().enumerate() {
+            assert_eq!(
+                got[k].is_none(),
+                proved.contains(path),
+                "{name} {path}: {:?}",
+                got[k]
+            );
+        }
     }
     compare("patches.md", &matrix_doc::render_patches(&spec, &cells));
 }

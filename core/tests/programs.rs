@@ -226,3 +226,42 @@ fn an_endless_loop_is_the_walk_loop_finding() {
         f.message
     );
 }
+
+/// `int mark(...)`: a nonzero return becomes the call's rc when the poll loop ended with 0
+/// (`-EAGAIN` restarts the batch); a value `qi_submit_sync()` does not handle is a
+/// `programError`; `desc[i] = QI_NOP` makes a descriptor that completes and writes nothing.
+#[test]
+fn an_int_mark_decides_the_rc_and_qi_nop_writes_nothing() {
+    let base = qisim_core::program::library::kernel("7.0").unwrap().source;
+    let mark = |ret: &str| {
+        base.replace(
+            "void mark(int index, int wait_index, int count)",
+            "int mark(int index, int wait_index, int count)",
+        )
+        .replace(
+            "\t\tdesc_status[(index + i) % QI_LENGTH] = QI_FREE;\n}",
+            &format!("\t\tdesc_status[(index + i) % QI_LENGTH] = QI_FREE;\n\treturn {ret};\n}}"),
+        )
+    };
+    // A batch written at slot 0 retries once (its retry is written further on).
+    let mut c = program_config(&mark("index == 0 ? -EAGAIN : 0"));
+    c.workload.batch = qisim_core::BatchDist::Fixed { count: 1 };
+    let r = Simulation::new(c).unwrap().run();
+    let restarts: u64 = r.metrics.per_submitter.iter().map(|m| m.restarts).sum();
+    assert!(restarts > 0, "{:?}", r.findings);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    let r = Simulation::new(program_config(&mark("5"))).unwrap().run();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::ProgramError)
+        .unwrap();
+    assert!(f.message.contains("returns 5"), "{}", f.message);
+    // A no-op over a descriptor: checked like a copy; anything else is refused.
+    let nop = base.replace("desc[head] = desc[wait_index];", "desc[head] = QI_NOP;");
+    assert!(program_config(&nop).validate().is_ok());
+    let e = program_config(&base.replace("desc[head] = desc[wait_index];", "desc[head] = 3;"))
+        .validate()
+        .unwrap_err();
+    assert!(e.message.contains("QI_NOP"), "{e}");
+}

@@ -51,6 +51,7 @@ pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
         submissions: a.submissions,
         max_batch: a.max_batch,
         max_states: a.max_states,
+        consequences: true,
     };
     if a.max_batch == 0 || a.max_batch + 2 > a.ring {
         return Err(Usage(format!(

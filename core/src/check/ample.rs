@@ -95,17 +95,11 @@ pub(super) fn ample(sys: &System) -> Option<Actor> {
             // window) would race with the premature-completion oracle.
             let mine = |d: &Desc| d.label().is_some_and(|l| l.submitter == h);
             // Hardware's copies are live only up to IQH (a fetch overwrites the others).
-            let mut k = r.pending_from;
-            let mut ok = true;
-            while k != r.iqt {
-                let fetched = r.dist(r.pending_from, k) < r.pending();
-                if mine(&r.desc[k as usize]) || (fetched && mine(&r.fetched[k as usize])) {
-                    ok = false;
-                    break;
-                }
-                k = r.add(k, 1);
-            }
-            ok
+            (0..r.hw_window()).all(|j| {
+                let k = r.add(r.pending_from, j);
+                let fetched = j < r.pending();
+                !(mine(&r.desc[k as usize]) || (fetched && mine(&r.fetched[k as usize])))
+            })
         }
         Pc::Lock | Pc::PollLock | Pc::Finished | Pc::InCheckFault | Pc::InMark | Pc::InReclaim => {
             false

@@ -1,6 +1,6 @@
 //! The kernel matrix: every kernel preset × caller mix × hardware fault, each cell proved or
 //! refuted by the exhaustive explorer on a small ring. `qisim matrix` prints it and
-//! `docs/kernels.md` is its [`render_markdown`] output (a test keeps the page current).
+//! `docs/kernels.md` and `docs/patches.md` are its pages (`matrix_doc`; tests keep them current).
 
 use serde::{Deserialize, Serialize};
 
@@ -148,6 +148,9 @@ pub struct MatrixSpec {
     /// Largest batch explored (the realistic counts above it are left out).
     pub max_batch: u32,
     pub max_states: u64,
+    /// Follow a stray write that stops the reclaim to the lockup it ends in (more calls per
+    /// CPU: `check::consequence`).
+    pub consequences: bool,
 }
 
 impl Default for MatrixSpec {
@@ -158,6 +161,7 @@ impl Default for MatrixSpec {
             submissions: 1,
             max_batch: 3,
             max_states: 5_000_000,
+            consequences: true,
         }
     }
 }
@@ -346,7 +350,7 @@ pub fn run_rows(
                 } = &v
                 {
                     cell.kind = Some(kind.name().to_string());
-                    if follows(*kind) {
+                    if spec.consequences && follows(*kind) {
                         cell.consequence = follow(config, *kind, spec.max_states);
                     }
                     cell.steps = Some(*steps);

@@ -24,13 +24,13 @@ fn abbrev(kind: &str) -> &str {
     match kind {
         "prematureCompletion" => "premature",
         "strayStatusWrite" => "stray",
-        "misattributedTimeout" => "misattributed",
+        "misattributedError" => "misattributed",
         k => k,
     }
 }
 
 /// What the grid's cells say.
-pub const LEGEND: &str = "ok: proved (no lockup, deadlock or safety violation in any interleaving); otherwise the shortest counterexample's finding and its steps (premature: prematureCompletion, stray: strayStatusWrite, misattributed: misattributedTimeout); ⇒ X@k: that first cause ends in X with k calls per CPU";
+pub const LEGEND: &str = "ok: proved (no lockup, deadlock or safety violation in any interleaving); otherwise the shortest counterexample's finding and its steps (premature: prematureCompletion, stray: strayStatusWrite, misattributed: misattributedError); ⇒ X@k: that first cause ends in X with k calls per CPU";
 
 /// The rows of `cells` in order, each with its cells by fault column.
 fn rows(cells: &[Cell], mix: Mix) -> Vec<(String, Vec<&Cell>)> {
@@ -267,6 +267,7 @@ pub fn render_patches(spec: &MatrixSpec, cells: &[Cell]) -> String {
         }
         s.push('\n');
     }
+    s.push_str(&path_checks(spec));
     s.push_str("## The grid\n\n");
     for mix in Mix::ALL {
         s.push_str(&format!("### Callers: {}\n\n", mix.label()));
@@ -329,4 +330,51 @@ fn hangs(c: &Cell) -> bool {
     c.kind
         .as_deref()
         .is_some_and(|k| FindingKind::ALL.iter().any(|f| f.name() == k && f.hangs()))
+}
+
+/// The fault paths' own configurations for each patch and its base (`check::patch_checks`).
+fn path_checks(spec: &MatrixSpec) -> String {
+    use crate::check::matrix::Row;
+    use crate::check::patch_checks::{check, PATHS};
+    let mut s = String::from("## Each fault path's own configuration\n\n");
+    s.push_str(
+        "The grids below show a family's shortest finding, which can hide a path a patch fixes \
+         behind one it does not. Here each path's configuration of docs/findings.md by itself \
+         (F1: one CPU, a batch of 2, `IQE`; F2: 2 CPUs × 2 calls of one descriptor, `IQE`; \
+         F5: 2 CPUs × 1 call, `ITE` as soon as fetched; F6: the same, device gone once \
+         everything is fetched):\n\n| kernel |",
+    );
+    for (name, ..) in PATHS {
+        s.push_str(&format!(" {name} |"));
+    }
+    s.push_str("\n|---|");
+    s.push_str(&"---|".repeat(PATHS.len()));
+    s.push('\n');
+    let mut rows: Vec<Row> = Vec::new();
+    for p in PATCHES {
+        let base = Row::kernels()
+            .into_iter()
+            .find(|r| r.presets.contains(&p.base));
+        if let Some(b) = base {
+            if !rows
+                .iter()
+                .any(|r| r.program.is_none() && r.presets == b.presets)
+            {
+                rows.push(b);
+            }
+        }
+    }
+    rows.extend(Row::patches());
+    for row in &rows {
+        s.push_str(&format!("| {} |", row.name()));
+        for v in check(spec, row) {
+            match v {
+                None => s.push_str(" ok |"),
+                Some((k, n)) => s.push_str(&format!(" **{} {n}** |", abbrev(&k))),
+            }
+        }
+        s.push('\n');
+    }
+    s.push('\n');
+    s
 }

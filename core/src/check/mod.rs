@@ -124,6 +124,7 @@ pub mod matrix_doc;
 pub mod owned;
 mod pack;
 pub mod partition;
+pub mod patch_checks;
 mod path;
 #[cfg(test)]
 mod reduction_tests;

@@ -9,7 +9,7 @@ use crate::model::policy::{set_status, StatusChange};
 use crate::model::ring::Ring;
 use crate::model::submitter::{EAGAIN, EINVAL, ETIMEDOUT};
 use crate::model::system::System;
-use crate::model::types::{fsts, Status};
+use crate::model::types::{fsts, Desc, Status};
 use crate::program::exec::{self, loop_bound, Exit, Machine};
 use crate::program::ir::{Global, Reg};
 use crate::program::Entry;
@@ -72,6 +72,13 @@ impl<T: TraceSink> Machine for Bus<'_, T> {
             slot: dst,
             wait_index: src,
         });
+    }
+    fn nop_desc(&mut self, dst: u32) {
+        // A descriptor that completes without a status write (nobody's: it credits no call).
+        self.ring.desc[dst as usize] = Desc::Empty;
+        self.ring.rewritten(dst);
+        self.sink
+            .emit(self.step, self.actor, || Op::NopDesc { slot: dst });
     }
     #[inline(always)]
     fn global(&mut self, g: Global) -> u32 {
@@ -152,6 +159,10 @@ impl Machine for DryRun<'_> {
         self.statuses.push((slot, s));
     }
     fn copy_desc(&mut self, _dst: u32, _src: u32) {
+        self.hardware = true;
+        self.wrote = true;
+    }
+    fn nop_desc(&mut self, _dst: u32) {
         self.hardware = true;
         self.wrote = true;
     }
@@ -286,7 +297,7 @@ impl System {
             Exit::Returned(v) => {
                 let line = code.lines[s.frame.ip as usize];
                 s.frame.clear();
-                let rc_ok = entry != Entry::CheckFault
+                let rc_ok = entry == Entry::Reclaim
                     || [0, EAGAIN, EINVAL, ETIMEDOUT].contains(&(v as i32))
                         && v == i64::from(v as i32);
                 if !rc_ok {

@@ -34,10 +34,11 @@ pub enum FindingKind {
     /// A loop of a kernel program (the `ITE` walk of `qi_check_fault`) never terminates:
     /// an infinite loop under `q_lock` with interrupts off.
     WalkLoop,
-    /// `qi_submit_sync()` returned `-ETIMEDOUT` to a caller all of whose invalidations
-    /// completed: the time-out it reports was another CPU's (the one that handled `ITE`
-    /// returns it, whoever's invalidation timed out).
-    MisattributedTimeout,
+    /// `qi_submit_sync()` returned an error for a fault its batch did not have: `-ETIMEDOUT`
+    /// though none of its invalidations timed out (the CPU that handles a device-gone `ITE`
+    /// returns it, whoever's invalidation timed out), or `-EINVAL` though no descriptor of its
+    /// batch was invalid.
+    MisattributedError,
     /// A CPU restarts a batch after a time-out at a device that is gone, and `qi_check_fault`
     /// cannot tell (no device-gone branch, or no `ITESID`): every retry times out again, so
     /// the call never returns.
@@ -60,7 +61,7 @@ impl FindingKind {
         FindingKind::FreeCntInvariant,
         FindingKind::Deadlock,
         FindingKind::WalkLoop,
-        FindingKind::MisattributedTimeout,
+        FindingKind::MisattributedError,
         FindingKind::RetryForever,
         FindingKind::ProgramError,
     ];
@@ -78,7 +79,7 @@ impl FindingKind {
             FindingKind::FreeCntInvariant => "freeCntInvariant",
             FindingKind::Deadlock => "deadlock",
             FindingKind::WalkLoop => "walkLoop",
-            FindingKind::MisattributedTimeout => "misattributedTimeout",
+            FindingKind::MisattributedError => "misattributedError",
             FindingKind::RetryForever => "retryForever",
             FindingKind::ProgramError => "programError",
         }
@@ -94,7 +95,7 @@ impl FindingKind {
                 | FindingKind::FreeCntInvariant
                 | FindingKind::Deadlock
                 | FindingKind::WalkLoop
-                | FindingKind::MisattributedTimeout
+                | FindingKind::MisattributedError
                 | FindingKind::ProgramError
         )
     }
@@ -117,7 +118,7 @@ impl FindingKind {
             | FindingKind::Deadlock
             | FindingKind::ProgramError => 4,
             FindingKind::PrematureCompletion
-            | FindingKind::MisattributedTimeout
+            | FindingKind::MisattributedError
             | FindingKind::Overrun
             | FindingKind::StrayStatusWrite
             | FindingKind::FreeCntInvariant => 3,
@@ -182,7 +183,7 @@ mod tests {
                 FreeCntInvariant,
                 Deadlock,
                 WalkLoop,
-                MisattributedTimeout,
+                MisattributedError,
                 ProgramError
             ]
         );

@@ -68,19 +68,22 @@ pub enum Processed {
 /// True when hardware may fetch the descriptor at `IQH` (`fetch_depth` >= 1 pending at most).
 #[inline]
 pub fn can_fetch(ring: &Ring, fetch_depth: u32) -> bool {
-    ring.iqh != ring.iqt && ring.fsts & (fsts::IQE | fsts::ITE) == 0 && ring.pending() < fetch_depth
+    ring.iqh != ring.iqt
+        && ring.fsts & (fsts::IQE | fsts::ITE) == 0
+        && ring.pending() < fetch_depth
+        && !ring.pending_full
 }
 
 /// True when hardware can complete a descriptor: one is pending, or it can fetch one.
 #[inline]
 pub fn can_complete(ring: &Ring) -> bool {
-    ring.pending_from != ring.iqh || can_fetch(ring, 1)
+    ring.pending() > 0 || can_fetch(ring, 1)
 }
 
 /// The oldest pending descriptor, if any.
 #[inline]
 fn oldest_pending(ring: &Ring) -> Option<Desc> {
-    (ring.pending_from != ring.iqh).then(|| ring.fetched[ring.pending_from as usize])
+    (ring.pending() > 0).then(|| ring.fetched[ring.pending_from as usize])
 }
 
 /// True when `fault` can happen now: `IQE` when hardware can fetch (any descriptor kind);
@@ -111,14 +114,10 @@ pub fn fault_applies(ring: &Ring, fault: HwFault, fetch_depth: u32, timing: IteT
 /// True when the wait descriptor of the oldest pending invalidation's batch is fetched: a
 /// batch is contiguous and ends with its wait, so it is the first wait pending after it.
 fn batch_wait_fetched(ring: &Ring) -> bool {
-    let mut k = ring.add(ring.pending_from, 1);
-    while k != ring.iqh {
-        if matches!(ring.fetched[k as usize], Desc::Wait { .. }) {
-            return true;
-        }
-        k = ring.add(k, 1);
-    }
-    false
+    (1..ring.pending()).any(|j| {
+        let k = ring.add(ring.pending_from, j);
+        matches!(ring.fetched[k as usize], Desc::Wait { .. })
+    })
 }
 
 /// Fetches the descriptor at `IQH`: a copy goes pending and `IQH` moves on. With `IQE` (a
@@ -142,6 +141,8 @@ pub fn fetch(ring: &mut Ring, iqe: bool) -> Processed {
     }
     ring.fetched[slot as usize] = d;
     ring.iqh = ring.add(slot, 1);
+    // A fetch adds one pending descriptor: IQH back at pending_from means all of the ring.
+    ring.pending_full = ring.iqh == ring.pending_from;
     Processed::Fetched {
         slot,
         label: d.label(),
@@ -162,7 +163,7 @@ fn refetch_invalid(ring: &mut Ring) -> Processed {
 /// completed invalidations are left pending for [`take_pending`].
 #[inline(always)]
 pub fn complete(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
-    if ring.pending_from == ring.iqh {
+    if ring.pending() == 0 {
         if !can_fetch(ring, 1) {
             return Processed::Idle;
         }
@@ -180,6 +181,7 @@ pub fn complete(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
         ring.device_gone |= f == HwFault::Gone;
         // The timed-out descriptor leaves the pending set without completing.
         ring.pending_from = ring.add(slot, 1);
+        ring.pending_full = false;
         return Processed::TimedOut {
             slot,
             label: d.label(),
@@ -187,6 +189,7 @@ pub fn complete(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
         };
     }
     ring.pending_from = ring.add(slot, 1);
+    ring.pending_full = false;
     match d {
         Desc::Inv { ty, label } => {
             let ice = fault == Some(HwFault::Ice);
@@ -229,12 +232,12 @@ pub fn complete(ring: &mut Ring, fault: Option<HwFault>) -> Processed {
 /// status); invalidation descriptors complete.
 pub fn take_pending(ring: &mut Ring, out: &mut Vec<(u32, Desc)>) {
     out.clear();
-    let mut k = ring.pending_from;
-    while k != ring.iqh {
+    for j in 0..ring.pending() {
+        let k = ring.add(ring.pending_from, j);
         out.push((k, ring.fetched[k as usize]));
-        k = ring.add(k, 1);
     }
     ring.pending_from = ring.iqh;
+    ring.pending_full = false;
 }
 
 #[cfg(test)]

@@ -31,6 +31,9 @@ impl System {
                 StepKind::HwFetch
             }
             Processed::Invalid { slot, label } => {
+                if let Some(l) = label {
+                    self.invalid(l);
+                }
                 sink.emit(step, actor, || Op::HwFault {
                     slot,
                     fault: HwFault::Iqe,
@@ -76,7 +79,7 @@ impl System {
                 before,
             } => {
                 // Ownership is the owner's state (label and pc), not the status just written.
-                let owned = self.owns_wait_slot(status_addr, label);
+                let owned = self.owns_wait_slot(status_addr, label, before);
                 self.credit(label);
                 sink.emit(step, actor, || Op::HwWait {
                     slot,
@@ -91,7 +94,7 @@ impl System {
                         label: Some(label),
                     });
                 }
-                if sw && !owned && self.stray_harms(status_addr) {
+                if sw && !owned && self.stray_harms(status_addr, before) {
                     self.report_stray_write(step, actor, status_addr, label, before);
                 }
                 StepKind::HwWait { drain }

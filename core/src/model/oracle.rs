@@ -89,10 +89,10 @@ impl System {
     /// lead to, if anything, the other oracles report when it happens.
     #[cold]
     #[inline(never)]
-    pub(super) fn stray_harms(&self, slot: u32) -> bool {
+    pub(super) fn stray_harms(&self, slot: u32, before: Status) -> bool {
         if let Some(l) = self.ring.desc[slot as usize].label() {
             if matches!(self.ring.desc[slot as usize], Desc::Wait { .. })
-                && self.owns_wait_slot(slot, l)
+                && self.owns_wait_slot(slot, l, before)
             {
                 return true;
             }
@@ -123,15 +123,16 @@ impl System {
     /// returns (or restarts). A second `QI_DONE` for the same wait before that (after an `IQE`
     /// repair its copy completes too) is not stray.
     #[inline]
-    pub(super) fn owns_wait_slot(&self, slot: u32, label: Label) -> bool {
+    pub(super) fn owns_wait_slot(&self, slot: u32, label: Label, status: Status) -> bool {
         // Whether the owner's mark set its wait slot: from the program, or (where the analysis
-        // cannot tell) from the slot, which a mark of the wait slot leaves QI_FREE.
+        // cannot tell) from the slot's status `status` before hardware's write, which a mark
+        // of the wait slot leaves QI_FREE.
         let marks_wait = self
             .params
             .program
             .facts
             .marks_wait_slot
-            .unwrap_or_else(|| self.ring.desc_status[slot as usize] == Status::Free);
+            .unwrap_or(status == Status::Free);
         self.ring.desc[slot as usize].label() == Some(label)
             && self.subs.get(label.submitter as usize).is_some_and(|o| {
                 o.attempts > 0
@@ -145,9 +146,7 @@ impl System {
                         | Pc::InCheckFault => true,
                         // Inside mark, suspended: a mark that sets the wait slot may not have
                         // reached it yet; it has when the slot is already QI_FREE.
-                        Pc::InMark => {
-                            !marks_wait || self.ring.desc_status[slot as usize] != Status::Free
-                        }
+                        Pc::InMark => !marks_wait || status != Status::Free,
                         Pc::Reclaim | Pc::InReclaim => !marks_wait,
                         // The final unlock returns or restarts in the same step.
                         _ => false,

@@ -29,6 +29,10 @@ pub struct Ring {
     /// fetched and pending in hardware (hardware state, no kernel name; completion is in queue
     /// order).
     pub pending_from: u32,
+    /// Every slot's descriptor is fetched and pending (`pending_from == IQH` then means the
+    /// whole ring, not nothing): possible once software reuses slots hardware has fetched but
+    /// not completed, which VT-d allows (hardware holds its copy).
+    pub pending_full: bool,
     /// Hardware's copy of each pending descriptor, taken at fetch (valid for
     /// `pending_from..IQH`): software may rewrite a slot after hardware fetched it, and
     /// hardware then completes the copy it holds.
@@ -72,6 +76,7 @@ impl Clone for Ring {
             iqt,
             iqh,
             pending_from,
+            pending_full,
             fetched,
             fsts,
             ite_gone,
@@ -91,6 +96,7 @@ impl Clone for Ring {
         self.iqt = *iqt;
         self.iqh = *iqh;
         self.pending_from = *pending_from;
+        self.pending_full = *pending_full;
         self.fetched.clone_from(fetched);
         self.fsts = *fsts;
         self.ite_gone = *ite_gone;
@@ -116,6 +122,7 @@ impl Ring {
             iqt: 0,
             iqh: 0,
             pending_from: 0,
+            pending_full: false,
             fetched: vec![Desc::Empty; qi_length as usize],
             fsts: 0,
             ite_gone: false,
@@ -134,7 +141,7 @@ impl Ring {
     /// freed slot still holds shows only in a finding's wording.
     #[inline]
     pub fn desc_dead(&self, k: u32, reads_free: impl Fn(u32) -> bool) -> bool {
-        let hw = self.dist(self.pending_from, self.iqt);
+        let hw = self.hw_window();
         Self::free_outside(
             self.desc_status[k as usize],
             self.dist(self.pending_from, k),
@@ -155,7 +162,7 @@ impl Ring {
     #[inline]
     pub fn visit<V: Visitor>(&mut self, v: &mut V, reads_free: impl Fn(u32) -> bool) {
         let window = (self.pending_from, self.pending());
-        let hw = (self.pending_from, self.dist(self.pending_from, self.iqt));
+        let hw = (self.pending_from, self.hw_window());
         let Ring {
             qi_length: _,
             desc,
@@ -168,6 +175,7 @@ impl Ring {
             iqt,
             iqh,
             pending_from,
+            pending_full,
             fetched,
             fsts,
             ite_gone,
@@ -193,6 +201,7 @@ impl Ring {
         v.slot(iqt);
         v.slot(iqh);
         v.slot(pending_from);
+        v.key(pending_full);
         v.key(fsts);
         v.key(ite_gone);
         v.key(device_gone);
@@ -242,20 +251,33 @@ impl Ring {
     /// True when hardware has nothing to fetch and nothing pending.
     #[inline]
     pub fn hw_idle(&self) -> bool {
-        self.iqh == self.iqt && self.pending_from == self.iqh
+        self.iqh == self.iqt && self.pending() == 0
     }
 
     /// Descriptors fetched and pending in hardware.
     #[inline]
     pub fn pending(&self) -> u32 {
-        self.dist(self.pending_from, self.iqh)
+        if self.pending_full {
+            self.qi_length
+        } else {
+            self.dist(self.pending_from, self.iqh)
+        }
     }
 
-    /// True when `slot` is in `pending_from..IQT`: fetched and pending, or not yet fetched.
-    /// Hardware reads and writes only there (descriptors at fetch, statuses at completion).
+    /// The length of hardware's window from `pending_from`: the pending descriptors, then
+    /// those published and not fetched (`IQH..IQT`); the whole ring at most (software may
+    /// have reused pending slots).
+    #[inline]
+    pub fn hw_window(&self) -> u32 {
+        (self.pending() + self.dist(self.iqh, self.iqt)).min(self.qi_length)
+    }
+
+    /// True when `slot` is in hardware's window ([`Ring::hw_window`]): fetched and pending, or
+    /// not yet fetched. Hardware reads and writes only there (descriptors at fetch, statuses
+    /// at completion).
     #[inline]
     pub fn in_hw_window(&self, slot: u32) -> bool {
-        self.dist(self.pending_from, slot) < self.dist(self.pending_from, self.iqt)
+        self.dist(self.pending_from, slot) < self.hw_window()
     }
 
     /// True when `slot` is in `IQH..IQT`: published but not yet fetched by hardware.

@@ -3,7 +3,7 @@
 
 use crate::model::hardware;
 use crate::model::pc::Pc;
-use crate::model::submitter::{EAGAIN, ETIMEDOUT};
+use crate::model::submitter::{EAGAIN, EINVAL, ETIMEDOUT};
 use crate::model::system::System;
 use crate::model::tally::{Returned, StepInfo, StepKind};
 use crate::model::types::{Desc, Label, Status};
@@ -95,7 +95,15 @@ impl System {
                 if !resume {
                     sink.emit(step, actor, || Op::Mark { index, count });
                 }
-                if self.call(i, Entry::Mark, resume, step, sink).is_some() {
+                if let Some(rc) = self.call(i, Entry::Mark, resume, step, sink) {
+                    // An `int mark` decides the rc of a poll loop that ended with 0.
+                    let rc = rc as i32;
+                    if rc != 0 && self.subs[iu].rc == 0 {
+                        sink.emit(step, actor, || Op::MarkRc { rc });
+                        let attempt = self.subs[iu].attempt();
+                        self.fault_log.returned_early(i, attempt, rc);
+                        self.subs[iu].rc = rc;
+                    }
                     self.subs[iu].pc = Pc::Reclaim;
                 }
                 self.software_changes(i, step, sink);
@@ -164,6 +172,7 @@ impl System {
             s.attempts += 1;
             s.hw_done = 0;
             s.timed_out = false;
+            s.invalid = false;
             s.index = index;
             s.wait_index = wait_index;
         }
@@ -304,8 +313,9 @@ impl System {
         if rc == 0 && hw_done < count + 1 {
             self.report_premature(i, step, hw_done, count);
         }
-        if rc == ETIMEDOUT && !self.subs[iu].timed_out {
-            self.report_misattributed(i, step, count);
+        let s = &self.subs[iu];
+        if rc == ETIMEDOUT && !s.timed_out || rc == EINVAL && !s.invalid {
+            self.report_misattributed(i, step, count, rc);
         }
         let w = &self.params.workloads[iu];
         let s = &mut self.subs[iu];

@@ -51,6 +51,8 @@ pub struct Submitter {
     /// One of the current attempt's invalidations timed out (`ITE`, device gone): the
     /// oracles of `-ETIMEDOUT` and of retries tell whose time-out a return reports.
     pub timed_out: bool,
+    /// A descriptor of the current attempt was invalid (`IQE`).
+    pub invalid: bool,
     /// Types of the current batch's invalidation descriptors (drawn at call start).
     pub types: Vec<InvType>,
     /// Step and simulated time at which the current call started (latency).
@@ -85,6 +87,7 @@ impl Clone for Submitter {
             attempts,
             hw_done,
             timed_out,
+            invalid,
             types,
             started_step,
             started_ns,
@@ -103,6 +106,7 @@ impl Clone for Submitter {
         self.attempts = *attempts;
         self.hw_done = *hw_done;
         self.timed_out = *timed_out;
+        self.invalid = *invalid;
         self.types.clone_from(types);
         self.started_step = *started_step;
         self.started_ns = *started_ns;
@@ -135,6 +139,7 @@ impl Submitter {
             attempts,
             hw_done,
             timed_out,
+            invalid,
             types,
             started_step,
             started_ns,
@@ -152,6 +157,7 @@ impl Submitter {
             v.slot(wait_index);
             v.key(hw_done);
             v.key(timed_out);
+            v.key(invalid);
         });
         v.key(rc);
         v.key(submissions_done);
@@ -187,6 +193,7 @@ impl Submitter {
             attempts: 0,
             hw_done: 0,
             timed_out: false,
+            invalid: false,
             types: Vec::new(),
             started_step: 0,
             started_ns: 0,

@@ -276,6 +276,16 @@ impl System {
     /// Hardware completed a descriptor of `label`'s batch: count it if that batch is still the
     /// owner's current one.
     #[inline]
+    /// A descriptor of `label`'s batch is invalid (`IQE`): its `-EINVAL` is its own.
+    #[cold]
+    pub(super) fn invalid(&mut self, label: Label) {
+        if let Some(s) = self.subs.get_mut(label.submitter as usize) {
+            if s.attempts > 0 && s.attempt() == label.attempt && s.pc != Pc::Finished {
+                s.invalid = true;
+            }
+        }
+    }
+
     pub(super) fn credit(&mut self, label: Label) {
         if let Some(s) = self.subs.get_mut(label.submitter as usize) {
             if s.attempt() == label.attempt && s.pc != Pc::Finished && s.attempts > 0 {

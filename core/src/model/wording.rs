@@ -227,25 +227,32 @@ impl System {
         self.hung = true;
     }
 
-    /// `-ETIMEDOUT` oracle: submitter `i` returns `-ETIMEDOUT`, but none of its own
-    /// invalidations timed out.
+    /// Error oracle: submitter `i` returns `rc` (`-ETIMEDOUT` or `-EINVAL`) for a fault its
+    /// batch did not have.
     #[cold]
     #[inline(never)]
-    pub(super) fn report_misattributed(&mut self, i: u32, step: u64, count: u32) {
+    pub(super) fn report_misattributed(&mut self, i: u32, step: u64, count: u32, rc: i32) {
         let s = &self.subs[i as usize];
-        let msg = format!(
-            "T{} returns -ETIMEDOUT, but none of its {} invalidation(s) timed out ({} of its {} descriptors completed): it handled the ITE of another CPU's invalidation, and its caller is told its own invalidation failed",
-            i + 1,
-            count,
-            s.hw_done,
-            count + 1
-        );
+        let msg = if rc == crate::model::submitter::EINVAL {
+            format!(
+                "T{} returns -EINVAL, but no descriptor of its batch was invalid: its caller is told its invalidation was refused",
+                i + 1
+            )
+        } else {
+            format!(
+                "T{} returns -ETIMEDOUT, but none of its {} invalidation(s) timed out ({} of its {} descriptors completed): it handled the ITE of another CPU's invalidation, and its caller is told its own invalidation failed",
+                i + 1,
+                count,
+                s.hw_done,
+                count + 1
+            )
+        };
         let slot = Some(s.index);
         // F6: whoever handles a device-gone ITE returns -ETIMEDOUT.
-        let own = Some(FaultPath::F6);
+        let own = (rc != crate::model::submitter::EINVAL).then_some(FaultPath::F6);
         self.report_on(
             own,
-            FindingKind::MisattributedTimeout,
+            FindingKind::MisattributedError,
             step,
             Actor::Submitter(i),
             Some(i),

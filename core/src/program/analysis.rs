@@ -333,6 +333,12 @@ impl Flow {
                         breaks(&mut f);
                     }
                 }
+                Op::NopDesc => {
+                    let (_, a) = pop!();
+                    if a != Kind::Slot {
+                        breaks(&mut f);
+                    }
+                }
                 Op::Readl(r) => s.stack.push(match r {
                     Reg::Iqh | Reg::Iqt => (Val::Top, Kind::Slot),
                     Reg::Fsts => (
@@ -619,6 +625,11 @@ fn copies(codes: &[Code; 3]) -> (bool, bool) {
     let mut own = true;
     for c in codes {
         for (k, op) in c.ops.iter().enumerate() {
+            if *op == Op::NopDesc {
+                // A no-op written over a descriptor: a copy from no wait slot.
+                any = true;
+                own = false;
+            }
             if *op == Op::CopyDesc {
                 any = true;
                 let from_wait = c.entry == Entry::CheckFault

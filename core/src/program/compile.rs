@@ -85,7 +85,9 @@ pub fn entries(fns: &[Function]) -> Result<[usize; 3], ProgramError> {
                 ),
             );
         }
-        if f.params.len() != entry.params().len() || f.returns_value != entry.returns_value() {
+        // `mark` may also be `int mark(...)`: the code after the poll loop may decide the rc.
+        let returns_ok = f.returns_value == entry.returns_value() || entry == Entry::Mark;
+        if f.params.len() != entry.params().len() || !returns_ok {
             return err(
                 f.pos,
                 format!("`{}` must be `{}`", f.name, entry.signature()),
@@ -125,6 +127,7 @@ pub fn function(f: &Function, entry: Entry, qi_length: u32) -> Result<Code, Prog
         loops: Vec::new(),
         qi_length,
         entry,
+        returns: f.returns_value,
     };
     for (name, pos) in &f.params {
         g.declare(name, *pos)?;
@@ -134,7 +137,7 @@ pub fn function(f: &Function, entry: Entry, qi_length: u32) -> Result<Code, Prog
     }
     let end = f.lines.1;
     g.emit(
-        if entry.returns_value() {
+        if f.returns_value {
             Op::FellOff
         } else {
             Op::ReturnVoid
@@ -166,6 +169,8 @@ struct Gen {
     loops: Vec<LoopCtx>,
     qi_length: u32,
     entry: Entry,
+    /// The function returns a value (`int`).
+    returns: bool,
 }
 
 impl Gen {
@@ -288,7 +293,7 @@ impl Gen {
                 }
                 self.close_loop(cont, end);
             }
-            Stmt::Return(v, pos) => match (v, self.entry.returns_value()) {
+            Stmt::Return(v, pos) => match (v, self.returns) {
                 (Some(e), true) => {
                     self.expr(e)?;
                     self.emit(Op::Return, pos.line);
@@ -466,18 +471,29 @@ impl Gen {
                 self.emit(Op::SetStatus, pos.line);
             }
             Place::Index(Array::Desc, idx, p) => {
-                let Expr::Index(Array::Desc, src, _) = value else {
+                if op.is_some() {
                     return err(
                         *p,
-                        "a descriptor can only be copied from another slot: `desc[i] = desc[j];`",
+                        "a descriptor can only be copied or made a no-op: `desc[i] = desc[j];`, `desc[i] = QI_NOP;`",
                     );
-                };
-                if op.is_some() {
-                    return err(*p, "a descriptor can only be copied: `desc[i] = desc[j];`");
                 }
-                self.expr(idx)?;
-                self.expr(src)?;
-                self.emit(Op::CopyDesc, pos.line);
+                match value {
+                    Expr::Index(Array::Desc, src, _) => {
+                        self.expr(idx)?;
+                        self.expr(src)?;
+                        self.emit(Op::CopyDesc, pos.line);
+                    }
+                    Expr::Name(n, _) if n == "QI_NOP" => {
+                        self.expr(idx)?;
+                        self.emit(Op::NopDesc, pos.line);
+                    }
+                    _ => {
+                        return err(
+                            *p,
+                            "a descriptor can only be copied from another slot or made a no-op: `desc[i] = desc[j];`, `desc[i] = QI_NOP;`",
+                        )
+                    }
+                }
             }
         }
         Ok(())

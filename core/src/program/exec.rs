@@ -13,6 +13,8 @@ pub trait Machine {
     fn status(&mut self, slot: u32) -> Status;
     fn set_status(&mut self, slot: u32, s: Status);
     fn copy_desc(&mut self, dst: u32, src: u32);
+    /// `desc[dst] = QI_NOP`.
+    fn nop_desc(&mut self, dst: u32);
     fn global(&mut self, g: Global) -> u32;
     fn set_global(&mut self, g: Global, v: u32);
     fn readl(&mut self, r: Reg) -> u32;
@@ -252,6 +254,10 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
                 let src = slot!(pop!(), "desc index");
                 let dst = slot!(pop!(), "desc index");
                 m.copy_desc(dst, src);
+            }
+            Op::NopDesc => {
+                let dst = slot!(pop!(), "desc index");
+                m.nop_desc(dst);
             }
             Op::Readl(r) => push!(i64::from(m.readl(r))),
             Op::Writel { yields } => {

@@ -14,6 +14,8 @@ pub enum Entry {
     /// `int qi_check_fault(int index, int wait_index)`: from the poll loop, `q_lock` held.
     CheckFault,
     /// `void mark(int index, int wait_index, int count)`: the caller's own slots after its wait.
+    /// It may be `int mark(...)`: a nonzero return becomes the call's rc when the poll loop
+    /// ended with 0 (the code after the poll loop deciding the outcome).
     Mark,
     /// `void reclaim(void)`: `reclaim_free_desc()`.
     Reclaim,
@@ -49,6 +51,7 @@ impl Entry {
         }
     }
 
+    /// Whether it must return a value (`mark` may, too).
     pub fn returns_value(self) -> bool {
         self == Entry::CheckFault
     }
@@ -98,6 +101,9 @@ pub enum Op {
     SetStatus,
     /// `desc[dst] = desc[src]` with `src` on top, `dst` below.
     CopyDesc,
+    /// `desc[pop] = QI_NOP`: a wait descriptor without status write (`QI_IWD_TYPE` without
+    /// `QI_IWD_STATUS_WRITE`), which completes and writes nothing.
+    NopDesc,
     Readl(Reg),
     /// `writel(FSTS, pop)`; `yields`: hardware may step before the function goes on.
     Writel {
@@ -134,6 +140,7 @@ impl Op {
                 | Op::Status
                 | Op::SetStatus
                 | Op::CopyDesc
+                | Op::NopDesc
                 | Op::Readl(_)
                 | Op::Writel { .. }
         )

@@ -88,6 +88,11 @@ pub enum Op {
     },
     /// An oracle fired (see [`crate::model::Finding`] for the full report).
     Finding { kind: FindingKind, message: String },
+    // New kinds go last: the trace hash covers each kind's position.
+    /// An `int mark` returned `rc` after a poll loop that ended with 0: the call's rc.
+    MarkRc { rc: i32 },
+    /// `desc[slot] = QI_NOP`: the descriptor at `slot` replaced by one that writes nothing.
+    NopDesc { slot: u32 },
 }
 
 /// One trace event.

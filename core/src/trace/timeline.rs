@@ -78,6 +78,8 @@ fn cell_text(ev: &Event, names: &dyn Fn(u32) -> String) -> Option<String> {
         Op::IqeRepair { slot, wait_index } => {
             format!("slot {slot} := copy of {}", names(*wait_index))
         }
+        Op::NopDesc { slot } => format!("slot {slot} := no-op"),
+        Op::MarkRc { rc } => format!("mark -> {}", errno(*rc)),
         Op::ClearFault { bits } => format!("clear {}", crate::model::fsts::names(*bits)),
         Op::Suspend { function, line } => {
             format!("{} waits after writel (line {line})", function.name())
@@ -143,7 +145,8 @@ fn event_slot(op: &Op) -> Option<u32> {
         | Op::HwWait { slot, .. }
         | Op::HwAbort { slot, .. }
         | Op::HwFault { slot, .. }
-        | Op::IqeRepair { slot, .. } => Some(*slot),
+        | Op::IqeRepair { slot, .. }
+        | Op::NopDesc { slot } => Some(*slot),
         _ => None,
     }
 }

@@ -197,3 +197,35 @@ fn hardware_completes_its_copy_when_software_rewrote_the_slot() {
         }
     ));
 }
+
+/// Software may reuse slots hardware fetched but has not completed (hardware holds its copy):
+/// the pending queue then covers the whole ring, `IQH == pending_from` meaning all of it, and
+/// hardware fetches no more until one completes.
+#[test]
+fn a_pending_queue_of_the_whole_ring_is_not_an_empty_one() {
+    let mut r = Ring::new(4);
+    for k in 0..4 {
+        r.desc[k as usize] = Desc::Inv {
+            ty: InvType::Iotlb,
+            label: label(0, 1),
+        };
+    }
+    r.iqt = 3;
+    for _ in 0..3 {
+        fetch(&mut r, false);
+    }
+    // Software reused slot 3 and published it: one more fetch fills the queue.
+    r.iqt = 0;
+    fetch(&mut r, false);
+    assert_eq!((r.iqh, r.pending_from, r.pending()), (0, 0, 4));
+    assert!(r.pending_full && !r.hw_idle() && can_complete(&r));
+    assert_eq!(r.hw_window(), 4);
+    r.iqt = 1;
+    assert!(!can_fetch(&r, 8), "no copy may be overwritten");
+    assert!(matches!(
+        complete(&mut r, None),
+        Processed::Inv { slot: 0, .. }
+    ));
+    assert_eq!((r.pending(), r.pending_full), (3, false));
+    assert!(can_fetch(&r, 8));
+}
