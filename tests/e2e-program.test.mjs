@@ -66,6 +66,31 @@ describe('playground: kernel code', () => {
     assert.equal(after, 0, 'the fix typed into the page removes the lockup');
   });
 
+  test('a stable kernel from the Kernel list runs with its own policy and walk: 5.15.203 retries forever for a gone device', async () => {
+    await open();
+    await page.selectOption('select[name=preset]', 'seed');
+    // Every preset of the core is listed, oldest first, the stable branches too.
+    const names = await page.$$eval('select[name=kernel] option', (os) => os.map((o) => o.value));
+    assert.deepEqual(names.slice(0, 4), ['none', '5.15', '5.15.168', '5.15.203']);
+    assert.ok(names.includes('6.6.130') && names.at(-1) === 'program', names.join());
+    await page.selectOption('select[name=kernel]', '5.15.203');
+    await page.fill('input[name=devtlb]', '1');
+    await page.fill('input[name=deviceGoneRate]', '0.05');
+    await page.fill('input[name=maxFaults]', '1');
+    await page.fill('input[name=seeds]', '100');
+    await runAndWait();
+    const r = await page.evaluate(() => ({
+      policies: window.qisim.policies,
+      config: window.qisim.configs[window.qisim.policies[0]],
+      kinds: window.qisim.results[window.qisim.policies[0]].findings.map((f) => f.kind ?? f.first?.kind),
+    }));
+    // The form's policy buttons said legacy: the kernel's own (fixed) decides, as the core says.
+    assert.deepEqual(r.policies, ['fixed']);
+    assert.equal(r.config.kernel, '5.15.203');
+    assert.equal(r.config.faults.iteWalk, 'stride1');
+    assert.ok(JSON.stringify(r.kinds).includes('retryForever'), JSON.stringify(r.kinds));
+  });
+
   test('no console errors, page errors or failed requests (kernel code)', () => {
     assert.deepEqual(browser.problems, []);
   });

@@ -108,13 +108,23 @@ export function writeForm(form, values) {
 
 /** Each kernel preset's ITE walk, from the core (`kernels()`): it travels with the faults. */
 const KERNEL_WALKS = {};
+/** Each kernel preset's reclaim policy, from the core (`kernels()`). */
+const KERNEL_POLICIES = {};
+
+/** The reclaim policy of kernel preset `name` (from the core), or undefined for none. */
+export function kernelPolicyOf(name) {
+  return KERNEL_POLICIES[name];
+}
 
 /**
  * Lists the core's kernel presets, oldest first, in the Kernel select (between "any" and "my
  * own program") and in the Kernel code panel's "load" select, and remembers each one's walk.
  */
 export function addKernelOptions(kernels) {
-  for (const k of kernels) KERNEL_WALKS[k.name] = k.iteWalk;
+  for (const k of kernels) {
+    KERNEL_WALKS[k.name] = k.iteWalk;
+    KERNEL_POLICIES[k.name] = k.policy;
+  }
   const fill = (select, label, before) => {
     if (!select) return;
     for (const o of [...select.options]) if (KERNEL_WALKS[o.value]) o.remove();

@@ -2,7 +2,7 @@
 // the allowed range, aria-invalid, focus moved there). Ranges come from the core's
 // validateConfig; this module only turns its message into words and finds the field.
 import { PRESETS, PRESET_NAMES } from './presets.js';
-import { FORM_DEFAULTS, presetForm, readForm, writeForm, configFor, runSettings } from './app-config.js';
+import { FORM_DEFAULTS, presetForm, readForm, writeForm, configFor, runSettings, kernelPolicyOf } from './app-config.js';
 import { $, form, state } from './app-state.js';
 
 // Preset menu, from the one preset table.
@@ -193,8 +193,10 @@ function unreadable(f) {
  */
 export function checkedForm(f, { prove = false } = {}) {
   clearErrors();
-  // Your own program is one kernel: one run, whatever the policy buttons say.
-  const policies = f.kernel === 'program' ? ['program'] : f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy === 'program' ? 'fixed' : f.policy];
+  // Your own program, or a kernel version, is one kernel: one run, whatever the policy buttons
+  // say (a version reclaims as the core says it does).
+  const kernelPolicy = kernelPolicyOf(f.kernel);
+  const policies = f.kernel === 'program' ? ['program'] : kernelPolicy ? [kernelPolicy] : f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy === 'program' ? 'fixed' : f.policy];
   const errors = unreadable(f);
   const seen = new Set(errors.map((e) => e.name));
   const configs = {};

@@ -60,7 +60,7 @@ pub fn kernels(qi_length: Option<u32>) -> Result<JsValue, JsValue> {
                 "policy": k.policy().name(),
                 "iteWalk": walk_name(k.ite_walk()),
                 "realisticCounts": k.realistic_counts(q),
-                "program": qisim_core::program::library::kernel(k.name()).map(|s| s.source),
+                "program": k.shipped().source,
             })
         })
         .collect();

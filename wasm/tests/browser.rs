@@ -4,6 +4,8 @@
 mod common;
 
 use common::*;
+use qisim_core::check::matrix::{Fault, Mix, Row};
+use qisim_core::config::kernel::Kernel;
 use qisim_wasm::{
     check_program, complete_schedule, cut_replay, encode_replay, errno_name, estimate_explore,
     explore, explore_family, fault_paths, finding_kinds, fresh_seed, histogram_quantile, hunt,
@@ -493,9 +495,17 @@ fn kernel_presets_and_matrix() {
         .iter()
         .map(|k| k["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, vec!["6.9", "6.12", "7.0"]);
-    assert_eq!(ks[0]["policy"], "legacy");
-    assert_eq!(ks[2]["iteWalk"], "stride1");
+    // Every preset of the core, oldest first, each with its program.
+    let core: Vec<&str> = Kernel::ALL.iter().map(|k| k.name()).collect();
+    assert_eq!(names, core);
+    assert_eq!((names[0], names[names.len() - 1]), ("5.15", "7.2"));
+    let at = |n: &str| &ks[names.iter().position(|k| *k == n).unwrap()];
+    assert_eq!(at("6.9")["policy"], "legacy");
+    assert_eq!(at("7.0")["iteWalk"], "stride1");
+    assert_eq!(at("5.15.203")["iteWalk"], "stride1");
+    assert!(ks.as_array().unwrap().iter().all(|k| k["program"]
+        .as_str()
+        .is_some_and(|p| p.contains("qi_check_fault"))));
     let c = json(&kernel_config("6.9", JsValue::UNDEFINED, true).unwrap());
     assert_eq!(
         (c["kernel"].as_str(), c["policy"].as_str()),
@@ -510,7 +520,10 @@ fn kernel_presets_and_matrix() {
     );
     let cells = json(&matrix(js(r#"{"submissions": 1, "maxBatch": 1}"#)).unwrap());
     let cells = cells.as_array().unwrap();
-    assert_eq!(cells.len(), 3 * 2 * 7);
+    assert_eq!(
+        cells.len(),
+        Row::kernels().len() * Mix::ALL.len() * Fault::ALL.len()
+    );
     assert!(cells.iter().all(|c| c["reproduced"] != false));
     let legacy_drain = cells
         .iter()
@@ -693,10 +706,13 @@ fn kernel_programs() {
     assert_eq!(field.as_string().as_deref(), Some("program"));
     let l = js_sys::Reflect::get(&err, &JsValue::from_str("line")).unwrap();
     assert_eq!(l.as_f64(), Some(line as f64));
-    // The matrix of one's own program: 14 cells, named by it.
+    // The matrix of one's own program: a row of cells, named by it.
     let spec = js(r#"{"maxStates": 200000}"#);
     let cells = json(&program_matrix(spec, "mine.qi", &text, None).unwrap());
-    assert_eq!(cells.as_array().unwrap().len(), 14);
+    assert_eq!(
+        cells.as_array().unwrap().len(),
+        Mix::ALL.len() * Fault::ALL.len()
+    );
     assert_eq!(cells[0]["program"], "mine.qi");
     expect_field_error(
         program_matrix(JsValue::UNDEFINED, "b.qi", &bad, None),
