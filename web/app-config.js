@@ -111,9 +111,9 @@ const KERNEL_WALKS = {};
 /** Each kernel preset's reclaim policy, from the core (`kernels()`). */
 const KERNEL_POLICIES = {};
 
-/** The reclaim policy of kernel preset `name` (from the core), or undefined for none. */
-export function kernelPolicyOf(name) {
-  return KERNEL_POLICIES[name];
+/** The reclaim policy and walk of kernel preset `name` (from the core), or undefined. */
+export function kernelFacts(name) {
+  return KERNEL_POLICIES[name] ? { policy: KERNEL_POLICIES[name], iteWalk: KERNEL_WALKS[name] } : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 // the allowed range, aria-invalid, focus moved there). Ranges come from the core's
 // validateConfig; this module only turns its message into words and finds the field.
 import { PRESETS, PRESET_NAMES } from './presets.js';
-import { FORM_DEFAULTS, presetForm, readForm, writeForm, configFor, runSettings, kernelPolicyOf } from './app-config.js';
+import { FORM_DEFAULTS, presetForm, readForm, writeForm, configFor, runSettings, kernelFacts } from './app-config.js';
 import { $, form, state } from './app-state.js';
 
 // Preset menu, from the one preset table.
@@ -37,6 +37,14 @@ form.addEventListener('input', (e) => {
     }
   } else if (!['policy', 'workers', 'seeds', 'seedStart', 'maxStates', 'programBase'].includes(name)) {
     form.elements.preset.value = 'custom';
+  }
+  // A kernel version chosen from the list brings its policy and walk (the core's), as a kernel
+  // preset does; choosing a contradicting policy afterwards is the core's error to show.
+  const kernel = name === 'kernel' && kernelFacts(e.target.value);
+  if (kernel) {
+    const radio = form.querySelector(`input[name=policy][value=${kernel.policy}]`);
+    if (radio) radio.checked = true;
+    form.elements.iteWalk.value = kernel.iteWalk;
   }
   syncVisibility();
   // The Kernel code panel checks the program itself (app-program.js).
@@ -193,10 +201,8 @@ function unreadable(f) {
  */
 export function checkedForm(f, { prove = false } = {}) {
   clearErrors();
-  // Your own program, or a kernel version, is one kernel: one run, whatever the policy buttons
-  // say (a version reclaims as the core says it does).
-  const kernelPolicy = kernelPolicyOf(f.kernel);
-  const policies = f.kernel === 'program' ? ['program'] : kernelPolicy ? [kernelPolicy] : f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy === 'program' ? 'fixed' : f.policy];
+  // Your own program is one kernel: one run, whatever the policy buttons say.
+  const policies = f.kernel === 'program' ? ['program'] : f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy === 'program' ? 'fixed' : f.policy];
   const errors = unreadable(f);
   const seen = new Set(errors.map((e) => e.name));
   const configs = {};

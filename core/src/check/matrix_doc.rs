@@ -286,41 +286,57 @@ pub fn render_patches(spec: &MatrixSpec, cells: &[Cell]) -> String {
 
 /// The answer to the question a distribution maintainer asks first, from the cells.
 fn headline(spec: &MatrixSpec, cells: &[Cell]) -> String {
-    let mut s = String::from("## Is the kernel I ship affected?\n\n");
+    let mut s = String::from(
+        "## Is the kernel I ship affected?\n\nWith its own callers, by the kind of device-TLB \
+         time-out: the device still present (`ITE`), or gone. *Hangs* is a CPU that never \
+         returns (a lockup, an endless walk, retrying forever), here or at the end of a chain \
+         (`⇒`); the shortest is given with its command.\n\n\
+         | kernel | `ITE`, device present | device gone | device gone, hardware without `ITESID` |\n|---|---|---|---|\n",
+    );
+    let ite = |f: Fault| {
+        matches!(
+            f,
+            Fault::Ite | Fault::IteWaitFetched | Fault::IteAllFetched | Fault::IteTwice
+        )
+    };
     for (name, cs) in rows(cells, Mix::Realistic) {
-        let bad: Vec<String> = cs
-            .iter()
-            .filter(|c| c.kind.is_some())
-            .map(|c| format!("{} → {}", c.fault.label(), short(c)))
-            .collect();
-        if bad.is_empty() {
-            s.push_str(&format!("- **{name}**: proved under every fault column.\n"));
-            continue;
-        }
-        // The shortest hang under a time-out: a counterexample that hangs, or a first cause
-        // that ends in one with more calls.
-        let hang = cs
-            .iter()
-            .filter(|c| c.fault.time_out())
-            .filter_map(|c| match &c.consequence {
-                Some(q) => Some((q.steps, c, consequence_command(spec, c))),
-                None if hangs(c) => Some((c.steps.unwrap_or(0), c, replay_command(spec, c))),
-                None => None,
-            })
-            .min_by_key(|(steps, ..)| *steps);
-        let ans = match hang {
-            Some((_, c, cmd)) => format!(
-                "**hangs** under a device-TLB time-out: shortest, {} with `{}` — `{}`",
-                short(c),
-                c.fault.label(),
-                cmd.unwrap_or_default()
-            ),
-            None => "no hang under a device-TLB time-out with its callers".to_string(),
+        let mut cols = Vec::new();
+        let kind = |f: Fault| match f {
+            Fault::GoneNoItesid => 2,
+            f if ite(f) => 0,
+            _ => 1,
         };
-        s.push_str(&format!(
-            "- **{name}**: {ans}. Findings: {}.\n",
-            bad.join(", ")
-        ));
+        for col in 0..3 {
+            let mine: Vec<&&Cell> = cs
+                .iter()
+                .filter(|c| c.fault.time_out() && kind(c.fault) == col)
+                .collect();
+            // The shortest hang: a counterexample that hangs, or a cause that ends in one.
+            let hang = mine
+                .iter()
+                .filter_map(|c| match &c.consequence {
+                    Some(q) => Some((q.steps, c, consequence_command(spec, c))),
+                    None if hangs(c) => Some((c.steps.unwrap_or(0), c, replay_command(spec, c))),
+                    None => None,
+                })
+                .min_by_key(|(steps, ..)| *steps);
+            let others: Vec<String> = mine
+                .iter()
+                .filter(|c| c.kind.is_some())
+                .map(|c| format!("{} ({})", short(c), c.fault.label()))
+                .collect();
+            cols.push(match hang {
+                Some((_, c, cmd)) => format!(
+                    "**hangs**: {} with `{}`: `{}`",
+                    short(c),
+                    c.fault.label(),
+                    cmd.unwrap_or_default()
+                ),
+                None if others.is_empty() => "no finding".to_string(),
+                None => format!("no hang; {}", others.join(", ")),
+            });
+        }
+        s.push_str(&format!("| {name} | {} |\n", cols.join(" | ")));
     }
     s
 }
