@@ -37,8 +37,12 @@ pub(crate) enum HwArg {
 #[derive(Args, Debug, Clone, Default)]
 pub(crate) struct ConfigArgs {
     /// JSON config file (the `qisim_core::Config` schema of the wasm layer, camelCase).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "config_json")]
     pub(crate) config: Option<String>,
+    /// The same JSON inline (what the playground's and `qisim explore`'s reproduce commands
+    /// give for fields without a flag of their own).
+    #[arg(long = "config-json", value_name = "JSON")]
+    pub(crate) config_json: Option<String>,
     /// Reclaim policy.
     #[arg(long, value_enum)]
     pub(crate) policy: Option<PolicyArg>,
@@ -182,6 +186,20 @@ fn parse_count(s: &str) -> Result<BatchDist, Usage> {
 }
 
 impl ConfigArgs {
+    /// The command that replays `replay` against `config` (the core's
+    /// [`qisim_core::reproduce`]), naming this run's `--program` file.
+    pub(crate) fn reproduce(
+        &self,
+        config: &Config,
+        replay: &str,
+    ) -> qisim_core::reproduce::Reproduce {
+        let names = qisim_core::reproduce::ReproNames {
+            program_file: self.program.clone(),
+            config_file: None,
+        };
+        qisim_core::reproduce::replay(config, replay, &names)
+    }
+
     /// The config: the file (or the defaults), then the flags.
     pub(crate) fn build(&self) -> Result<Config, Usage> {
         if self.preset.is_some() && self.config.is_some() {
@@ -189,10 +207,22 @@ impl ConfigArgs {
                 "flags --preset and --config both give the starting config; use one".into(),
             ));
         }
-        let mut c = match &self.config {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| Usage(format!("flag --config: cannot read `{path}`: {e}")))?;
+        let json = match (&self.config, &self.config_json) {
+            (Some(path), _) => Some((
+                format!("config file `{path}`"),
+                std::fs::read_to_string(path)
+                    .map_err(|e| Usage(format!("flag --config: cannot read `{path}`: {e}")))?,
+            )),
+            (None, Some(text)) => Some(("flag --config-json".to_string(), text.clone())),
+            (None, None) => None,
+        };
+        if self.preset.is_some() && json.is_some() {
+            return Err(Usage(
+                "flags --preset and --config-json both give the starting config; use one".into(),
+            ));
+        }
+        let mut c = match json {
+            Some((what, text)) => {
                 // serde_path_to_error names the field (`workload.zeroCountProb`) that serde_json
                 // only locates by line and column.
                 let de = &mut serde_json::Deserializer::from_str(&text);
@@ -200,11 +230,9 @@ impl ConfigArgs {
                     let field = e.path().to_string();
                     let inner = e.into_inner();
                     if field.is_empty() || field == "." {
-                        Usage(format!("invalid config file `{path}`: {inner}"))
+                        Usage(format!("invalid {what}: {inner}"))
                     } else {
-                        Usage(format!(
-                            "invalid config file `{path}`: field `{field}`: {inner}"
-                        ))
+                        Usage(format!("invalid {what}: field `{field}`: {inner}"))
                     }
                 })?
             }
@@ -295,11 +323,7 @@ impl ConfigArgs {
         let batch = self.count.as_deref().map(parse_count).transpose()?;
         let each = |w: &mut Workload| {
             if let Some(p) = self.devtlb_share {
-                w.types = qisim_core::config::TypeMix {
-                    iotlb: 1.0 - p,
-                    devtlb: p,
-                    ..qisim_core::config::TypeMix::default()
-                };
+                w.types = qisim_core::config::TypeMix::devtlb_share(p);
             }
             if let Some(n) = self.submissions {
                 w.submissions = n;
@@ -326,12 +350,14 @@ impl ConfigArgs {
                         i + 1
                     ))
                 })?;
-                ws.push(Workload {
-                    submissions: self.submissions.unwrap_or(counts.len() as u64),
-                    batch: BatchDist::Sequence { counts },
-                    zero_count_prob: self.zero_prob.unwrap_or(0.0),
-                    ..c.workload.clone()
-                });
+                let mut w = c.workload.with_counts(counts);
+                if let Some(n) = self.submissions {
+                    w.submissions = n;
+                }
+                if let Some(p) = self.zero_prob {
+                    w.zero_count_prob = p;
+                }
+                ws.push(w);
             }
             if self.submitters.is_none() {
                 c.submitters = ws.len() as u32;
@@ -396,4 +422,94 @@ impl ConfigArgs {
 
 fn parse_timing(s: &str) -> Result<qisim_core::config::IteTiming, String> {
     qisim_core::config::IteTiming::parse(s)
+}
+
+#[cfg(test)]
+mod reproduce_tests {
+    //! The core's reproduce commands ([`qisim_core::reproduce`]) parse back to the config they
+    //! were made from: the flag table there and the flags here agree.
+    use clap::Parser;
+    use qisim_core::config::kernel::Kernel;
+    use qisim_core::config::{BatchDist, TypeMix};
+    use qisim_core::reproduce::{self, ReproNames};
+    use qisim_core::{Config, PolicyKind};
+
+    use crate::{Cli, Cmd};
+
+    fn configs() -> Vec<Config> {
+        let mut out = vec![Config::default()];
+        for k in Kernel::ALL {
+            for counts in [vec![0, 1], vec![1, 2, 0]] {
+                let mut c = Config {
+                    qi_length: 8,
+                    ..Config::default()
+                };
+                k.apply(&mut c);
+                c.workload.types = TypeMix::devtlb_share(0.5);
+                c.per_submitter = counts
+                    .iter()
+                    .map(|&n| c.workload.with_counts(vec![n, n]))
+                    .collect();
+                c.submitters = counts.len() as u32;
+                c.faults.ite_rate = 0.25;
+                c.faults.device_gone_rate = 0.5;
+                c.faults.max_faults = 1;
+                c.faults.ite_timing = qisim_core::config::IteTiming::WaitFetched;
+                c.faults.no_ite_sid = counts.len() == 3;
+                c.workload.submissions = 7; // shadowed by the per-submitter counts
+                c.workload.batch = BatchDist::Uniform { min: 1, max: 3 };
+                out.push(c);
+            }
+        }
+        let mut odd = Config {
+            policy: PolicyKind::Legacy,
+            submitters: 5,
+            seed: 9,
+            step_limit: 77,
+            fetch_depth: 1,
+            watchdog: 12345,
+            ..Config::default()
+        };
+        odd.workload.drain = true;
+        odd.workload.types.context = 0.5;
+        odd.workload.batch = BatchDist::Uniform { min: 1, max: 2 };
+        out.push(odd.clone());
+        odd.per_submitter = vec![odd.workload.with_counts(vec![3]); 5];
+        odd.per_submitter[2].think_ns = 5;
+        odd.program = Some(Kernel::V7_0.shipped().source.to_string());
+        odd.policy = PolicyKind::Fixed;
+        out.push(odd);
+        out
+    }
+
+    #[test]
+    fn every_reproduce_command_builds_its_config() {
+        let dir = std::env::temp_dir().join(format!("qisim-repro-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, cfg) in configs().into_iter().enumerate() {
+            cfg.validate().unwrap_or_else(|e| panic!("config {i}: {e}"));
+            for file in [false, true] {
+                let names = ReproNames {
+                    program_file: Some(dir.join(format!("p{i}.qi")).display().to_string()),
+                    config_file: file.then(|| dir.join(format!("c{i}.json")).display().to_string()),
+                };
+                let r = reproduce::replay(&cfg, "q1:a", &names);
+                for f in &r.files {
+                    std::fs::write(&f.name, &f.contents).unwrap();
+                }
+                let cli = Cli::try_parse_from(std::iter::once("qisim".to_string()).chain(r.args))
+                    .unwrap_or_else(|e| panic!("{}: {e}", r.command));
+                let Cmd::Replay(a) = cli.cmd else {
+                    panic!("{}: not a replay", r.command)
+                };
+                let built = a
+                    .cfg
+                    .build()
+                    .unwrap_or_else(|e| panic!("{}: {}", r.command, e.0));
+                assert_eq!(built, reproduce::without_shadowed(&cfg), "{}", r.command);
+                assert_eq!(a.replay, "q1:a");
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -614,3 +614,84 @@ fn kernel_programs_from_the_command_line() {
     assert!(stderr(&o).contains("--program"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The words of a reproduce command after `qisim` (the core only single-quotes).
+fn shell_words(cmd: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut cur, mut quoted, mut any) = (String::new(), false, false);
+    for c in cmd.strip_prefix("qisim ").expect("a qisim command").chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn every_printed_reproduce_command_replays_its_finding() {
+    // hunt: the minimised schedule; explore: the counterexample (JSON output of both).
+    let hunt = qisim(&["hunt", "--preset", "seed", "--seeds", "20", "--json"]);
+    let explore = qisim(&[
+        "explore",
+        "--kernel",
+        "7.0",
+        "--ring",
+        "8",
+        "--devtlb-share",
+        "1",
+        "--ite-rate",
+        "0.5",
+        "--max-faults",
+        "1",
+        "--per-submitter",
+        "1",
+        "--per-submitter",
+        "2",
+        "--json",
+    ]);
+    let mut checked = 0;
+    for (o, timeline) in [(&hunt, "/minimized/timeline"), (&explore, "/timeline")] {
+        for line in stdout(o).lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let Some(cmd) = v["reproduce"].as_str() else {
+                continue;
+            };
+            let mut words = shell_words(cmd);
+            words.push("--json".into());
+            let args: Vec<&str> = words.iter().map(String::as_str).collect();
+            let r = qisim(&args);
+            assert_eq!(r.status.code(), Some(1), "{cmd}: {}", stderr(&r));
+            let report: serde_json::Value = serde_json::from_str(&stdout(&r)).unwrap();
+            let text = qisim(
+                &words[..words.len() - 1]
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            );
+            let want = v.pointer(timeline).and_then(|t| t.as_str()).unwrap();
+            assert!(stdout(&text).starts_with(want.trim_end()), "{cmd}");
+            assert!(
+                report["findings"].as_array().is_some_and(|f| !f.is_empty()),
+                "{cmd}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "{checked} reproduce commands");
+}

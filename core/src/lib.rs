@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod model;
 pub mod program;
 pub mod replay;
+pub mod reproduce;
 pub mod sched;
 pub mod search;
 pub mod sim;

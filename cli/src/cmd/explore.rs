@@ -159,6 +159,9 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         if let Some(c) = &consequence {
             j["consequence"] = serde_json::to_value(c).expect("a consequence serialises");
         }
+        if let Verdict::Counterexample { config, replay, .. } = &v {
+            j["reproduce"] = a.cfg.reproduce(config, replay).command.into();
+        }
         print_json(&j);
     } else {
         let s = v.stats();
@@ -182,6 +185,7 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             }
             Verdict::Counterexample {
                 kind,
+                config,
                 replay,
                 steps,
                 timeline,
@@ -196,6 +200,7 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
                 };
                 println!("counterexample: {} in {} steps ({how})", kind.name(), steps);
                 println!("replay: {replay}");
+                println!("reproduce: {}", a.cfg.reproduce(config, replay).command);
                 let ks: Vec<&str> = findings.iter().map(|f| f.kind.name()).collect();
                 println!(
                     "simulator replay: {} ({})",

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::Args;
 use indicatif::ProgressBar;
-use qisim_core::search::hunt::{self, HuntOptions, HuntResult};
+use qisim_core::search::hunt::{self, HuntFinding, HuntOptions, HuntResult};
 use qisim_core::{Config, ConfigError};
 use serde_json::{json, Value};
 
@@ -105,6 +105,20 @@ pub(crate) fn hunt_summary(r: &HuntResult, secs: f64) -> Value {
     })
 }
 
+/// The `qisim replay` command of a finding: its minimised schedule, else the run itself.
+fn reproduce(a: &HuntArgs, cfg: &Config, f: &HuntFinding) -> String {
+    match &f.minimized {
+        Some(m) => a.cfg.reproduce(&m.config, &m.replay).command,
+        None => {
+            let run = Config {
+                seed: f.seed,
+                ..cfg.clone()
+            };
+            a.cfg.reproduce(&run, &f.replay).command
+        }
+    }
+}
+
 pub(crate) fn run(a: &HuntArgs) -> Result<ExitCode, Usage> {
     let cfg = a.cfg.build()?;
     let pool = pool(a.workers)?;
@@ -123,6 +137,7 @@ pub(crate) fn run(a: &HuntArgs) -> Result<ExitCode, Usage> {
             let mut v = serde_json::to_value(f).unwrap_or(Value::Null);
             if let Value::Object(m) = &mut v {
                 m.insert("type".into(), json!("finding"));
+                m.insert("reproduce".into(), json!(reproduce(a, &cfg, f)));
             }
             print_json(&v);
         }
@@ -170,6 +185,7 @@ pub(crate) fn run(a: &HuntArgs) -> Result<ExitCode, Usage> {
                     m.replay, m.steps, m.timeline
                 );
             }
+            println!("  reproduce {}", reproduce(a, &cfg, f));
         }
         if r.findings.len() > 5 {
             println!(

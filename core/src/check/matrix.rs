@@ -279,11 +279,7 @@ pub fn cell_config(spec: &MatrixSpec, row: &Row, fault: Fault) -> Config {
         submissions: spec.submissions,
         batch: BatchDist::Fixed { count: 1 },
         // Device-TLB invalidations: every fault applies to them.
-        types: TypeMix {
-            iotlb: 0.0,
-            devtlb: 1.0,
-            ..TypeMix::default()
-        },
+        types: TypeMix::devtlb_share(1.0),
         ..Workload::default()
     };
     c
@@ -386,52 +382,36 @@ pub fn consequence_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
 }
 
 /// `qisim replay` of the cell's config with `calls` calls per CPU (each of the counterexample's
-/// count) and `replay`.
+/// count) and `replay`, by [`crate::reproduce`] (a patch's program named by its file in
+/// `core/patches/`, any other by its name).
 fn command(spec: &MatrixSpec, cell: &Cell, replay: &str, calls: u64) -> Option<String> {
-    let per: Vec<String> = cell
-        .per_submitter
-        .as_ref()?
+    let per = cell.per_submitter.as_ref()?;
+    let program = cell.program.as_ref().map(|name| {
+        let (file, text) = match crate::program::patches::patch(name) {
+            Some(p) => (format!("core/patches/{name}.qi"), p.source.to_string()),
+            None => (name.clone(), String::new()),
+        };
+        (file, (name.clone(), text))
+    });
+    let row = Row {
+        callers: cell.kernel,
+        program: program.as_ref().map(|(_, p)| p.clone()),
+        presets: Vec::new(),
+    };
+    let mut c = cell_config(spec, &row, cell.fault);
+    // Every CPU has its own counts: the base workload's calls are never run.
+    c.workload = Workload {
+        types: c.workload.types.clone(),
+        ..Workload::default()
+    };
+    c.submitters = per.len() as u32;
+    c.per_submitter = per
         .iter()
-        .map(|c| {
-            let counts: Vec<String> = (0..calls).map(|_| c.to_string()).collect();
-            format!("--per-submitter {}", counts.join(","))
-        })
+        .map(|&n| c.workload.with_counts(vec![n; calls as usize]))
         .collect();
-    let kernel = cell.program.is_none().then_some(cell.kernel);
-    let f = cell.fault.config(kernel);
-    let mut flags = vec![
-        match &cell.program {
-            Some(name) if crate::program::patches::patch(name).is_some() => {
-                format!("--program core/patches/{name}.qi")
-            }
-            Some(name) => format!("--program {name}"),
-            None => format!("--kernel {}", cell.kernel.name()),
-        },
-        format!("--ring {}", spec.qi_length),
-        "--devtlb-share 1".to_string(),
-    ];
-    for (name, rate) in [
-        ("--iqe-rate", f.iqe_rate),
-        ("--ite-rate", f.ite_rate),
-        ("--ice-rate", f.ice_rate),
-        ("--device-gone-rate", f.device_gone_rate),
-    ] {
-        if rate > 0.0 {
-            flags.push(format!("{name} {rate}"));
-        }
-    }
-    if f.ite_timing != IteTiming::AnyFetched {
-        flags.push(format!("--ite-timing {}", f.ite_timing.flag()));
-    }
-    if f.no_ite_sid {
-        flags.push("--no-ite-sid".into());
-    }
-    if f.max_faults > 0 {
-        flags.push(format!("--max-faults {}", f.max_faults));
-    }
-    Some(format!(
-        "qisim replay {} {} {replay}",
-        flags.join(" "),
-        per.join(" ")
-    ))
+    let names = crate::reproduce::ReproNames {
+        program_file: program.map(|(file, _)| file),
+        config_file: None,
+    };
+    Some(crate::reproduce::replay(&c, replay, &names).command)
 }

@@ -63,6 +63,15 @@ impl Default for TypeMix {
 }
 
 impl TypeMix {
+    /// A share `p` of device-TLB invalidations, the rest IOTLB (`--devtlb-share`).
+    pub fn devtlb_share(p: f64) -> TypeMix {
+        TypeMix {
+            iotlb: 1.0 - p,
+            devtlb: p,
+            ..TypeMix::default()
+        }
+    }
+
     /// Weights in [`crate::model::InvType::ALL`] order.
     pub fn weights(&self) -> [f64; 5] {
         [self.iotlb, self.devtlb, self.context, self.iec, self.pasid]
@@ -86,6 +95,19 @@ pub struct Workload {
     pub think_ns: u64,
     /// Types of the invalidation descriptors.
     pub types: TypeMix,
+}
+
+impl Workload {
+    /// This workload running the batch sizes `counts`, one call each (what `--per-submitter`
+    /// builds from the base workload).
+    pub fn with_counts(&self, counts: Vec<u32>) -> Workload {
+        Workload {
+            submissions: counts.len() as u64,
+            batch: BatchDist::Sequence { counts },
+            zero_count_prob: 0.0,
+            ..self.clone()
+        }
+    }
 }
 
 impl Default for Workload {
