@@ -60,8 +60,8 @@ unlock; return 0
                                               lock; poll: WD2 is QI_FREE
                                               !! lockup
 
-!! step 18 lostCompletion: WD2 (T2's wait, slot 2) was QI_DONE but T1 set it QI_FREE before T2 saw it
-!! step 21 lockup: T2 polls WD2 (slot 2), which is QI_FREE; hardware is idle and no other CPU can write it: hard lockup (the poll loop drops q_lock but keeps interrupts off, as raw_spin_lock_irqsave left them; the NMI watchdog reports it)
+!! step 19 lostCompletion: WD2 (T2's wait, slot 2) was QI_DONE but T1 set it QI_FREE before T2 saw it
+!! step 22 lockup: T2 polls WD2 (slot 2), which is QI_FREE; hardware is idle and no other CPU can write it: hard lockup (the poll loop drops q_lock but keeps interrupts off, as raw_spin_lock_irqsave left them; the NMI watchdog reports it)
 ";
     assert_eq!(timeline, expected);
 }

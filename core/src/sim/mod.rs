@@ -365,7 +365,11 @@ impl Simulation {
             return Err("the run is over".into());
         }
         if !self.run.sys.is_enabled(actor) {
-            return Err(format!("{} cannot move at step {}", actor, self.run.step));
+            return Err(format!(
+                "{} cannot move at step {}",
+                actor,
+                self.run.step + 1
+            ));
         }
         let Simulation { run, sched, trace } = self;
         let mut p = Forced { sched, actor };

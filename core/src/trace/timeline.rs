@@ -534,7 +534,13 @@ pub fn render_timeline(events: &[Event], submitters: u32) -> String {
         .iter()
         .filter_map(|e| match &e.op {
             Op::Finding { kind, message } => {
-                Some(format!("!! step {} {}: {}", e.step, kind.name(), message))
+                // Steps are numbered from 1 here as everywhere a reader sees them.
+                Some(format!(
+                    "!! step {} {}: {}",
+                    e.step + 1,
+                    kind.name(),
+                    message
+                ))
             }
             _ => None,
         })
