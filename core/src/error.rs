@@ -5,6 +5,7 @@ use std::fmt;
 
 /// A rejected configuration: `field` is the JSON path (camelCase), `message` says what is allowed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConfigError {
     pub field: String,
     pub message: String,

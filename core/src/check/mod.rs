@@ -126,6 +126,7 @@ mod pack;
 pub mod partition;
 pub mod patch_checks;
 mod path;
+pub mod provable;
 #[cfg(test)]
 mod reduction_tests;
 mod table;

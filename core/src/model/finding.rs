@@ -85,6 +85,35 @@ impl FindingKind {
         }
     }
 
+    /// The kind in plain words, for a reader who does not know the camelCase name.
+    pub fn plain(self) -> &'static str {
+        match self {
+            FindingKind::LostCompletion => {
+                "another CPU freed a finished wait slot before its owner saw it"
+            }
+            FindingKind::Lockup => "a CPU polls a slot nothing will ever complete",
+            FindingKind::SuspectedLockup => {
+                "no progress within the watchdog's steps (not proved endless)"
+            }
+            FindingKind::StaleWakeup => "a CPU woke on a QI_DONE that was not its own wait's",
+            FindingKind::PrematureCompletion => {
+                "a call returned before hardware finished its invalidations"
+            }
+            FindingKind::Overrun => "software overwrote a slot hardware had not fetched",
+            FindingKind::StrayStatusWrite => {
+                "hardware's status write landed in a slot its wait no longer owns"
+            }
+            FindingKind::FreeCntInvariant => "free_cnt disagrees with free_head and free_tail",
+            FindingKind::Deadlock => "no actor can move and work remains",
+            FindingKind::WalkLoop => "a loop of the kernel program (the ITE walk) never ends",
+            FindingKind::MisattributedError => {
+                "a call returned an error for a fault its batch did not have"
+            }
+            FindingKind::RetryForever => "a call restarts forever after time-outs at a gone device",
+            FindingKind::ProgramError => "the kernel program failed at run time",
+        }
+    }
+
     /// Safety violations: something wrong already happened (as opposed to liveness or causes).
     pub fn is_safety(self) -> bool {
         matches!(
