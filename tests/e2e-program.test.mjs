@@ -12,6 +12,14 @@ describe('playground: kernel code', () => {
   let browser;
   let page;
 
+  /** Replaces the program in the editor (the lab's CodeMirror) as a paste would. */
+  async function setProgram(text) {
+    await page.focus('#program-editor .cm-content');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(text);
+    assert.equal(await page.inputValue('textarea[name=program]'), text, 'the form field follows the editor');
+  }
+
   test('a shipped program loads, an error shows its line and column, a fixed one compiles', async () => {
     await open();
     await page.click('#kernel-code summary');
@@ -24,7 +32,7 @@ describe('playground: kernel code', () => {
     assert.equal(await page.textContent('#program-status'), 'The program compiles.');
     // Break line 2 of reclaim's loop: the core names the line and what it expected.
     const broken = text.replace('free_cnt++;', 'free_cnt++ +;');
-    await page.fill('textarea[name=program]', broken);
+    await setProgram(broken);
     const status = await page.textContent('#program-status');
     const line = broken.split('\n').findIndex((l) => l.includes('free_cnt++ +;')) + 1;
     assert.match(status, new RegExp(`^Line ${line}, column \\d+: expected`), status);
@@ -34,7 +42,7 @@ describe('playground: kernel code', () => {
     await page.waitForSelector('#kernel-code .field-error, #form-error:not([hidden])', { timeout: 20000 });
     const err = await page.evaluate(() => document.querySelector('#kernel-code .field-error')?.textContent ?? document.querySelector('#form-error').textContent);
     assert.match(err, new RegExp(`line ${line}`), err);
-    await page.fill('textarea[name=program]', text);
+    await setProgram(text);
     assert.equal(await page.textContent('#program-status'), 'The program compiles.');
   });
 
@@ -59,7 +67,7 @@ describe('playground: kernel code', () => {
     const fixed = (await page.inputValue('textarea[name=program]'))
       .replace('for (i = 0; i < count; i++)\n\t\tdesc_status[(index + i) % QI_LENGTH] = QI_DONE;', 'for (i = 0; i <= count; i++)\n\t\tdesc_status[(index + i) % QI_LENGTH] = QI_FREE;')
       .replace('while (desc_status[free_tail] == QI_DONE || desc_status[free_tail] == QI_ABORT) {\n\t\tdesc_status[free_tail] = QI_FREE;', 'while (desc_status[free_tail] == QI_FREE && free_tail != free_head) {');
-    await page.fill('textarea[name=program]', fixed);
+    await setProgram(fixed);
     assert.equal(await page.textContent('#program-status'), 'The program compiles.');
     await runAndWait();
     const after = await page.evaluate(() => window.qisim.results.program.lockups);
