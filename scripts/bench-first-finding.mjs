@@ -23,6 +23,9 @@ const median = (xs) => {
 const CASES = [
   { name: 'seed preset, legacy (first lockup)', preset: 'seed', policy: 'legacy', attr: 'firstLockupMs' },
   { name: 'fault storm, both policies (first finding)', preset: 'faultStorm', policy: 'both', attr: 'firstFindingMs' },
+  { name: 'kernel 6.12 + ITE (first finding)', preset: 'kernel-6.12', policy: 'fixed', attr: 'firstFindingMs' },
+  { name: 'kernel 7.0 + ITE (first finding)', preset: 'kernel-7.0', policy: 'fixed', attr: 'firstFindingMs' },
+  { name: 'kernel 7.0 + ITE (first lockup)', preset: 'kernel-7.0', policy: 'fixed', attr: 'firstLockupMs', timeout: 180000 },
 ];
 
 const server = await startServer();
@@ -38,7 +41,7 @@ try {
       await page.selectOption('select[name=preset]', c.preset);
       await page.check(`input[name=policy][value=${c.policy}]`);
       await page.click('#run');
-      const h = await page.waitForFunction((a) => document.body.dataset[a], c.attr, { timeout: 60000 });
+      const h = await page.waitForFunction((a) => document.body.dataset[a], c.attr, { timeout: c.timeout ?? 60000, polling: 50 });
       xs.push(Number(await h.jsonValue()));
       await page.click('#cancel').catch(() => {});
       await page.waitForSelector('body[data-running=false]', { timeout: 60000 });

@@ -67,7 +67,8 @@ describe('playground (issue 12)', () => {
     assert.ok(storm.listed > 0);
     assert.equal(storm.emptyHidden, true, 'no "None yet" next to findings');
     assert.ok(storm.sel && storm.seeds[storm.sel.policy].includes(storm.sel.seed), 'the selected finding is one of this run');
-    assert.match(await viewerTitle(), new RegExp(`^${storm.sel.policy} · seed ${storm.sel.seed}\\b`));
+    // The title names the kind, what ran (policy or kernel, faults) and the seed.
+    assert.match(await viewerTitle(), new RegExp(`^\\w+ · ${storm.sel.policy} reclaim · .* · seed ${storm.sel.seed}$`));
   });
 
   test('fault storm: fixed-policy lockups are explained inline as fault-path findings', async () => {
@@ -76,7 +77,9 @@ describe('playground (issue 12)', () => {
     const text = await note.textContent();
     assert.match(text, /fault path, not in the reclaim/);
     assert.match(text, /F1/);
-    assert.match(text, /docs\/findings\.md/);
+    // Explained in place: no citation of a file a visitor cannot open (issue 23).
+    assert.doesNotMatch(text, /docs\/|DESIGN\.md/);
+    assert.match(text, /The fix changes only which slots a CPU frees/);
     // The label is the core's data (each listed run's terminal finding carries `faultPath`),
     // worded by the core's `faultPaths()` table.
     const drawn = await page.evaluate(() => {
@@ -277,9 +280,11 @@ describe('playground (issue 12)', () => {
     await page.fill('input[name=iteRate]', '0.5');
     await page.click('#prove');
     assert.equal(await page.evaluate(() => document.activeElement?.name), 'maxFaults');
-    assert.match(await page.textContent('#err-maxFaults'), /Prove needs a fault budget/);
-    await page.fill('input[name=maxFaults]', '1');
-    await page.click('#prove');
+    // The core's words, and its one fix (check::provable): the budget, nothing else.
+    assert.match(await page.textContent('#err-maxFaults'), /limit of at least 1/);
+    const fix = page.locator('#err-maxFaults button.fix');
+    assert.equal(await fix.textContent(), 'Make it provable: max faults 1');
+    await fix.click();
     await page.waitForSelector('body[data-running=false][data-proved=true]', { timeout: 120000 });
     // The verdict (whatever the model says) is in the Findings list and in the shared link.
     const v = await page.evaluate(() => window.qisim.verdicts.fixed);
@@ -309,16 +314,15 @@ describe('playground (issue 12)', () => {
     assert.match(msg, /^Too big to prove: 4 CPUs × 4 calls .*3\^16.*(43,046,721 workloads|1,000,000)/);
     assert.equal(await page.evaluate(() => document.body.dataset.running), undefined);
     const fix = page.locator('#err-submissions button.fix');
-    assert.equal(await fix.textContent(), 'Prove 4 CPUs × 1 call instead');
+    // The core's nearest provable config (check::provable), with what it changes and why.
+    assert.equal(await fix.textContent(), 'Make it provable: 4 CPUs × 1 call');
+    assert.match(msg, /4 CPUs × 4 calls are too many workloads to enumerate; 4 × 1 give 81/);
     await page.fill('input[name=maxStates]', '20000');
     await fix.click();
-    // 4 CPUs × 1 call is counted by the core's estimate: beyond a bound of 20,000 states, the
-    // page says so first; prove it anyway.
-    const est = page.locator('#prove-estimate');
-    await est.waitFor();
-    assert.match(await est.textContent(), /does not fit the bound of 20,000 states/);
-    await est.locator('button', { hasText: 'Prove anyway' }).click();
+    // The offered config starts at once (no second refusal, no second estimate card).
     await page.waitForSelector('body[data-running=false][data-proved]', { timeout: 120000 });
+    assert.equal(await page.locator('#prove-estimate').count(), 0);
+    assert.equal(await page.inputValue('input[name=submissions]'), '1');
     const card = await page.textContent('.verdict.legacy');
     assert.doesNotMatch(card, /starting/);
     assert.match(card, /proved|counterexample|shortest|bound reached/);
@@ -357,7 +361,7 @@ describe('playground (issue 12)', () => {
     assert.ok(['exact', 'extrapolated', 'lowerBound'].includes(await card.getAttribute('data-method')));
     assert.ok(Number(await card.getAttribute('data-states')) > 0);
     assert.equal(await page.evaluate(() => document.body.dataset.running), undefined, 'nothing started');
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Prove 3 CPUs × 2 calls');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Make it provable: 3 CPUs × 2 calls');
     await card.locator('button', { hasText: 'Stop at the first lost completion' }).click();
     await page.waitForSelector('body[data-running=false][data-proved=true]', { timeout: 120000 });
     const v = await page.evaluate(() => window.qisim.verdicts.legacy);

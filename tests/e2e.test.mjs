@@ -53,7 +53,7 @@ test('the page loads with the seed preset, legacy policy and the canonical sched
   assert.equal(await page.isDisabled('input[name=iteRate]'), false);
   // Before any run the viewer shows the fix's commit-message schedule: T2 locks up.
   const v = await viewerInfo(page);
-  assert.equal(v.badge, 'lockup of T2 at step 21');
+  assert.equal(v.badge, 'lockup of T2 at step 22');
   assert.equal(v.replay, 'q1:a6b6H3a5b2');
   await page.locator('#viewer td[data-col="T2"]', { hasText: '!! lockup' }).waitFor();
 });
@@ -235,7 +235,7 @@ test('the <qi-sim> docs example embeds runs with a few attributes', async () => 
       id,
       { timeout: 20000 },
     ).then((h) => h.jsonValue());
-  assert.equal(await badge('legacy'), 'lockup of T2 at step 21');
+  assert.equal(await badge('legacy'), 'lockup of T2 at step 22');
   assert.equal(await badge('fixed'), 'completed, no findings');
   assert.match(await badge('random'), /lockup|completed|lostCompletion/);
   // It starts at step 0 (attribute step="0") and steps with the keyboard.
@@ -286,7 +286,10 @@ await import('./e2e-playground.test.mjs');
 await import('./e2e-a11y.test.mjs');
 await import('./e2e-drive.test.mjs');
 await import('./e2e-program.test.mjs');
+await import('./e2e-walk.test.mjs');
 
 test('no console errors, page errors or failed requests', () => {
   assert.deepEqual(browser.problems, []);
 });
+await import('./e2e-learn.test.mjs');
+await import('./e2e-lab.test.mjs');

@@ -5,6 +5,7 @@ import { completeSchedule, cutReplay, mainKind as coreMainKind, terminalKinds } 
 import { $, form, viewer, state, updateHash } from './app-state.js';
 import { showError } from './app-form.js';
 import { verdictLine, showVerdict } from './app-prove.js';
+import { showReproduce, runName, plainKind } from './app-reproduce.js';
 
 let renderedKey = '';
 
@@ -17,6 +18,7 @@ export function resetFindings() {
   $('#findings-count').textContent = '';
   $('#views').replaceChildren();
   $('#viewer-note').textContent = '';
+  showReproduce(null);
 }
 
 /** The viewer while a run has not found anything yet: a placeholder, not an old run. */
@@ -107,7 +109,7 @@ export function renderFindings() {
     b.children[0].classList.add(policy);
     b.children[1].textContent = `seed ${f.seed} · ${k}${who != null ? ` (T${who + 1})` : ''}`;
     b.children[1].classList.add(`kind-${k}`);
-    b.children[2].textContent = `${f.kinds.join(' → ')} · ${f.steps} steps`;
+    b.children[2].textContent = `${plainKind(k)} · ${f.kinds.join(' → ')} · ${f.steps} steps`;
     b.addEventListener('click', () => selectFinding(policy, f.seed, { focus: true }));
     li.append(b);
     return li;
@@ -209,13 +211,14 @@ function viewsOf(policy, f) {
     });
   }
   if (f.minimized && !views.some((x) => x.replay === f.minimized.replay)) {
-    views.push({
+    // The minimised schedule is the one to read first, even when it ends at the first cause.
+    views.splice(views[0]?.id === 'minimized-complete' ? 1 : 0, 0, {
       id: 'minimized',
-      label: `minimised (${f.minimized.steps} steps)`,
+      label: `minimised, to ${f.kinds[0]} (${f.minimized.steps} steps)`,
       config: f.minimized.config,
       ownConfig: true,
       replay: f.minimized.replay,
-      note: `The core's minimised counterexample for ${f.kinds[0]}.`,
+      note: `The core's minimised counterexample for ${f.kinds[0]}: CPUs and calls that did not matter are dropped (${f.steps} steps in the original run).`,
     });
   }
   return views;
@@ -250,7 +253,8 @@ export function selectFinding(policy, seed, { focus = false, view } = {}) {
   $('#viewer-note').textContent = v.note;
   closePanels();
   showViewer();
-  viewer.load({ config: v.config, replay: v.replay, title: `${policy} · seed ${seed} · ${mainKind(f)}`, step: 'end' });
+  viewer.load({ config: v.config, replay: v.replay, title: `${mainKind(f)} · ${runName(v.config)} · seed ${seed}`, step: 'end' });
+  showReproduce(v);
   updateHash();
   reveal(focus);
 }
@@ -263,7 +267,8 @@ export function showVerdictInViewer(p, v, { note, focus = false }) {
   $('#viewer-note').textContent = note;
   closePanels();
   showViewer();
-  viewer.load({ config: v.config, replay: v.replay, title: `${p} · shortest ${v.kind} (exhaustive)`, step: 'end' });
+  viewer.load({ config: v.config, replay: v.replay, title: `shortest ${v.kind} (exhaustive) · ${runName(v.config)}`, step: 'end' });
+  showReproduce(v);
   updateHash();
   reveal(focus);
 }
@@ -275,6 +280,7 @@ export function showSchedule({ config, replay, title, note, step = 'end' }) {
   $('#views').replaceChildren();
   $('#viewer-note').textContent = note ?? '';
   showViewer();
+  showReproduce({ config, replay });
   return viewer.load({ config, replay, title, step });
 }
 
@@ -301,13 +307,15 @@ export function openSharedFinding(fd) {
   state.runForm = f;
   state.selected = { policy: fd.policy, seed: fd.seed, view: fd.view, replay: fd.replay, config, ownConfig: !!fd.config };
   $('#views').replaceChildren();
-  $('#viewer-note').textContent = `Opened from a shared link: ${fd.policy} policy, seed ${fd.seed}, replay ${fd.replay}.`;
+  const view = { 'minimized-complete': 'minimised, to its end', minimized: 'minimised', shortest: 'shortest (exhaustive)' }[fd.view] ?? (fd.view ? `seed ${fd.seed}, to ${fd.view}` : `seed ${fd.seed}`);
+  $('#viewer-note').textContent = `Opened from a shared link: the ${view} schedule and its config. A link keeps the finding it shows, not the run's counters or its other findings: press Run to hunt again.`;
   state.selected.step = fd.step ?? null;
   showViewer();
+  showReproduce({ config, replay: fd.replay });
   viewer.load({
     config,
     replay: fd.replay,
-    title: `${fd.policy} · seed ${fd.seed}${fd.view ? ' · ' + fd.view : ''}`,
+    title: `${view} · ${runName(config)}`,
     step: fd.step ?? 'end',
   });
 }

@@ -199,7 +199,7 @@ function unreadable(f) {
  * The form's policies, their validated configs and the run settings, or null after showing every
  * error next to its field and moving focus to the first.
  */
-export function checkedForm(f, { prove = false } = {}) {
+export function checkedForm(f) {
   clearErrors();
   // Your own program is one kernel: one run, whatever the policy buttons say.
   const policies = f.kernel === 'program' ? ['program'] : f.policy === 'both' ? ['legacy', 'fixed'] : [f.policy === 'program' ? 'fixed' : f.policy];
@@ -230,7 +230,6 @@ export function checkedForm(f, { prove = false } = {}) {
       }
     }
   }
-  if (!errors.length && prove) errors.push(...proveProblems(f));
   if (!errors.length) return { policies, configs, ...settings };
   let first = null;
   for (const e of errors) {
@@ -244,20 +243,6 @@ export function checkedForm(f, { prove = false } = {}) {
   if (a) a.textContent = `${errors.length} field${errors.length > 1 ? 's need' : ' needs'} attention: ${errors.map((e) => e.message).join(' ')}`;
   document.body.dataset.formError = String(errors.length);
   return null;
-}
-
-/** What Prove needs beyond a valid hunt config (the explorer's fault budget). */
-function proveProblems(f) {
-  const faults = f.iqeRate > 0 || f.iteRate > 0 || f.iceRate > 0;
-  if (faults && !(f.maxFaults >= 1)) {
-    return [
-      {
-        name: 'maxFaults',
-        message: 'Prove needs a fault budget: set Max faults per run to 1 or more (0 means no limit, which only Run can use; 1 or 2 keeps the proof small).',
-      },
-    ];
-  }
-  return [];
 }
 
 // The sticky Run/Prove bar must never cover the focused field: scroll it clear.

@@ -8,6 +8,17 @@ import { createPlots } from './app-render.js';
 import { resetFindings, showRunning } from './app-findings.js';
 import { resetProve } from './app-prove.js';
 
+let ticker = 0;
+/** The clock and time left tick between results (a slow chunk must not look frozen). */
+export function startTicker() {
+  clearInterval(ticker);
+  ticker = setInterval(() => scheduleRender(), 250);
+}
+export function stopTicker() {
+  clearInterval(ticker);
+  ticker = 0;
+}
+
 let poolPromise = null;
 export function getPool(workers) {
   if (poolPromise && state.poolWorkers === workers) return poolPromise;
@@ -73,6 +84,7 @@ export async function run() {
   });
   for (const p of policies) state.done[p] = { done: 0, total: seedCount };
   setBusy(true);
+  startTicker();
   delete document.body.dataset.firstFindingMs;
   delete document.body.dataset.firstLockupMs;
   // A new hunt starts from a clean slate: no finding, prove card or counterexample of an
@@ -103,7 +115,8 @@ export async function run() {
   // (Only for runs that stay short: a huge workload's seed would block the page.)
   const small = f.submitters * f.submissions <= 400 && f.stepLimit <= 2e6;
   const head = small ? Math.min(1, seedCount) : 0;
-  const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 16))));
+  // Small chunks: progress arrives every fraction of a second even when a seed is slow.
+  const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 64))));
   const signal = state.controller.signal;
   const heads = {};
   const withHead = (p, r) => (heads[p] && r ? state.wasm.mergeHuntResults(heads[p], r) : r ?? heads[p]);
@@ -150,6 +163,7 @@ export async function run() {
 
 function finish(problem) {
   state.running = false;
+  stopTicker();
   state.finishedAt = performance.now();
   state.error = problem;
   setBusy(false);

@@ -30,17 +30,59 @@ export function coreFamily(config) {
 export const COMFORTABLE_COMBINATIONS = 729;
 
 /**
- * The largest CPUs × calls (most CPUs first) below `config`'s whose family the core counts as
- * comfortable, as `{ submitters, submissions }`, or null.
+ * The core's nearest provable config (`provableConfig`: a fault budget, one descriptor type,
+ * then fewer calls and CPUs) as form values `{ submitters, submissions, maxFaults?, devtlb? }`
+ * plus `changes` (the core's `{ field, from, to, why }`), or null when nothing smaller explores.
  */
 export function fittingConfig(config) {
-  for (let cpus = config.submitters; cpus >= 2; cpus--) {
-    for (let calls = config.workload.submissions; calls >= 1; calls--) {
-      const fam = coreFamily({ ...config, submitters: cpus, workload: { ...config.workload, submissions: calls } });
-      if (!fam.error && fam.roots <= COMFORTABLE_COMBINATIONS) return { submitters: cpus, submissions: calls };
-    }
+  let p;
+  try {
+    p = state.wasm.provableConfig(config);
+  } catch {
+    return null;
   }
-  return null;
+  const fit = { submitters: p.config.submitters, submissions: p.config.workload.submissions, changes: p.changes, roots: p.roots, problem: p.problem };
+  for (const c of p.changes) {
+    if (c.field === 'faults.maxFaults') fit.maxFaults = c.to;
+    if (c.field === 'workload.types') fit.devtlb = c.to.devtlb;
+  }
+  return fit;
+}
+
+/** The form values of a fit (what `writeForm` takes). */
+const formValues = ({ changes, roots, problem, ...values }) => values;
+
+/** Writes a fit into the form and proves it (the offered config starts; no second estimate). */
+export function proveFit(fit) {
+  writeForm(form, formValues(fit));
+  form.elements.preset.value = 'custom';
+  form.dispatchEvent(new Event('input'));
+  prove({ anyway: true });
+}
+
+/** The button's words for a fit: what it changes ("max faults 1, 4 CPUs × 1 call"). */
+export function fitLabel(fit) {
+  const parts = [];
+  for (const c of fit.changes) {
+    if (c.field === 'faults.maxFaults') parts.push(`max faults ${c.to}`);
+    else if (c.field.endsWith('.types')) parts.push(c.to.devtlb === 1 ? 'device-TLB invalidations only' : 'one descriptor type');
+    else if (!parts.includes(cpusCalls(fit))) parts.push(cpusCalls(fit));
+  }
+  return `Make it provable: ${parts.join(', ') || cpusCalls(fit)}`;
+}
+
+/** The changes of a fit in words ("max faults 0 → 1: every fault restarts a call ..."). */
+export function fitText(fit) {
+  const out = [];
+  let size = false;
+  for (const c of fit.changes) {
+    if (c.field === 'submitters' || c.field === 'workload.submissions') {
+      // One entry for the size: the core gives both changes the same reason.
+      if (!size) out.push(c.why);
+      size = true;
+    } else out.push(`${c.field} ${typeof c.from === 'object' ? 'mixed' : c.from} → ${typeof c.to === 'object' ? 'one type' : c.to} (${c.why})`);
+  }
+  return out.join('; ');
 }
 
 /** Above this many seconds at the measured rate an estimate "does not fit" even within the bound. */
@@ -96,12 +138,7 @@ export function offerFix(name, message, fix, label) {
   b.type = 'button';
   b.className = 'fix';
   b.textContent = label;
-  b.addEventListener('click', () => {
-    writeForm(form, fix);
-    form.elements.preset.value = 'custom';
-    form.dispatchEvent(new Event('input'));
-    prove();
-  });
+  b.addEventListener('click', () => proveFit(fix));
   el.closest('label').querySelector('.field-error').append(' ', b);
   return el;
 }
@@ -124,7 +161,7 @@ export function showEstimate(f, config, counts, combos, maxStates, est = null) {
   p.textContent =
     `${f.submitters} CPUs × ${f.submissions} calls with batch counts ${counts.join('/')} make ${n(combos)} workloads, each explored over every interleaving. ` +
     (est ? estimateText(est, combos, maxStates) : `This is likely far beyond the bound of ${n(maxStates)} states and would end with no verdict.`) +
-    (fit ? ` Try ${cpusCalls(fit)}.` : '');
+    (fit ? ` Provable: ${cpusCalls(fit)}, ${n(fit.roots)} workloads${fit.changes.length ? ` (${fitText(fit)})` : ''}.` : '');
   card.dataset.states = est ? String(est.states) : '';
   card.dataset.method = est?.method ?? '';
   card.append(h, p);
@@ -139,12 +176,8 @@ export function showEstimate(f, config, counts, combos, maxStates, est = null) {
   };
   let first = null;
   if (fit) {
-    first = button(`Prove ${cpusCalls(fit)}`, () => {
-      writeForm(form, fit);
-      form.elements.preset.value = 'custom';
-      form.dispatchEvent(new Event('input'));
-      prove();
-    }, true);
+    first = button(fitLabel(fit), () => proveFit(fit), true);
+    first.dataset.fit = 'true';
   }
   const stop = button('Stop at the first lost completion', () => {
     form.elements.stopOnCause.checked = true;

@@ -3,10 +3,11 @@
 import { readForm, writeForm } from './app-config.js';
 import { $, form, state, scheduleRender, updateHash, setBusy } from './app-state.js';
 import { checkedForm, showError, focusField, formFieldOf, plainMessage } from './app-form.js';
-import { getPool, revealResults } from './app-hunt.js';
+import { getPool, revealResults, startTicker, stopTicker } from './app-hunt.js';
 import { resetFindings, showVerdictInViewer, showRunning } from './app-findings.js';
 import { createPlots } from './app-render.js';
-import { COMFORTABLE_COMBINATIONS, coreFamily, estimateSpace, fittingConfig, offerFix, cpusCalls, showEstimate, n } from './app-prove-size.js';
+import { commandBlock, exploreCommand, runName, plainKind } from './app-reproduce.js';
+import { COMFORTABLE_COMBINATIONS, coreFamily, estimateSpace, fittingConfig, fitLabel, fitText, offerFix, cpusCalls, showEstimate, n } from './app-prove-size.js';
 
 /** Clears the verdict cards (a later hunt must not show an earlier proof). */
 export function resetProve() {
@@ -22,25 +23,38 @@ let estimating = false;
 export async function prove({ anyway = false } = {}) {
   if (state.running || estimating) return;
   const f = readForm(form);
-  const checked = checkedForm(f, { prove: true });
+  // What Prove needs beyond a valid config (a fault budget, one type, a size) is the core's
+  // family check below, with its one fix.
+  const checked = checkedForm(f);
   if (!checked) return;
   const { policies, configs, maxStates, workers } = checked;
   // The workloads to explore: the core's family (the count range and zero-count probability
   // become roots); what it cannot enumerate is refused here, naming the field.
   const family = coreFamily(configs[policies[0]]);
-  if (family.error) {
-    const e = family.error;
+  // One action instead of one refusal per field: the core's nearest provable config. A config
+  // that is only big goes on to the estimate below; one the explorer refuses stops here.
+  const fit = fittingConfig(configs[policies[0]]);
+  const refused = family.error ?? (fit?.changes.some((c) => !['submitters', 'workload.submissions'].includes(c.field)) ? fit.problem : null);
+  if (refused) {
+    const e = fit?.problem ?? refused;
     const name = formFieldOf(e.field) ?? 'submissions';
-    const fit = fittingConfig(configs[policies[0]]);
     const why = String(e.message)
       .replace(/^invalid [^:]*: (`[^`]*` )?/, '')
       .replace(/\b\d{4,}\b/g, (x) => n(x));
+    const tooBig = /combination|enumerate|too many/i.test(why);
+    const label = fit ? fitLabel(fit) : '';
     const el = offerFix(
       name,
-      /combination|enumerate|too many/i.test(why) ? `Too big to prove: ${f.submitters} CPUs × ${f.submissions} calls ${why.replace(/^gives/, 'give')}.`.replace(/\.\.$/, '.') : plainMessage(name, e.message),
+      tooBig ? `Too big to prove: ${f.submitters} CPUs × ${f.submissions} calls ${why.replace(/^gives/, 'give')}.`.replace(/\.\.$/, '.') : plainMessage(name, e.message),
       fit,
-      fit ? `Prove ${cpusCalls(fit)} instead` : '',
+      label,
     );
+    if (el && fit) {
+      const why = document.createElement('span');
+      why.className = 'fix-why';
+      why.textContent = ` ${fitText(fit)}.`;
+      el.closest('label').querySelector('.field-error').append(why);
+    }
     if (el) focusField(el);
     else showError(e.message);
     return;
@@ -56,6 +70,13 @@ export async function prove({ anyway = false } = {}) {
     for (const b of [$('#prove'), $('#run')]) b.disabled = true;
     $('#prove').setAttribute('aria-busy', 'true');
     $('#announce').textContent = 'Estimating the state space…';
+    // Where the verdict will appear: say what is happening there.
+    const placeholder = document.createElement('div');
+    placeholder.className = 'verdict estimate running';
+    placeholder.id = 'prove-estimating';
+    placeholder.innerHTML = '<h3>Estimating…</h3><p class="small">Sampling the state space in the workers to see whether this proof fits the bound.</p>';
+    $('#verdicts').hidden = false;
+    $('#verdicts').replaceChildren(placeholder);
     let ests;
     try {
       const pool = await getPool(workers).catch(() => null);
@@ -67,6 +88,7 @@ export async function prove({ anyway = false } = {}) {
     }
     const est = ests.find((e) => e.method === 'lowerBound') ?? ests.reduce((a, b) => (!a || b.states > a.states ? b : a), null);
     state.proveEstimate = est;
+    $('#prove-estimating')?.remove();
     const big = est?.fits === false || ((est == null || est.fits == null) && combos > COMFORTABLE_COMBINATIONS);
     if (big) {
       showEstimate(f, configs[policies[0]], counts, combos, maxStates, est);
@@ -96,6 +118,7 @@ export async function prove({ anyway = false } = {}) {
     done: {},
   });
   setBusy(true);
+  startTicker();
   resetFindings();
   showRunning('Proving…');
   createPlots();
@@ -150,12 +173,18 @@ export async function prove({ anyway = false } = {}) {
 
 function proveDone(problem) {
   state.running = false;
+  stopTicker();
   state.proving = false;
   state.proveError = problem;
   state.proveSeconds = (performance.now() - state.proveStarted) / 1000;
   setBusy(false);
   document.body.dataset.proved = problem ? 'error' : 'true';
   if (problem && problem !== 'cancelled') showError(problem);
+  if (problem === 'cancelled' && !state.provePolicies.some((x) => state.verdicts[x]?.verdict === 'counterexample')) {
+    // The placeholders said "Proving…": say it stopped.
+    $('#viewer-wait').textContent = 'Cancelled: no verdict. Press Prove to start again.';
+    $('#findings-empty').textContent = 'Cancelled before a verdict.';
+  }
   $('#announce').textContent = `Prove ${problem ?? 'done'}: ${state.provePolicies
     .map((p) => `${p} ${state.verdicts[p]?.verdict ?? 'no verdict'}`)
     .join('; ')}.`;
@@ -202,7 +231,8 @@ export function renderVerdicts() {
       card.className = `verdict ${p} ${v?.verdict ?? (state.proving ? 'running' : 'failed')}`;
       card.dataset.policy = p;
       const h = document.createElement('h3');
-      h.textContent = `${p} · exhaustive`;
+      const cfg = state.proveConfigs?.[p];
+      h.textContent = `${cfg ? runName(cfg) : p} · exhaustive`;
       const line = document.createElement('div');
       line.className = 'v';
       const detail = document.createElement('div');
@@ -217,10 +247,14 @@ export function renderVerdicts() {
           : progressText(p) || (state.proving ? '' : 'The explorer stopped before a verdict.');
       } else {
         line.textContent = verdictLine(v);
-        if (v.verdict === 'proved') {
+        if (v.verdict === 'proved' && v.shared) {
+          detail.textContent = 'From a shared link: the verdict the sharer saw (press Prove to run it again).';
+        } else if (v.verdict === 'proved') {
           detail.textContent = `every interleaving${counts}: ${n(v.states)} states, ${n(v.transitions)} transitions, ${v.seconds?.toFixed?.(1) ?? '?'} s`;
         } else if (v.verdict === 'counterexample') {
-          detail.textContent = `found after ${n(v.states)} states${counts}`;
+          detail.textContent = v.shared
+            ? `${plainKind(v.kind)}. From a shared link: the verdict the sharer saw (press Prove to run it again).`
+            : `${plainKind(v.kind)}. Found after ${n(v.states)} states${counts}.`;
           const b = document.createElement('button');
           b.type = 'button';
           b.textContent = 'Show it';
@@ -243,6 +277,11 @@ export function renderVerdicts() {
             card.append(b);
           }
         }
+      }
+      // The same exploration from the command line (the core writes the command).
+      if (v && !v.shared && cfg) {
+        const opts = { maxStates: state.proveMax, ...(state.proveStopOnCause ? { stopOnCause: true } : {}) };
+        card.append(commandBlock(exploreCommand(cfg, opts)));
       }
       return card;
     }),

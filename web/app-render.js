@@ -4,10 +4,11 @@ import uPlot from './vendor/uPlot.esm.js';
 import { quantile, throughputData, latencyData, POLICY_COLORS } from './app-metrics.js';
 import { $, state } from './app-state.js';
 import { faultPaths, terminalKinds } from './core.js';
+import { plainKind, runName } from './app-reproduce.js';
 
 function faultPathNote(p, r) {
   if (!r?.lockups) return '';
-  // The core labels each finding with its fault path (docs/findings.md F1-F6) or none.
+  // The core labels each finding with its fault path (F1-F6, described by the core) or none.
   const counts = new Map();
   const terminal = terminalKinds();
   for (const f of r.findings ?? []) {
@@ -22,7 +23,15 @@ function faultPathNote(p, r) {
     p === 'fixed'
       ? `These lockups are on the fault path, not in the reclaim${lost ? '' : ' (lost completions: 0)'}: `
       : 'With faults on, some lockups are on the fault path: ';
-  return `<p class="fault-note">${head}${which}. See <code>docs/findings.md</code> ${top.map(([id]) => id).join(', ')}; the fix changes only which slots a CPU frees.</p>`;
+  return `<p class="fault-note">${head}${which}. The fix changes only which slots a CPU frees, so it does not touch these paths.</p>`;
+}
+
+/** Seconds as "0.4 s", "12 s", "3 min 5 s". */
+function duration(s) {
+  if (!Number.isFinite(s) || s < 0) return '?';
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 120) return `${Math.round(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
 export function renderProgress() {
@@ -32,11 +41,16 @@ export function renderProgress() {
     $('#progress').max = state.proveMax * state.provePolicies.length;
     $('#progress').value = sum;
     const secs = state.proving ? (performance.now() - state.proveStarted) / 1000 : state.proveSeconds;
-    if (!state.proving) $('#progress').value = $('#progress').max;
+    // A finished proof fills the bar; a cancelled or failed one empties it (no verdict).
+    if (!state.proving) $('#progress').value = state.proveError ? 0 : $('#progress').max;
     const what = state.proving ? 'proving' : state.proveError === 'cancelled' ? 'cancelled' : state.proveError ? 'failed' : 'explored';
     const depth = Math.max(0, ...state.provePolicies.map((p) => state.verdicts[p]?.maxDepth ?? state.exploreProgress[p]?.depth ?? 0));
     const rate = secs > 0 ? Math.round(sum / secs) : 0;
-    $('#progress-text').textContent = `${what}: ${sum.toLocaleString('en-US')} states · depth ${depth} · ${rate.toLocaleString('en-US')} states/s · ${secs.toFixed(1)} s`;
+    // Time left: to the estimate when one was made, else at most to the bound.
+    const est = state.proveEstimate?.states;
+    const target = est && est > sum ? est : null;
+    const left = state.proving && rate > 0 ? (target ? `about ${duration((target - sum) / rate)} left (estimate)` : `at most ${duration((state.proveMax * state.provePolicies.length - sum) / rate)} left (to the bound)`) : '';
+    $('#progress-text').textContent = [`${what}: ${sum.toLocaleString('en-US')} states`, `depth ${depth}`, `${rate.toLocaleString('en-US')} states/s`, `${secs.toFixed(1)} s`, left].filter(Boolean).join(' · ');
     return;
   }
   const ps = state.policies;
@@ -54,7 +68,8 @@ export function renderProgress() {
   const ms = (state.running ? performance.now() : state.finishedAt) - state.startedAt;
   const rate = ms > 0 ? Math.round((done / ms) * 1000) : 0;
   const what = state.running ? 'running' : state.error === 'cancelled' ? 'cancelled' : state.error ? 'failed' : 'done';
-  el.textContent = `${what}: ${done.toLocaleString()} / ${total.toLocaleString()} schedules · ${(ms / 1000).toFixed(1)} s · ${rate.toLocaleString()}/s`;
+  const left = state.running ? (done > 0 ? `about ${duration(((total - done) * ms) / done / 1000)} left` : 'time left: after the first results') : '';
+  el.textContent = [`${what}: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} schedules`, `${(ms / 1000).toFixed(1)} s`, `${rate.toLocaleString('en-US')}/s`, left].filter(Boolean).join(' · ');
 }
 
 function num(label, value, cls = '') {
@@ -68,6 +83,16 @@ function tput(r) {
   return `<div class="num"><b>${v.toFixed(2)}</b><span>${timed ? 'invalidations / µs' : 'invalidations / 100 steps'}</span></div>`;
 }
 
+const esc = (t) => String(t).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Runs with each kind found, with the core's plain words beside the kind's name. */
+function kindBreakdown(r) {
+  const rows = (r?.runsWith ?? []).filter(([, n]) => n > 0);
+  if (!rows.length) return '';
+  const items = rows.map(([k, n]) => `<li data-kind="${esc(k)}"><b>${Number(n).toLocaleString('en-US')}</b> <code>${esc(k)}</code>: ${esc(plainKind(k))}</li>`);
+  return `<details class="kinds"><summary>Runs with each kind</summary><ul>${items.join('')}</ul></details>`;
+}
+
 export function renderCounters() {
   const box = $('#counters');
   const cards = state.policies.map((p) => {
@@ -79,14 +104,15 @@ export function renderCounters() {
       p === 'legacy' && state.firstLockupMs != null && lockups > 0
         ? `<div class="first-lockup">first lockup after ${Math.round(state.firstLockupMs)} ms</div>`
         : '';
-    return `<div class="counter-card ${p}" data-policy="${p}"><h3>${p}</h3><div class="nums">
+    const name = state.configs[p] ? runName(state.configs[p]) : p;
+    return `<div class="counter-card ${p}" data-policy="${p}"><h3>${esc(name)}</h3><div class="nums">
       ${num('schedules', r?.schedules ?? 0)}
       ${num('lockups', lockups, lockups ? 'bad' : r ? 'good' : '')}
       ${num('lost completions', lost, lost ? 'bad' : '')}
       ${num('safety findings', safety, safety ? 'bad' : r ? 'good' : '')}
       ${num('completed', r?.completed ?? 0)}
       ${tput(r)}
-    </div>${first}${faultPathNote(p, r)}</div>`;
+    </div>${first}${kindBreakdown(r)}${faultPathNote(p, r)}</div>`;
   });
   box.innerHTML = cards.join('');
 }

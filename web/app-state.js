@@ -46,12 +46,13 @@ export function scheduleRender(now = false) {
 }
 
 /** Parts of the hash other modules own (set by app.js: the prove verdicts). */
-export const hashExtras = { verdicts: () => null };
+// Kernel code lab hook: `link` rewrites the hash (the program compressed, app-lab-link.js).
+export const hashExtras = { verdicts: () => null, link: (h) => h };
 
 export function updateHash() {
   // A selected finding belongs to the config it was found with, not to later edits of the form.
   const f = state.selected && state.runForm ? state.runForm : readForm(form);
-  const h = formToHash(f, state.selected, hashExtras.verdicts());
+  const h = hashExtras.link(formToHash(f, state.selected, hashExtras.verdicts()));
   history.replaceState(null, '', `#${h}`);
 }
 

@@ -1,10 +1,11 @@
 // The guided walk-through of the fix's commit-message schedule: one plain sentence per step,
 // written from the core's trace events of that step (the words are ours, the facts the core's),
 // in step with the viewer, with glossary tooltips for IQH, IQT, free_head, free_tail and *.
-import { seedScenarioConfig, camelize, labelName, CANONICAL_REPLAY } from './qi-sim.js';
+import { seedScenarioConfig, camelize, labelName, stepNumber, CANONICAL_REPLAY } from './qi-sim.js';
 import { groupOps } from './qi-sim-timeline.js';
 import { $, state, viewer } from './app-state.js';
 import { showSchedule } from './app-findings.js';
+import { openDrive } from './app-drive.js';
 
 export const GLOSSARY = {
   IQH: 'Invalidation Queue Head: the next slot hardware will fetch. Hardware moves it.',
@@ -14,7 +15,22 @@ export const GLOSSARY = {
   '*': 'A hardware write: the IOMMU itself wrote this status (QI_DONE into a wait descriptor).',
 };
 
-const walk = { open: false, events: [], findings: [], steps: 0 };
+// phase: 'legacy' (steps 0..steps of the commit message's schedule, in step with the viewer),
+// 'fixed' (the same schedule under the fixed policy), 'try' (drive it yourself).
+const walk = { open: false, phase: 'legacy', events: [], findings: [], steps: 0, fixed: null };
+window.qisimWalk = walk; // tests and the curious
+
+/**
+ * What the `need` of a check_space event is made of. The core's rule (model `check_space`, as
+ * `qi_submit_sync()`): room for `count` descriptors, one wait descriptor, and one slot the ring
+ * always keeps empty, so that IQT never catches up with IQH (IQH == IQT means empty), i.e.
+ * `need = count + 2`.
+ */
+function needWords(need) {
+  const count = need - 2;
+  const descs = count === 0 ? 'no descriptors of its own (a wait-only call): ' : `${count} for its descriptor${count > 1 ? 's' : ''}, `;
+  return `${descs}one for its wait descriptor, and one the ring always keeps empty (if IQT caught up with IQH, the full ring would look empty)`;
+}
 
 /** The sentence for step `k` (1-based: the k-th move), from that step's trace events. */
 export function narrate(evs, findings) {
@@ -30,7 +46,7 @@ export function narrate(evs, findings) {
         out.push(`${who} takes q_lock${ev.handoff ? ', handed over by the CPU that released it' : ''}.`);
         break;
       case 'checkSpace':
-        out.push(ev.ok ? `${who} checks for room: ${ev.freeCnt} free slots, it needs ${ev.need} (its descriptors and one wait descriptor).` : `${who} finds no room (${ev.freeCnt} free, ${ev.need} needed) and will retry.`);
+        out.push(ev.ok ? `${who} checks for room: ${ev.freeCnt} free slots, it needs ${ev.need} — ${needWords(ev.need)}.` : `${who} finds no room (${ev.freeCnt} free, ${ev.need} needed: ${needWords(ev.need)}) and will retry.`);
         break;
       case 'write': {
         const st = statuses();
@@ -66,7 +82,9 @@ export function narrate(evs, findings) {
         out.push(
           st.length
             ? `${who} reclaims from free_tail: ${names(st)} → ${st[0].after}${others.length ? ` — ${names(others)} belong${others.length > 1 ? '' : 's'} to ${[...new Set(others.map((s) => `T${s.label.submitter + 1}`))].join(', ')}, who has not looked at it yet` : ''}.`
-            : `${who} reclaims nothing (free_tail ${ev.from} → ${ev.to}).`,
+            : ev.from !== ev.to
+              ? `${who} reclaims: free_tail moves ${ev.from} → ${ev.to} over slots already QI_FREE, and stops at slot ${ev.to}.`
+              : `${who} reclaims nothing (free_tail stays ${ev.from}).`,
         );
         break;
       }
@@ -114,19 +132,118 @@ function withGlossary(text) {
   return frag;
 }
 
+/** The events of step index `i` (0-based, the core's). */
+const eventsOf = (events, i) => events.filter((e) => e.step === i);
+
+/**
+ * The commit message's schedule under the fixed policy, decided by the core: its moves replayed
+ * with `policy: fixed`, then every CPU let finish (the core's completion), run with a trace.
+ * Returns what the walk-through says about it: outcome, where the runs part and why it completes.
+ */
+function fixedRun() {
+  const m = state.wasm;
+  const cfg = seedScenarioConfig('fixed');
+  delete cfg.scheduler;
+  const done = m.completeSchedule(cfg, CANONICAL_REPLAY.legacy);
+  const sim = new m.Simulation({ ...cfg, trace: true, scheduler: { kind: 'replay', choices: done.replay } });
+  let rep;
+  let events;
+  try {
+    rep = sim.run();
+    events = camelize(sim.trace());
+  } finally {
+    sim.free?.();
+  }
+  // The first step whose events differ between the two runs.
+  const key = (evs) => JSON.stringify(evs.map((e) => ({ ...e, step: 0 })));
+  let part = -1;
+  for (let i = 0; i < walk.steps; i++) {
+    if (key(eventsOf(walk.events, i)) !== key(eventsOf(events, i))) {
+      part = i;
+      break;
+    }
+  }
+  // The legacy run's stuck CPU, and the step where it sees its completion under fixed.
+  const lock = walk.findings.find((f) => f.kind === 'lockup');
+  const who = lock ? `T${lock.submitter + 1}` : null;
+  const seen = who ? events.find((e) => e.actor === who && e.op === 'poll' && e.done) : null;
+  return { config: cfg, replay: done.replay, report: rep, events, part, who, seen: seen?.step ?? -1 };
+}
+
+function outcomeWords(rep) {
+  const kinds = [...new Set(rep.findings.map((f) => f.kind))];
+  if (rep.outcome.kind === 'completed' && !kinds.length) return `it completes after ${rep.steps} steps: every call returns and the core finds nothing`;
+  return `it ends ${rep.outcome.kind.replace(/([A-Z])/g, ' $1').toLowerCase()} after ${rep.steps} steps${kinds.length ? ` with ${kinds.join(', ')}` : ''}`;
+}
+
+function fixedText() {
+  const f = walk.fixed;
+  const parts = [`The same ${walk.steps} moves under the fixed policy (the core replays them with policy fixed, then lets every CPU finish): ${outcomeWords(f.report)}.`];
+  if (f.part >= 0) {
+    // Each step that differs, from where the runs part to where legacy lost the completion.
+    const lost = walk.findings.find((x) => x.kind === 'lostCompletion')?.step ?? f.part;
+    for (let i = f.part; i <= Math.max(f.part, lost); i++) {
+      const legacy = narrate(eventsOf(walk.events, i), walk.findings);
+      const fixed = narrate(eventsOf(f.events, i), f.report.findings);
+      if (legacy === fixed) continue;
+      const end = (t) => (/[.!?)]$/.test(t) ? t : `${t}.`);
+      parts.push(`${i === f.part ? 'The runs part at step' : 'Step'} ${stepNumber(i)}. Legacy: ${end(legacy)} Fixed: ${end(fixed)}`);
+    }
+  }
+  if (f.seen >= 0) {
+    parts.push(`So at step ${stepNumber(f.seen)}: ${narrate(eventsOf(f.events, f.seen), f.report.findings)} Under legacy ${f.who} found QI_FREE there and polled forever.`);
+  }
+  return parts.join('\n'); // one paragraph each (.walk-text keeps line breaks)
+}
+
+function setPos(text) {
+  $('#walk-pos').textContent = text;
+}
+
 function renderStep(k) {
+  walk.phase = 'legacy';
   const text =
     k === 0
-      ? `Two CPUs share a ring of 8 slots. T1 will submit one invalidation (ID1) and its wait descriptor WD1; T2 only a wait descriptor (WD2, count 0). Press Next to take the ${walk.steps} steps one by one.`
-      : narrate(
-          walk.events.filter((e) => e.step === k - 1),
-          walk.findings,
-        );
+      ? `Two CPUs share a ring of 8 slots. T1 will submit one invalidation (ID1) and its wait descriptor WD1; T2 only a wait descriptor (WD2, count 0). Press Next to take the ${walk.steps} steps one by one, then see the same schedule under the fixed policy.`
+      : narrate(eventsOf(walk.events, k - 1), walk.findings);
   $('#walk-text').replaceChildren(withGlossary(text));
-  $('#walk-pos').textContent = `step ${k} of ${walk.steps}`;
+  setPos(`step ${k} of ${walk.steps}`);
   $('#walk-back').disabled = k === 0;
-  $('#walk-next').disabled = k >= walk.steps;
+  $('#walk-next').disabled = false;
+  $('#walk-next').textContent = k >= walk.steps ? 'Next: under fixed' : 'Next';
   document.body.dataset.walkStep = String(k);
+  document.body.dataset.walkPhase = 'legacy';
+}
+
+async function showFixed() {
+  walk.phase = 'fixed';
+  walk.fixed ??= fixedRun();
+  $('#walk-text').replaceChildren(withGlossary(fixedText()));
+  $('#walk-back').disabled = false;
+  $('#walk-next').disabled = false;
+  $('#walk-next').textContent = 'Next: try it yourself';
+  document.body.dataset.walkPhase = 'fixed';
+  await showSchedule({ config: walk.fixed.config, replay: walk.fixed.replay, title: "The commit message's schedule — fixed policy", step: 'end', note: '' });
+}
+
+function showTry() {
+  walk.phase = 'try';
+  $('#walk-text').replaceChildren(
+    withGlossary(
+      'Try it yourself: in drive mode you pick who moves next — T1, T2 or the hardware — on the same two CPUs. Make T2 poll forever under legacy, then press "Same moves under fixed" to see your schedule complete.',
+    ),
+  );
+  setPos('try it yourself');
+  $('#walk-back').disabled = false;
+  $('#walk-next').disabled = false;
+  $('#walk-next').textContent = 'Drive it yourself';
+  document.body.dataset.walkPhase = 'try';
+}
+
+async function showLegacy(step) {
+  walk.phase = 'legacy';
+  await showSchedule({ config: seedScenarioConfig('legacy'), title: "The commit message's schedule — legacy policy", step, note: '' });
+  renderStep(viewer.step);
 }
 
 export async function openWalk() {
@@ -141,30 +258,43 @@ export async function openWalk() {
   } finally {
     sim.free?.();
   }
+  walk.fixed = null;
   walk.open = true;
   $('#drive').hidden = true;
   $('#walk').hidden = false;
   $('#walk-glossary').replaceChildren(
     withGlossary(`Terms: IQH, IQT, free_head, free_tail, * — hover or focus one for its meaning. Schedule ${CANONICAL_REPLAY.legacy}.`),
   );
-  await showSchedule({ config: cfg, title: "The commit message's schedule — legacy policy", step: 0, note: '' });
-  renderStep(0);
+  await showLegacy(0);
   $('#walk').scrollIntoView({ block: 'start', behavior: 'instant' });
   $('#walk-next').focus({ preventScroll: true });
 }
 
 // Something else shown in the viewer (a finding, drive mode): the walk-through ends.
 viewer.addEventListener('qi-sim-ready', (e) => {
-  if (walk.open && e.detail.replay !== CANONICAL_REPLAY.legacy) {
+  if (walk.open && e.detail.replay !== CANONICAL_REPLAY.legacy && e.detail.replay !== walk.fixed?.replay) {
     walk.open = false;
     $('#walk').hidden = true;
   }
 });
 viewer.addEventListener('qi-sim-step', (e) => {
-  if (walk.open && e.detail.steps === walk.steps) renderStep(e.detail.step);
+  if (!walk.open) return;
+  const { step, steps } = e.detail;
+  if (walk.phase === 'legacy' && steps === walk.steps) renderStep(step);
+  else if (walk.phase === 'fixed' && steps === walk.fixed?.report.steps) setPos(`fixed policy: step ${step} of ${steps}`);
 });
-$('#walk-next').addEventListener('click', () => viewer.goto(viewer.step + 1));
-$('#walk-back').addEventListener('click', () => viewer.goto(viewer.step - 1));
+$('#walk-next').addEventListener('click', () => {
+  if (walk.phase === 'legacy') {
+    if (viewer.step < walk.steps) viewer.goto(viewer.step + 1);
+    else showFixed();
+  } else if (walk.phase === 'fixed') showTry();
+  else openDrive();
+});
+$('#walk-back').addEventListener('click', () => {
+  if (walk.phase === 'legacy') viewer.goto(viewer.step - 1);
+  else if (walk.phase === 'fixed') showLegacy(walk.steps);
+  else showFixed();
+});
 $('#walk-close').addEventListener('click', () => {
   walk.open = false;
   $('#walk').hidden = true;

@@ -18,7 +18,7 @@ import { prove, renderVerdicts, verdictsFromParam, verdictsToParam } from './app
 import { renderProgress, renderCounters, renderPlots, createPlots } from './app-render.js';
 import { renderFindings, openSharedFinding, showSchedule } from './app-findings.js';
 import './app-drive.js';
-import { checkProgramText } from './app-program.js';
+import { checkProgramText, restoreProgramParam } from './app-program.js';
 import './app-walk.js';
 
 hashExtras.verdicts = verdictsToParam;
@@ -48,6 +48,8 @@ async function start() {
   writeForm(form, fromHash?.form ?? presetForm('seed'));
   if (!fromHash) form.elements.workers.value = String(workers);
   syncVisibility();
+  // Kernel code lab hook: a link's program, compressed (`pz`), back into the editor.
+  await restoreProgramParam(new URLSearchParams(location.hash.slice(1)).get('pz'));
   if (form.elements.program.value) {
     document.querySelector('#kernel-code').open = true;
     checkProgramText();
@@ -91,7 +93,7 @@ $('#show-canonical').addEventListener('click', () => {
   showSchedule({
     config: seedScenarioConfig('legacy'),
     title: "The commit message's schedule — legacy policy",
-    note: 'DESIGN.md section 5: T1 submits one descriptor, T2 a wait descriptor alone; hardware completes all three; T1 reclaims WD2 before T2 saw it.',
+    note: 'The schedule of the fix’s commit message: T1 submits one descriptor, T2 a wait descriptor alone; hardware completes all three; T1 reclaims WD2 before T2 saw it.',
   });
   updateHash();
 });

@@ -30,6 +30,8 @@ export {
   faultPaths,
   completeSchedule,
   timelineRows,
+  timelineKey,
+  actorKey,
   estimateExplore,
 } from './pkg/qisim_wasm.js';
 export { createPool, MAX_CHUNK_ATTEMPTS } from './pool.js';

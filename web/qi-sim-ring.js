@@ -3,6 +3,8 @@
 import { labelName } from './core.js';
 
 const SVGNS = 'http://www.w3.org/2000/svg';
+/** The ring's viewBox width; its text is sized in CSS by viewBox / drawn width (`--ring-k`). */
+export const RING_WIDTH = 470;
 // Dark enough for 4.5:1 on white and on the stuck row's pink.
 export const ACTOR_COLORS = ['#1d4ed8', '#7e22ce', '#0f766e', '#9a3412', '#be185d', '#3f6212', '#155e75', '#854d0e'];
 export const actorColor = (i) => ACTOR_COLORS[i % ACTOR_COLORS.length];
@@ -34,13 +36,13 @@ function sector(cx, cy, r0, r1, a0, a1) {
  */
 export function renderRing(state, { changed = new Set(), hwStar = new Set(), stuck = new Set() } = {}) {
   // Room around the ring for the pointer labels (they must not be clipped on a phone).
-  const W = 470;
+  const W = RING_WIDTH;
   const H = 390;
   const cx = W / 2;
   const cy = H / 2;
   const n = state.qiLength;
-  const r1 = 118;
-  const r0 = n <= 16 ? 76 : n <= 64 ? 88 : 98;
+  const r1 = 106;
+  const r0 = n <= 16 ? 64 : n <= 64 ? 76 : 86;
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: 'ring', role: 'img' });
   const holder = state.qLock;
   svg.setAttribute(
@@ -86,11 +88,14 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
       // Owner band on the inner edge.
       g.append(el('path', { d: sector(cx, cy, r0, r0 + 5, a0, a1), fill: actorColor(d.label.submitter), class: 'owner' }));
     }
-    if (n <= 32) {
+    // Text is at least 11 px on screen, so it is drawn only where it fits: label and index up to
+    // 12 slots, the index alone up to 24; the slot's title (and the timeline) name it always.
+    if (n <= 24) {
       const [tx, ty] = polar(cx, cy, (r0 + r1) / 2 + 2, angle(i));
-      const txt = d.label ? labelName(d.label, i) : '';
-      g.append(el('text', { x: tx, y: ty - 5, class: 'slot-label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, txt + (hwStar.has(i) ? '*' : '')));
-      g.append(el('text', { x: tx, y: ty + 9, class: 'slot-index', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, String(i)));
+      const txt = d.label && n <= 12 ? labelName(d.label, i) : '';
+      const star = hwStar.has(i) ? '*' : '';
+      if (txt || star) g.append(el('text', { x: tx, y: ty, dy: n <= 12 ? '-0.5em' : '-0.6em', class: 'slot-label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, txt + star));
+      g.append(el('text', { x: tx, y: ty, dy: n <= 12 || star ? '0.7em' : '0', class: 'slot-index', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, String(i)));
     } else if (hwStar.has(i)) {
       const [tx, ty] = polar(cx, cy, (r0 + r1) / 2, angle(i));
       g.append(el('text', { x: tx, y: ty, class: 'slot-label', 'text-anchor': 'middle', 'dominant-baseline': 'middle' }, '*'));
@@ -122,7 +127,7 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
     g.append(el('title', {}, g0.map((p) => `${p.name} = ${p.v}`).join(', ')));
     const arrows = [];
     if (sw.length) arrows.push({ hw: false, len: 12 });
-    if (hwp.length) arrows.push({ hw: true, len: sw.length ? 38 : 12 });
+    if (hwp.length) arrows.push({ hw: true, len: sw.length ? 30 : 12 });
     for (const ar of arrows.slice().reverse()) {
       const tip = polar(cx, cy, base, a);
       const tail = polar(cx, cy, base + ar.len, a);
@@ -132,19 +137,19 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
       g.append(line);
     }
     const len = Math.max(...arrows.map((x) => x.len));
-    const lab = polar(cx, cy, base + len + 8, a);
+    const lab = polar(cx, cy, base + len + 6, a);
     const cos = Math.cos(a);
     const sin = Math.sin(a);
     const anchor = Math.abs(cos) < 0.35 ? 'middle' : cos > 0 ? 'start' : 'end';
     const lines = [sw, hwp].filter((x) => x.length);
-    const lh = 14;
+    const lh = 1.25; // em: line height scales with the font
     // Top half: the block grows upwards; bottom half: downwards; sides: centred on the arrow.
-    const y0 = sin < -0.35 ? lab[1] - (lines.length - 1) * lh : sin > 0.35 ? lab[1] : lab[1] - ((lines.length - 1) * lh) / 2;
-    const t = el('text', { x: lab[0], y: y0, 'text-anchor': anchor, 'dominant-baseline': 'middle', class: 'ptr-label' });
+    const up = sin < -0.35 ? (lines.length - 1) * lh : sin > 0.35 ? 0 : ((lines.length - 1) * lh) / 2;
+    const t = el('text', { x: lab[0], y: lab[1], 'text-anchor': anchor, 'dominant-baseline': 'middle', class: 'ptr-label' });
     lines.forEach((ps, li) => {
       ps.forEach((p, i) => {
         const attrs = { class: p.cls };
-        if (i === 0) Object.assign(attrs, { x: lab[0], y: y0 + li * lh });
+        if (i === 0) Object.assign(attrs, { x: lab[0], dy: `${li ? lh : -up}em` });
         if (i) t.append(el('tspan', { class: 'sep' }, '='));
         t.append(el('tspan', attrs, p.short));
       });
@@ -154,14 +159,14 @@ export function renderRing(state, { changed = new Set(), hwStar = new Set(), stu
   }
   // Centre: the lock owner.
   const lockText = holder == null ? 'free' : `T${holder + 1}`;
-  svg.append(el('text', { x: cx, y: cy - 17, class: 'centre-small', 'text-anchor': 'middle' }, 'q_lock'));
+  svg.append(el('text', { x: cx, y: cy, dy: '-1.3em', class: 'centre-small', 'text-anchor': 'middle' }, 'q_lock'));
   svg.append(
     el(
       'text',
-      { x: cx, y: cy + 6, class: 'centre-big', 'text-anchor': 'middle', fill: holder == null ? 'var(--muted)' : actorColor(holder) },
+      { x: cx, y: cy, dy: '0.35em', class: 'centre-big', 'text-anchor': 'middle', fill: holder == null ? 'var(--muted)' : actorColor(holder) },
       lockText,
     ),
   );
-  svg.append(el('text', { x: cx, y: cy + 22, class: 'centre-small', 'text-anchor': 'middle' }, `free_cnt ${state.freeCnt}`));
+  svg.append(el('text', { x: cx, y: cy, dy: '1.9em', class: 'centre-small', 'text-anchor': 'middle' }, `free_cnt ${state.freeCnt}`));
   return svg;
 }

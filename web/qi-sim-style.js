@@ -35,19 +35,20 @@ button span { margin-left: 4px; }
 .ring .cell { stroke: #fff; stroke-width: 1; }
 .ring .changed .cell { stroke: #111; stroke-width: 2.2; }
 .ring .stuck .cell { stroke: #a3261b; stroke-width: 3; stroke-dasharray: 4 2; }
-.ring .slot-label { font: 600 10.5px ui-monospace, SFMono-Regular, Menlo, monospace; fill: #1b1f24; }
-.ring .slot-index { font: 600 9.5px ui-monospace, monospace; fill: #1b1f24; }
-.ring .done-mark { font: 700 9px ui-monospace, monospace; fill: #1b1f24; }
+/* Ring text: sizes in px on screen; --ring-k (viewBox width / drawn width, set by <qi-sim>)
+   turns them into the SVG's user units, so no label is drawn below 11 px. */
+.ring .slot-label { font: 600 11.5px ui-monospace, SFMono-Regular, Menlo, monospace; font-size: calc(11.5px * var(--ring-k, 1.5)); fill: #1b1f24; }
+.ring .slot-index { font: 600 11px ui-monospace, monospace; font-size: calc(11px * var(--ring-k, 1.5)); fill: #1b1f24; }
 .ring { overflow: visible; }
 .ring .ptr line { stroke-width: 2; stroke: #344054; }
 .ring .ptr circle { fill: #344054; }
 .ring .ptr.hw line { stroke: #92400e; } .ring .ptr.hw circle { fill: #92400e; }
-.ring .ptr-label { font: 700 10.5px ui-monospace, monospace; }
+.ring .ptr-label { font: 700 11px ui-monospace, monospace; font-size: calc(11px * var(--ring-k, 1.5)); }
 .ring .ptr-label .sep { fill: #5b6472; }
 .ring .p-head { fill: #1d4ed8; } .ring .p-tail { fill: #7c3aed; }
 .ring .p-iqt { fill: #b45309; } .ring .p-iqh { fill: #0f766e; }
-.ring .centre-big { font: 700 22px system-ui, sans-serif; }
-.ring .centre-small { font: 11px ui-monospace, monospace; fill: var(--muted); }
+.ring .centre-big { font: 700 16px system-ui, sans-serif; font-size: calc(16px * var(--ring-k, 1.5)); }
+.ring .centre-small { font: 11px ui-monospace, monospace; font-size: calc(11px * var(--ring-k, 1.5)); fill: var(--muted); }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 10px; font-size: 11.5px; color: var(--muted); margin: 4px 0 8px; }
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 table { border-collapse: collapse; width: 100%; }
@@ -74,6 +75,8 @@ table { border-collapse: collapse; width: 100%; }
 .tl .hw { color: #0f5132; font-weight: 600; }
 .tl .fault { color: #b45309; font-weight: 600; }
 .tl .finding { color: #b42318; font-weight: 700; display: block; }
+.key { margin: 6px 0 0; font-size: 12px; color: var(--muted); display: flex; flex-wrap: wrap; gap: 2px 12px; }
+.key code { font: 600 12px ui-monospace, Menlo, monospace; color: var(--fg); }
 .caption { min-height: 1.4em; margin: 8px 0 0; font-size: 13px; }
 .caption b { font-weight: 600; }
 details { margin-top: 8px; font-size: 12.5px; }
@@ -121,6 +124,7 @@ export const TEMPLATE = `
     </div>
     <div>
       <div class="tl" tabindex="0" aria-label="Timeline: one column per actor, one row per step"><table><thead></thead><tbody></tbody></table></div>
+      <p class="key" part="key"></p>
     </div>
   </div>
   <details><summary>Text timeline (as in the fix's commit message)</summary><pre class="text"></pre></details>

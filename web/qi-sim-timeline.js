@@ -3,6 +3,13 @@
 // which the core words (JavaScript draws, Rust decides).
 import { timelineRows } from './core.js';
 
+/**
+ * The one step numbering of the page. The core counts steps from 0 (a trace event's, a timeline
+ * row's and a finding's `step` is the index of the move); the page names a step by its place in
+ * the schedule, 1-based, which is also the viewer's position once it is done ("step 22 / 22").
+ * Every step number shown (timeline rows, captions, badges, walk-through) goes through here.
+ */
+export const stepNumber = (index) => Number(index) + 1;
 
 /**
  * Trace events as camelCase objects (the core's enum fields may arrive in snake_case:

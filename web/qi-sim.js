@@ -16,15 +16,15 @@
 import { isHw } from './qi-sim-replay.js';
 import { bindCore } from './core.js';
 import { scenarioFromAttributes } from './qi-sim-scenario.js';
-import { camelize } from './qi-sim-timeline.js';
-import { renderRing, actorColor } from './qi-sim-ring.js';
+import { camelize, stepNumber } from './qi-sim-timeline.js';
+import { renderRing, actorColor, RING_WIDTH } from './qi-sim-ring.js';
 import { STYLE, ICON, TEMPLATE } from './qi-sim-style.js';
 
 export { isHw } from './qi-sim-replay.js';
 export { parseReplay, encodeReplay, cutReplay, labelName } from './core.js';
 export { CANONICAL_REPLAY, seedScenarioConfig, PRESET_CONFIGS, scenarioFromAttributes } from './qi-sim-scenario.js';
-export { camelize, stepRows } from './qi-sim-timeline.js';
-export { ACTOR_COLORS, actorColor, renderRing } from './qi-sim-ring.js';
+export { camelize, stepRows, stepNumber } from './qi-sim-timeline.js';
+export { ACTOR_COLORS, actorColor, renderRing, RING_WIDTH } from './qi-sim-ring.js';
 
 const PKG_URL = new URL('./pkg/qisim_wasm.js', import.meta.url).href;
 let wasmPromise = null;
@@ -77,6 +77,13 @@ export class QiSim extends HTMLElement {
       if (tr) this.goto(Number(tr.dataset.step) + 1);
     });
     this.addEventListener('keydown', (e) => this._onKey(e));
+    // Ring text keeps its size on screen (at least 11 px) however wide the ring is drawn: the
+    // SVG's fonts are scaled by viewBox width / drawn width (--ring-k).
+    const holder = $('.ring-holder');
+    new ResizeObserver(() => {
+      const w = holder.clientWidth;
+      if (w > 0) holder.style.setProperty('--ring-k', String(Math.min(1.8, Math.max(0.8, RING_WIDTH / w))));
+    }).observe(holder);
   }
 
   connectedCallback() {
@@ -215,7 +222,7 @@ export class QiSim extends HTMLElement {
     const lock = report.findings.find((f) => f.kind === 'lockup');
     badge.className = 'badge ' + (kinds.length ? 'bad' : report.outcome.kind === 'completed' ? 'good' : '');
     badge.textContent = lock
-      ? `lockup of T${lock.submitter + 1} at step ${lock.step}`
+      ? `lockup of T${lock.submitter + 1} at step ${stepNumber(lock.step)}`
       : kinds.length
         ? kinds.join(', ')
         : report.outcome.kind === 'completed'
@@ -224,6 +231,7 @@ export class QiSim extends HTMLElement {
             ? 'schedule so far, no findings'
             : report.outcome.kind.replace(/([A-Z])/g, ' $1').toLowerCase();
     this.$('pre.text').textContent = this._text;
+    this._renderKey(m);
     this._renderTimeline();
     const range = this.$('input[type=range]');
     range.max = String(this._n);
@@ -233,6 +241,22 @@ export class QiSim extends HTMLElement {
     const want = sc.step === 'end' || sc.step == null ? this._n : sc.step;
     this.goto(want, true);
     this.dispatchEvent(new CustomEvent('qi-sim-ready', { detail: { steps: this._n, findings: report.findings, outcome: report.outcome, replay: this._replay } }));
+  }
+
+  /** The key of the timeline's marks (primes, ^n, *, (×N)), worded by the core. */
+  _renderKey(m) {
+    const key = this.$('.key');
+    if (key.childElementCount || !m.timelineKey) return;
+    const b = document.createElement('b');
+    b.textContent = 'Key: ';
+    key.append(b);
+    for (const { mark, meaning } of m.timelineKey()) {
+      const s = document.createElement('span');
+      const c = document.createElement('code');
+      c.textContent = mark;
+      s.append(c, ` ${meaning}`);
+      key.append(s);
+    }
   }
 
   _renderTimeline() {
@@ -280,7 +304,7 @@ export class QiSim extends HTMLElement {
       tr.dataset.actor = r.actor;
       const tdn = document.createElement('td');
       tdn.className = 'n';
-      tdn.textContent = String(r.step);
+      tdn.textContent = String(stepNumber(r.step));
       tr.append(tdn);
       const col = isHw(r.actor) ? cols.length - 1 : Number(r.actor.slice(1)) - 1;
       for (let c = 0; c < cols.length; c++) {
@@ -512,7 +536,7 @@ export class QiSim extends HTMLElement {
       cap.textContent = `Initial state: ring of ${state.qiLength} slots, all QI_FREE. ${this._n} steps recorded — press → or Play.`;
     } else {
       const b = document.createElement('b');
-      b.textContent = `step ${cur.step} · ${cur.actor}: `;
+      b.textContent = `step ${stepNumber(cur.step)} · ${cur.actor}: `;
       cap.append(b, cur.parts.map((p) => p.text).join('; '));
       const fnd = this.findings.filter((f) => f.step === cur.step);
       for (const f of fnd) {

@@ -253,7 +253,7 @@ export function labelName(label: Label | null | undefined, slot?: number): strin
 /** The kernel's name of a `qi_submit_sync` return code. */
 export function errnoName(rc: number): string;
 /** Every finding kind with its properties. */
-export function findingKinds(): { name: FindingKind; severity: number; terminal: boolean; safety: boolean }[];
+export function findingKinds(): { name: FindingKind; plain: string; severity: number; terminal: boolean; safety: boolean }[];
 /** The `q`-quantile of a latency histogram. */
 export function histogramQuantile(histogram: Histogram, q: number): number;
 /** The fault paths of `docs/findings.md` (a finding's `faultPath`), with a plain-words description. */
@@ -262,6 +262,10 @@ export function faultPaths(): { id: FaultPath; description: string }[];
 export function completeSchedule(config: Config, replay: string, limit?: number | bigint): Completion;
 /** Per-step timeline rows of a trace, in the core's wording; `findings` are placed with the submitter they concern. */
 export function timelineRows(events: Event[], findings?: Finding[] | null): Row[];
+/** The marks of descriptor labels and timelines (`WD1'`, `WD1^4`, `*`, `(×N)`), each with its meaning. */
+export function timelineKey(): { mark: string; meaning: string }[];
+/** Every kind of actor a schedule names (`T1`, `HW`, `HW:fetch`, `HW:ITE`, ...), each with what its step does. */
+export function actorKey(): { mark: string; meaning: string }[];
 /** Options of `estimateExplore`: the explore options that shape the graph, plus the sample. */
 export type EstimateOptions = Input<G.EstimateOptions> & { counts?: number[] };
 /** Estimates the states `explore` would store for `config` (and its family), fast: samples of roots explored and extrapolated. */

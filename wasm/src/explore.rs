@@ -179,3 +179,13 @@ pub fn explore_family(config: JsValue) -> Result<JsValue, JsValue> {
         qisim_core::check::family::family(&cfg).map_err(|e| config_error("config", &e))?;
     to_js(&serde_json::json!({ "roots": roots.len(), "counts": counts }))
 }
+
+/// The nearest config the explorer proves comfortably (`qisim_core::check::provable`):
+/// `{ config, changes: [{ field, from, to, why }], roots }`: a fault budget, one descriptor
+/// type, then fewer calls and CPUs. Throws, naming the field, when nothing smaller explores.
+#[wasm_bindgen(js_name = provableConfig)]
+pub fn provable_config(config: JsValue) -> Result<JsValue, JsValue> {
+    let cfg = config_from_js(config)?;
+    let p = qisim_core::check::provable::provable(&cfg).map_err(|e| config_error("config", &e))?;
+    to_js(&p)
+}

@@ -15,14 +15,19 @@ mod convert;
 mod explore;
 mod explore_pool;
 mod hunt;
+mod lab;
+mod reproduce;
 mod simulation;
+mod story;
 
 pub use convert::MAX_SAFE_INTEGER;
 pub(crate) use convert::*;
 pub use explore::*;
 pub use explore_pool::*;
 pub use hunt::*;
+pub use reproduce::*;
 pub use simulation::*;
+pub use story::*;
 
 /// Validates `config` and returns it normalised (every default filled in).
 #[wasm_bindgen(js_name = validateConfig)]
@@ -125,29 +130,10 @@ pub fn program_matrix(
     program: &str,
     callers: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    use qisim_core::check::matrix::{run_rows, MatrixSpec, Row};
-    let spec: MatrixSpec = if spec.is_undefined() || spec.is_null() {
-        Default::default()
-    } else {
-        from_js("matrix spec", "spec", spec)?
-    };
-    let callers = qisim_core::config::kernel::Kernel::parse(callers.as_deref().unwrap_or("7.0"))
-        .map_err(|e| error("callers", &format!("invalid callers: `callers` {e}")))?;
-    if let Err(e) = qisim_core::program::Program::parse(program) {
-        let js = error(
-            "program",
-            &format!("invalid program: `program` does not compile: {e}"),
-        );
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("line"), &JsValue::from(e.line));
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("col"), &JsValue::from(e.col));
-        return Err(js);
-    }
-    let rows = [Row {
-        callers,
-        program: Some((name.to_string(), program.to_string())),
-        presets: Vec::new(),
-    }];
-    let cells = run_rows(&spec, &rows, |_| {}).map_err(|e| config_error("matrix spec", &e))?;
+    let spec = lab::spec_of(spec)?;
+    let rows = [lab::program_row(name, program, callers)?];
+    let cells = qisim_core::check::matrix::run_rows(&spec, &rows, |_| {})
+        .map_err(|e| config_error("matrix spec", &e))?;
     to_js(&cells)
 }
 
@@ -228,6 +214,7 @@ pub fn finding_kinds() -> Result<JsValue, JsValue> {
         .map(|k| {
             serde_json::json!({
                 "name": k.name(),
+                "plain": k.plain(),
                 "severity": k.severity(),
                 "terminal": k.is_terminal(),
                 "safety": k.is_safety(),
