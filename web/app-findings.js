@@ -54,6 +54,12 @@ export function mainKind(f) {
   return coreMainKind(f.kinds);
 }
 
+/** The list's label of what ran: the kernel version, `program`, or the policy. */
+function pill(policy, configs = state.configs) {
+  const c = configs?.[policy];
+  return c?.kernel ? `${c.kernel}` : c?.program ? 'program' : policy;
+}
+
 function entryButton(key, kind) {
   const b = document.createElement('button');
   b.type = 'button';
@@ -71,7 +77,7 @@ function verdictEntries() {
       const v = state.verdicts[p];
       const li = document.createElement('li');
       const b = entryButton(`${p}.prove`, v.verdict === 'counterexample' ? v.kind : v.verdict);
-      b.children[0].textContent = p;
+      b.children[0].textContent = pill(p, state.proveConfigs);
       b.children[0].classList.add(p);
       b.children[1].textContent = `exhaustive · ${verdictLine(v).replace(/^[✓✗] /, '')}`;
       b.children[2].textContent = v.verdict === 'counterexample' ? 'the shortest schedule (Prove)' : `${Number(v.states ?? 0).toLocaleString('en-US')} states (Prove)`;
@@ -105,7 +111,7 @@ export function renderFindings() {
     const k = mainKind(f);
     const b = entryButton(`${policy}.${f.seed}`, k);
     const who = f.findings.find((x) => x.kind === k)?.submitter;
-    b.children[0].textContent = policy;
+    b.children[0].textContent = pill(policy);
     b.children[0].classList.add(policy);
     b.children[1].textContent = `seed ${f.seed} · ${k}${who != null ? ` (T${who + 1})` : ''}`;
     b.children[1].classList.add(`kind-${k}`);

@@ -19,6 +19,7 @@ export {
   kernels,
   kernelConfig,
   matrix,
+  kernelAnswer,
   presets,
   parseReplay,
   encodeReplay,

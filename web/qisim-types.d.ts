@@ -13,6 +13,29 @@
 export type Actor = string;
 
 /**
+ * The answer for one kernel and kind of time-out.
+ */
+export type Answer = { timeOut: TimeOut, 
+/**
+ * A CPU never returns (a lockup, an endless walk, retrying forever), directly or at the
+ * end of a chain.
+ */
+hangs: boolean, 
+/**
+ * The cell in the matrix's words (`stray 10 ⇒ lockup@3`, `walkLoop 8`), with its fault
+ * column; for no hang, every finding of the kind's columns.
+ */
+text: string, 
+/**
+ * The run that shows it (the hang, or the first finding when nothing hangs), to replay.
+ */
+config: Config | null, replay: string | null, 
+/**
+ * Its `qisim replay` command.
+ */
+command: string | null, };
+
+/**
  * Distribution of the descriptor count of one submission (before the zero-count draw). Read
  * through `config/tagged.rs`, so errors name the inner field.
  */
@@ -557,6 +580,15 @@ export type IteWalk = "stride2" | "stride1";
 export type Kernel = "5.15" | "5.15.168" | "5.15.203" | "6.1" | "6.1.113" | "6.6" | "6.6.55" | "6.6.130" | "6.9" | "6.12" | "6.12.78" | "6.18" | "6.18.26" | "7.0" | "7.2";
 
 /**
+ * The answers of one kernel behaviour (a matrix row).
+ */
+export type KernelAnswer = { 
+/**
+ * The presets with this behaviour (`5.15.203 · 6.6.130`).
+ */
+row: string, answers: Array<Answer>, };
+
+/**
  * Which descriptor of which submission occupies a slot: lets the oracles tell a slot's current
  * owner from the one a status write was meant for. Not kernel state.
  */
@@ -807,6 +839,11 @@ export type SubmitterView = { pc: Pc,
  * Kernel name of the next step.
  */
 stepName: string, count: number, index: number, waitIndex: number, rc: number, submissionsDone: number, submissionsTotal: number, attempt: number, holdsLock: boolean, enabled: boolean, };
+
+/**
+ * The three kinds of time-out the question is asked for.
+ */
+export type TimeOut = "present" | "gone" | "goneNoItesid";
 
 /**
  * Simulated costs in nanoseconds for the timed scheduler.

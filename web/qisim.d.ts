@@ -127,6 +127,9 @@ export type {
   RowPart,
   PartKind,
   Estimate,
+  KernelAnswer,
+  Answer,
+  TimeOut,
 };
 
 /** A ring slot's `desc_status`. */
@@ -240,6 +243,13 @@ export function programMatrix(spec: MatrixSpec | undefined, name: string, progra
 export function kernelConfig(version: KernelVersion, config: Config | undefined, realistic: boolean): NormalizedConfig;
 /** The kernel matrix (`qisim matrix`): every version × caller mix × fault, proved or refuted. */
 export function matrix(spec?: MatrixSpec): MatrixCell[];
+/**
+ * "Is the kernel I ship affected?" for one kernel preset: per kind of time-out (device present,
+ * gone, gone without ITESID) whether a CPU can hang, with the run that shows it and its `qisim
+ * replay` command (the row of docs/kernels.md's first table). Runs the kernel's matrix row
+ * (about a second in wasm): call it in a worker.
+ */
+export function kernelAnswer(version: string, spec?: MatrixSpec): KernelAnswer;
 /** The core's preset table under `policy`. */
 export function presets(policy: Policy): Preset[];
 /** Actor names of a replay string, one per step (at most `limit`, default 10^6). */

@@ -468,6 +468,9 @@ mod reproduce_tests {
             step_limit: 77,
             fetch_depth: 1,
             watchdog: 12345,
+            bucket: 7,
+            trace: true,
+            scheduler: qisim_core::SchedulerConfig::Pct { depth: 2, steps: 0 },
             ..Config::default()
         };
         odd.workload.drain = true;
@@ -506,7 +509,7 @@ mod reproduce_tests {
                     .cfg
                     .build()
                     .unwrap_or_else(|e| panic!("{}: {}", r.command, e.0));
-                assert_eq!(built, reproduce::without_shadowed(&cfg), "{}", r.command);
+                assert_eq!(built, reproduce::as_reproduced(&cfg), "{}", r.command);
                 assert_eq!(a.replay, "q1:a");
             }
         }

@@ -163,7 +163,17 @@ fn config_args(config: &Config, names: &ReproNames, args: &mut Vec<String>) -> V
     let mut flag = |f: &str, v: String| args.extend([f.to_string(), v]);
     let d = Config::default();
     // Keys of the JSON the flags below set; the rest of the difference goes into the JSON.
-    let mut covered: Vec<&str> = vec!["scheduler", "program", "trace", "recordSchedule"];
+    // Also left out: the scheduler (the replay string or the explorer decides every step), the
+    // trace switches (the CLI sets them) and the metrics buckets (no step or finding depends
+    // on them): [`as_reproduced`].
+    let mut covered: Vec<&str> = vec![
+        "scheduler",
+        "program",
+        "trace",
+        "recordSchedule",
+        "bucket",
+        "maxBuckets",
+    ];
     let per = per_submitter_counts(config);
     if let (Some(k), Some(_), None) = (config.kernel, &per, &config.program) {
         // With --per-submitter, --kernel sets only kernel, policy and walk.
@@ -308,10 +318,19 @@ fn config_args(config: &Config, names: &ReproNames, args: &mut Vec<String>) -> V
 /// The base workload's fields no CPU runs once every CPU has counts of its own.
 const SHADOWED: &[&str] = &["batch", "submissions", "zeroCountProb"];
 
-/// `config` with the base workload's fields that no CPU runs (every CPU has a workload of its
-/// own) set to their defaults: the config a reproduce command builds.
-pub fn without_shadowed(config: &Config) -> Config {
-    let mut c = config.clone();
+/// The config a reproduce command of `config` builds: the scheduler, the trace switches, the
+/// metrics buckets and the base workload's fields that no CPU runs (every CPU has a workload
+/// of its own) at their defaults; the steps and findings of a replay are the same.
+pub fn as_reproduced(config: &Config) -> Config {
+    let d = Config::default();
+    let mut c = Config {
+        scheduler: d.scheduler,
+        trace: d.trace,
+        record_schedule: d.record_schedule,
+        bucket: d.bucket,
+        max_buckets: d.max_buckets,
+        ..config.clone()
+    };
     if per_submitter_counts(config).is_some() {
         let d = crate::Workload::default();
         c.workload.batch = d.batch;

@@ -16,6 +16,7 @@
 use std::any::TypeId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
+use qisim_core::check::answer::KernelAnswer;
 use qisim_core::check::estimate::{Estimate, EstimateOptions};
 use qisim_core::check::matrix::{self, Cell, MatrixSpec};
 use qisim_core::check::{explore, ExploreOptions, ExploreProgress, ExploreStats, Verdict};
@@ -79,6 +80,7 @@ fn generate() -> String {
     c.visit::<Preset>();
     c.visit::<MatrixSpec>();
     c.visit::<Cell>();
+    c.visit::<KernelAnswer>();
     c.visit::<FaultPath>();
     c.visit::<Completion>();
     c.visit::<Row>();
@@ -224,6 +226,8 @@ fn samples() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         "no counterexample cell"
     );
     out.push(("matrixCells", "Cell[]", json(&cells)));
+    let answer = qisim_core::check::answer::answer_kernel(&spec, Kernel::V6_12).unwrap();
+    out.push(("kernelAnswer", "KernelAnswer", json(&answer)));
     let canonical = preset("kernel-6.9", PolicyKind::Legacy).unwrap();
     out.push(("preset", "Preset", json(&canonical)));
     out

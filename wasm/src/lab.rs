@@ -207,3 +207,16 @@ pub fn program_paths(
         .collect();
     to_js(&v)
 }
+
+/// "Is the kernel I ship affected?" for kernel `version` (`qisim_core::check::answer`): for
+/// each kind of time-out (device present, gone, gone without `ITESID`) whether a CPU can
+/// hang, in the matrix's words, with the run that shows it (`config`, `replay`) and its
+/// `qisim replay` command: the row of `docs/kernels.md`'s first table. `spec` as for `matrix`.
+#[wasm_bindgen(js_name = kernelAnswer)]
+pub fn kernel_answer(version: &str, spec: JsValue) -> Result<JsValue, JsValue> {
+    let k = kernel("version", version)?;
+    let spec = spec_of(spec)?;
+    let a = qisim_core::check::answer::answer_kernel(&spec, k)
+        .map_err(|e| config_error("matrix spec", &e))?;
+    to_js(&a)
+}

@@ -1,8 +1,12 @@
 // Section 2's proof: every interleaving of two CPUs making two calls each on a ring of 8,
 // explored in a pool worker under the legacy reclaim (counts 0–2 and 1–2) and the fixed one
 // (counts 0–2). A counterexample can be opened in the section's second <qi-sim>.
+import { createPool } from '../index.js';
 import { showRun } from './embed.js';
-import { getPool } from './kernel-table.js';
+
+let pool = null;
+/** One pool worker for the proofs (created on first use). */
+const getPool = () => (pool ??= createPool({ workers: 1 }));
 
 export const PROOFS = [
   { id: 'legacy-0', policy: 'legacy', min: 0, label: 'legacy reclaim, counts 0–2' },

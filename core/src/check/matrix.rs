@@ -305,13 +305,23 @@ pub fn run(spec: &MatrixSpec, progress: impl FnMut(&Cell)) -> Result<Vec<Cell>, 
 pub fn run_rows(
     spec: &MatrixSpec,
     rows: &[Row],
+    progress: impl FnMut(&Cell),
+) -> Result<Vec<Cell>, ConfigError> {
+    run_cells(spec, rows, |_, _| true, progress)
+}
+
+/// Proves or refutes the cells of `rows` whose caller mix and fault `which` takes.
+pub fn run_cells(
+    spec: &MatrixSpec,
+    rows: &[Row],
+    which: impl Fn(Mix, Fault) -> bool,
     mut progress: impl FnMut(&Cell),
 ) -> Result<Vec<Cell>, ConfigError> {
     let mut cells = Vec::new();
     for row in rows {
         let kernel = row.callers;
         for mix in Mix::ALL {
-            for fault in Fault::ALL {
+            for fault in Fault::ALL.into_iter().filter(|f| which(mix, *f)) {
                 let cfg = cell_config(spec, row, fault);
                 let counts = cell_counts(spec, kernel, mix);
                 let roots = count_family(&cfg, &counts)?;
@@ -381,21 +391,22 @@ pub fn consequence_command(spec: &MatrixSpec, cell: &Cell) -> Option<String> {
     command(spec, cell, &c.replay, c.calls)
 }
 
-/// `qisim replay` of the cell's config with `calls` calls per CPU (each of the counterexample's
-/// count) and `replay`, by [`crate::reproduce`] (a patch's program named by its file in
-/// `core/patches/`, any other by its name).
-fn command(spec: &MatrixSpec, cell: &Cell, replay: &str, calls: u64) -> Option<String> {
+/// The run that shows a cell's counterexample (`calls` 1) or where its cause ends
+/// (`calls` of its consequence): the cell's config with `calls` calls per CPU, each of the
+/// counterexample's count. A patch's program has its text; a program of one's own only its
+/// name (the cell does not keep the text).
+pub fn cell_run(spec: &MatrixSpec, cell: &Cell, calls: u64) -> Option<Config> {
     let per = cell.per_submitter.as_ref()?;
-    let program = cell.program.as_ref().map(|name| {
-        let (file, text) = match crate::program::patches::patch(name) {
-            Some(p) => (format!("core/patches/{name}.qi"), p.source.to_string()),
+    let program = cell
+        .program
+        .as_ref()
+        .map(|name| match crate::program::patches::patch(name) {
+            Some(p) => (name.clone(), p.source.to_string()),
             None => (name.clone(), String::new()),
-        };
-        (file, (name.clone(), text))
-    });
+        });
     let row = Row {
         callers: cell.kernel,
-        program: program.as_ref().map(|(_, p)| p.clone()),
+        program,
         presets: Vec::new(),
     };
     let mut c = cell_config(spec, &row, cell.fault);
@@ -409,8 +420,22 @@ fn command(spec: &MatrixSpec, cell: &Cell, replay: &str, calls: u64) -> Option<S
         .iter()
         .map(|&n| c.workload.with_counts(vec![n; calls as usize]))
         .collect();
+    Some(c)
+}
+
+/// `qisim replay` of [`cell_run`] and `replay`, by [`crate::reproduce`] (a patch's program
+/// named by its file in `core/patches/`, any other by its name).
+fn command(spec: &MatrixSpec, cell: &Cell, replay: &str, calls: u64) -> Option<String> {
+    let c = cell_run(spec, cell, calls)?;
+    let program_file =
+        cell.program
+            .as_ref()
+            .map(|name| match crate::program::patches::patch(name) {
+                Some(_) => format!("core/patches/{name}.qi"),
+                None => name.clone(),
+            });
     let names = crate::reproduce::ReproNames {
-        program_file: program.map(|(file, _)| file),
+        program_file,
         config_file: None,
     };
     Some(crate::reproduce::replay(&c, replay, &names).command)

@@ -1,9 +1,9 @@
 //! The kernel matrix as text: the grid a maintainer reads on one screen (`qisim matrix`), the
 //! page `docs/kernels.md` and the page `docs/patches.md` (tests keep both current).
 
+use crate::check::answer::{answers, TimeOut};
 use crate::check::matrix::{consequence_command, replay_command, Cell, Fault, MatrixSpec, Mix};
 use crate::config::kernel::Kernel;
-use crate::model::FindingKind;
 use crate::program::library::Shipped;
 use crate::program::patches::{diff, PATCHES};
 
@@ -290,62 +290,24 @@ fn headline(spec: &MatrixSpec, cells: &[Cell]) -> String {
         "## Is the kernel I ship affected?\n\nWith its own callers, by the kind of device-TLB \
          time-out: the device still present (`ITE`), or gone. *Hangs* is a CPU that never \
          returns (a lockup, an endless walk, retrying forever), here or at the end of a chain \
-         (`⇒`); the shortest is given with its command.\n\n\
-         | kernel | `ITE`, device present | device gone | device gone, hardware without `ITESID` |\n|---|---|---|---|\n",
+         (`⇒`); the shortest is given with its command.\n\n| kernel |",
     );
-    let ite = |f: Fault| {
-        matches!(
-            f,
-            Fault::Ite | Fault::IteWaitFetched | Fault::IteAllFetched | Fault::IteTwice
-        )
-    };
-    for (name, cs) in rows(cells, Mix::Realistic) {
-        let mut cols = Vec::new();
-        let kind = |f: Fault| match f {
-            Fault::GoneNoItesid => 2,
-            f if ite(f) => 0,
-            _ => 1,
-        };
-        for col in 0..3 {
-            let mine: Vec<&&Cell> = cs
-                .iter()
-                .filter(|c| c.fault.time_out() && kind(c.fault) == col)
-                .collect();
-            // The shortest hang: a counterexample that hangs, or a cause that ends in one.
-            let hang = mine
-                .iter()
-                .filter_map(|c| match &c.consequence {
-                    Some(q) => Some((q.steps, c, consequence_command(spec, c))),
-                    None if hangs(c) => Some((c.steps.unwrap_or(0), c, replay_command(spec, c))),
-                    None => None,
-                })
-                .min_by_key(|(steps, ..)| *steps);
-            let others: Vec<String> = mine
-                .iter()
-                .filter(|c| c.kind.is_some())
-                .map(|c| format!("{} ({})", short(c), c.fault.label()))
-                .collect();
-            cols.push(match hang {
-                Some((_, c, cmd)) => format!(
-                    "**hangs**: {} with `{}`: `{}`",
-                    short(c),
-                    c.fault.label(),
-                    cmd.unwrap_or_default()
-                ),
-                None if others.is_empty() => "no finding".to_string(),
-                None => format!("no hang; {}", others.join(", ")),
-            });
-        }
-        s.push_str(&format!("| {name} | {} |\n", cols.join(" | ")));
+    for t in TimeOut::ALL {
+        s.push_str(&format!(" {} |", t.label()));
+    }
+    s.push_str("\n|---|---|---|---|\n");
+    for k in answers(spec, cells) {
+        let cols: Vec<String> = k
+            .answers
+            .iter()
+            .map(|a| match (&a.command, a.hangs) {
+                (Some(cmd), true) => format!("**hangs**: {}: `{cmd}`", a.text),
+                _ => a.text.clone(),
+            })
+            .collect();
+        s.push_str(&format!("| {} | {} |\n", k.row, cols.join(" | ")));
     }
     s
-}
-
-/// The cell's counterexample is a CPU that never returns.
-fn hangs(c: &Cell) -> bool {
-    c.kind
-        .as_deref()
-        .is_some_and(|k| FindingKind::ALL.iter().any(|f| f.name() == k && f.hangs()))
 }
 
 /// The fault paths' own configurations for each patch and its base (`check::patch_checks`).

@@ -110,6 +110,7 @@ use crate::error::ConfigError;
 use crate::model::{Finding, FindingKind};
 
 mod ample;
+pub mod answer;
 mod bfs;
 pub mod consequence;
 pub mod coordinator;
