@@ -154,6 +154,10 @@ test('the type declarations name every export of the entry module', () => {
     if (n === 'default') continue;
     assert.match(dts, new RegExp(`export (?:default )?(?:function|class|const|\\{) ?${n}\\b`), n);
   }
+  // And the other way: every function declared is exported (a declared function the entry does
+  // not export is undefined at run time, though TypeScript accepts the import).
+  const declared = [...dts.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
+  for (const n of declared) assert.ok([...names, 'createPool'].includes(n), `${n} is declared but not exported by web/index.js`);
   // Declared here, or re-exported from the generated qisim-types.d.ts (`export type { ... }`).
   const types = new Set([...dts.matchAll(/export (?:interface|type) (\w+)/g)].map((m) => m[1]));
   for (const m of dts.matchAll(/export type \{([^}]*)\}/g)) {

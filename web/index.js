@@ -18,6 +18,8 @@ export {
   exploreFamily,
   kernels,
   kernelConfig,
+  checkProgram,
+  programMatrix,
   matrix,
   kernelAnswer,
   presets,

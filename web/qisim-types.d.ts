@@ -17,6 +17,10 @@ export type Actor = string;
  */
 export type Answer = { timeOut: TimeOut, 
 /**
+ * Its column heading ([`TimeOut::label`]).
+ */
+label: string, 
+/**
  * A CPU never returns (a lockup, an endless walk, retrying forever), directly or at the
  * end of a chain.
  */
@@ -26,6 +30,10 @@ hangs: boolean,
  * column; for no hang, every finding of the kind's columns.
  */
 text: string, 
+/**
+ * The finding kinds of that run, in order (a cause first, then the hang it ends in).
+ */
+kinds: Array<string>, 
 /**
  * The run that shows it (the hang, or the first finding when nothing hangs), to replay.
  */

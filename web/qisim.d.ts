@@ -95,6 +95,9 @@ import type {
   RowPart,
   PartKind,
   Estimate,
+  KernelAnswer,
+  Answer,
+  TimeOut,
 } from './qisim-types.js';
 export type {
   Actor,

@@ -17,6 +17,7 @@ import init, {
   programMatrix,
   labelName,
   matrix,
+  kernelAnswer,
   mergeHuntResults,
   presets,
   validateConfig,
@@ -30,6 +31,7 @@ import type {
   HuntOptions,
   HuntResult,
   MatrixCell,
+  KernelAnswer,
   NormalizedConfig,
   Policy,
   QisimError,
@@ -155,6 +157,11 @@ export function huntAndProve(): [HuntResult, Verdict] {
   const k = kernels(256)[0];
   const kcfg: NormalizedConfig = kernelConfig(k.name, undefined, true);
   const cells: MatrixCell[] = matrix({ maxStates: 1000 });
+  const answer: KernelAnswer = kernelAnswer('7.0');
+  const hangs: boolean = answer.answers.some((a) => a.hangs && a.timeOut === 'gone');
+  // @ts-expect-error: a time-out kind is one of the core's three
+  void answer.answers.filter((a) => a.timeOut === 'present-ish');
+  void hangs;
   const err = checkProgram(k.program);
   const where: number = err ? err.line : 0;
   const own: MatrixCell[] = programMatrix(undefined, 'fix.qi', k.program, '7.0');
