@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, launchBrowser } from './e2e/browser.mjs';
+import { paste } from './e2e/cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AXE = path.join(root, 'node_modules', 'axe-core', 'axe.min.js');
@@ -120,6 +121,22 @@ describe('the explorable article (web/learn/)', () => {
       assert.deepEqual(await axeProblems(page), []);
     });
   }
+
+  test('every command on the page, pasted into the CLI, prints the findings of its run', async () => {
+    const cmds = await page.evaluate(() =>
+      [...document.querySelectorAll('figure.run')]
+        .filter((f) => f.querySelector('.cli'))
+        .map((f) => ({ id: f.id || f.dataset.case, command: f.querySelector('.cli').textContent })),
+    );
+    assert.ok(cmds.length >= 6, JSON.stringify(cmds));
+    for (const c of cmds) {
+      assert.match(c.command, /^qisim replay .* q1:\S+$/, c.id);
+      const r = paste(c.command);
+      assert.equal(r.status, 1, `${c.id}: ${c.command}\n${r.stderr}`);
+      const kinds = [...new Set([...r.stdout.matchAll(/^!! step \d+ (\w+):/gm)].map((m) => m[1]))];
+      assert.deepEqual(kinds, EXPECTED[c.id].kinds, `${c.id}: ${c.command}`);
+    }
+  });
 
   test('the moments step the legacy run to the step the core names', async () => {
     await page.setViewportSize({ width: 1440, height: 900 });

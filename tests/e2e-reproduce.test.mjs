@@ -4,32 +4,8 @@
 // `node --test tests/e2e-reproduce.test.mjs`.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { playgroundSuite } from './e2e/browser.mjs';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The native CLI (`QISIM_BIN`, else the workspace's debug build, built if missing). */
-function qisimBin() {
-  if (process.env.QISIM_BIN) return process.env.QISIM_BIN;
-  const bin = path.join(root, 'target', 'debug', 'qisim');
-  execFileSync('cargo', ['build', '-q', '-p', 'qisim-cli'], { cwd: root, stdio: 'inherit' });
-  return bin;
-}
-
-/** Runs a reproduce command as a user pastes it: `bash -c` in a folder holding its files. */
-function paste(command, files = []) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qisim-repro-'));
-  for (const f of files) fs.writeFileSync(path.join(dir, f.name), f.contents);
-  const bin = path.dirname(qisimBin());
-  const r = spawnSync('bash', ['-c', command], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
-  fs.rmSync(dir, { recursive: true, force: true });
-  return r;
-}
+import { paste } from './e2e/cli.mjs';
 
 describe('playground: reproduce from the command line', () => {
   let server;
@@ -84,6 +60,19 @@ describe('playground: reproduce from the command line', () => {
     // The result card names what ran, not just the policy.
     const card = await page.textContent('.counter-card h3');
     assert.match(card, /legacy reclaim/);
+    // A shared link reopens the same schedule and command, and says what it did not keep.
+    const other = await browser.context.newPage();
+    try {
+      await other.goto(page.url());
+      await other.waitForSelector('#reproduce:not([hidden]) .repro-line', { timeout: 20000 });
+      assert.equal(await other.textContent('#reproduce .repro-line'), s.command);
+      assert.match(await other.textContent('#viewer-note'), /not the run's counters or its other findings/);
+      const title = await other.evaluate(() => document.querySelector('#viewer').shadowRoot.querySelector('h3').textContent);
+      assert.match(title, /^minimised(, to its end)? · legacy reclaim · no faults$/);
+      assert.doesNotMatch(title, /minimized/);
+    } finally {
+      await other.close();
+    }
   });
 
   test('7.0 with ITE: kernel, fault and timing named; the command gives the same timeline', async () => {

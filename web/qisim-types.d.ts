@@ -202,6 +202,24 @@ findings: Array<FindingKind>, };
 export type Desc = { "kind": "empty" } | { "kind": "inv", ty: InvType, label: Label, } | { "kind": "wait", statusAddr: number, sw: boolean, drain: boolean, label: Label, };
 
 /**
+ * What a run is, in words for a result's heading: the kernel (or program, or reclaim policy),
+ * the faults injected and when a time-out fires.
+ */
+export type Description = { 
+/**
+ * `kernel 7.0`, `a kernel program` or `legacy reclaim`.
+ */
+subject: string, 
+/**
+ * `no faults`, or the rates (`ITE 50%, device gone 50%; at most 1 fault`).
+ */
+faults: string, 
+/**
+ * When a time-out may fire (`any fetched`), or `None` without time-outs.
+ */
+timing: string | null, };
+
+/**
  * The functions qisim calls, in the order of `qi_submit_sync()`.
  */
 export type Entry = "checkFault" | "mark" | "reclaim";
@@ -713,6 +731,41 @@ config: Config,
  * Seeds a hunt of this preset runs by default.
  */
 seeds: number, };
+
+/**
+ * A file the command names (the config or the kernel program), with its contents.
+ */
+export type ReproFile = { name: string, contents: string, };
+
+/**
+ * Where the command finds what does not fit on the line.
+ */
+export type ReproNames = { 
+/**
+ * The kernel program's file (`--program`); default `program.qi`.
+ */
+programFile: string | null, 
+/**
+ * Put the rest of the config in this file (`--config`) instead of `--config-json`.
+ */
+configFile: string | null, };
+
+/**
+ * A command line and the files it reads.
+ */
+export type Reproduce = { 
+/**
+ * The shell command (`qisim replay --ring 8 ... q1:...`).
+ */
+command: string, 
+/**
+ * Its arguments after `qisim`, unquoted.
+ */
+args: Array<string>, 
+/**
+ * The files it names, to be saved beside it (empty when everything is inline).
+ */
+files: Array<ReproFile>, };
 
 /**
  * One step of the trace as a timeline row: who moved, what it did (the column timeline's

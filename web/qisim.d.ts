@@ -98,6 +98,10 @@ import type {
   KernelAnswer,
   Answer,
   TimeOut,
+  Reproduce,
+  ReproFile,
+  ReproNames,
+  Description,
 } from './qisim-types.js';
 export type {
   Actor,
@@ -133,6 +137,10 @@ export type {
   KernelAnswer,
   Answer,
   TimeOut,
+  Reproduce,
+  ReproFile,
+  ReproNames,
+  Description,
 };
 
 /** A ring slot's `desc_status`. */
@@ -253,6 +261,17 @@ export function matrix(spec?: MatrixSpec): MatrixCell[];
  * (about a second in wasm): call it in a worker.
  */
 export function kernelAnswer(version: string, spec?: MatrixSpec): KernelAnswer;
+/**
+ * The `qisim replay` command that prints the timeline of `replay` on `config` (the CLI prints
+ * the same function's commands): flags for fields that have one, `--config-json` (or the
+ * `configFile` of `names`) for the rest, a kernel program in `programFile` (default
+ * `program.qi`); `files` holds what the command reads.
+ */
+export function reproduceReplay(config: Config, replay: string, names?: Partial<ReproNames>): Reproduce;
+/** The `qisim explore` command of an exploration of `config` with `options` (as `explore`'s). */
+export function reproduceExplore(config: Config, options?: ExploreOptions, names?: Partial<ReproNames>): Reproduce;
+/** What `config` runs, in words: `{ subject, faults, timing }` ("kernel 7.0", "ITE 50%; at most 1 fault"). */
+export function describeRun(config: Config): Description;
 /** The core's preset table under `policy`. */
 export function presets(policy: Policy): Preset[];
 /** Actor names of a replay string, one per step (at most `limit`, default 10^6). */

@@ -81,6 +81,9 @@ fn generate() -> String {
     c.visit::<MatrixSpec>();
     c.visit::<Cell>();
     c.visit::<KernelAnswer>();
+    c.visit::<qisim_core::reproduce::Reproduce>();
+    c.visit::<qisim_core::reproduce::ReproNames>();
+    c.visit::<qisim_core::reproduce::Description>();
     c.visit::<FaultPath>();
     c.visit::<Completion>();
     c.visit::<Row>();
@@ -228,6 +231,19 @@ fn samples() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     out.push(("matrixCells", "Cell[]", json(&cells)));
     let answer = qisim_core::check::answer::answer_kernel(&spec, Kernel::V6_12).unwrap();
     out.push(("kernelAnswer", "KernelAnswer", json(&answer)));
+    let shown = answer.answers[0]
+        .config
+        .clone()
+        .expect("6.12 hangs with a run to show");
+    let names = qisim_core::reproduce::ReproNames::default();
+    let repro = qisim_core::reproduce::replay(&shown, "q1:a", &names);
+    out.push(("reproduce", "Reproduce", json(&repro)));
+    out.push(("reproNames", "ReproNames", json(&names)));
+    out.push((
+        "description",
+        "Description",
+        json(&qisim_core::reproduce::describe(&shown)),
+    ));
     let canonical = preset("kernel-6.9", PolicyKind::Legacy).unwrap();
     out.push(("preset", "Preset", json(&canonical)));
     out

@@ -1,6 +1,6 @@
-// The fault findings the article replays: each a config (written out as the command line beside
-// it builds it), the explorer's shortest counterexample as a replay string, the command that
-// reproduces it. What the core must report for it is claimed next to the prose, in index.html
+// The fault findings the article replays: each a config and the explorer's shortest
+// counterexample as a replay string (the command that reproduces it is the core's:
+// `reproduceReplay`). What the core must report for it is claimed next to the prose, in index.html
 // (data-claim, data-path on its figure), and checked there and by tests/e2e-learn.test.mjs.
 import { kernelConfig } from '../index.js';
 
@@ -24,21 +24,18 @@ export const FAULT_CASES = [
   {
     id: 'f1',
     heading: 'F1 — IQE on the second descriptor of a batch (fixed reclaim)',
-    cli: 'qisim replay --ring 8 --devtlb-share 1 --policy fixed --iqe-rate 0.5 --max-faults 1 --per-submitter 2 q1:a4HEa',
     replay: 'q1:a4HEa',
     config: () => base([calls(2)], { iqeRate: 0.5 }, { policy: 'fixed' }),
   },
   {
     id: 'f3',
     heading: 'F3 — 6.12: a batch of two, a device-TLB time-out, and a walk that never ends',
-    cli: 'qisim replay --kernel 6.12 --ring 8 --devtlb-share 1 --ite-rate 0.5 --max-faults 1 --per-submitter 2 --per-submitter 1 q1:a4FTa2',
     replay: 'q1:a4FTa2',
     config: () => kernelConfig('6.12', base([calls(2), calls(1)], { iteRate: 0.5 }), false),
   },
   {
     id: 'f4',
     heading: 'F4 — the legacy reclaim with the stride-1 walk (a mix no kernel ships)',
-    cli: 'qisim replay --ring 8 --devtlb-share 1 --policy legacy --ite-walk stride1 --ite-rate 0.5 --ite-timing all-fetched --max-faults 1 --per-submitter 1 --per-submitter 1 q1:a6b3F2Tb5H2b4a2',
     replay: 'q1:a6b3F2Tb5H2b4a2',
     config: () =>
       base([calls(1), calls(1)], { iteRate: 0.5, iteWalk: 'stride1', iteTiming: 'allFetched' }, { policy: 'legacy' }),
@@ -46,14 +43,12 @@ export const FAULT_CASES = [
   {
     id: 'f5',
     heading: 'F5 — 7.0: a time-out before the wait descriptor is fetched, and a return of 0',
-    cli: 'qisim replay --kernel 7.0 --ring 8 --devtlb-share 1 --ite-rate 0.5 --max-faults 1 --per-submitter 1 --per-submitter 1 q1:a4FTa4Ha4',
     replay: 'q1:a4FTa4Ha4',
     config: () => kernelConfig('7.0', base([calls(1), calls(1)], { iteRate: 0.5 }), false),
   },
   {
     id: 'f6',
     heading: "F6 — 6.9: a gone device's -ETIMEDOUT goes to whoever polls first",
-    cli: 'qisim replay --kernel 6.9 --ring 8 --devtlb-share 1 --device-gone-rate 0.5 --max-faults 1 --per-submitter 1 --per-submitter 1 q1:a6b4FGb5',
     replay: 'q1:a6b4FGb5',
     config: () => kernelConfig('6.9', base([calls(1), calls(1)], { deviceGoneRate: 0.5 }), false),
   },

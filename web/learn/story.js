@@ -2,7 +2,7 @@
 // same moves under the fixed one (they complete). The "moments" beside each run are found in the
 // core's own trace of that run (events by operation, not by wording), so each button goes to the
 // step where the core says it happens and shows the core's words for it.
-import { Simulation, presets, completeSchedule, cutReplay, parseReplay } from '../index.js';
+import { Simulation, presets, completeSchedule, cutReplay, parseReplay, reproduceReplay } from '../index.js';
 import { showRun, shownStep } from './embed.js';
 
 /** The commit message's scenario (the core's `commit` preset) under `policy`, without a schedule. */
@@ -115,6 +115,8 @@ export async function setupStory() {
     ? `its first ${parseReplay(replay).length} moves are the legacy run's ${replay}`
     : `it does NOT start with the legacy run's moves (${replay}): the core changed`;
   for (const n of document.querySelectorAll('.legacy-replay')) n.textContent = replay;
+  const cli = legacyFig.querySelector('.cli');
+  if (cli) cli.textContent = reproduceReplay(legacyCfg, replay).command;
   const [legacyEl, fixedEl] = await Promise.all([
     showRun(legacyFig, { config: legacyCfg, replay, title: 'Legacy reclaim: the commit message’s schedule', step: 0 }),
     showRun(fixedFig, { config: fixedCfg, replay: fixedReplay, title: 'Fixed reclaim: the same moves', step: 0 }),
