@@ -13,6 +13,7 @@ let renderedKey = '';
 export function resetFindings() {
   closePanels();
   state.selected = null;
+  state.autoSelected = false;
   renderedKey = '';
   $('#findings').replaceChildren();
   $('#findings-count').textContent = '';
@@ -137,6 +138,12 @@ export function renderFindings() {
   if (!state.selected && list.length) {
     const pick = list.find((x) => x.f.kinds.includes('lockup')) ?? list[0];
     selectFinding(pick.policy, pick.f.seed);
+    state.autoSelected = true;
+  } else if (state.autoSelected && state.selected && !/^minimized/.test(state.selected.view ?? '')) {
+    // The page's first seed is listed before it is minimised; once the workers' minimised
+    // finding replaces it, show that (the user has not picked anything yet).
+    const f = findFinding(state.selected.policy, state.selected.seed);
+    if (f?.minimized) selectFinding(state.selected.policy, state.selected.seed);
   }
 }
 
@@ -241,6 +248,8 @@ function reveal(focus) {
 export function selectFinding(policy, seed, { focus = false, view } = {}) {
   const f = findFinding(policy, seed);
   if (!f) return;
+  // A click (or a chosen view) is the user's pick: later results do not change it.
+  if (focus || view) state.autoSelected = false;
   const views = viewsOf(policy, f);
   const v = views.find((x) => x.id === view) ?? views[0];
   state.selected = { policy, seed, view: v.id, replay: v.replay, config: v.config, ownConfig: !!v.ownConfig };
@@ -268,6 +277,7 @@ export function selectFinding(policy, seed, { focus = false, view } = {}) {
 /** Shows a prove verdict's shortest counterexample in the viewer. */
 export function showVerdictInViewer(p, v, { note, focus = false }) {
   state.selected = { policy: p, seed: v.config?.seed ?? 0, view: 'shortest', replay: v.replay, config: v.config, ownConfig: true };
+  state.autoSelected = false;
   markSelected();
   $('#views').replaceChildren();
   $('#viewer-note').textContent = note;
@@ -312,6 +322,7 @@ export function openSharedFinding(fd) {
   state.configs[fd.policy] = configFor(f, fd.policy);
   state.runForm = f;
   state.selected = { policy: fd.policy, seed: fd.seed, view: fd.view, replay: fd.replay, config, ownConfig: !!fd.config };
+  state.autoSelected = false;
   $('#views').replaceChildren();
   const view = { 'minimized-complete': 'minimised, to its end', minimized: 'minimised', shortest: 'shortest (exhaustive)' }[fd.view] ?? (fd.view ? `seed ${fd.seed}, to ${fd.view}` : `seed ${fd.seed}`);
   $('#viewer-note').textContent = `Opened from a shared link: the ${view} schedule and its config. A link keeps the finding it shows, not the run's counters or its other findings: press Run to hunt again.`;

@@ -109,9 +109,11 @@ export async function run() {
     finish(`could not start the workers: ${e.message}`);
     return;
   }
-  // The first seed runs here on the main thread (a few ms, no worker round trip) while the
-  // workers take the rest in chunks that start at one seed and grow; results are merged with
-  // the core's mergeHuntResults (independent of the split).
+  // The first seed also runs here on the main thread, unminimised (a millisecond, no worker
+  // round trip: what it finds is listed at once), while the workers take every seed in chunks
+  // that start at one seed and grow. Once their results cover the first seed, its minimised
+  // finding replaces the head's; until then the two are merged with the core's
+  // mergeHuntResults (disjoint seeds).
   // (Only for runs that stay short: a huge workload's seed would block the page.)
   const small = f.submitters * f.submissions <= 400 && f.stepLimit <= 2e6;
   const head = small ? Math.min(1, seedCount) : 0;
@@ -119,18 +121,19 @@ export async function run() {
   const chunkSize = Math.max(1, Math.min(250, Math.ceil(seedCount / (workers * 64))));
   const signal = state.controller.signal;
   const heads = {};
-  const withHead = (p, r) => (heads[p] && r ? state.wasm.mergeHuntResults(heads[p], r) : r ?? heads[p]);
+  const covers = (r) => r?.seedRanges?.some(([a, b]) => a <= seedStart && seedStart < b);
+  const withHead = (p, r) => (heads[p] && r && !covers(r) ? state.wasm.mergeHuntResults(heads[p], r) : r ?? heads[p]);
   const jobs = policies.map((p) =>
     pool
       .hunt(configs[p], {
-        seedStart: seedStart + head,
-        seedCount: seedCount - head,
+        seedStart,
+        seedCount,
         chunkSize,
         firstChunkSize: 1,
         signal,
         onProgress: ({ done, partial }) => {
           if (!state.running) return;
-          state.done[p] = { done: done + (heads[p] ? head : 0), total: seedCount };
+          state.done[p] = { done: done + (heads[p] && !covers(partial) ? head : 0), total: seedCount };
           const first = partial?.findings?.length && !policies.some((q) => state.results[q]?.findings?.length);
           if (partial) state.results[p] = withHead(p, partial);
           scheduleRender(!!first);
@@ -144,9 +147,9 @@ export async function run() {
   );
   if (head) {
     for (const p of policies) {
-      heads[p] = state.wasm.hunt(configs[p], seedStart, head, {});
+      heads[p] = state.wasm.hunt(configs[p], seedStart, head, { minimize: false });
       state.results[p] = withHead(p, state.results[p] ?? null);
-      state.done[p] = { done: (state.done[p]?.done ?? 0) + head, total: seedCount };
+      state.done[p] = { done: head, total: seedCount };
     }
     scheduleRender(policies.some((p) => heads[p].findings.length));
   }
