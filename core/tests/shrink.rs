@@ -173,6 +173,24 @@ fn complete_continues_a_cut_schedule_to_its_consequence() {
     let none = complete(&c, &prefix, 0).unwrap();
     assert_eq!((none.steps, none.ended), (22, false));
     assert_eq!(none.kinds, [FindingKind::LostCompletion]);
+    // A schedule that completes ends as completed (it used to say `ended: false`: nothing was
+    // left to move, and nobody asked the driver to call it).
+    let fixed = Config {
+        policy: PolicyKind::Fixed,
+        faults: FaultConfig::default(),
+        ..c.clone()
+    };
+    let ok = complete(&fixed, "q1:a", 5000).unwrap();
+    assert!(ok.kinds.is_empty(), "{ok:?}");
+    assert!(ok.ended, "{ok:?}");
+    let mut sim = qisim_core::Simulation::new(Config {
+        scheduler: qisim_core::SchedulerConfig::Replay {
+            choices: ok.replay.clone(),
+        },
+        ..fixed
+    })
+    .unwrap();
+    assert!(matches!(sim.run().outcome, qisim_core::Outcome::Completed));
     for (replay, limit, field) in [
         ("q1:zz", 10, "replay"),
         ("q1:H", 10, "replay"),

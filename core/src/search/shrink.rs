@@ -150,6 +150,8 @@ pub fn complete(cfg: &Config, replay_str: &str, limit: u64) -> Result<Completion
             break;
         }
         let Some(a) = robin.next(sim.system()) else {
+            // Nothing can move: completed or a deadlock, decided as the driver decides it.
+            sim.settle();
             break;
         };
         sim.step_actor(a)

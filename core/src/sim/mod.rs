@@ -310,6 +310,19 @@ impl Simulation {
         v
     }
 
+    /// Ends the run as the driver does when nothing can move (completed, or a deadlock): for
+    /// callers that step actors themselves ([`Simulation::step_actor`]). No effect while an
+    /// actor can move or once the run is over.
+    pub fn settle(&mut self) {
+        if self.run.outcome.is_none() && self.enabled().is_empty() {
+            let Simulation { run, trace, .. } = self;
+            match trace {
+                Some(t) => run.stop_stuck(t),
+                None => run.stop_stuck(&mut NoTrace),
+            }
+        }
+    }
+
     /// Full current state for visualisers.
     pub fn state(&self) -> StateView {
         self.run.sys.view(self.run.step, self.sched.now())
