@@ -3,8 +3,8 @@
 //! grid words them (`check::matrix_doc`), so the page retypes none of it.
 
 use qisim_core::check::matrix::{replay_command, run_rows, Cell, Fault, MatrixSpec, Mix, Row};
-use qisim_core::check::matrix_doc::{short, LEGEND};
-use qisim_core::check::patch_checks::{check, PATHS};
+use qisim_core::check::matrix_doc::{path_text, short, LEGEND};
+use qisim_core::check::patch_checks::{check, PathVerdict, PATHS};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::program::patches::{diff, PATCHES};
 use wasm_bindgen::prelude::*;
@@ -165,43 +165,20 @@ pub fn program_paths(
     let spec = spec_of(spec)?;
     let row = program_row(name, program, callers)?;
     let v: Vec<serde_json::Value> = check(&spec, &row)
-        .into_iter()
+        .iter()
         .zip(PATHS.iter())
-        .map(|(r, (id, fault, _))| {
-            let (verdict, kind, steps) = match r {
-                None => ("proved", None, None),
-                Some((k, _)) if k == "boundReached" => ("boundReached", None, None),
-                Some((k, _)) if k.starts_with("error") => ("error", Some(k), None),
-                Some((k, n)) => ("counterexample", Some(k), Some(n)),
-            };
-            let cell = Cell {
-                kernel: row.callers,
-                program: Some(name.to_string()),
-                row: name.to_string(),
-                mix: Mix::Realistic,
-                fault: *fault,
-                counts: Vec::new(),
-                verdict: verdict.to_string(),
-                kind: kind.clone(),
-                steps,
-                replay: None,
-                per_submitter: None,
-                reproduced: None,
-                states: 0,
-                consequence: None,
-            };
-            let text = if verdict == "error" {
-                kind.clone().unwrap_or_default()
-            } else {
-                short(&cell)
+        .map(|(v, (id, fault, _))| {
+            let (kind, steps) = match v {
+                PathVerdict::Counterexample { kind, steps } => (Some(kind.name()), Some(*steps)),
+                _ => (None, None),
             };
             serde_json::json!({
                 "id": id,
                 "fault": fault.label(),
-                "verdict": verdict,
+                "verdict": v.name(),
                 "kind": kind,
                 "steps": steps,
-                "text": text,
+                "text": path_text(v),
             })
         })
         .collect();

@@ -19,6 +19,18 @@ pub fn short(c: &Cell) -> String {
     }
 }
 
+/// A fault path's verdict in the grid's words: `ok`, the finding and its steps, `bound`, or
+/// the error.
+pub fn path_text(v: &crate::check::patch_checks::PathVerdict) -> String {
+    use crate::check::patch_checks::PathVerdict;
+    match v {
+        PathVerdict::Proved => "ok".into(),
+        PathVerdict::Counterexample { kind, steps } => format!("{} {steps}", abbrev(kind.name())),
+        PathVerdict::BoundReached => "bound".into(),
+        PathVerdict::Error(e) => e.clone(),
+    }
+}
+
 /// A finding's name as the grid writes it (the legend, [`LEGEND`], spells them out).
 fn abbrev(kind: &str) -> &str {
     match kind {
@@ -313,6 +325,7 @@ fn headline(spec: &MatrixSpec, cells: &[Cell]) -> String {
 /// The fault paths' own configurations for each patch and its base (`check::patch_checks`).
 fn path_checks(spec: &MatrixSpec) -> String {
     use crate::check::matrix::Row;
+    use crate::check::patch_checks::PathVerdict;
     use crate::check::patch_checks::{check, PATHS};
     let mut s = String::from("## Each fault path's own configuration\n\n");
     s.push_str(
@@ -347,8 +360,8 @@ fn path_checks(spec: &MatrixSpec) -> String {
         s.push_str(&format!("| {} |", row.name()));
         for v in check(spec, row) {
             match v {
-                None => s.push_str(" ok |"),
-                Some((k, n)) => s.push_str(&format!(" **{} {n}** |", abbrev(&k))),
+                PathVerdict::Proved => s.push_str(" ok |"),
+                v => s.push_str(&format!(" **{}** |", path_text(&v))),
             }
         }
         s.push('\n');

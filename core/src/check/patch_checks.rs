@@ -6,6 +6,7 @@
 use crate::check::matrix::{cell_config, Fault, MatrixSpec, Row};
 use crate::check::{explore, ExploreOptions, Verdict};
 use crate::config::{BatchDist, Config, Workload};
+use crate::FindingKind;
 
 /// The fault paths checked, with the fault column and per-CPU call counts of each.
 pub const PATHS: [(&str, Fault, &[&[u32]]); 4] = [
@@ -33,9 +34,34 @@ pub fn path_config(spec: &MatrixSpec, row: &Row, k: usize) -> Config {
     c
 }
 
-/// The verdict of each path of [`PATHS`] for `row`: `None` when proved, else the finding and
-/// its steps.
-pub fn check(spec: &MatrixSpec, row: &Row) -> Vec<Option<(String, u64)>> {
+/// The verdict of one fault path's configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathVerdict {
+    Proved,
+    Counterexample {
+        kind: FindingKind,
+        steps: u64,
+    },
+    /// The bound was reached: nothing proved.
+    BoundReached,
+    /// The configuration does not explore (the core's message).
+    Error(String),
+}
+
+impl PathVerdict {
+    /// `proved`, `counterexample`, `boundReached` or `error`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PathVerdict::Proved => "proved",
+            PathVerdict::Counterexample { .. } => "counterexample",
+            PathVerdict::BoundReached => "boundReached",
+            PathVerdict::Error(_) => "error",
+        }
+    }
+}
+
+/// The verdict of each path of [`PATHS`] for `row`.
+pub fn check(spec: &MatrixSpec, row: &Row) -> Vec<PathVerdict> {
     (0..PATHS.len())
         .map(|k| {
             let opts = ExploreOptions {
@@ -44,11 +70,11 @@ pub fn check(spec: &MatrixSpec, row: &Row) -> Vec<Option<(String, u64)>> {
             };
             match explore(&path_config(spec, row, k), &opts) {
                 Ok(Verdict::Counterexample { kind, steps, .. }) => {
-                    Some((kind.name().to_string(), steps))
+                    PathVerdict::Counterexample { kind, steps }
                 }
-                Ok(Verdict::Proved { .. }) => None,
-                Ok(Verdict::BoundReached { .. }) => Some(("boundReached".to_string(), 0)),
-                Err(e) => Some((format!("error: {e}"), 0)),
+                Ok(Verdict::Proved { .. }) => PathVerdict::Proved,
+                Ok(Verdict::BoundReached { .. }) => PathVerdict::BoundReached,
+                Err(e) => PathVerdict::Error(e.to_string()),
             }
         })
         .collect()
