@@ -29,15 +29,13 @@ export function runName(config) {
   return d ? [d.subject, d.faults, d.timing].filter(Boolean).join(' · ') : '';
 }
 
-function names(config) {
-  // Long configs go into a file; a kernel program always does (the core decides the split).
-  return { programFile: 'my-kernel.qi', configFile: JSON.stringify(config).length > 1500 ? 'qisim-config.json' : null };
-}
+/** Where the core may put what does not fit on the line (it decides what goes there). */
+const NAMES = { programFile: 'my-kernel.qi', configFile: 'qisim-config.json' };
 
 /** The command (and files) that replays `replay` on `config`, or `{ error }`. */
 export function replayCommand(config, replay) {
   try {
-    return state.wasm.reproduceReplay(config, replay, names(config));
+    return state.wasm.reproduceReplay(config, replay, NAMES);
   } catch (e) {
     return { error: e.message };
   }
@@ -46,7 +44,7 @@ export function replayCommand(config, replay) {
 /** The command that explores `config` with `options` (a proof's verdict), or `{ error }`. */
 export function exploreCommand(config, options) {
   try {
-    return state.wasm.reproduceExplore(config, options, names(config));
+    return state.wasm.reproduceExplore(config, options, NAMES);
   } catch (e) {
     return { error: e.message };
   }

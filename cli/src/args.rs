@@ -471,6 +471,7 @@ mod reproduce_tests {
             bucket: 7,
             trace: true,
             scheduler: qisim_core::SchedulerConfig::Pct { depth: 2, steps: 0 },
+            hardware: qisim_core::HardwareMode::Sync,
             ..Config::default()
         };
         odd.workload.drain = true;

@@ -44,9 +44,13 @@ pub struct Reproduce {
 pub struct ReproNames {
     /// The kernel program's file (`--program`); default `program.qi`.
     pub program_file: Option<String>,
-    /// Put the rest of the config in this file (`--config`) instead of `--config-json`.
+    /// Put the rest of the config in this file (`--config`) when it is longer than
+    /// [`INLINE_MAX`] characters; without a name it is always inline (`--config-json`).
     pub config_file: Option<String>,
 }
+
+/// The longest rest of a config written inline (`--config-json`) when a file may take it.
+pub const INLINE_MAX: usize = 300;
 
 /// What a run is, in words for a result's heading: the kernel (or program, or reclaim policy),
 /// the faults injected and when a time-out fires.
@@ -204,10 +208,7 @@ fn config_args(config: &Config, names: &ReproNames, args: &mut Vec<String>) -> V
         flag("--submitters", config.submitters.to_string());
     }
     if config.hardware != d.hardware {
-        flag(
-            "--hardware",
-            format!("{:?}", config.hardware).to_lowercase(),
-        );
+        flag("--hardware", config.hardware.name().into());
     }
     if config.fetch_depth != d.fetch_depth {
         flag("--fetch-depth", config.fetch_depth.to_string());
@@ -252,8 +253,9 @@ fn config_args(config: &Config, names: &ReproNames, args: &mut Vec<String>) -> V
         "hardware",
         "fetchDepth",
         "seed",
+        "stepLimit",
+        "faults",
     ]);
-    covered.extend(["stepLimit", "faults"]);
     let share = devtlb_share(config);
     if let Some(p) = share {
         args.extend(["--devtlb-share".to_string(), p.to_string()]);
@@ -288,7 +290,7 @@ fn config_args(config: &Config, names: &ReproNames, args: &mut Vec<String>) -> V
     if has_rest {
         let json = rest.to_string();
         match &names.config_file {
-            Some(name) => {
+            Some(name) if json.len() > INLINE_MAX => {
                 // Before the flags, as the CLI applies them: file first.
                 args.splice(1..1, ["--config".to_string(), name.clone()]);
                 files.push(ReproFile {
@@ -296,7 +298,7 @@ fn config_args(config: &Config, names: &ReproNames, args: &mut Vec<String>) -> V
                     contents: serde_json::to_string_pretty(&rest).unwrap_or(json),
                 });
             }
-            None => {
+            _ => {
                 args.splice(1..1, ["--config-json".to_string(), json]);
             }
         }
@@ -363,7 +365,7 @@ fn devtlb_share(config: &Config) -> Option<f64> {
     let p = config.workload.types.devtlb;
     let all = std::iter::once(&config.workload).chain(&config.per_submitter);
     let mix = TypeMix::devtlb_share(p);
-    (config.workload.types != TypeMix::default() && all.clone().all(|w| w.types == mix))
+    (config.workload.types != TypeMix::default() && all.into_iter().all(|w| w.types == mix))
         .then_some(p)
 }
 
@@ -459,8 +461,17 @@ mod tests {
             ..ReproNames::default()
         };
         let r = replay(&c, "q1:a", &names);
+        assert!(r.args[2].len() > INLINE_MAX || r.files.len() == 1);
         assert_eq!(&r.args[1..3], ["--config", "repro.json"]);
         assert_eq!(r.files[0].name, "repro.json");
+        // A short rest stays on the line even where a file may take it.
+        let short = Config {
+            watchdog: 5,
+            ..Config::default()
+        };
+        let r = replay(&short, "q1:a", &names);
+        assert_eq!(&r.args[1..3], ["--config-json", r#"{"watchdog":5}"#]);
+        assert!(r.files.is_empty());
     }
 
     #[test]

@@ -44,21 +44,13 @@ pub struct Provable {
 /// only hit device-TLB invalidations; else the heaviest type); then fewer calls, then fewer
 /// CPUs, until the family has at most [`COMFORTABLE_ROOTS`] workloads.
 pub fn provable(cfg: &Config) -> Result<Provable, ConfigError> {
-    let problem = match family(cfg) {
+    let problem = match explores(cfg) {
         Err(e) => Some(e),
-        Ok((roots, _)) => match roots.iter().try_for_each(|r| explorable(r).map(drop)) {
-            Err(e) => Some(e),
-            Ok(()) if roots.len() as u64 > COMFORTABLE_ROOTS && cfg.per_submitter.is_empty() => {
-                Some(ConfigError::new(
-                    "workload.submissions",
-                    format!(
-                        "gives {} workloads; more than {COMFORTABLE_ROOTS} take long to prove",
-                        roots.len()
-                    ),
-                ))
-            }
-            Ok(()) => None,
-        },
+        Ok(n) if n > COMFORTABLE_ROOTS && cfg.per_submitter.is_empty() => Some(ConfigError::new(
+            "workload.submissions",
+            format!("gives {n} workloads; more than {COMFORTABLE_ROOTS} take long to prove"),
+        )),
+        Ok(_) => None,
     };
     let mut c = cfg.clone();
     let mut changes = Vec::new();
@@ -113,8 +105,7 @@ pub fn provable(cfg: &Config) -> Result<Provable, ConfigError> {
     for (i, w) in c.per_submitter.iter_mut().enumerate() {
         types(format!("perSubmitter[{i}]"), w);
     }
-    let size = |c: &Config| family(c).ok().map(|(roots, _)| roots.len() as u64);
-    let whole = family(&c).map(|(roots, _)| roots.len() as u64);
+    let whole = explores(&c);
     match whole {
         Ok(roots) if roots <= COMFORTABLE_ROOTS || !c.per_submitter.is_empty() => {
             return Ok(Provable {
@@ -134,7 +125,7 @@ pub fn provable(cfg: &Config) -> Result<Provable, ConfigError> {
             let mut t = c.clone();
             t.submitters = n;
             t.workload.submissions = k;
-            if let Some(roots) = size(&t).filter(|r| *r <= COMFORTABLE_ROOTS) {
+            if let Some(roots) = explores(&t).ok().filter(|r| *r <= COMFORTABLE_ROOTS) {
                 let why = format!(
                     "{cpus} CPUs × {calls} calls are too many workloads to enumerate; {n} × {k} give {roots}"
                 );
@@ -170,6 +161,16 @@ pub fn provable(cfg: &Config) -> Result<Provable, ConfigError> {
             ),
         ))
     })
+}
+
+/// The number of workloads exploring `cfg` covers, or the explorer's error for it (the family
+/// and every root as the explorer takes it).
+fn explores(cfg: &Config) -> Result<u64, ConfigError> {
+    let (roots, _) = family(cfg)?;
+    for r in &roots {
+        explorable(r)?;
+    }
+    Ok(roots.len() as u64)
 }
 
 #[cfg(test)]

@@ -70,6 +70,16 @@ pub enum HardwareMode {
     Sync,
 }
 
+impl HardwareMode {
+    /// Lower-case name as used in JSON and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            HardwareMode::Async => "async",
+            HardwareMode::Sync => "sync",
+        }
+    }
+}
+
 /// Which findings end a run early.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
