@@ -126,7 +126,8 @@ function plotSize(el, h = 220) {
 
 export function createPlots() {
   for (const k of ['throughput', 'latency']) state.plots[k]?.destroy();
-  const pols = state.policies.length ? state.policies : ['legacy'];
+  // A proof has no hunt series; its charts still name the policies it runs, not a default.
+  const pols = state.policies.length ? state.policies : state.provePolicies?.length ? state.provePolicies : ['legacy'];
   const tpEl = $('#plot-throughput');
   const latEl = $('#plot-latency');
   tpEl.replaceChildren();

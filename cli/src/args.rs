@@ -461,6 +461,14 @@ mod reproduce_tests {
                 out.push(c);
             }
         }
+        // The canonical schedule's config: fixed counts per CPU, written as --per-submitter.
+        for name in ["commit", "seed", "kernel-7.0"] {
+            out.push(
+                qisim_core::config::preset::preset(name, PolicyKind::Legacy)
+                    .unwrap()
+                    .config,
+            );
+        }
         let mut odd = Config {
             policy: PolicyKind::Legacy,
             submitters: 5,
@@ -479,6 +487,9 @@ mod reproduce_tests {
         odd.workload.batch = BatchDist::Uniform { min: 1, max: 2 };
         out.push(odd.clone());
         odd.per_submitter = vec![odd.workload.with_counts(vec![3]); 5];
+        // A fixed count is a sequence of that count (the canonical schedule's config).
+        odd.per_submitter[1].batch = BatchDist::Fixed { count: 2 };
+        odd.per_submitter[3].batch = BatchDist::Uniform { min: 1, max: 1 };
         odd.per_submitter[2].think_ns = 5;
         odd.program = Some(Kernel::V7_0.shipped().source.to_string());
         odd.policy = PolicyKind::Fixed;
@@ -498,6 +509,13 @@ mod reproduce_tests {
                     config_file: file.then(|| dir.join(format!("c{i}.json")).display().to_string()),
                 };
                 let r = reproduce::replay(&cfg, "q1:a", &names);
+                if i == 1 + 2 * Kernel::ALL.len() {
+                    assert!(
+                        r.command.contains("--per-submitter 1 --per-submitter 0"),
+                        "{}",
+                        r.command
+                    );
+                }
                 for f in &r.files {
                     std::fs::write(&f.name, &f.contents).unwrap();
                 }

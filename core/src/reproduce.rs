@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::check::ExploreOptions;
 use crate::config::kernel::walk_name;
 use crate::config::{BatchDist, TypeMix};
-use crate::Config;
+use crate::{Config, Workload};
 
 /// A file the command names (the config or the kernel program), with its contents.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -322,7 +322,8 @@ const SHADOWED: &[&str] = &["batch", "submissions", "zeroCountProb"];
 
 /// The config a reproduce command of `config` builds: the scheduler, the trace switches, the
 /// metrics buckets and the base workload's fields that no CPU runs (every CPU has a workload
-/// of its own) at their defaults; the steps and findings of a replay are the same.
+/// of its own) at their defaults, each CPU's fixed counts as a sequence; the steps and
+/// findings of a replay are the same (none of these draws a random number).
 pub fn as_reproduced(config: &Config) -> Config {
     let d = Config::default();
     let mut c = Config {
@@ -333,8 +334,13 @@ pub fn as_reproduced(config: &Config) -> Config {
         max_buckets: d.max_buckets,
         ..config.clone()
     };
-    if per_submitter_counts(config).is_some() {
-        let d = crate::Workload::default();
+    if let Some(per) = per_submitter_counts(config) {
+        // Each CPU's calls as the sequence `--per-submitter` writes (the same counts).
+        c.per_submitter = per
+            .into_iter()
+            .map(|counts| config.workload.with_counts(counts))
+            .collect();
+        let d = Workload::default();
         c.workload.batch = d.batch;
         c.workload.submissions = d.submissions;
         c.workload.zero_count_prob = d.zero_count_prob;
@@ -342,8 +348,9 @@ pub fn as_reproduced(config: &Config) -> Config {
     c
 }
 
-/// The count sequences of `--per-submitter` when that flag builds exactly the config's
-/// per-submitter workloads ([`Workload::with_counts`] of its base workload).
+/// The count sequences of `--per-submitter` when that flag builds the config's per-submitter
+/// workloads: each runs a deterministic sequence of counts ([`Workload::deterministic_counts`])
+/// and is otherwise its base workload ([`Workload::with_counts`]).
 fn per_submitter_counts(config: &Config) -> Option<Vec<Vec<u32>>> {
     if config.per_submitter.is_empty() {
         return None;
@@ -351,11 +358,15 @@ fn per_submitter_counts(config: &Config) -> Option<Vec<Vec<u32>>> {
     config
         .per_submitter
         .iter()
-        .map(|w| match &w.batch {
-            BatchDist::Sequence { counts } if *w == config.workload.with_counts(counts.clone()) => {
-                Some(counts.clone())
-            }
-            _ => None,
+        .map(|w| {
+            let counts = w.deterministic_counts()?;
+            let same = config.workload.with_counts(counts.clone());
+            let rest_equal = Workload {
+                batch: same.batch.clone(),
+                submissions: same.submissions,
+                ..w.clone()
+            } == same;
+            rest_equal.then_some(counts)
         })
         .collect()
 }

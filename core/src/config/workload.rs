@@ -98,6 +98,23 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// The descriptor count of each call when no random draw decides it (no zero-count
+    /// probability; a fixed count, a range of one, or a sequence, repeated as the model does).
+    pub fn deterministic_counts(&self) -> Option<Vec<u32>> {
+        if self.zero_count_prob > 0.0 {
+            return None;
+        }
+        let n = self.submissions as usize;
+        match &self.batch {
+            BatchDist::Fixed { count } => Some(vec![*count; n]),
+            BatchDist::Uniform { min, max } if min == max => Some(vec![*min; n]),
+            BatchDist::Uniform { .. } => None,
+            BatchDist::Sequence { counts } => {
+                Some(counts.iter().copied().cycle().take(n).collect())
+            }
+        }
+    }
+
     /// This workload running the batch sizes `counts`, one call each (what `--per-submitter`
     /// builds from the base workload).
     pub fn with_counts(&self, counts: Vec<u32>) -> Workload {
