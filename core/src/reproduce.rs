@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::check::ExploreOptions;
 use crate::config::kernel::walk_name;
-use crate::config::{BatchDist, TypeMix};
+use crate::config::TypeMix;
 use crate::{Config, Workload};
 
 /// A file the command names (the config or the kernel program), with its contents.
@@ -413,6 +413,7 @@ fn sparse(config: &Config, defaults: &Config) -> Value {
 mod tests {
     use super::*;
     use crate::config::kernel::Kernel;
+    use crate::config::BatchDist;
     use crate::PolicyKind;
 
     fn two_cpus(counts: [u32; 2]) -> Config {
