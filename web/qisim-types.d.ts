@@ -746,7 +746,8 @@ export type ReproNames = {
  */
 programFile: string | null, 
 /**
- * Put the rest of the config in this file (`--config`) instead of `--config-json`.
+ * Put the rest of the config in this file (`--config`) when it is longer than
+ * [`INLINE_MAX`] characters; without a name it is always inline (`--config-json`).
  */
 configFile: string | null, };
 
