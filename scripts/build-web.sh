@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Copies the playground's vendored browser dependencies from node_modules into web/vendor/
-# (gitignored): uPlot's ES module and stylesheet. Run by scripts/build.sh after the wasm build.
+# (gitignored but for the committed editor bundle): uPlot's ES module and stylesheet. Run by
+# scripts/build.sh after the wasm build. Only the playground (web/playground/) uses web/vendor/;
+# the npm package (web/lib/) has no dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f node_modules/uplot/dist/uPlot.esm.js ]; then
@@ -11,7 +13,7 @@ mkdir -p web/vendor
 cp node_modules/uplot/dist/uPlot.esm.js web/vendor/uPlot.esm.js
 cp node_modules/uplot/dist/uPlot.min.css web/vendor/uPlot.min.css
 cp node_modules/uplot/LICENSE web/vendor/uPlot.LICENSE 2>/dev/null || true
-if [ ! -f web/pkg/qisim_wasm.js ]; then
-  echo "[build-web] note: web/pkg/ is missing; run scripts/build.sh to build the wasm package" >&2
+if [ ! -f web/lib/pkg/qisim_wasm.js ]; then
+  echo "[build-web] note: web/lib/pkg/ is missing; run scripts/build.sh to build the wasm package" >&2
 fi
 echo "[build-web] web/vendor ready" >&2

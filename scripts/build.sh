@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly package into web/pkg/ (ES module `web/pkg/qisim_wasm.js`, `--target web`),
-# then the playground's own build step (scripts/build-web.sh) if there is one.
-# Quick when nothing changed: the wasm-pack step is skipped while web/pkg is newer than every
+# Builds the WebAssembly package into web/lib/pkg/ (ES module `web/lib/pkg/qisim_wasm.js`,
+# `--target web`), the library's preset table (web/lib/presets.js), then the playground's own
+# build step (scripts/build-web.sh) if there is one.
+# Quick when nothing changed: the wasm-pack step is skipped while web/lib/pkg is newer than every
 # Rust source and manifest. QISIM_FORCE_BUILD=1 rebuilds anyway; QISIM_WASM_PROFILE=dev builds
 # an unoptimised debug module.
 set -euo pipefail
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 log() { echo "[build] $*" >&2; }
 
-out=web/pkg
+out=web/lib/pkg
 stamp=$out/.build-stamp
 profile=${QISIM_WASM_PROFILE:-release}
 
@@ -28,9 +29,9 @@ if needs_build; then
   # Cargo.lock) and wasm-opt is off in wasm/Cargo.toml.
   rm -f "$stamp"
   wasm-pack --log-level warn build wasm "--$profile" --mode no-install --target web \
-    --out-dir ../$out --no-pack
+    --out-dir "../$out" --no-pack
   # wasm-pack writes a .gitignore of its own ("*") into the output folder, which would keep
-  # the module out of `npm pack`; web/pkg is ignored by the repository's .gitignore instead.
+  # the module out of `npm pack`; web/lib/pkg is ignored by the repository's .gitignore instead.
   rm -f "$out/.gitignore"
   echo "$profile" >"$stamp"
   log "$(du -h "$out/qisim_wasm_bg.wasm" | cut -f1) $out/qisim_wasm_bg.wasm"
@@ -38,8 +39,10 @@ else
   log "$out is up to date"
 fi
 
-# The playground's and <qi-sim>'s preset table comes from the core (scripts/gen-presets.mjs).
-if [ ! -f web/presets.js ] || [ web/pkg/qisim_wasm_bg.wasm -nt web/presets.js ] || [ scripts/gen-presets.mjs -nt web/presets.js ]; then
+# The library's preset table (<qi-sim>'s, the playground's) comes from the core
+# (scripts/gen-presets.mjs); it is part of the npm package.
+presets=web/lib/presets.js
+if [ ! -f $presets ] || [ $out/qisim_wasm_bg.wasm -nt $presets ] || [ scripts/gen-presets.mjs -nt $presets ]; then
   node scripts/gen-presets.mjs
 fi
 

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// Tiny static server for the playground: serves web/ on localhost. No framework, no server-side
-// logic. Port from --port N or PORT (default 8080); if busy, tries the next ones.
-// Prints "qisim playground: http://127.0.0.1:PORT/" once listening (tests parse that line).
+// Tiny static server for the playground: serves web/ on localhost — the playground at
+// /playground/, the article at /learn/, the npm package's modules at /lib/, the <qi-sim> docs
+// example at /docs-example.html. No framework and no server-side logic but one redirect: `/`
+// (and `/index.html`, the playground's address before it moved) to `/playground/`, the
+// fragment of a shared link kept by the browser. Port from --port N or PORT (default 8080); if
+// busy, tries the next ones.
+// Prints "qisim playground: http://127.0.0.1:PORT/playground/" once listening (tests parse that
+// line: the first URL on it is the playground's, and the site's root is the folder above).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +27,12 @@ if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) {
   console.error(`serve: bad port ${argOf('--port') ?? process.env.PORT}`);
   process.exit(2);
 }
+
+// The site's root is the playground (web/ has no index.html of its own: it is the folder of
+// the library, the playground, the article and the docs example).
+const PLAYGROUND = '/playground/';
+const redirectRoot =
+  !fs.existsSync(path.join(root, 'index.html')) && fs.existsSync(path.join(root, 'playground', 'index.html'));
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -54,6 +65,10 @@ const server = http.createServer((req, res) => {
   let file = path.normalize(path.join(root, rel));
   if (file !== root && !file.startsWith(root + path.sep)) {
     res.writeHead(403).end('forbidden');
+    return;
+  }
+  if ((rel === '/' || rel === '/index.html') && redirectRoot) {
+    res.writeHead(302, { Location: PLAYGROUND, 'Cache-Control': 'no-cache' }).end();
     return;
   }
   fs.stat(file, (err, st) => {
@@ -99,7 +114,9 @@ server.on('error', (e) => {
 server.on('listening', () => {
   const { port: p } = server.address();
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  console.log(`qisim playground: http://${shown}:${p}/  (serving ${path.relative(process.cwd(), root) || '.'}; Ctrl-C stops)`);
+  const site = `http://${shown}:${p}`;
+  const where = redirectRoot ? `${site}${PLAYGROUND}` : `${site}/`;
+  console.log(`qisim playground: ${where}  (serving ${path.relative(process.cwd(), root) || '.'}; the article: ${site}/learn/; Ctrl-C stops)`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
 server.listen(port, host);

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests: builds web/ if needed, serves it on a free port with
-# scripts/serve.mjs, runs tests/e2e.test.mjs (node:test + playwright-core + /usr/bin/chromium),
-# stops the server. Screenshot: tests/artifacts/screenshot.png; QISIM_UPDATE_SCREENSHOT=1 rewrites the
-# committed docs/screenshot.png.
+# scripts/serve.mjs (QISIM_URL: the playground's URL it prints), runs tests/e2e.test.mjs
+# (node:test + playwright-core + /usr/bin/chromium), stops the server. Screenshot:
+# tests/artifacts/screenshot.png; QISIM_UPDATE_SCREENSHOT=1 rewrites the committed
+# docs/screenshot.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { echo "[e2e] $*" >&2; }
 
 [ -d node_modules/playwright-core ] && [ -d node_modules/uplot ] || npm ci --no-audit --no-fund || npm install --no-audit --no-fund
-bash scripts/build.sh   # quick when web/pkg is up to date; also runs scripts/build-web.sh
+bash scripts/build.sh   # quick when web/lib/pkg is up to date; also runs scripts/build-web.sh
 [ -f web/vendor/uPlot.esm.js ] || bash scripts/build-web.sh
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
   log "chromium not found at ${CHROMIUM:-/usr/bin/chromium}; run scripts/setup.sh"
@@ -28,5 +29,5 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$url" ] || { log "server did not start"; cat "$logfile" >&2; exit 1; }
-log "serving web/ at $url"
+log "serving web/: the playground at $url"
 QISIM_URL="$url" node --test --test-reporter=spec --test-concurrency=1 tests/e2e.test.mjs

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The TypeScript declarations. web/qisim-types.d.ts must be what ts-rs generates from the core's
-# Rust types (core/tests/ts_bindings.rs fails when it is stale; QISIM_BLESS=1 rewrites it); that
-# test also writes the core's real JSON, typed with those declarations, to
+# The TypeScript declarations. web/lib/qisim-types.d.ts must be what ts-rs generates from the
+# core's Rust types (core/tests/ts_bindings.rs fails when it is stale; QISIM_BLESS=1 rewrites
+# it); that test also writes the core's real JSON, typed with those declarations, to
 # tests/types/samples.gen.ts. Then tsc (strict, offline: typescript is a devDependency) checks
 # the samples and a consumer's use of the package (tests/types/usage.ts; its @ts-expect-error
 # lines are wrong usage that must not compile).

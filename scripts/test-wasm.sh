@@ -11,6 +11,7 @@ export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON=${WASM_BINDGEN_TEST_WEBDRIVER_JSON:-$PWD/wasm/webdriver.json}
 wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" --mode no-install wasm "$@"
 
-# The Web Worker pool (web/pool.js) in headless Chromium through playwright-core: needs web/pkg.
+# The Web Worker pool (web/lib/pool.js) in headless Chromium through playwright-core: needs
+# web/lib/pkg.
 bash scripts/build.sh
 node --test tests/pool.test.mjs

@@ -55,7 +55,7 @@ describe('phone and accessibility (issue 12)', () => {
       await page.click('#drive-actors button[data-actor="T1"]');
       await page.evaluate(() => document.querySelector('#viewer').ready);
       assert.deepEqual(await axeProblems(page), []);
-      await page.goto(server.url + 'docs-example.html');
+      await page.goto(server.site + 'docs-example.html');
       await page.waitForFunction(() => document.getElementById('random')?.shadowRoot?.querySelector('.badge')?.textContent);
       assert.deepEqual(await axeProblems(page), []);
     });
@@ -98,7 +98,7 @@ describe('phone and accessibility (issue 12)', () => {
       return { box: [box.left, box.right], labels: labels.map((r) => [r.left, r.right]), vw: innerWidth };
     });
     for (const [l, r] of ring.labels) assert.ok(l >= 0 && r <= ring.vw, `ring label clipped: ${JSON.stringify(ring)}`);
-    await page.goto(server.url + 'docs-example.html');
+    await page.goto(server.site + 'docs-example.html');
     await page.waitForFunction(() => document.getElementById('random')?.shadowRoot?.querySelector('.badge')?.textContent);
     const o2 = await overflow(page);
     assert.ok(o2.scroll <= o2.client, `docs example overflows: ${JSON.stringify(o2)}`);
@@ -184,7 +184,7 @@ describe('phone and accessibility (issue 12)', () => {
 
   test('<qi-sim> shows a visible error for a bad attribute (never a silent default)', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(server.url + 'docs-example.html');
+    await page.goto(server.site + 'docs-example.html');
     const errorOf = async (attrs) =>
       page.evaluate(async (attrs) => {
         const el = document.createElement('qi-sim');

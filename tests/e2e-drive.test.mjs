@@ -21,7 +21,7 @@ describe('drive the schedule and the walk-through (issue 12)', () => {
   };
   /** Clicks the actor buttons a replay string names; fails if a button is missing. */
   const play = async (replay) => {
-    const actors = await page.evaluate(async (r) => (await import('./qi-sim.js')).parseReplay(r), replay);
+    const actors = await page.evaluate(async (r) => (await import('../lib/index.js')).parseReplay(r), replay);
     for (const [i, a] of actors.entries()) {
       const b = page.locator(`#drive-actors button[data-actor="${a}"]:not([disabled])`);
       assert.equal(await b.count(), 1, `move ${i + 1}: ${a} is not offered (offered: ${await page.locator('#drive-actors button:not([disabled])').allTextContents()})`);
@@ -70,7 +70,7 @@ describe('drive the schedule and the walk-through (issue 12)', () => {
   const solution = (name, target) =>
     page.evaluate(
       async ({ name, target }) => {
-        const { CHALLENGES } = await import('./app-drive.js');
+        const { CHALLENGES } = await import('./drive.js');
         const c = CHALLENGES[name];
         const cfg = { ...c.config(), policy: c.policy ?? 'legacy' };
         delete cfg.scheduler;

@@ -68,17 +68,33 @@ describe('the explorable article (web/learn/)', () => {
   });
 
   const open = async () => {
-    await page.goto(server.url + 'learn/');
+    await page.goto(server.site + 'learn/');
     await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
   };
 
-  test('the playground footer links to the article', async () => {
+  test('the playground footer links to the article, and the article back to the playground', async () => {
     await page.goto(server.url);
-    const href = await page.getAttribute('footer a[href="./learn/"]', 'href');
-    assert.equal(href, './learn/');
-    await page.click('footer a[href="./learn/"]');
+    const href = await page.getAttribute('footer a[href="../learn/"]', 'href');
+    assert.equal(href, '../learn/');
+    await page.click('footer a[href="../learn/"]');
     await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
     assert.match(new URL(page.url()).pathname, /\/learn\/$/);
+    const playground = new URL(server.url).pathname;
+    await Promise.all([page.waitForURL((u) => u.pathname === playground), page.click('.crumbs a[href="../playground/"]')]);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+  });
+
+  test("the site's root and the playground's old address open the playground, a shared link's hash kept", async () => {
+    const playground = new URL(server.url).pathname;
+    for (const old of ['', 'index.html']) {
+      await page.goto(server.site + old + '#preset=mix8&policy=fixed');
+      await page.waitForSelector('body[data-ready=true]', { timeout: 60000 });
+      const u = new URL(page.url());
+      assert.equal(u.pathname, playground, `${old || '/'} opened ${u}`);
+      assert.match(u.hash, /preset=mix8/);
+      assert.equal(await page.inputValue('select[name=preset]'), 'mix8');
+      assert.equal(await page.isChecked('input[name=policy][value=fixed]'), true);
+    }
   });
 
   for (const size of SIZES) {

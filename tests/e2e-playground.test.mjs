@@ -212,7 +212,7 @@ describe('playground (issue 12)', () => {
     // descriptor (found by seed, so the test does not depend on one seed's schedule).
     const r = await page.evaluate(async () => {
       const v = document.querySelector('#viewer');
-      const { configFor, presetForm } = await import('./app-config.js');
+      const { configFor, presetForm } = await import('./config.js');
       const m = window.qisim.wasm;
       const base = configFor(presetForm('seed'), 'legacy');
       const out = [];

@@ -109,7 +109,7 @@ describe('the student\'s story: walk-through, fixed run, step numbers, ring (iss
     await page.waitForFunction(() => document.querySelector('#viewer').shadowRoot.querySelector('h3').textContent.includes('fixed policy'));
     // What the core says about the same moves under fixed.
     const core = await page.evaluate(async () => {
-      const { seedScenarioConfig, CANONICAL_REPLAY } = await import('./qi-sim.js');
+      const { seedScenarioConfig, CANONICAL_REPLAY } = await import('../lib/index.js');
       const cfg = seedScenarioConfig('fixed');
       delete cfg.scheduler;
       const c = window.qisim.wasm.completeSchedule(cfg, CANONICAL_REPLAY.legacy);
@@ -162,7 +162,7 @@ describe('the student\'s story: walk-through, fixed run, step numbers, ring (iss
   test('no citation of a file a visitor cannot open (DESIGN.md, docs/*.md) in what the story shows', async () => {
     const texts = await page.evaluate(async () => {
       const out = [document.querySelector('#viewer-note').textContent];
-      const { CHALLENGES } = await import('./app-drive.js');
+      const { CHALLENGES } = await import('./drive.js');
       for (const c of Object.values(CHALLENGES)) out.push(c.goal, c.fixedGoal ?? '');
       return out;
     });

@@ -1,6 +1,7 @@
-// Browser end-to-end tests of the playground (web/index.html) and the <qi-sim> component, in
-// headless Debian chromium via playwright-core. Run by scripts/test-e2e.sh (which builds and
-// serves web/); alone: `node --test tests/e2e.test.mjs` (starts its own server).
+// Browser end-to-end tests of the playground (web/playground/index.html) and the <qi-sim>
+// component, in headless Debian chromium via playwright-core. Run by scripts/test-e2e.sh (which
+// builds and serves web/, the playground at /playground/); alone: `node --test
+// tests/e2e.test.mjs` (starts its own server).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -228,7 +229,7 @@ test('fault storm preset', async () => {
 });
 
 test('the <qi-sim> docs example embeds runs with a few attributes', async () => {
-  await page.goto(server.url + 'docs-example.html');
+  await page.goto(server.site + 'docs-example.html');
   const badge = (id) =>
     page.waitForFunction(
       (id) => document.getElementById(id)?.shadowRoot?.querySelector('.badge')?.textContent || false,

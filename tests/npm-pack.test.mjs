@@ -37,51 +37,79 @@ after(() => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-test('the tarball holds the modules, the wasm binary and the types, and nothing else', () => {
+/** The names a module exports (`export { a, b as c } from`, `export function|class|const x`). */
+function exportsOf(src) {
+  const names = [];
+  for (const m of src.matchAll(/^export\s*\{([^}]*)\}/gm)) {
+    for (const part of m[1].split(',')) {
+      const name = part.trim().split(/\s+as\s+/).pop();
+      if (name) names.push(name);
+    }
+  }
+  for (const m of src.matchAll(/^export\s+(?:async\s+)?(?:function|class|const|let)\s+(\w+)/gm)) names.push(m[1]);
+  return names;
+}
+
+test('the tarball holds exactly the files of package.json "files", built (web/lib/ only)', () => {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
     .trim()
     .split('\n')
     .map((f) => f.replace(/^package\//, ''))
     .sort();
-  for (const f of [
-    'package.json',
-    'web/index.js',
-    'web/pool.js',
-    'web/pool-explore.js',
-    'web/buffers.js',
-    'web/pool-worker.js',
-    'web/qisim.d.ts',
-    'web/qisim-types.d.ts',
-    'web/pool.d.ts',
-    'web/pkg/qisim_wasm.js',
-    'web/pkg/qisim_wasm_bg.wasm',
-    'web/pkg/qisim_wasm.d.ts',
-  ]) {
-    assert.ok(listing.includes(f), `${f} missing from ${listing.join(', ')}`);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  // Every file named in "files" is in the package: the generated ones too (web/lib/pkg/ and
+  // web/lib/presets.js are built by scripts/build.sh, not in git).
+  for (const f of pkg.files) {
+    assert.ok(!f.endsWith('/'), `"files" names files, not folders: ${f}`);
+    assert.ok(listing.includes(f), `${f} (package.json "files") missing from ${listing.join(', ')}`);
   }
+  for (const f of [
+    'web/lib/index.js',
+    'web/lib/pool.js',
+    'web/lib/pool-worker.js',
+    'web/lib/qi-sim.js',
+    'web/lib/presets.js',
+    'web/lib/qisim.d.ts',
+    'web/lib/qisim-types.d.ts',
+    'web/lib/pool.d.ts',
+    'web/lib/qi-sim.d.ts',
+    'web/lib/pkg/qisim_wasm.js',
+    'web/lib/pkg/qisim_wasm_bg.wasm',
+    'web/lib/pkg/qisim_wasm.d.ts',
+  ]) {
+    assert.ok(pkg.files.includes(f), `${f} is not in package.json "files"`);
+  }
+  // And nothing else: no playground, article, vendored code or build stamp.
   for (const f of listing) {
     assert.ok(
-      f === 'package.json' || f.startsWith('web/') || /^(README|LICENSE)/i.test(f),
+      f === 'package.json' || pkg.files.includes(f) || /^(README|LICENSE)/i.test(f),
       `unexpected file in the package: ${f}`,
     );
-    assert.ok(!/\.(rs|toml|lock|sh)$/.test(f) && !f.startsWith('web/app'), `stray file ${f}`);
+    assert.ok(f === 'package.json' || f === 'README.md' || f.startsWith('web/lib/'), `stray file ${f}`);
   }
-  // Every module <qi-sim> and the pool import (relative ES imports, followed) is in the package.
+  // Every target of "exports" (and main, types) is in the package.
+  const targets = [pkg.main, pkg.types];
+  for (const v of Object.values(pkg.exports)) targets.push(...(typeof v === 'string' ? [v] : Object.values(v)));
+  for (const t of targets) assert.ok(listing.includes(t.replace(/^\.\//, '')), `${t} (exports) missing`);
+  // Every module the entry points import (relative ES imports and `new URL('./x.js')`: the pool's
+  // worker, followed) is in the package.
   const seen = new Set();
   const follow = (f) => {
     if (seen.has(f)) return;
     seen.add(f);
     assert.ok(listing.includes(f), `${f} (imported by the package) missing from ${listing.join(', ')}`);
     const src = fs.readFileSync(path.join(project, 'node_modules/qisim', f), 'utf8');
-    for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.\/[^']+\.js)'/g)) {
-      follow(path.posix.join(path.posix.dirname(f), m[1]));
+    for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+'(\.\/[^']+\.js)'|new URL\('(\.\/[^']+\.js)'/g)) {
+      follow(path.posix.join(path.posix.dirname(f), m[1] ?? m[2]));
     }
   };
-  for (const f of ['web/qi-sim.js', 'web/index.js', 'web/pool.js']) follow(f);
-  assert.ok(seen.has('web/presets.js') && seen.has('web/qi-sim-ring.js'), [...seen].join(', '));
-  const pkg = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/qisim/package.json')));
-  assert.equal(pkg.name, 'qisim');
-  assert.equal(Object.keys(pkg.dependencies ?? {}).length, 0, 'no runtime dependencies');
+  for (const f of ['web/lib/qi-sim.js', 'web/lib/index.js', 'web/lib/pool.js']) follow(f);
+  for (const f of ['web/lib/presets.js', 'web/lib/qi-sim-ring.js', 'web/lib/pool-worker.js', 'web/lib/pkg/qisim_wasm.js']) {
+    assert.ok(seen.has(f), `${f} not reached: ${[...seen].join(', ')}`);
+  }
+  const installed = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/qisim/package.json')));
+  assert.equal(installed.name, 'qisim');
+  assert.equal(Object.keys(installed.dependencies ?? {}).length, 0, 'no runtime dependencies');
 });
 
 test('imported under Node with initSync: legacy hunts find lockups, fixed finds none', () => {
@@ -89,7 +117,7 @@ test('imported under Node with initSync: legacy hunts find lockups, fixed finds 
     import fs from 'node:fs';
     import { createRequire } from 'node:module';
     import * as qisim from 'qisim';
-    import { createPool } from 'qisim/pool';
+    import { createPool, wasmModule } from 'qisim/pool';
     import * as wasm from 'qisim/wasm';
     const require = createRequire(import.meta.url);
     const wasmPath = require.resolve('qisim/wasm-binary');
@@ -123,6 +151,17 @@ test('imported under Node with initSync: legacy hunts find lockups, fixed finds 
       seedKinds: report.findings.map((f) => f.kind),
       error,
       seed: qisim.freshSeed(),
+      wasmModule: typeof wasmModule === typeof qisim.wasmModule && typeof wasmModule,
+      // The generated preset table and the scenario <qi-sim> shows by default.
+      presets: Object.keys(qisim.PRESETS),
+      canonical: qisim.CANONICAL_REPLAY,
+      commit: (() => {
+        const r = new qisim.Simulation({ ...qisim.seedScenarioConfig('legacy'), trace: true }).run();
+        return { kinds: r.findings.map((f) => f.kind), step: qisim.stepNumber(r.findings.at(-1).step) };
+      })(),
+      hw: [qisim.isHw('HW:fetch'), qisim.isHw('T1')],
+      lab: typeof qisim.matrixLabels().legend,
+      patches: qisim.patches().length > 0 && qisim.programDiff('7.0', qisim.kernels().find((k) => k.name === '7.0').program),
     }));
   `;
   fs.writeFileSync(path.join(project, 'check.mjs'), script);
@@ -143,21 +182,39 @@ test('imported under Node with initSync: legacy hunts find lockups, fixed finds 
     { isError: true, field: 'qiLength' },
   );
   assert.ok(Number.isSafeInteger(out.seed) && out.seed >= 0);
+  assert.equal(out.wasmModule, 'function');
+  assert.ok(out.presets.includes('commit') && out.presets.includes('seed'), out.presets.join());
+  assert.deepEqual(out.canonical, { legacy: 'q1:a6b6H3a5b2', fixed: 'q1:a6b6H3a5b5' });
+  assert.deepEqual(out.commit, { kinds: ['lostCompletion', 'lockup'], step: 22 });
+  assert.deepEqual(out.hw, [true, false]);
+  assert.equal(out.lab, 'string');
+  assert.equal(out.patches, '', 'a kernel against itself: no diff');
 });
 
-test('the type declarations name every export of the entry module', () => {
-  const dts = fs.readFileSync(path.join(project, 'node_modules/qisim/web/qisim.d.ts'), 'utf8');
-  const entry = fs.readFileSync(path.join(project, 'node_modules/qisim/web/index.js'), 'utf8');
-  const names = [...entry.matchAll(/^\s+(?:default as )?(\w+),?$/gm)].map((m) => m[1]);
-  assert.ok(names.length >= 8, `exports found: ${names}`);
-  for (const n of [...names, 'createPool']) {
-    if (n === 'default') continue;
-    assert.match(dts, new RegExp(`export (?:default )?(?:function|class|const|\\{) ?${n}\\b`), n);
+test('the type declarations name every export of the entry points, and only those', () => {
+  const lib = path.join(project, 'node_modules/qisim/web/lib');
+  const read = (f) => fs.readFileSync(path.join(lib, f), 'utf8');
+  const dts = read('qisim.d.ts');
+  // Values a declaration file declares: `export function|class|const x` and `export { x }`.
+  const declared = (d) =>
+    new Set([...[...d.matchAll(/^export (?:declare )?(?:function|class|const) (\w+)/gm)].map((m) => m[1]), ...exportsOf(d)]);
+  // Each entry module against its declarations, both ways: an export without a declaration is
+  // invisible to TypeScript; a declared function the module does not export is undefined at run
+  // time, though TypeScript accepts the import. (qisim.d.ts re-exports the pool's declarations
+  // from pool.d.ts: `export { a, b } from './pool.js'`, as index.js re-exports pool.js.)
+  const entries = [
+    ['index.js', declared(dts)],
+    ['pool.js', declared(read('pool.d.ts'))],
+    ['qi-sim.js', declared(read('qi-sim.d.ts'))],
+  ];
+  for (const [entry, names] of entries) {
+    const exported = exportsOf(read(entry)).filter((n) => n !== 'default');
+    assert.ok(exported.length >= 2, `exports of ${entry}: ${exported}`);
+    for (const n of exported) assert.ok(names.has(n), `${entry} exports ${n}, which its .d.ts does not declare`);
+    for (const n of names) assert.ok(exported.includes(n), `${n} is declared but not exported by web/lib/${entry}`);
+    if (entry === 'pool.js') for (const n of names) assert.ok(declared(dts).has(n), `qisim.d.ts does not re-export ${n} of pool.d.ts`);
   }
-  // And the other way: every function declared is exported (a declared function the entry does
-  // not export is undefined at run time, though TypeScript accepts the import).
-  const declared = [...dts.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
-  for (const n of declared) assert.ok([...names, 'createPool'].includes(n), `${n} is declared but not exported by web/index.js`);
+  assert.match(dts, /^export default function init\(/m);
   // Declared here, or re-exported from the generated qisim-types.d.ts (`export type { ... }`).
   const types = new Set([...dts.matchAll(/export (?:interface|type) (\w+)/g)].map((m) => m[1]));
   for (const m of dts.matchAll(/export type \{([^}]*)\}/g)) {

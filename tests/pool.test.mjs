@@ -1,4 +1,4 @@
-// The Web Worker pool (web/pool.js) in headless Chromium: results independent of the number of
+// The Web Worker pool (web/lib/pool.js, served as /pool.js) in headless Chromium: results independent of the number of
 // workers, crashed or killed workers re-run their chunk (every seed accounted for), abort,
 // concurrent hunts, bad input.
 import { test, before, after } from 'node:test';

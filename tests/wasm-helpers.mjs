@@ -1,5 +1,6 @@
-// Helpers of the wasm/pool/npm tests and benchmarks: a tiny static server for web/ and headless
-// Debian Chromium through playwright-core (nothing is downloaded).
+// Helpers of the wasm/pool/npm tests and benchmarks: a tiny static server for the npm package's
+// modules (web/lib/: /pool.js, /pkg/qisim_wasm.js, ...) and headless Debian Chromium through
+// playwright-core (nothing is downloaded).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,6 +9,8 @@ import { launchContext } from './e2e/browser.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB = path.join(ROOT, 'web');
+/** The library: the files of the npm package but README and package.json. */
+export const LIB = path.join(WEB, 'lib');
 
 const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -19,7 +22,7 @@ const MIME = {
 };
 
 /** Serves `root` on 127.0.0.1 (a free port); `/__blank.html` is an empty page. */
-export async function startServer(root = WEB) {
+export async function startServer(root = LIB) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/__blank.html') {
@@ -51,9 +54,9 @@ export async function launchChromium() {
   return { context, page, close };
 }
 
-/** The web/pkg build must exist (scripts/build.sh). */
+/** The web/lib/pkg build must exist (scripts/build.sh). */
 export function assertBuilt() {
-  const wasm = path.join(WEB, 'pkg', 'qisim_wasm_bg.wasm');
+  const wasm = path.join(LIB, 'pkg', 'qisim_wasm_bg.wasm');
   if (!fs.existsSync(wasm)) throw new Error(`${wasm} is missing: run scripts/build.sh first`);
   return wasm;
 }

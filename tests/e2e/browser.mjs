@@ -43,9 +43,21 @@ export async function launchContext(prefix, options = {}) {
   };
 }
 
-/** Starts scripts/serve.mjs on a free port unless QISIM_URL is set; returns { url, stop }. */
+/**
+ * The site's root (web/: the article at learn/, the docs example, the library at lib/) from the
+ * playground's URL (web/playground/), as scripts/serve.mjs prints it.
+ */
+const siteOf = (playground) => new URL('../', playground).href;
+
+/**
+ * Starts scripts/serve.mjs on a free port unless QISIM_URL (the playground's URL) is set;
+ * returns { url (the playground), site (the root above it), stop }.
+ */
 export async function startServer() {
-  if (process.env.QISIM_URL) return { url: process.env.QISIM_URL.replace(/\/?$/, '/'), stop: async () => {} };
+  if (process.env.QISIM_URL) {
+    const url = process.env.QISIM_URL.replace(/\/?$/, '/');
+    return { url, site: siteOf(url), stop: async () => {} };
+  }
   const child = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs'), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -64,6 +76,7 @@ export async function startServer() {
   });
   return {
     url,
+    site: siteOf(url),
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

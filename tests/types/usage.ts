@@ -1,6 +1,6 @@
 // A consumer of the `qisim` package, type-checked (never run) by `tsc -p tests/types`
-// (scripts/test-types.sh): `qisim` and `qisim/pool` resolve through package.json "exports" like
-// in a consumer's project. Each `@ts-expect-error` line is wrong usage that must not compile.
+// (scripts/test-types.sh): `qisim`, `qisim/pool` and `qisim/qi-sim` resolve through
+// package.json "exports" like in a consumer's project. Each `@ts-expect-error` line is wrong usage that must not compile.
 
 import init, {
   Simulation,
@@ -21,6 +21,17 @@ import init, {
   mergeHuntResults,
   presets,
   validateConfig,
+  PRESETS,
+  CANONICAL_REPLAY,
+  seedScenarioConfig,
+  stepNumber,
+  isHw,
+  matrixLabels,
+  programMatrixCells,
+  programPaths,
+  provableConfig,
+  patches,
+  programDiff,
 } from 'qisim';
 import type {
   Config,
@@ -42,7 +53,8 @@ import type {
   Verdict,
   Workload,
 } from 'qisim';
-import { MAX_CHUNK_ATTEMPTS, createPool } from 'qisim/pool';
+import { MAX_CHUNK_ATTEMPTS, createPool, wasmModule } from 'qisim/pool';
+import { QiSim, loadQisim } from 'qisim/qi-sim';
 import type { ExploreProgress, Pool, PoolHuntOptions, Verdict as PoolVerdict, WorkerFailure } from 'qisim/pool';
 
 // ---------------------------------------------------------------------------------------------
@@ -221,4 +233,27 @@ export function viewer(config: Config, replay: string, events: Event[]): string 
   // @ts-expect-error the completion's replay is a string
   const n: number = done.replay;
   return `${done.steps} ${done.kinds.join()} ${first} ${est.states} ${est.method} ${paths.length} ${n}`;
+}
+
+// The preset table and what the playground and <qi-sim> show (plain JavaScript of `qisim`),
+// the Kernel code lab's functions, and `qisim/qi-sim`.
+export async function lab(program: string): Promise<string> {
+  const seed = PRESETS.seed;
+  const cfg: NormalizedConfig = seedScenarioConfig('fixed');
+  const shown = `${seed.label} ${seed.seeds} ${seed.config.qiLength} ${CANONICAL_REPLAY.legacy} ${cfg.policy}`;
+  const step: number = stepNumber(0) + (isHw('HW:fetch') ? 1 : 0);
+  const labels = matrixLabels();
+  const cells = programMatrixCells(labels.spec, 'mine', program, '7.0', (c) => void c.text);
+  const paths = programPaths(undefined, 'mine', program).map((p) => `${p.id} ${p.verdict} ${p.kind ?? ''}`);
+  const fit = provableConfig({ submitters: 4 });
+  const fix = patches().find((p) => p.base === '7.0');
+  const diff: string = programDiff('7.0', fix?.source ?? program);
+  const module: WebAssembly.Module = await wasmModule();
+  const wasm = await loadQisim();
+  const el: QiSim | null = document.querySelector('qi-sim');
+  await el?.load({ config: cfg, replay: CANONICAL_REPLAY.fixed, step: 'end' });
+  // @ts-expect-error: a preset's config is normalised, not a string
+  const bad: string = PRESETS.seed.config;
+  void [module, bad, wasm.version(), el?.steps];
+  return `${shown} ${step} ${labels.faults.length} ${cells.length} ${paths} ${fit.changes.length} ${fit.config.submitters} ${diff}`;
 }

@@ -1,7 +1,7 @@
 // A worker that asks the package's `kernelAnswer` (the core's answer to "is the kernel I ship
 // affected?", about a second per kernel) off the page's thread: { id, version } in,
 // { id, answer } or { id, error } out.
-import init, { kernelAnswer } from '../index.js';
+import init, { kernelAnswer } from '../lib/index.js';
 
 const ready = init();
 self.onmessage = async (e) => {

@@ -2,7 +2,7 @@
 // counterexample as a replay string (the command that reproduces it is the core's:
 // `reproduceReplay`). What the core must report for it is claimed next to the prose, in index.html
 // (data-claim, data-path on its figure), and checked there and by tests/e2e-learn.test.mjs.
-import { kernelConfig } from '../index.js';
+import { kernelConfig } from '../lib/index.js';
 
 /** Device-TLB invalidations only (`--devtlb-share 1`): every fault applies to every descriptor. */
 export const DEVTLB = { iotlb: 0, devtlb: 1 };

@@ -2,12 +2,10 @@
 // what the paragraph beside it claims. The claim is written in the page (data-claim on the
 // figure: finding kinds, "completed", or a fault path); a run the core no longer reports that
 // way is shown as such, in place of the claim, never hidden.
-import { faultPaths, findingKinds } from '../index.js';
-import * as qiSim from '../qi-sim.js';
+import { faultPaths, findingKinds, stepNumber } from '../lib/index.js';
 
-/** A step as <qi-sim> numbers it in its badge, caption and timeline (the core's 0-based index
- * before qi-sim.js had `stepNumber`). */
-export const shownStep = (index) => (qiSim.stepNumber ? qiSim.stepNumber(index) : index);
+/** A step as <qi-sim> numbers it in its badge, caption and timeline (the package's `stepNumber`). */
+export const shownStep = (index) => stepNumber(index);
 
 let kindTable = null;
 /** The core's finding kinds by name ({ severity, terminal, safety }). */

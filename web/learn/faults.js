@@ -1,7 +1,7 @@
 // Section 3: each fault finding of the article replayed in its own <qi-sim>, from cases.js.
 // The figure in index.html names the case (data-case) and the claim (data-claim, data-path);
 // the core writes the command line beside it.
-import { reproduceReplay } from '../index.js';
+import { reproduceReplay } from '../lib/index.js';
 import { FAULT_CASES } from './cases.js';
 import { showRun } from './embed.js';
 

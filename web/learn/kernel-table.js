@@ -4,7 +4,7 @@
 // core explores the kernel's matrix row and answers with the same function that writes the
 // first table of the repository's docs/kernels.md, so the page and the document cannot
 // disagree. This module only draws the answers; "Re-run" asks again.
-import { kernels } from '../index.js';
+import { kernels } from '../lib/index.js';
 import { showRun } from './embed.js';
 
 const BRANCHES = ['5.15', '6.1', '6.6', '6.12'];

@@ -1,7 +1,8 @@
 // The explorable article (web/learn/index.html), built only from the qisim package's public
-// entry points: ../index.js (the wasm API and the worker pool) and ../qi-sim.js (<qi-sim>).
-import init from '../index.js';
-import '../qi-sim.js';
+// entry points: ../lib/index.js (the wasm API and the worker pool) and ../lib/qi-sim.js
+// (<qi-sim>).
+import init from '../lib/index.js';
+import '../lib/qi-sim.js';
 import { setupStory } from './story.js';
 import { setupFaults } from './faults.js';
 import { setupProofs } from './prove.js';

@@ -1,7 +1,7 @@
 // Section 2's proof: every interleaving of two CPUs making two calls each on a ring of 8,
 // explored in a pool worker under the legacy reclaim (counts 0–2 and 1–2) and the fixed one
 // (counts 0–2). A counterexample can be opened in the section's second <qi-sim>.
-import { createPool } from '../index.js';
+import { createPool } from '../lib/index.js';
 import { showRun } from './embed.js';
 
 let pool = null;

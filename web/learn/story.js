@@ -2,7 +2,7 @@
 // same moves under the fixed one (they complete). The "moments" beside each run are found in the
 // core's own trace of that run (events by operation, not by wording), so each button goes to the
 // step where the core says it happens and shows the core's words for it.
-import { Simulation, presets, completeSchedule, cutReplay, parseReplay, reproduceReplay } from '../index.js';
+import { Simulation, presets, completeSchedule, cutReplay, parseReplay, reproduceReplay } from '../lib/index.js';
 import { showRun, shownStep } from './embed.js';
 
 /** The commit message's scenario (the core's `commit` preset) under `policy`, without a schedule. */
