@@ -14,14 +14,14 @@ import { playgroundSuite } from './e2e/browser.mjs';
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
-test('the committed editor bundle (web/vendor/codemirror.js) is built from the pinned devDependencies', () => {
+test('the committed editor bundle (web/playground/vendor/codemirror.js) is built from the pinned devDependencies', () => {
   const dev = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies;
-  const head = fs.readFileSync(path.join(ROOT, 'web/vendor/codemirror.js'), 'utf8').slice(0, 600);
+  const head = fs.readFileSync(path.join(ROOT, 'web/playground/vendor/codemirror.js'), 'utf8').slice(0, 600);
   const built = Object.fromEntries([...head.matchAll(/(@(?:codemirror|lezer)\/[\w-]+)@(\d+\.\d+\.\d+)/g)].map((m) => [m[1], m[2]]));
   const pinned = Object.fromEntries(Object.entries(dev).filter(([k]) => k.startsWith('@codemirror/') || k === '@lezer/highlight'));
   assert.ok(Object.keys(pinned).length >= 6, JSON.stringify(pinned));
   assert.deepEqual(built, pinned, 'run scripts/vendor-codemirror.sh after changing the editor packages');
-  assert.ok(fs.existsSync(path.join(ROOT, 'web/vendor/codemirror.LICENSE')));
+  assert.ok(fs.existsSync(path.join(ROOT, 'web/playground/vendor/codemirror.LICENSE')));
 });
 
 describe('playground: the patch lab', () => {

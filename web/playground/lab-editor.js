@@ -1,4 +1,4 @@
-// The Kernel code panel's editor: CodeMirror 6 (web/vendor/codemirror.js, bundled by
+// The Kernel code panel's editor: CodeMirror 6 (web/playground/vendor/codemirror.js, bundled by
 // scripts/vendor-codemirror.sh) over the form's textarea `program`, which stays the field the
 // rest of the page reads and writes. The textarea is kept in step both ways: the editor's edits
 // are written into it (with an `input` event, as typing in it did), and any code that sets
@@ -9,7 +9,7 @@ import {
   highlightActiveLineGutter, highlightSpecialChars, defaultKeymap, history, historyKeymap,
   indentWithTab, syntaxHighlighting, indentOnInput, bracketMatching, indentUnit, StreamLanguage,
   lintGutter, setDiagnostics, c, classHighlighter,
-} from '../vendor/codemirror.js';
+} from './vendor/codemirror.js';
 
 const native = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value');
 

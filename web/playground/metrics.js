@@ -1,5 +1,5 @@
 // HuntResult → plot data: throughput over simulated time, latency percentiles.
-import uPlot from '../vendor/uPlot.esm.js';
+import uPlot from './vendor/uPlot.esm.js';
 import { histogramQuantile as coreQuantile } from '../lib/index.js';
 
 export const POLICY_COLORS = { legacy: '#c2410c', fixed: '#1c7c54', program: '#4338ca' };

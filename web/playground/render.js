@@ -1,6 +1,6 @@
 // Drawing a run: the progress line, the per-policy counters (with what fault-path lockups
 // mean), and the uPlot charts with a text alternative.
-import uPlot from '../vendor/uPlot.esm.js';
+import uPlot from './vendor/uPlot.esm.js';
 import { quantile, throughputData, latencyData, POLICY_COLORS } from './metrics.js';
 import { $, state } from './state.js';
 import { faultPaths, terminalKinds } from './kinds.js';
