@@ -407,8 +407,8 @@ impl Flow {
                         breaks(&mut f);
                     }
                     let v = match v {
-                        Val::Const(c) => Val::Const(super::exec::unary(u, c)),
-                        Val::Bits(0) => Val::Const(super::exec::unary(u, 0)),
+                        Val::Const(c) => Val::Const(super::machine::unary(u, c)),
+                        Val::Bits(0) => Val::Const(super::machine::unary(u, 0)),
                         _ => Val::Top,
                     };
                     let nonneg = matches!(u, UnOp::Not) || matches!(v, Val::Const(c) if c >= 0);
@@ -547,7 +547,7 @@ fn is_slotty(k: Kind) -> bool {
 fn bin(op: BinOp, l: Cell, r: Cell, len: i64) -> (Val, Kind, bool) {
     use BinOp::*;
     let v = match (l.0, r.0) {
-        (Val::Const(a), Val::Const(b)) => super::exec::binary(op, a, b)
+        (Val::Const(a), Val::Const(b)) => super::machine::binary(op, a, b)
             .map(Val::Const)
             .unwrap_or(Val::Top),
         (Val::Bits(m), Val::Const(c)) | (Val::Const(c), Val::Bits(m)) if op == BitAnd && c >= 0 => {

@@ -623,9 +623,9 @@ impl Gen {
         Ok(match e {
             Expr::Num(n, _) => Some(*n),
             Expr::Name(n, _) if self.local(n).is_none() => constant(n, self.qi_length),
-            Expr::Unary(op, x, _) => self.fold(x)?.map(|v| super::exec::unary(*op, v)),
+            Expr::Unary(op, x, _) => self.fold(x)?.map(|v| super::machine::unary(*op, v)),
             Expr::Binary(op, l, r, p) => match (self.fold(l)?, self.fold(r)?) {
-                (Some(a), Some(b)) => match super::exec::binary(*op, a, b) {
+                (Some(a), Some(b)) => match super::machine::binary(*op, a, b) {
                     Ok(v) => Some(v),
                     Err(m) => return err(*p, m),
                 },
