@@ -119,7 +119,7 @@ impl Clone for Frame {
 pub enum Exit {
     /// `return` (0 for a `void` function).
     Returned(i64),
-    /// At a `writel` that yields: call [`run`] again to go on.
+    /// At a `writel` that yields: call [`run`](super::exec::run) again to go on.
     Yielded,
     /// A loop ran more than [`loop_bound`] iterations: it does not end.
     Loops { line: u32 },
