@@ -6,43 +6,8 @@
 //! and every mutant both ways and demands identical runs. Anything else stays interpreted.
 
 use super::ast::{BinOp, UnOp};
-use super::exec::{self, Exit, Frame, Machine};
-use super::ir::{Code, Global, Op};
-
-/// `for (i = ...; i < n (or <=); i++) desc_status[(a + i) % m] = v;` from its test on.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Fill {
-    pub i: u8,
-    pub n: u8,
-    pub le: bool,
-    pub a: u8,
-    pub m: i64,
-    pub v: i64,
-    /// Lines of the test, the index arithmetic, the store and the loop's back jump.
-    pub lines: [u32; 4],
-}
-
-/// `while (<status test on desc_status[free_tail]>) { [desc_status[free_tail] = f;]
-/// free_tail = (free_tail + 1) % m; free_cnt++; }`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TailWalk {
-    /// `st == s1 || st == s2`, or (`and_head`) `st == s1 && free_tail != free_head`.
-    pub s1: i64,
-    pub s2: i64,
-    pub and_head: bool,
-    /// The status the body writes at `free_tail`, if it writes one.
-    pub free: Option<i64>,
-    pub m: i64,
-    /// Lines of the test, the status store, the `free_tail` store, the `free_cnt` store, the jump back.
-    pub lines: [u32; 5],
-}
-
-/// A recognised loop.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Idiom {
-    Fill(Fill),
-    TailWalk(TailWalk),
-}
+use super::ir::{Code, Fill, Global, Idiom, Op, TailWalk};
+use super::machine::{self, Exit, Frame, Machine};
 
 /// Where an idiom starts in `code.ops` and how many instructions it replaces.
 pub fn find(code: &Code, k: usize) -> Option<(Idiom, usize)> {
@@ -167,13 +132,13 @@ pub fn run<M: Machine>(
     local_names: &[String],
 ) -> Option<Exit> {
     let len = m.qi_length();
-    let bound = exec::loop_bound(len);
+    let bound = machine::loop_bound(len);
     let err = |line: u32, message: String| Some(Exit::Error { line, message });
     match idiom {
         Idiom::Fill(f) => loop {
             for x in [f.i, f.n] {
                 if frame.set & (1 << x) == 0 {
-                    return err(f.lines[0], exec::unset(&local_names[x as usize]));
+                    return err(f.lines[0], machine::unset(&local_names[x as usize]));
                 }
             }
             let (i, n) = (frame.locals[f.i as usize], frame.locals[f.n as usize]);
@@ -181,18 +146,18 @@ pub fn run<M: Machine>(
                 return None;
             }
             if frame.set & (1 << f.a) == 0 {
-                return err(f.lines[1], exec::unset(&local_names[f.a as usize]));
+                return err(f.lines[1], machine::unset(&local_names[f.a as usize]));
             }
             let sum = frame.locals[f.a as usize].wrapping_add(i);
-            let idx = match exec::binary(BinOp::Rem, sum, f.m) {
+            let idx = match machine::binary(BinOp::Rem, sum, f.m) {
                 Ok(v) => v,
                 Err(e) => return err(f.lines[1], e),
             };
-            let slot = match exec::check_slot(idx, len, "desc_status index") {
+            let slot = match machine::check_slot(idx, len, "desc_status index") {
                 Ok(s) => s,
                 Err(e) => return err(f.lines[2], e),
             };
-            let st = match exec::check_status(f.v) {
+            let st = match machine::check_status(f.v) {
                 Ok(s) => s,
                 Err(e) => return err(f.lines[2], e),
             };
@@ -216,21 +181,21 @@ pub fn run<M: Machine>(
                 return None;
             }
             if let Some(f) = w.free {
-                match exec::check_status(f) {
+                match machine::check_status(f) {
                     Ok(s) => m.set_status(tail, s),
                     Err(e) => return err(w.lines[1], e),
                 }
             }
-            let next = match exec::binary(BinOp::Rem, i64::from(tail) + 1, w.m) {
+            let next = match machine::binary(BinOp::Rem, i64::from(tail) + 1, w.m) {
                 Ok(v) => v,
                 Err(e) => return err(w.lines[2], e),
             };
-            if let Err(e) = exec::check_global(Global::FreeTail, next, len) {
+            if let Err(e) = machine::check_global(Global::FreeTail, next, len) {
                 return err(w.lines[2], e);
             }
             m.set_global(Global::FreeTail, next as u32);
             let cnt = i64::from(m.global(Global::FreeCnt)) + 1;
-            if let Err(e) = exec::check_global(Global::FreeCnt, cnt, len) {
+            if let Err(e) = machine::check_global(Global::FreeCnt, cnt, len) {
                 return err(w.lines[3], e);
             }
             m.set_global(Global::FreeCnt, cnt as u32);

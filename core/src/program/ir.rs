@@ -159,5 +159,42 @@ pub struct Code {
     /// The line of the function's header.
     pub line: u32,
     /// The loops `Op::Idiom` runs (`idiom.rs`).
-    pub idioms: Vec<super::idiom::Idiom>,
+    pub idioms: Vec<Idiom>,
+}
+
+// The loops `super::idiom` recognises, as data of the code (`Op::Idiom` indexes them).
+
+/// `for (i = ...; i < n (or <=); i++) desc_status[(a + i) % m] = v;` from its test on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fill {
+    pub i: u8,
+    pub n: u8,
+    pub le: bool,
+    pub a: u8,
+    pub m: i64,
+    pub v: i64,
+    /// Lines of the test, the index arithmetic, the store and the loop's back jump.
+    pub lines: [u32; 4],
+}
+
+/// `while (<status test on desc_status[free_tail]>) { [desc_status[free_tail] = f;]
+/// free_tail = (free_tail + 1) % m; free_cnt++; }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TailWalk {
+    /// `st == s1 || st == s2`, or (`and_head`) `st == s1 && free_tail != free_head`.
+    pub s1: i64,
+    pub s2: i64,
+    pub and_head: bool,
+    /// The status the body writes at `free_tail`, if it writes one.
+    pub free: Option<i64>,
+    pub m: i64,
+    /// Lines of the test, the status store, the `free_tail` store, the `free_cnt` store, the jump back.
+    pub lines: [u32; 5],
+}
+
+/// A recognised loop.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Idiom {
+    Fill(Fill),
+    TailWalk(TailWalk),
 }

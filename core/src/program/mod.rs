@@ -20,6 +20,7 @@ pub mod idiom;
 pub mod ir;
 pub mod lex;
 pub mod library;
+pub mod machine;
 pub mod parse;
 pub mod patches;
 
@@ -28,8 +29,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use analysis::Facts;
-pub use exec::{Exit, Frame, Machine};
 pub use ir::{Code, Entry};
+pub use machine::{Exit, Frame, Machine};
 
 /// An error in a program's text: where, and what was expected.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,9 +10,13 @@ use crate::model::FindingKind;
 use crate::model::{Label, Status};
 use crate::Actor;
 
+mod pieces;
+mod rows;
 mod timeline;
 
-pub use timeline::{render_timeline, rows, timeline_lines, PartKind, Row, RowPart};
+pub use pieces::PartKind;
+pub use rows::{rows, Row, RowPart};
+pub use timeline::{render_timeline, timeline_lines};
 
 /// What happened in one event. A step produces one operation event followed by the status
 /// changes it caused and any findings it revealed.

@@ -6,6 +6,8 @@ use super::ast::*;
 use super::lex::{lex, Tok, Token};
 use super::ProgramError;
 
+mod expr;
+
 /// Type names a declaration may start with (every integer is 64-bit signed in `qil`).
 const TYPES: [&str; 6] = ["int", "u32", "u64", "unsigned", "long", "s64"];
 
@@ -355,133 +357,6 @@ impl Parser {
         let v = self.expr()?;
         Ok(Stmt::Assign(place, compound, v, pos))
     }
-
-    fn place(&mut self) -> Result<Place, ProgramError> {
-        match self.primary()? {
-            Expr::Name(n, p) => Ok(Place::Name(n, p)),
-            Expr::Index(a, i, p) => Ok(Place::Index(a, *i, p)),
-            e => {
-                let p = e.pos();
-                Err(ProgramError::at(
-                    p.line,
-                    p.col,
-                    "expected a variable or `desc_status[...]` to increment",
-                ))
-            }
-        }
-    }
-
-    pub fn expr(&mut self) -> Result<Expr, ProgramError> {
-        let c = self.binary(0)?;
-        if self.is("?") {
-            let pos = c.pos();
-            self.bump();
-            let a = self.expr()?;
-            self.expect(":").or_else(|_| self.error("`:` of `? :`"))?;
-            let b = self.expr()?;
-            return Ok(Expr::Cond(Box::new(c), Box::new(a), Box::new(b), pos));
-        }
-        Ok(c)
-    }
-
-    /// Precedence climbing over C's binary operators (higher binds tighter).
-    fn binary(&mut self, min: u8) -> Result<Expr, ProgramError> {
-        let mut l = self.unary()?;
-        loop {
-            let Some((op, prec)) = (match self.peek() {
-                Tok::Punct(p) => binop(p),
-                _ => None,
-            }) else {
-                return Ok(l);
-            };
-            if prec < min {
-                return Ok(l);
-            }
-            self.bump();
-            let r = self.binary(prec + 1)?;
-            let pos = l.pos();
-            l = Expr::Binary(op, Box::new(l), Box::new(r), pos);
-        }
-    }
-
-    fn unary(&mut self) -> Result<Expr, ProgramError> {
-        let pos = self.pos();
-        let op = match self.peek() {
-            Tok::Punct("-") => Some(UnOp::Neg),
-            Tok::Punct("!") => Some(UnOp::Not),
-            Tok::Punct("~") => Some(UnOp::BitNot),
-            Tok::Punct("+") => {
-                self.bump();
-                return self.unary();
-            }
-            _ => None,
-        };
-        if let Some(op) = op {
-            self.bump();
-            let e = self.unary()?;
-            return Ok(Expr::Unary(op, Box::new(e), pos));
-        }
-        self.primary()
-    }
-
-    fn primary(&mut self) -> Result<Expr, ProgramError> {
-        let pos = self.pos();
-        match self.peek().clone() {
-            Tok::Num(n) => {
-                self.bump();
-                Ok(Expr::Num(n, pos))
-            }
-            Tok::Punct("(") => {
-                self.bump();
-                // A cast such as `(u32)x` is read and dropped: every value is a 64-bit integer.
-                if self.at_type() && matches!(self.peek_at(1), Tok::Punct(")")) {
-                    self.bump();
-                    self.bump();
-                    return self.unary();
-                }
-                let e = self.expr()?;
-                self.expect(")")?;
-                Ok(e)
-            }
-            Tok::Ident(mut name) => {
-                self.bump();
-                // `qi->free_tail`: the kernel's spelling of the ring's fields.
-                if name == "qi" && self.is("->") {
-                    self.bump();
-                    name = self.ident("a field of `qi` (`desc_status`, `desc`, `free_head`, `free_tail`, `free_cnt`)")?.0;
-                }
-                if self.is("(") {
-                    self.bump();
-                    let mut args = Vec::new();
-                    if !self.is(")") {
-                        loop {
-                            args.push(self.expr()?);
-                            if !self.eat(",") {
-                                break;
-                            }
-                        }
-                    }
-                    self.expect(")")?;
-                    return Ok(Expr::Call(name, args, pos));
-                }
-                if self.is("[") {
-                    let array = match name.as_str() {
-                        "desc_status" => Array::Status,
-                        "desc" => Array::Desc,
-                        _ => {
-                            return Err(ProgramError::at(pos.line, pos.col, format!("`{name}` is not an array; the arrays are `desc_status` and `desc`")));
-                        }
-                    };
-                    self.bump();
-                    let i = self.expr()?;
-                    self.expect("]")?;
-                    return Ok(Expr::Index(array, Box::new(i), pos));
-                }
-                Ok(Expr::Name(name, pos))
-            }
-            _ => self.error("an expression"),
-        }
-    }
 }
 
 /// A binary operator token's operator and precedence.
@@ -511,39 +386,4 @@ fn binop(p: &str) -> Option<(BinOp, u8)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn precedence_follows_c() {
-        let f = parse("int f() { return 1 + 2 * 3 == 7 && x | 1; }").unwrap();
-        let Stmt::Return(Some(e), _) = &f[0].body[0] else {
-            panic!()
-        };
-        let Expr::Binary(BinOp::And, l, r, _) = e else {
-            panic!("{e:?}")
-        };
-        assert!(matches!(**l, Expr::Binary(BinOp::Eq, _, _, _)));
-        assert!(matches!(**r, Expr::Binary(BinOp::BitOr, _, _, _)));
-    }
-
-    #[test]
-    fn kernel_spellings_are_read() {
-        let src = "static inline void reclaim(void)\n{\n  while (qi->desc_status[qi->free_tail] == QI_FREE && qi->free_tail != qi->free_head) {\n    qi->free_tail = (qi->free_tail + 1) % QI_LENGTH;\n    qi->free_cnt++;\n  }\n}\n";
-        let f = parse(src).unwrap();
-        assert_eq!(f[0].name, "reclaim");
-        assert_eq!(f[0].lines, (1, 7));
-        assert!(!f[0].returns_value);
-    }
-
-    #[test]
-    fn syntax_errors_say_what_was_expected() {
-        let e = parse("int f() {\n  x = ;\n}").unwrap_err();
-        assert_eq!((e.line, e.col), (2, 7));
-        assert!(e.message.contains("expected an expression"), "{e}");
-        let e = parse("int f() { do x++; }").unwrap_err();
-        assert!(e.message.contains("`while`"), "{e}");
-        let e = parse("int f() { if (x) int y; }").unwrap_err();
-        assert!(e.message.contains("block"), "{e}");
-    }
-}
+mod tests;
