@@ -14,11 +14,12 @@ export function abortError(message, partial, cause) {
   return e;
 }
 
-/** An `Error` naming the bad input's field (as the wasm module's errors do). */
-export function fieldError(message, field) {
-  const e = new Error(message);
-  e.field = field;
-  return e;
+/**
+ * An `Error` naming the bad input's field and carrying the core's error data (`kind` and that
+ * kind's fields: `ConfigError` in qisim-types.d.ts), as the wasm module's errors do.
+ */
+export function fieldError(message, field, data = {}) {
+  return Object.assign(new Error(message), data, { field });
 }
 
 /** `pool.hunt(config, o)` (pool.d.ts). */
@@ -34,11 +35,19 @@ export async function hunt(ctx, config, o = {}) {
     ['seedCount', seedCount],
   ]) {
     if (!Number.isSafeInteger(v) || v < 0) {
-      throw fieldError(`\`${name}\` is ${v}; give a non-negative safe integer`, name);
+      const value = typeof v === 'number' && Number.isFinite(v) ? v : null;
+      throw fieldError(`\`${name}\` is ${v}; give a non-negative safe integer`, name, { kind: 'range', value, min: 0, max: Number.MAX_SAFE_INTEGER, minExclusive: false, integer: true });
     }
   }
   if (!Number.isSafeInteger(seedStart + seedCount)) {
-    throw fieldError('`seedCount`: seedStart + seedCount is beyond 2^53 - 1', 'seedCount');
+    throw fieldError('`seedCount`: seedStart + seedCount is beyond 2^53 - 1', 'seedCount', {
+      kind: 'range',
+      value: seedCount,
+      min: 0,
+      max: Number.MAX_SAFE_INTEGER - seedStart,
+      minExclusive: false,
+      integer: true,
+    });
   }
   const options = {};
   if (o.maxFindings !== undefined) options.maxFindings = o.maxFindings;

@@ -76,7 +76,8 @@ function run(msg) {
       poisoned = true;
       postMessage({ type: 'fatal', id, message: String(e?.message ?? e) });
     } else {
-      postMessage({ type: 'error', id, message: e.message, field: e.field });
+      // The core's error data (`field`, `kind`, ...) travels with it: the page words it.
+      postMessage({ type: 'error', id, message: e.message, data: { ...e } });
     }
     return;
   }

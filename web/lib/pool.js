@@ -202,7 +202,7 @@ export function createPool(opts = {}) {
         if (typeof msg.ms === 'number') busyMs += msg.ms;
         if (task && !task.job.finished) {
           if (msg.type === 'result') task.job.chunkDone(task, msg.result, msg.ms);
-          else task.job.fail(fieldError(msg.message, msg.field));
+          else task.job.fail(fieldError(msg.message, msg.data.field, msg.data));
         }
         pump();
         break;

@@ -158,9 +158,8 @@ export class QiSim extends HTMLElement {
         if (token !== this._loadToken) return;
         // The core rejects a bad replay string with its position; name the attribute it came from.
         const attr = this._fromAttrs && this.getAttribute('replay');
-        if (attr && /^scheduler\.choices/.test(e?.field ?? '')) {
-          const why = String(e.message).replace(/^invalid config: `scheduler\.choices` /, '');
-          this._error(new Error(`attribute replay="${attr}" is not allowed: ${why}`));
+        if (attr && e?.field?.startsWith('scheduler.choices')) {
+          this._error(new Error(`attribute replay="${attr}" is not allowed: ${e.detail ?? e.message}`));
         } else this._error(e);
       });
     return this._ready;

@@ -105,26 +105,41 @@ export function fieldLabel(name) {
     .trim();
 }
 
-const n = (x) => (/^-?\d+(\.\d+)?$/.test(x) ? Number(x).toLocaleString('en-US') : x);
+const num = (x) => (typeof x === 'number' ? x.toLocaleString('en-US') : String(x));
 
-/** A core validation message in plain words, naming the field by its label. */
-export function plainMessage(name, message) {
+/**
+ * A core error in plain words, naming the field by its label. Worded from the error's data (the
+ * core's `ConfigError`: `kind` and that kind's fields), never from its message text; an error
+ * the core did not make (no kind) keeps its message.
+ */
+export function plainMessage(name, e) {
   const label = fieldLabel(name);
-  const msg = String(message ?? '');
-  let m = /is (\S+); allowed range is (-?[\d.]+)\.\.=(-?[\d.]+)/.exec(msg);
-  if (m) {
-    if (m[2] === m[3]) return `${label} must be ${n(m[2])} here (it is ${n(m[1])}).`;
-    return `${label} must be from ${n(m[2])} to ${n(m[3])} (it is ${n(m[1])}).`;
+  switch (e?.kind) {
+    case 'range': {
+      if (e.value == null) return `${label} is empty or not a number: enter a number.`;
+      const it = `(it is ${num(e.value)})`;
+      if (e.min === e.max) return `${label} must be ${num(e.min)} here ${it}.`;
+      if (e.minExclusive) return `${label} must be more than ${num(e.min)} and at most ${num(e.max)} ${it}.`;
+      return `${label} must be ${e.integer ? 'a whole number ' : ''}from ${num(e.min)} to ${num(e.max)} ${it}.`;
+    }
+    case 'wrongType':
+      return `${label} must be ${e.expected} (it is ${e.value}).`;
+    case 'unknownVariant':
+      return `${label} cannot be "${e.value}": choose ${e.allowed.join(', ')}.`;
+    case 'tooBig':
+      return `${label} gives ${powerOf(e)} ${e.what}: at most ${num(e.max)} can be enumerated.`;
+    case 'program':
+      return `${label}: line ${e.line}, column ${e.col}: ${e.reason}.`;
+    case 'missingField':
+      return `${label} needs ${e.name}.`;
+    default:
+      return `${label}: ${e?.detail ?? e?.message ?? e}`;
   }
-  m = /is (\S+); allowed range is >(-?[\d.]+) and <=(-?[\d.]+)/.exec(msg);
-  if (m) return `${label} must be more than ${n(m[2])} and at most ${n(m[3])} (it is ${n(m[1])}).`;
-  m = /invalid (?:type|value): (?:floating point|integer) `([^`]+)`, expected u(8|16|32|64)/.exec(msg);
-  if (m) return `${label} must be a whole number, 0 or more (it is ${m[1]}).`;
-  if (/NaN|not a number|expected (?:a |an )?(?:f64|number)/i.test(msg)) return `${label} is empty or not a number: enter a number.`;
-  m = /unknown variant `([^`]+)`, expected (.*)$/.exec(msg);
-  if (m) return `${label} cannot be "${m[1]}": choose ${m[2].replace(/`/g, '')}.`;
-  // Anything else: the core's words without the config path and code quotes.
-  return `${label}: ${msg.replace(/^invalid [^:]*: /, '').replace(/`[\w.]+` ?/, '').replace(/`/g, '')}`;
+}
+
+/** A `tooBig` error's count, as a power when the core gives one (`3^16 = 43,046,721`). */
+export function powerOf(e) {
+  return e.base != null && e.exponent != null ? `${e.base}^${e.exponent} = ${num(e.count)}` : num(e.count);
 }
 
 function errorSlot(el) {
@@ -227,7 +242,7 @@ export function checkedForm(f) {
         const name = formFieldOf(e.field);
         if (name && seen.has(name)) continue;
         if (name) seen.add(name);
-        errors.push({ name, message: name ? plainMessage(name, e.message) : e.message });
+        errors.push({ name, message: name ? plainMessage(name, e) : e.message });
         break;
       }
     }

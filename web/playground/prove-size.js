@@ -21,12 +21,6 @@ export function coreFamily(config) {
 }
 
 /**
- * Workloads in a config the explorer proves in seconds here (the acceptance config: 3 CPUs × 2
- * calls, counts 0/1/2 = 729 workloads).
- */
-export const COMFORTABLE_COMBINATIONS = 729;
-
-/**
  * The core's nearest provable config (`provableConfig`: a fault budget, one descriptor type,
  * then fewer calls and CPUs) as form values `{ submitters, submissions, maxFaults?, devtlb? }`
  * plus `changes` (the core's `{ field, from, to, why }`), or null when nothing smaller explores.

@@ -4,12 +4,12 @@
 // config to offer (its numbers: prove-size.js).
 import { readForm, writeForm } from './config.js';
 import { $, form, state, scheduleRender, updateHash, setBusy } from './state.js';
-import { checkedForm, showError, showFieldError, focusField, formFieldOf, plainMessage } from './form.js';
+import { checkedForm, showError, showFieldError, focusField, formFieldOf, plainMessage, powerOf } from './form.js';
 import { getPool, revealResults, startTicker, stopTicker } from './workers.js';
 import { resetFindings, showVerdict, showRunning } from './findings.js';
 import { createPlots } from './render.js';
 import { commandBlock, exploreCommand, runName, plainKind } from './reproduce.js';
-import { COMFORTABLE_COMBINATIONS, coreFamily, estimateSpace, estimateText, fittingConfig, fitLabel, fitText, cpusCalls, verdictLine, n } from './prove-size.js';
+import { coreFamily, estimateSpace, estimateText, fittingConfig, fitLabel, fitText, cpusCalls, verdictLine, n } from './prove-size.js';
 
 /** Clears the verdict cards (a later hunt must not show an earlier proof). */
 export function resetProve() {
@@ -40,14 +40,12 @@ export async function prove({ anyway = false } = {}) {
   if (refused) {
     const e = fit?.problem ?? refused;
     const name = formFieldOf(e.field) ?? 'submissions';
-    const why = String(e.message)
-      .replace(/^invalid [^:]*: (`[^`]*` )?/, '')
-      .replace(/\b\d{4,}\b/g, (x) => n(x));
-    const tooBig = /combination|enumerate|too many/i.test(why);
     const label = fit ? fitLabel(fit) : '';
     const el = offerFix(
       name,
-      tooBig ? `Too big to prove: ${f.submitters} CPUs × ${f.submissions} calls ${why.replace(/^gives/, 'give')}.`.replace(/\.\.$/, '.') : plainMessage(name, e.message),
+      e.kind === 'tooBig'
+        ? `Too big to prove: ${cpusCalls(f)} give ${powerOf(e)} ${e.what}; the explorer enumerates at most ${n(e.max)}.`
+        : plainMessage(name, e),
       fit,
       label,
     );
@@ -91,7 +89,8 @@ export async function prove({ anyway = false } = {}) {
     const est = ests.find((e) => e.method === 'lowerBound') ?? ests.reduce((a, b) => (!a || b.states > a.states ? b : a), null);
     state.proveEstimate = est;
     $('#prove-estimating')?.remove();
-    const big = est?.fits === false || ((est == null || est.fits == null) && combos > COMFORTABLE_COMBINATIONS);
+    // Without an estimate, the core's comfortable size decides (`provableConfig` names the problem).
+    const big = est?.fits === false || ((est == null || est.fits == null) && fit?.problem != null);
     if (big) {
       showEstimate(f, configs[policies[0]], counts, combos, maxStates, est);
       return;
