@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 mod faults;
 pub mod kernel;
 pub mod preset;
+mod ranges;
 mod sched;
 mod tagged;
 mod validate;
 mod workload;
 
 pub use faults::{FaultConfig, IteTiming, IteWalk};
+pub use ranges::field_range;
 pub use sched::{SchedulerConfig, TimedCosts};
 pub use workload::{BatchDist, TypeMix, Workload};
 
@@ -35,6 +37,8 @@ pub const MAX_COST_NS: u64 = 1_000_000_000;
 pub const MAX_PCT_DEPTH: u32 = 32;
 /// Upper bound on recorded trace events kept in memory.
 pub const MAX_TRACE_CAPACITY: u32 = 50_000_000;
+/// Most entries of a `sequence` batch's `counts`.
+pub const MAX_SEQUENCE: usize = 1_000_000;
 
 /// Reclaim policy (steps 7 and 8 of `qi_submit_sync`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
