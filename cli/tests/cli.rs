@@ -439,7 +439,7 @@ fn config_json_errors_print_the_cores_message() {
     );
     says(
         r#"{"ringSize": 4}"#,
-        "the config has unknown field `ringSize`, expected one of",
+        "field `ringSize` is an unknown field, expected one of `",
     );
     says(
         r#"{"scheduler": {"depth": 2}}"#,

@@ -45,7 +45,7 @@ pub enum ErrorKind {
     /// A string that names none of the `allowed` variants (`policy: "bogus"`).
     UnknownVariant { value: String, allowed: Vec<String> },
     /// An object key `value` that is none of the object's `allowed` fields; `field` is the
-    /// object.
+    /// key's path (`workload.count`: the object is `field` without its last part).
     UnknownField { value: String, allowed: Vec<String> },
     /// Field `name` of the object `field` is required and absent (or the argument `field` is).
     MissingField { name: String },
@@ -336,8 +336,11 @@ impl ConfigError {
 }
 
 /// A number as the messages write it: whole numbers in full (also `u64::MAX`, which `f64`
-/// rounds), very large or small ones with an exponent.
+/// rounds), very large or small ones with an exponent, infinities as JavaScript does.
 pub fn number_text(x: f64) -> String {
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
+    }
     if x == u64::MAX as f64 {
         return u64::MAX.to_string();
     }
@@ -393,9 +396,10 @@ impl fmt::Display for ErrorKind {
                 "is unknown variant `{value}`, expected {}",
                 one_of(allowed, "none (there are no variants)")
             ),
-            ErrorKind::UnknownField { value, allowed } => write!(
+            // The field is the key's path: the message need not repeat the key.
+            ErrorKind::UnknownField { allowed, .. } => write!(
                 f,
-                "has unknown field `{value}`, expected {}",
+                "is an unknown field, expected {}",
                 one_of(allowed, "none (there are no fields)")
             ),
             ErrorKind::MissingField { name } => write!(f, "is missing field `{name}`"),
@@ -507,8 +511,12 @@ mod tests {
             "is NaN; allowed range is 0..=1"
         );
         assert_eq!(
-            m(ConfigError::unknown_field("scheduler", "depth", &["kind"])),
-            "has unknown field `depth`, expected `kind`"
+            m(ConfigError::unknown_field(
+                "scheduler.depth",
+                "depth",
+                &["kind"]
+            )),
+            "is an unknown field, expected `kind`"
         );
         assert_eq!(
             m(ConfigError::missing_field("scheduler", "choices")),
@@ -563,6 +571,7 @@ mod tests {
         assert_eq!(number_text(0.25), "0.25");
         assert_eq!(number_text(-1.0), "-1");
         assert_eq!(number_text(1e20), "1e20");
-        assert_eq!(number_text(f64::INFINITY), "inf");
+        assert_eq!(number_text(f64::INFINITY), "Infinity");
+        assert_eq!(number_text(f64::NAN), "NaN");
     }
 }

@@ -42,11 +42,11 @@ pub fn from_value_with<T: DeserializeOwned>(
     serde_path_to_error::deserialize(Json::<DeError>::new(value)).map_err(|e| {
         let mut path: Vec<Segment> = e.path().iter().cloned().collect();
         let e = e.into_inner();
-        // An unknown key is named by its object (the key is the error's value).
-        if let (Kind::UnknownField { value, .. }, Some(Segment::Map { key })) = (&e.0, path.last())
-        {
-            if key == value {
-                path.pop();
+        // An unknown key is named by its own path, also when the object refused it after
+        // reading it (a field of another `kind` of a tagged object).
+        if let Kind::UnknownField { value, .. } = &e.0 {
+            if !matches!(path.last(), Some(Segment::Map { key }) if key == value) {
+                path.push(Segment::Map { key: value.clone() });
             }
         }
         let field = field_name(root, &path);
@@ -613,9 +613,9 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_field_names_its_object() {
+    fn an_unknown_field_is_named_by_its_path() {
         let e = err(json!({"qiLength": 8, "ringSize": 4}));
-        assert_eq!(e.field, "config");
+        assert_eq!(e.field, "ringSize");
         match &e.kind {
             ErrorKind::UnknownField { value, allowed } => {
                 assert_eq!(value, "ringSize");
@@ -625,13 +625,13 @@ mod tests {
         }
         assert!(e
             .message
-            .starts_with("has unknown field `ringSize`, expected one of"));
+            .starts_with("is an unknown field, expected one of `"));
         let e = err(json!({"workload": {"count": 1}}));
-        assert_eq!(e.field, "workload");
+        assert_eq!(e.field, "workload.count");
         assert!(matches!(&e.kind, ErrorKind::UnknownField { value, .. } if value == "count"));
         // A field of another scheduler kind: the kind's own fields are the allowed ones.
         let e = err(json!({"scheduler": {"kind": "random", "depth": 2}}));
-        assert_eq!(e.field, "scheduler");
+        assert_eq!(e.field, "scheduler.depth");
         assert_eq!(
             e.kind,
             ErrorKind::UnknownField {
