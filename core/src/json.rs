@@ -708,7 +708,7 @@ mod tests {
         );
         assert_eq!(
             e.message,
-            "gives 1000001 counts; at most 1000000 are allowed"
+            "gives 1000001 entries; at most 1000000 are allowed"
         );
         let e = err(json!({"program": "fn mark(\n  oops"}));
         assert_eq!(e.field, "program");

@@ -167,7 +167,7 @@ impl Config {
                         &format!("{field}.counts"),
                         counts.len() as f64,
                         MAX_SEQUENCE as u64,
-                        "counts",
+                        "entries",
                     ));
                 }
                 // One range for every entry; the entry's own name only for the error.
