@@ -223,16 +223,13 @@ impl ConfigArgs {
         }
         let mut c = match json {
             Some((what, text)) => {
-                // serde_path_to_error names the field (`workload.zeroCountProb`) that serde_json
-                // only locates by line and column.
-                let de = &mut serde_json::Deserializer::from_str(&text);
-                serde_path_to_error::deserialize::<_, Config>(de).map_err(|e| {
-                    let field = e.path().to_string();
-                    let inner = e.into_inner();
-                    if field.is_empty() || field == "." {
-                        Usage(format!("invalid {what}: {inner}"))
+                // The core's reader names the field (`workload.zeroCountProb`) that serde_json
+                // only locates by line and column, and says what it allows.
+                Config::from_json_str(&text).map_err(|e| {
+                    if e.field == "config" {
+                        Usage(format!("invalid {what}: the config {}", e.message))
                     } else {
-                        Usage(format!("invalid {what}: field `{field}`: {inner}"))
+                        Usage(format!("invalid {what}: field `{}` {}", e.field, e.message))
                     }
                 })?
             }

@@ -411,6 +411,47 @@ fn config_file_errors_name_the_field_path() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A config the core's reader refuses: the message says what the field allows (its range from
+/// the validator, the allowed names), the field by its path.
+#[test]
+fn config_json_errors_print_the_cores_message() {
+    let says = |json: &str, needle: &str| {
+        let o = qisim(&["hunt", "--config-json", json, "--seeds", "1", "-q"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{json}: {}", stderr(&o));
+    };
+    // -1 CPUs: the validator's range, as for 0 (not "0 or more").
+    says(
+        r#"{"submitters": -1}"#,
+        "invalid flag --config-json: field `submitters` is -1; allowed range is 1..=256",
+    );
+    says(
+        r#"{"submitters": 0}"#,
+        "`submitters` is 0; allowed range is 1..=256",
+    );
+    says(
+        r#"{"submitters": 2.5}"#,
+        "field `submitters` is 2.5, not a whole number; allowed range is 1..=256",
+    );
+    says(
+        r#"{"policy": "bogus"}"#,
+        "field `policy` is unknown variant `bogus`, expected one of `legacy`, `fixed`",
+    );
+    says(
+        r#"{"ringSize": 4}"#,
+        "field `ringSize` is an unknown field, expected one of `",
+    );
+    says(
+        r#"{"scheduler": {"depth": 2}}"#,
+        "field `scheduler` is missing field `kind`",
+    );
+    says(
+        r#"{"qiLength": "eight"}"#,
+        r#"field `qiLength` is "eight", expected a whole number"#,
+    );
+    says("{", "the config is not JSON");
+}
+
 /// `--zero-prob` is honoured by `explore` (count 0 joins the explored counts), so the count
 /// range 1..2 with it finds the legacy lockup that `--count 0..1` finds; without it the same
 /// range is proved.

@@ -15,6 +15,7 @@ pub mod check;
 pub mod config;
 pub mod error;
 pub mod hash;
+pub mod json;
 pub mod metrics;
 pub mod model;
 pub mod program;

@@ -198,5 +198,13 @@ fn complete_continues_a_cut_schedule_to_its_consequence() {
     ] {
         let e = complete(&c, replay, limit).unwrap_err();
         assert_eq!(e.field, field, "{replay} {limit}: {e}");
+        // The limit's error is its range, as data.
+        if field == "limit" {
+            assert!(
+                matches!(e.kind, qisim_core::error::ErrorKind::Range { max, .. }
+                    if max == MAX_COMPLETION_STEPS as f64),
+                "{e}"
+            );
+        }
     }
 }

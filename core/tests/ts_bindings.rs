@@ -89,6 +89,8 @@ fn generate() -> String {
     c.visit::<Row>();
     c.visit::<EstimateOptions>();
     c.visit::<Estimate>();
+    // What the wasm layer's thrown errors carry (every key of it is a property of the Error).
+    c.visit::<qisim_core::ConfigError>();
     let mut out = String::from(
         "// GENERATED from the Rust types of qisim-core by ts-rs: do not edit. Regenerate with\n\
          // `QISIM_BLESS=1 cargo test -p qisim-core --features ts --test ts_bindings`.\n\
@@ -246,6 +248,25 @@ fn samples() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     ));
     let canonical = preset("kernel-6.9", PolicyKind::Legacy).unwrap();
     out.push(("preset", "Preset", json(&canonical)));
+    // A config error of each kind.
+    let read = |v: serde_json::Value| Config::from_json(&v).unwrap_err();
+    let invalid = |v: serde_json::Value| Config::from_json(&v).unwrap().validate().unwrap_err();
+    let errors = vec![
+        read(serde_json::json!({"submitters": -1})),
+        read(serde_json::json!({"policy": "bogus"})),
+        read(serde_json::json!({"ringSize": 4})),
+        read(serde_json::json!({"scheduler": {"depth": 2}})),
+        read(serde_json::json!({"qiLength": "eight"})),
+        invalid(
+            serde_json::json!({"workload": {"batch": {"kind": "sequence",
+            "counts": vec![0; qisim_core::config::MAX_SEQUENCE + 1]}}}),
+        ),
+        invalid(serde_json::json!({"program": "fn"})),
+        invalid(serde_json::json!({"submitters": 3, "perSubmitter": [{}]})),
+    ];
+    let kinds: BTreeSet<String> = errors.iter().map(|e| json(e)["kind"].to_string()).collect();
+    assert_eq!(kinds.len(), errors.len(), "one error of each kind");
+    out.push(("configErrors", "ConfigError[]", json(&errors)));
     out
 }
 

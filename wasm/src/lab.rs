@@ -30,13 +30,11 @@ pub(crate) fn spec_of(spec: JsValue) -> Result<MatrixSpec, JsValue> {
 pub(crate) fn program_row(name: &str, text: &str, callers: Option<String>) -> Result<Row, JsValue> {
     let callers = kernel("callers", callers.as_deref().unwrap_or("7.0"))?;
     if let Err(e) = qisim_core::program::Program::parse(text) {
-        let js = error(
+        // Kind `program`: the error carries the `line` and `col` an editor underlines.
+        return Err(config_error(
             "program",
-            &format!("invalid program: `program` does not compile: {e}"),
-        );
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("line"), &JsValue::from(e.line));
-        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("col"), &JsValue::from(e.col));
-        return Err(js);
+            &qisim_core::ConfigError::program("program", &e),
+        ));
     }
     Ok(Row {
         callers,

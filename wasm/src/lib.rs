@@ -91,7 +91,7 @@ pub fn kernel_config(version: &str, config: JsValue, realistic: bool) -> Result<
             *w = k.realistic_workload(w, cfg.qi_length);
         }
     }
-    cfg.validate().map_err(|e| invalid_config(&cfg, &e))?;
+    cfg.validate().map_err(|e| invalid_config(&e))?;
     to_js(&cfg)
 }
 

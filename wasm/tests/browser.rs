@@ -232,12 +232,12 @@ fn bad_config_fields_are_named() {
         )),
         "workload.batch.max",
     );
-    // A field of another kind is named in the message.
+    // A field of another kind is named like any unknown key.
     let msg = expect_field_error(
         validate_config(js(r#"{"scheduler": {"kind": "random", "depth": 2}}"#)),
-        "scheduler",
+        "scheduler.depth",
     );
-    assert!(msg.contains("`depth`"), "{msg}");
+    assert!(msg.contains("expected one of `kind`, `hwWeight`"), "{msg}");
     // Missing required replay choices.
     let msg = expect_field_error(
         validate_config(js(r#"{"scheduler": {"kind": "replay"}}"#)),
@@ -306,6 +306,103 @@ fn bad_config_fields_are_named() {
         ),
         "submitters",
     );
+}
+
+/// The data of a thrown error: its own properties (`field`, `kind`, the kind's data, `detail`,
+/// `message`).
+fn error_data(e: &JsValue) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    for key in js_sys::Object::get_own_property_names(&js_sys::Object::from(e.clone())).iter() {
+        let k = key.as_string().unwrap();
+        let v = js_sys::Reflect::get(e, &key).unwrap();
+        out.insert(
+            k,
+            json(&js_sys::Array::of1(&v)).as_array().unwrap()[0].clone(),
+        );
+    }
+    serde_json::Value::Object(out)
+}
+
+/// A config error is data: every key of the core's `ConfigError` is a property of the Error.
+#[wasm_bindgen_test]
+fn config_errors_carry_their_kind() {
+    let data = |cfg: &str| error_data(&validate_config(js(cfg)).unwrap_err());
+    // -1 CPUs: the validator's range (not "0 or more").
+    let e = data(r#"{"submitters": -1}"#);
+    assert_eq!(e["field"], "submitters");
+    assert_eq!(e["kind"], "range");
+    assert_eq!(
+        (&e["value"], &e["min"], &e["max"], &e["integer"]),
+        (&(-1).into(), &1.into(), &256.into(), &true.into()),
+        "{e}"
+    );
+    assert_eq!(e["detail"], "is -1; allowed range is 1..=256");
+    assert_eq!(
+        e["message"],
+        "invalid config: `submitters` is -1; allowed range is 1..=256"
+    );
+    let e = data(r#"{"submitters": 2.5}"#);
+    assert_eq!((&e["kind"], &e["value"]), (&"range".into(), &2.5.into()));
+    let e = data(r#"{"policy": "bogus"}"#);
+    assert_eq!(e["kind"], "unknownVariant");
+    assert_eq!(e["value"], "bogus");
+    assert_eq!(e["allowed"], serde_json::json!(["legacy", "fixed"]));
+    let e = data(r#"{"workload": {"count": 1}}"#);
+    assert_eq!(
+        (&e["field"], &e["kind"], &e["value"]),
+        (
+            &"workload.count".into(),
+            &"unknownField".into(),
+            &"count".into()
+        )
+    );
+    let e = data(r#"{"scheduler": {"depth": 2}}"#);
+    assert_eq!(
+        (&e["field"], &e["kind"], &e["name"]),
+        (&"scheduler".into(), &"missingField".into(), &"kind".into())
+    );
+    let e = data(r#"{"qiLength": "8"}"#);
+    assert_eq!(
+        (&e["kind"], &e["expected"]),
+        (&"wrongType".into(), &"a whole number".into())
+    );
+    let e = data(r#"{"submitters": 3, "perSubmitter": [{}]}"#);
+    assert_eq!(e["kind"], "invalid");
+    // Not finite: a wrong type (JSON has no NaN).
+    let nan = with(js("{}"), "qiLength", JsValue::from_f64(f64::NAN));
+    let e = error_data(&validate_config(nan).unwrap_err());
+    assert_eq!(
+        (&e["kind"], &e["value"]),
+        (&"wrongType".into(), &"NaN".into())
+    );
+    // The arguments too.
+    let e = error_data(
+        &hunt(
+            hunt_config("fixed"),
+            JsValue::from_f64(-1.0),
+            JsValue::from_f64(1.0),
+            JsValue::UNDEFINED,
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(
+        (&e["field"], &e["kind"], &e["min"]),
+        (&"seedStart".into(), &"range".into(), &0.into())
+    );
+    let e = error_data(
+        &hunt(
+            hunt_config("fixed"),
+            JsValue::from_f64(0.0),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(
+        (&e["kind"], &e["name"]),
+        (&"missingField".into(), &"seedCount".into())
+    );
+    assert_eq!(e["message"], "`seedCount` is required");
 }
 
 #[wasm_bindgen_test]
@@ -706,6 +803,7 @@ fn kernel_programs() {
     assert_eq!(field.as_string().as_deref(), Some("program"));
     let l = js_sys::Reflect::get(&err, &JsValue::from_str("line")).unwrap();
     assert_eq!(l.as_f64(), Some(line as f64));
+    assert_eq!(error_data(&err)["kind"], "program");
     // The matrix of one's own program: a row of cells, named by it.
     let spec = js(r#"{"maxStates": 200000}"#);
     let cells = json(&program_matrix(spec, "mine.qi", &text, None).unwrap());

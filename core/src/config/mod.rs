@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 mod faults;
 pub mod kernel;
 pub mod preset;
+mod ranges;
 mod sched;
 mod tagged;
 mod validate;
 mod workload;
 
 pub use faults::{FaultConfig, IteTiming, IteWalk};
+pub use ranges::field_range;
 pub use sched::{SchedulerConfig, TimedCosts};
 pub use workload::{BatchDist, TypeMix, Workload};
 
@@ -35,6 +37,8 @@ pub const MAX_COST_NS: u64 = 1_000_000_000;
 pub const MAX_PCT_DEPTH: u32 = 32;
 /// Upper bound on recorded trace events kept in memory.
 pub const MAX_TRACE_CAPACITY: u32 = 50_000_000;
+/// Most entries of a `sequence` batch's `counts`.
+pub const MAX_SEQUENCE: usize = 1_000_000;
 
 /// Reclaim policy (steps 7 and 8 of `qi_submit_sync`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -184,6 +188,25 @@ where
 }
 
 impl Config {
+    /// Reads a config from JSON (not yet validated). An error names the field by its JSON path
+    /// (`config` for the document itself); a number the field's type cannot hold reports the
+    /// field's range from the validator's table ([`field_range`]): `submitters: -1` is
+    /// "allowed range is 1..=256", as `submitters: 0` is.
+    pub fn from_json(value: &serde_json::Value) -> Result<Config, crate::ConfigError> {
+        crate::json::from_value_with(value, "config", &|field, doc| {
+            let cfg = crate::json::from_value::<Config>(doc, "config").unwrap_or_default();
+            field_range(field, &cfg)
+        })
+    }
+
+    /// [`Config::from_json`] of JSON text; text that is not JSON is an error of `config`
+    /// (kind `invalid`, with serde_json's line and column).
+    pub fn from_json_str(text: &str) -> Result<Config, crate::ConfigError> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| crate::ConfigError::new("config", format!("is not JSON: {e}")))?;
+        Config::from_json(&value)
+    }
+
     /// The effective fetch depth: `fetchDepth`, or `QI_LENGTH` for 0 (no limit).
     pub fn effective_fetch_depth(&self) -> u32 {
         if self.fetch_depth == 0 {

@@ -103,13 +103,12 @@ impl TimedCosts {
 }
 
 /// Which actor runs next. Read through `config/tagged.rs`, so errors name the inner field.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    try_from = "crate::config::tagged::RawScheduler"
+    rename_all_fields = "camelCase"
 )]
 pub enum SchedulerConfig {
     /// Uniform over enabled actors; the hardware engine has weight `hwWeight` (default 1;

@@ -2,7 +2,9 @@
 //! structs. serde buffers an internally tagged object before it reads the fields, and an error
 //! inside then carries neither the field's name nor its position: `{"scheduler": {"kind": "pct",
 //! "depth": -1}}` was reported at `scheduler`. Read as a struct, the same error names
-//! `scheduler.depth`. Serialisation is unchanged (serde's derive, `kind` tag).
+//! `scheduler.depth`. Serialisation is unchanged (serde's derive, `kind` tag). A field of another
+//! kind, or a missing one, is serde's own `unknown_field` / `missing_field` error (the kind's
+//! fields as the allowed ones), so it reaches the error's reader as data.
 
 use serde::{Deserialize, Deserializer};
 
@@ -14,27 +16,36 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
-/// Rejects the fields of `given` that kind `kind` of `what` does not have, with serde's own
-/// wording for unknown fields.
-fn only(
-    what: &str,
-    kind: &str,
-    given: &[(&'static str, bool)],
-    allowed: &[&str],
-) -> Result<(), String> {
-    for (name, present) in given {
-        if *present && !allowed.contains(name) {
-            let expected = std::iter::once("kind")
-                .chain(allowed.iter().copied())
-                .map(|f| format!("`{f}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(format!(
-                "unknown field `{name}` for {what} kind `{kind}`, expected one of {expected}"
-            ));
+/// Why a raw tagged object is not a value of its kind, given to serde as the error it would
+/// raise itself (so the reader of errors sees an unknown or a missing field, not a message).
+enum Refused {
+    /// A field (first) the kind does not have; the kind's fields (second, `kind` first).
+    Unknown(&'static str, &'static [&'static str]),
+    Missing(&'static str),
+}
+
+impl Refused {
+    fn into_error<E: serde::de::Error>(self) -> E {
+        match self {
+            Refused::Unknown(field, allowed) => E::unknown_field(field, allowed),
+            Refused::Missing(field) => E::missing_field(field),
         }
     }
-    Ok(())
+}
+
+/// Rejects the fields of `given` that a kind with the fields `allowed` does not have.
+fn only(given: &[(&'static str, bool)], allowed: &'static [&'static str]) -> Result<(), Refused> {
+    match given
+        .iter()
+        .find(|(name, present)| *present && !allowed.contains(name))
+    {
+        Some((name, _)) => Err(Refused::Unknown(name, allowed)),
+        None => Ok(()),
+    }
+}
+
+fn required<T>(v: Option<T>, field: &'static str) -> Result<T, Refused> {
+    v.ok_or(Refused::Missing(field))
 }
 
 #[derive(Deserialize)]
@@ -49,7 +60,7 @@ enum SchedulerKind {
 /// Every field any scheduler kind has.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct RawScheduler {
+struct RawScheduler {
     kind: SchedulerKind,
     #[serde(default, deserialize_with = "present")]
     hw_weight: Option<f64>,
@@ -63,10 +74,9 @@ pub(crate) struct RawScheduler {
     costs: Option<TimedCosts>,
 }
 
-impl TryFrom<RawScheduler> for SchedulerConfig {
-    type Error = String;
-
-    fn try_from(r: RawScheduler) -> Result<Self, String> {
+impl RawScheduler {
+    fn build(self) -> Result<SchedulerConfig, Refused> {
+        let r = self;
         let given = [
             ("hwWeight", r.hw_weight.is_some()),
             ("depth", r.depth.is_some()),
@@ -74,34 +84,41 @@ impl TryFrom<RawScheduler> for SchedulerConfig {
             ("choices", r.choices.is_some()),
             ("costs", r.costs.is_some()),
         ];
-        let only = |kind, allowed: &[&str]| only("scheduler", kind, &given, allowed);
         Ok(match r.kind {
             SchedulerKind::Random => {
-                only("random", &["hwWeight"])?;
+                only(&given, &["kind", "hwWeight"])?;
                 SchedulerConfig::Random {
                     hw_weight: r.hw_weight.unwrap_or(1.0),
                 }
             }
             SchedulerKind::Pct => {
-                only("pct", &["depth", "steps"])?;
+                only(&given, &["kind", "depth", "steps"])?;
                 SchedulerConfig::Pct {
                     depth: r.depth.unwrap_or(3),
                     steps: r.steps.unwrap_or(0),
                 }
             }
             SchedulerKind::Replay => {
-                only("replay", &["choices"])?;
+                only(&given, &["kind", "choices"])?;
                 SchedulerConfig::Replay {
-                    choices: r.choices.ok_or("missing field `choices`")?,
+                    choices: required(r.choices, "choices")?,
                 }
             }
             SchedulerKind::Timed => {
-                only("timed", &["costs"])?;
+                only(&given, &["kind", "costs"])?;
                 SchedulerConfig::Timed {
                     costs: r.costs.unwrap_or_default(),
                 }
             }
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for SchedulerConfig {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RawScheduler::deserialize(d)?
+            .build()
+            .map_err(Refused::into_error)
     }
 }
 
@@ -116,7 +133,7 @@ enum BatchKind {
 /// Every field any batch distribution has.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct RawBatch {
+struct RawBatch {
     kind: BatchKind,
     #[serde(default, deserialize_with = "present")]
     count: Option<u32>,
@@ -128,38 +145,44 @@ pub(crate) struct RawBatch {
     counts: Option<Vec<u32>>,
 }
 
-impl TryFrom<RawBatch> for BatchDist {
-    type Error = String;
-
-    fn try_from(r: RawBatch) -> Result<Self, String> {
+impl RawBatch {
+    fn build(self) -> Result<BatchDist, Refused> {
+        let r = self;
         let given = [
             ("count", r.count.is_some()),
             ("min", r.min.is_some()),
             ("max", r.max.is_some()),
             ("counts", r.counts.is_some()),
         ];
-        let only = |kind, allowed: &[&str]| only("batch", kind, &given, allowed);
         Ok(match r.kind {
             BatchKind::Fixed => {
-                only("fixed", &["count"])?;
+                only(&given, &["kind", "count"])?;
                 BatchDist::Fixed {
-                    count: r.count.ok_or("missing field `count`")?,
+                    count: required(r.count, "count")?,
                 }
             }
             BatchKind::Uniform => {
-                only("uniform", &["min", "max"])?;
+                only(&given, &["kind", "min", "max"])?;
                 BatchDist::Uniform {
-                    min: r.min.ok_or("missing field `min`")?,
-                    max: r.max.ok_or("missing field `max`")?,
+                    min: required(r.min, "min")?,
+                    max: required(r.max, "max")?,
                 }
             }
             BatchKind::Sequence => {
-                only("sequence", &["counts"])?;
+                only(&given, &["kind", "counts"])?;
                 BatchDist::Sequence {
-                    counts: r.counts.ok_or("missing field `counts`")?,
+                    counts: required(r.counts, "counts")?,
                 }
             }
         })
+    }
+}
+
+impl<'de> Deserialize<'de> for BatchDist {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        RawBatch::deserialize(d)?
+            .build()
+            .map_err(Refused::into_error)
     }
 }
 
@@ -167,10 +190,23 @@ impl TryFrom<RawBatch> for BatchDist {
 mod tests {
     use crate::config::{BatchDist, Config, SchedulerConfig};
 
+    /// The path and message of serde_json's error for `json`; the core's reader
+    /// (`Config::from_json`, errors as data) must name the same field.
     fn path_of_error(json: &str) -> (String, String) {
         let de = &mut serde_json::Deserializer::from_str(json);
         let e = serde_path_to_error::deserialize::<_, Config>(de).expect_err(json);
-        (e.path().to_string(), e.inner().to_string())
+        let path = e.path().to_string();
+        let ours = Config::from_json_str(json).expect_err(json);
+        match &ours.kind {
+            // An unknown key is named by its own path there, also a field of another kind
+            // (which serde_json's path names by its object).
+            crate::error::ErrorKind::UnknownField { value, .. } => assert!(
+                ours.field == path || ours.field == format!("{path}.{value}"),
+                "{json}: {ours}"
+            ),
+            _ => assert_eq!(ours.field, path, "{json}: {ours}"),
+        }
+        (path, e.inner().to_string())
     }
 
     #[test]

@@ -4,32 +4,19 @@ use super::*;
 use crate::error::ConfigError;
 use crate::replay;
 
-fn check_range<T: PartialOrd + std::fmt::Display + Copy>(
-    field: &str,
-    v: T,
-    lo: T,
-    hi: T,
-) -> Result<(), ConfigError> {
-    if v < lo || v > hi {
-        return Err(ConfigError::new(
-            field,
-            format!("is {v}; allowed range is {lo}..={hi}"),
-        ));
-    }
-    Ok(())
-}
-
-fn check_prob(field: &str, p: f64) -> Result<(), ConfigError> {
-    if !p.is_finite() || !(0.0..=1.0).contains(&p) {
-        return Err(ConfigError::new(
-            field,
-            format!("is {p}; allowed range is 0..=1"),
-        ));
-    }
-    Ok(())
-}
-
 impl Config {
+    /// Checks numeric field `field` against its row of the range table
+    /// ([`super::field_range`]).
+    fn check(&self, field: &str, v: f64) -> Result<(), ConfigError> {
+        match field_range(field, self) {
+            Some(r) => r.check(field, v),
+            None => {
+                debug_assert!(false, "`{field}` has no row in the range table");
+                Ok(())
+            }
+        }
+    }
+
     /// A config's own program: it parses and checks, and no other field claims to decide what
     /// the program decides.
     fn check_program(&self) -> Result<(), ConfigError> {
@@ -52,10 +39,7 @@ impl Config {
             ));
         }
         match self.program_error() {
-            Some(e) => Err(ConfigError::new(
-                "program",
-                format!("does not compile: {e}"),
-            )),
+            Some(e) => Err(ConfigError::program("program", &e)),
             None => Ok(()),
         }
     }
@@ -70,8 +54,8 @@ impl Config {
 
     /// Checks every field; the error names the first bad field and its allowed range.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        check_range("qiLength", self.qi_length, MIN_QI_LENGTH, MAX_QI_LENGTH)?;
-        check_range("submitters", self.submitters, 1, MAX_SUBMITTERS)?;
+        self.check("qiLength", self.qi_length as f64)?;
+        self.check("submitters", self.submitters as f64)?;
         if !self.per_submitter.is_empty() && self.per_submitter.len() != self.submitters as usize {
             return Err(ConfigError::new(
                 "perSubmitter",
@@ -91,16 +75,11 @@ impl Config {
         }
         match &self.scheduler {
             SchedulerConfig::Random { hw_weight } => {
-                if !hw_weight.is_finite() || *hw_weight <= 0.0 || *hw_weight > 1e6 {
-                    return Err(ConfigError::new(
-                        "scheduler.hwWeight",
-                        format!("is {hw_weight}; allowed range is >0 and <=1000000"),
-                    ));
-                }
+                self.check("scheduler.hwWeight", *hw_weight)?;
             }
             SchedulerConfig::Pct { depth, steps } => {
-                check_range("scheduler.depth", *depth, 1, MAX_PCT_DEPTH)?;
-                check_range("scheduler.steps", *steps, 0, MAX_STEP_LIMIT)?;
+                self.check("scheduler.depth", *depth as f64)?;
+                self.check("scheduler.steps", *steps as f64)?;
             }
             SchedulerConfig::Replay { choices } => {
                 // Run-length form: memory proportional to the string, not to the steps.
@@ -123,20 +102,15 @@ impl Config {
             }
             SchedulerConfig::Timed { costs } => {
                 for (name, v) in costs.fields() {
-                    check_range(&format!("scheduler.costs.{name}"), v, 0, MAX_COST_NS)?;
+                    self.check(&format!("scheduler.costs.{name}"), v as f64)?;
                 }
-                if !costs.jitter.is_finite() || !(0.0..=0.9).contains(&costs.jitter) {
-                    return Err(ConfigError::new(
-                        "scheduler.costs.jitter",
-                        format!("is {}; allowed range is 0..=0.9", costs.jitter),
-                    ));
-                }
+                self.check("scheduler.costs.jitter", costs.jitter)?;
             }
         }
         for f in crate::model::HwFault::ALL {
-            check_prob(FaultConfig::rate_field(f), self.faults.rate(f))?;
+            self.check(FaultConfig::rate_field(f), self.faults.rate(f))?;
         }
-        check_range("fetchDepth", self.fetch_depth, 0, self.qi_length)?;
+        self.check("fetchDepth", self.fetch_depth as f64)?;
         if let Some(k) = self.kernel {
             k.check(self)?;
         }
@@ -162,34 +136,24 @@ impl Config {
                 "fault injection needs `hardware: \"async\"` (the synchronous QEMU-style engine has no fault model); set the rates to 0 or use async".to_string(),
             ));
         }
-        check_range("stepLimit", self.step_limit, 1, MAX_STEP_LIMIT)?;
-        check_range("watchdog", self.watchdog, 0, MAX_STEP_LIMIT)?;
-        check_range("traceCapacity", self.trace_capacity, 1, MAX_TRACE_CAPACITY)?;
-        check_range("bucket", self.bucket, 1, MAX_STEP_LIMIT)?;
-        check_range("maxBuckets", self.max_buckets, 2, 1 << 20)?;
+        self.check("stepLimit", self.step_limit as f64)?;
+        self.check("watchdog", self.watchdog as f64)?;
+        self.check("traceCapacity", self.trace_capacity as f64)?;
+        self.check("bucket", self.bucket as f64)?;
+        self.check("maxBuckets", self.max_buckets as f64)?;
         Ok(())
     }
 
     fn validate_workload(&self, prefix: &str, w: &Workload) -> Result<(), ConfigError> {
-        check_range(
-            &format!("{prefix}.submissions"),
-            w.submissions,
-            0,
-            MAX_SUBMISSIONS,
-        )?;
-        check_prob(&format!("{prefix}.zeroCountProb"), w.zero_count_prob)?;
-        check_range(&format!("{prefix}.thinkNs"), w.think_ns, 0, MAX_COST_NS)?;
-        // `check_space` needs `free_cnt >= count + 2` and at most QI_LENGTH - 1 slots are ever
-        // free, so a larger batch would retry forever.
-        let max_count = self.qi_length.saturating_sub(2);
+        self.check(&format!("{prefix}.submissions"), w.submissions as f64)?;
+        self.check(&format!("{prefix}.zeroCountProb"), w.zero_count_prob)?;
+        self.check(&format!("{prefix}.thinkNs"), w.think_ns as f64)?;
         let field = format!("{prefix}.batch");
         match &w.batch {
-            BatchDist::Fixed { count } => {
-                check_range(&format!("{field}.count"), *count, 0, max_count)?
-            }
+            BatchDist::Fixed { count } => self.check(&format!("{field}.count"), *count as f64)?,
             BatchDist::Uniform { min, max } => {
-                check_range(&format!("{field}.max"), *max, 0, max_count)?;
-                check_range(&format!("{field}.min"), *min, 0, *max)?;
+                self.check(&format!("{field}.max"), *max as f64)?;
+                self.check(&format!("{field}.min"), *min as f64)?;
             }
             BatchDist::Sequence { counts } => {
                 if counts.is_empty() {
@@ -198,25 +162,26 @@ impl Config {
                         "is empty; give at least one count".to_string(),
                     ));
                 }
-                if counts.len() > 1_000_000 {
-                    return Err(ConfigError::new(
+                if counts.len() > MAX_SEQUENCE {
+                    return Err(ConfigError::too_big(
                         &format!("{field}.counts"),
-                        format!("has {} entries; at most 1000000", counts.len()),
+                        counts.len() as f64,
+                        MAX_SEQUENCE as u64,
+                        "entries",
                     ));
                 }
-                for (i, c) in counts.iter().enumerate() {
-                    check_range(&format!("{field}.counts[{i}]"), *c, 0, max_count)?;
+                // One range for every entry; the entry's own name only for the error.
+                let range = field_range(&format!("{field}.counts"), self);
+                if let Some(i) =
+                    range.and_then(|r| counts.iter().position(|c| !r.contains(*c as f64)))
+                {
+                    self.check(&format!("{field}.counts[{i}]"), counts[i] as f64)?;
                 }
             }
         }
         let weights = w.types.weights();
         for (t, wt) in InvType::ALL.iter().zip(weights) {
-            if !wt.is_finite() || !(0.0..=1e9).contains(&wt) {
-                return Err(ConfigError::new(
-                    &format!("{prefix}.types.{}", inv_type_name(*t)),
-                    format!("is {wt}; allowed range is 0..=1000000000"),
-                ));
-            }
+            self.check(&format!("{prefix}.types.{}", inv_type_name(*t)), wt)?;
         }
         if weights.iter().all(|w| *w == 0.0) && w.batch.max_count() > 0 {
             return Err(ConfigError::new(

@@ -4,13 +4,12 @@ use serde::{Deserialize, Serialize};
 
 /// Distribution of the descriptor count of one submission (before the zero-count draw). Read
 /// through `config/tagged.rs`, so errors name the inner field.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase",
-    try_from = "crate::config::tagged::RawBatch"
+    rename_all_fields = "camelCase"
 )]
 pub enum BatchDist {
     /// Always `count` descriptors.

@@ -112,9 +112,11 @@ pub struct Completion {
 /// [`MAX_COMPLETION_STEPS`]), or the config's own.
 pub fn complete(cfg: &Config, replay_str: &str, limit: u64) -> Result<Completion, ConfigError> {
     if limit > MAX_COMPLETION_STEPS {
-        return Err(ConfigError::new(
+        return Err(ConfigError::range(
             "limit",
-            format!("is {limit}; allowed range is 0..={MAX_COMPLETION_STEPS}"),
+            limit as f64,
+            0.0,
+            MAX_COMPLETION_STEPS as f64,
         ));
     }
     let choices = replay::parse_limited(replay_str, cfg.step_limit)
@@ -128,7 +130,10 @@ pub fn complete(cfg: &Config, replay_str: &str, limit: u64) -> Result<Completion
     // The replay is set as the scheduler's choices: what validation says of those is `replay`.
     let mut sim = Simulation::new(c).map_err(|e| {
         if e.field.starts_with("scheduler") {
-            ConfigError::new("replay", e.message)
+            ConfigError {
+                field: "replay".into(),
+                ..e
+            }
         } else {
             e
         }
