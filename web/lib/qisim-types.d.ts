@@ -176,6 +176,17 @@ traceCapacity: number,
 bucket: number, maxBuckets: number, stopOn: StopOn, };
 
 /**
+ * A rejected configuration, option or argument: `field` is its JSON path (camelCase; `config`,
+ * or the argument's name, for the value as a whole), `kind` what is wrong, `message` the same in
+ * words (without the field).
+ */
+export type ConfigError = { field: string, message: string, } & ({ "kind": "range", value: number, min: number, max: number, minExclusive: boolean, 
+/**
+ * The field takes whole numbers only.
+ */
+integer: boolean, } | { "kind": "unknownVariant", value: string, allowed: Array<string>, } | { "kind": "unknownField", value: string, allowed: Array<string>, } | { "kind": "missingField", name: string, } | { "kind": "wrongType", value: string, expected: string, } | { "kind": "tooBig", count: number, max: number, what: string, base: number | null, exponent: number | null, } | { "kind": "program", line: number, col: number, reason: string, } | { "kind": "invalid" });
+
+/**
  * The hang a first cause leads to.
  */
 export type Consequence = { 
