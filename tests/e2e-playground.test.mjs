@@ -188,7 +188,7 @@ describe('playground (issue 12)', () => {
     });
     assert.equal(r.name, 'doorbellNs');
     assert.ok(r.top >= 0 && r.msgBottom <= r.barTop, `field and message above the bar: ${JSON.stringify(r)}`);
-    assert.equal(await page.textContent('#err-doorbellNs'), 'doorbell (IQT) ns must be a whole number, 0 or more (it is -5).');
+    assert.equal(await page.textContent('#err-doorbellNs'), 'doorbell (IQT) ns must be a whole number from 0 to 1,000,000,000 (it is -5).');
   });
 
   test('tabbing to the fault rates never types into a field hidden under the sticky bar', async () => {

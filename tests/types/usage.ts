@@ -221,6 +221,23 @@ export function fieldOf(e: unknown): string | undefined {
   return (e as QisimError).field;
 }
 
+// An error is worded from its kind: each kind's data is typed once narrowed.
+export function worded(e: QisimError): string {
+  switch (e.kind) {
+    case 'range':
+      return `${e.field} from ${e.min} to ${e.max}${e.integer ? ', whole' : ''} (${e.value})`;
+    case 'unknownVariant':
+      return `${e.value}: one of ${e.allowed.join(', ')}`;
+    case 'tooBig':
+      return `${e.count} ${e.what} > ${e.max}`;
+    case 'program':
+      return `${e.line}:${e.col} ${e.reason}`;
+    default:
+      // @ts-expect-error: only a range error has bounds
+      return `${e.detail} ${e.min}`;
+  }
+}
+
 void [badPolicy, snake, noCount, noChoices, noKind, badDepth, nullKernel];
 
 // What the core decides for the viewer: fault paths, the completion, rows, the Prove estimate.

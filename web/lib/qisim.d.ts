@@ -165,11 +165,15 @@ export type ExploreOptions = Input<G.ExploreOptions> & {
 /** The size of the kernel matrix's configurations (`matrix()`); every field optional. */
 export type MatrixSpec = Input<G.MatrixSpec>;
 
-/** Errors thrown by every function: a JS `Error` whose message names the field. */
-export interface QisimError extends Error {
-  /** JSON path of the offending field, e.g. `"workload.batch.count"`. */
-  field?: string;
-}
+/**
+ * Errors thrown by every function for bad input: a JS `Error` whose message names the field,
+ * carrying the core's `ConfigError` as data — `field` (the JSON path, e.g.
+ * `"workload.batch.count"`), `kind` (`range`, `unknownVariant`, `unknownField`, `missingField`,
+ * `wrongType`, `tooBig`, `program`, `invalid`) with that kind's fields flat beside it (`value`,
+ * `min`, `max`, `allowed`, `line`, `col`, ...) — and `detail`, the core's words without the
+ * field. Word an error from `kind`, not from the message's text.
+ */
+export type QisimError = Error & G.ConfigError & { detail: string };
 
 // ---------------------------------------------------------------------------------------------
 // The wasm module (`qisim/wasm`, re-exported by `qisim`)
