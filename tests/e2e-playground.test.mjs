@@ -173,6 +173,16 @@ describe('playground (issue 12)', () => {
     assert.equal(await page.getAttribute('input[name=qiLength]', 'aria-invalid'), null);
   });
 
+  test('a negative CPU count is worded from the core error: its real range (0 is refused too)', async () => {
+    await open();
+    await page.fill('input[name=submitters]', '-1');
+    await page.click('#run');
+    assert.equal(await page.textContent('#err-submitters'), 'CPUs (submitters) must be a whole number from 1 to 256 (it is -1).');
+    await page.fill('input[name=submitters]', '2.5');
+    await page.click('#run');
+    assert.equal(await page.textContent('#err-submitters'), 'CPUs (submitters) must be a whole number from 1 to 256 (it is 2.5).');
+  });
+
   test('an error on a timed-scheduler field is visible above the sticky Run bar', async () => {
     await open();
     await page.selectOption('select[name=scheduler]', 'timed');
