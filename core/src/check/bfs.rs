@@ -661,8 +661,8 @@ impl Explorer {
 #[cfg(test)]
 mod tests {
     use super::{BfsEnd, Explorer, Local};
-    use crate::check::family::count_family;
     use crate::check::partition::Rules;
+    use crate::check::tools::family::count_family;
     use crate::config::{BatchDist, Config, Workload};
     use crate::PolicyKind;
 

@@ -110,34 +110,27 @@ use crate::error::ConfigError;
 use crate::model::{Finding, FindingKind};
 
 mod ample;
-pub mod answer;
 mod bfs;
-pub mod consequence;
 pub mod coordinator;
 mod cycles;
-pub mod estimate;
-pub mod family;
 mod fingerprint;
 mod future;
 pub mod level;
-pub mod matrix;
-pub mod matrix_doc;
 pub mod owned;
 mod pack;
 pub mod partition;
-pub mod patch_checks;
 mod path;
-pub mod provable;
 #[cfg(test)]
 mod reduction_tests;
 mod table;
 #[cfg(feature = "threads")]
 mod threads;
+pub mod tools;
 
 pub use bfs::Violation;
 pub use coordinator::{Exploration, Next, Round};
-pub use family::{count_family, explorable, family};
 pub use level::{read_blocks, write_blocks, Block, LevelStore, MemLevels};
+pub use tools::family::{count_family, explorable, family};
 
 /// Most threads [`ExploreOptions::threads`] accepts.
 pub const MAX_THREADS: u32 = 256;
