@@ -69,7 +69,7 @@ fn any_in_window(sys: &System, index: u32, len: u32) -> bool {
 
 /// The ample set of a state: `Some(holder)` when the lock holder's next step is independent
 /// of every hardware step that can precede it (see the module docs), else `None` (expand in full).
-pub(super) fn ample(sys: &System) -> Option<Actor> {
+pub(crate) fn ample(sys: &System) -> Option<Actor> {
     // Fault steps set FSTS, which the holder's poll reads (qi_check_fault): no reduction.
     if !sys.params.faults.is_off() {
         return None;
