@@ -12,7 +12,8 @@ enum Seen {
     Map(FpTable),
 }
 
-/// One part of the visited set: the states whose fingerprint it owns ([`owner`]).
+/// One part of the visited set: the states whose fingerprint it owns
+/// ([`owner`](crate::check::wire::owner)).
 pub struct Partition {
     seen: Seen,
 }

@@ -44,7 +44,8 @@
 //! expanded in full. States with the lock free are never reduced.
 //!
 //! The reduced graph can make a counterexample longer (α is taken before hardware steps that a
-//! shortest path would have put first). With [`ExploreOptions::shortest`] the explorer then
+//! shortest path would have put first). With
+//! [`ExploreOptions::shortest`](crate::check::ExploreOptions::shortest) the explorer then
 //! re-explores without the partial-order reduction, bounded to shorter paths, and keeps the
 //! shorter counterexample if there is one: counterexamples are shortest.
 //!
