@@ -30,7 +30,8 @@ use crate::check::{ExploreProgress, ExploreStats};
 pub const CHUNK: usize = 1 << 13;
 
 /// A round of the two steps: the roots, or a chunk of the level at `depth` whose first record
-/// is state `first_id` (the records are the search's: [`Exploration::chunk`](super::Exploration::chunk)).
+/// is state `first_id` (the records are the search's:
+/// [`Exploration::chunk`](super::Exploration::chunk)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Round {
     Seed,
