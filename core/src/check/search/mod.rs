@@ -17,5 +17,7 @@ mod slices;
 
 pub use exploration::{Exploration, Next};
 pub use owners::Owners;
-pub use rounds::{Round, CHUNK};
-pub use slices::Slices;
+pub use rounds::Round;
+#[cfg(test)]
+pub(crate) use rounds::CHUNK;
+pub use slices::{Edges, Slices};
