@@ -3,7 +3,7 @@
 //! [`Driver`] trait, and [`Exploration::run`], the loop that drives one:
 //!
 //! - [`Local`] (`local.rs`): the slice protocol on this thread, one slice per partition;
-//! - [`Threads`] (`threads.rs`, feature `threads`): the same slices and partitions as jobs on
+//! - `Threads` (`threads.rs`, feature `threads`): the same slices and partitions as jobs on
 //!   a pool of native threads, kept for the exploration;
 //! - [`OwnerPool`] (`pool.rs`): the owner protocol on this thread, one [`Owner`]
 //!   (`owners.rs`, the worker side) per partition, exchanging the bytes a pool of Web Workers
