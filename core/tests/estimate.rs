@@ -1,8 +1,8 @@
-//! The state-space estimate before Prove (`check::estimate`) against the real counts of the
+//! The state-space estimate before Prove (`check::tools::estimate`) against the real counts of the
 //! explorer: within its stated factor on configs the playground offers, exact for small
 //! families, and it costs a fraction of the exploration.
 
-use qisim_core::check::estimate::{estimate, EstimateOptions, Method, FACTOR};
+use qisim_core::check::tools::estimate::{estimate, EstimateOptions, Method, FACTOR};
 use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
 use qisim_core::config::FaultConfig;
 use qisim_core::{BatchDist, Config, PolicyKind, Workload};

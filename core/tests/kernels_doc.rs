@@ -3,8 +3,8 @@
 //! stale (`QISIM_BLESS=1` rewrites it). They also check that every counterexample replays and
 //! what the matrix must show.
 
-use qisim_core::check::matrix::{self, Cell, Fault, MatrixSpec, Mix, Row};
-use qisim_core::check::{matrix_doc, patch_checks};
+use qisim_core::check::tools::matrix::{self, Cell, Fault, MatrixSpec, Mix, Row};
+use qisim_core::check::tools::{matrix_doc, patch_checks};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::program::patches::PATCHES;
 

@@ -14,7 +14,7 @@
 //! Both take minutes (the core is optimised in test builds): `scripts/test.sh` runs them as a
 //! stage of their own (`cargo test -p qisim-core --test program_mutants -- --ignored`).
 
-use qisim_core::check::matrix::{self, Cell, MatrixSpec, Row};
+use qisim_core::check::tools::matrix::{self, Cell, MatrixSpec, Row};
 use qisim_core::check::{explore_roots, family, ExploreOptions, Verdict};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::config::{FaultConfig, IteTiming, TypeMix};

@@ -9,7 +9,7 @@
 //! counterexample and state count. The shipped programs clear `ITE` before the walk, as
 //! `dmar.c` does; their matrix differs only in the `ITE` and device-gone columns.
 
-use qisim_core::check::matrix::{self, Cell, Fault, MatrixSpec, Row};
+use qisim_core::check::tools::matrix::{self, Cell, Fault, MatrixSpec, Row};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::{Config, FindingKind, Simulation};
 use serde_json::Value;

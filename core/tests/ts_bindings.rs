@@ -16,9 +16,9 @@
 use std::any::TypeId;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use qisim_core::check::answer::KernelAnswer;
-use qisim_core::check::estimate::{Estimate, EstimateOptions};
-use qisim_core::check::matrix::{self, Cell, MatrixSpec};
+use qisim_core::check::tools::answer::KernelAnswer;
+use qisim_core::check::tools::estimate::{Estimate, EstimateOptions};
+use qisim_core::check::tools::matrix::{self, Cell, MatrixSpec};
 use qisim_core::check::{explore, ExploreOptions, ExploreProgress, ExploreStats, Verdict};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::config::preset::{preset, Preset};
@@ -231,7 +231,7 @@ fn samples() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         "no counterexample cell"
     );
     out.push(("matrixCells", "Cell[]", json(&cells)));
-    let answer = qisim_core::check::answer::answer_kernel(&spec, Kernel::V6_12).unwrap();
+    let answer = qisim_core::check::tools::answer::answer_kernel(&spec, Kernel::V6_12).unwrap();
     out.push(("kernelAnswer", "KernelAnswer", json(&answer)));
     let shown = answer.answers[0]
         .config

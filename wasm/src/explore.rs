@@ -70,7 +70,7 @@ pub(crate) fn explored_roots(
             }
             count_family(cfg, c).map_err(|e| config_error(what, &e))
         }
-        None => Ok(qisim_core::check::family::family(cfg)
+        None => Ok(qisim_core::check::tools::family::family(cfg)
             .map_err(|e| config_error("config", &e))?
             .0),
     }
@@ -144,7 +144,7 @@ pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// Estimates, before exploring, how many states `explore(config, options)` will store
-/// (`qisim_core::check::estimate`): a sample of the family's roots explored with a small bound
+/// (`qisim_core::check::tools::estimate`): a sample of the family's roots explored with a small bound
 /// and extrapolated. `options`: the core's `EstimateOptions` (`{ sample, budget, por, symmetry,
 /// rotation, stopOnCause }`) plus, as for `explore`, `counts: number[]`. Returns `{ states, low,
 /// high, workloads, sampled, explored, method, counterexample }` (`method`: `exact`, `extrapolated` or
@@ -152,7 +152,7 @@ pub fn explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
 /// measured rate).
 #[wasm_bindgen(js_name = estimateExplore)]
 pub fn estimate_explore(config: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    use qisim_core::check::estimate::{estimate_roots, EstimateOptions};
+    use qisim_core::check::tools::estimate::{estimate_roots, EstimateOptions};
     let cfg = config_from_js(config)?;
     let (mine, rest) = split_options("estimate options", &options, &["counts"])?;
     let counts: Option<Vec<u32>> = match mine.into_iter().next() {
@@ -176,16 +176,17 @@ pub fn estimate_explore(config: JsValue, options: JsValue) -> Result<JsValue, Js
 pub fn explore_family(config: JsValue) -> Result<JsValue, JsValue> {
     let cfg = config_from_js(config)?;
     let (roots, counts) =
-        qisim_core::check::family::family(&cfg).map_err(|e| config_error("config", &e))?;
+        qisim_core::check::tools::family::family(&cfg).map_err(|e| config_error("config", &e))?;
     to_js(&serde_json::json!({ "roots": roots.len(), "counts": counts }))
 }
 
-/// The nearest config the explorer proves comfortably (`qisim_core::check::provable`):
+/// The nearest config the explorer proves comfortably (`qisim_core::check::tools::provable`):
 /// `{ config, changes: [{ field, from, to, why }], roots }`: a fault budget, one descriptor
 /// type, then fewer calls and CPUs. Throws, naming the field, when nothing smaller explores.
 #[wasm_bindgen(js_name = provableConfig)]
 pub fn provable_config(config: JsValue) -> Result<JsValue, JsValue> {
     let cfg = config_from_js(config)?;
-    let p = qisim_core::check::provable::provable(&cfg).map_err(|e| config_error("config", &e))?;
+    let p = qisim_core::check::tools::provable::provable(&cfg)
+        .map_err(|e| config_error("config", &e))?;
     to_js(&p)
 }

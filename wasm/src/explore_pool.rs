@@ -1,13 +1,16 @@
 //! The exploration on a pool of Web Workers (`web/pool.js`): the coordinator
 //! ([`ExploreCoordinator`], on the page's thread) and one [`ExploreWorker`] per partition, in
-//! each worker. They speak the protocol of `qisim_core::check::coordinator`: the coordinator
-//! says which range of states each round covers, every worker expands the states it owns in
-//! it and absorbs its messages (`qisim_core::check::owned`), the messages are byte buffers the
-//! pool transfers between workers without copying, and the coordinator sees only merge keys.
-//! Everything that decides is the core's; this file only translates.
+//! each worker. They speak the core's owner protocol (`qisim_core::check::search`, the
+//! exploration's side, `Exploration::owners`): the coordinator says which range of states each
+//! round covers, every worker expands the states it owns in it and absorbs its messages
+//! (`qisim_core::check::drivers::Owner`), the messages are byte buffers the pool transfers
+//! between workers without copying, and the coordinator sees only merge keys. Everything that
+//! decides is the core's; this file only translates (the core's `OwnerPool` driver does the
+//! same on one thread, for its tests).
 
-use qisim_core::check::owned::Owner;
+use qisim_core::check::drivers::Owner;
 use qisim_core::check::partition::{Outbox, Rules};
+use qisim_core::check::wire::KEY;
 use qisim_core::check::{
     partitions, Exploration, ExploreOptions, MemLevels, Next, Round, Violation,
 };
@@ -109,15 +112,7 @@ impl ExploreCoordinator {
                 &format!("{} violations for {} workers", v.len(), self.x.parts()),
             ));
         }
-        let outs: Vec<Outbox> = v
-            .into_iter()
-            .map(|v| {
-                let mut o = Outbox::default();
-                o.violation = v;
-                o
-            })
-            .collect();
-        Ok(self.x.expanded(&outs))
+        Ok(self.x.owners().expanded(&v))
     }
 
     /// The workers absorbed the oldest round: `keys[p]` worker p's merge keys, `counted` the
@@ -141,7 +136,7 @@ impl ExploreCoordinator {
             .iter()
             .map(|a| a.unchecked_into::<js_sys::Uint8Array>().to_vec())
             .collect();
-        let size = qisim_core::check::owned::KEY;
+        let size = KEY;
         if let Some(p) = keys.iter().position(|k| k.len() % size != 0) {
             return Err(error(
                 "keys",
@@ -151,7 +146,7 @@ impl ExploreCoordinator {
                 ),
             ));
         }
-        match self.x.absorbed(
+        match self.x.owners().absorbed(
             &keys,
             counted as u64,
             table_bytes as u64,

@@ -1,10 +1,12 @@
 //! The playground's patch lab (the Kernel code panel): the proposed fixes, a program's diff
 //! against a shipped kernel, and a program's matrix and fault-path checks worded as the core's
-//! grid words them (`check::matrix_doc`), so the page retypes none of it.
+//! grid words them (`check::tools::matrix_doc`), so the page retypes none of it.
 
-use qisim_core::check::matrix::{replay_command, run_rows, Cell, Fault, MatrixSpec, Mix, Row};
-use qisim_core::check::matrix_doc::{path_text, short, LEGEND};
-use qisim_core::check::patch_checks::{check, PathVerdict, PATHS};
+use qisim_core::check::tools::cell_run::replay_command;
+use qisim_core::check::tools::cell_text::{path_text, short};
+use qisim_core::check::tools::matrix::{run_rows, Cell, Fault, MatrixSpec, Mix, Row};
+use qisim_core::check::tools::matrix_doc::LEGEND;
+use qisim_core::check::tools::patch_checks::{check, PathVerdict, PATHS};
 use qisim_core::config::kernel::Kernel;
 use qisim_core::program::patches::{diff, PATCHES};
 use wasm_bindgen::prelude::*;
@@ -106,7 +108,7 @@ pub fn matrix_labels() -> Result<JsValue, JsValue> {
     }))
 }
 
-/// A cell as JSON with the grid's text of it (`text`, `matrix_doc::short`) and the `qisim
+/// A cell as JSON with the grid's text of it (`text`, `cell_text::short`) and the `qisim
 /// replay` command of its counterexample (`command`, or null).
 fn cell_json(spec: &MatrixSpec, c: &Cell) -> serde_json::Value {
     let mut v = serde_json::to_value(c).unwrap_or_default();
@@ -183,7 +185,7 @@ pub fn program_paths(
     to_js(&v)
 }
 
-/// "Is the kernel I ship affected?" for kernel `version` (`qisim_core::check::answer`): for
+/// "Is the kernel I ship affected?" for kernel `version` (`qisim_core::check::tools::answer`): for
 /// each kind of time-out (device present, gone, gone without `ITESID`) whether a CPU can
 /// hang, in the matrix's words, with the run that shows it (`config`, `replay`) and its
 /// `qisim replay` command: the row of `docs/kernels.md`'s first table. `spec` as for `matrix`.
@@ -191,7 +193,7 @@ pub fn program_paths(
 pub fn kernel_answer(version: &str, spec: JsValue) -> Result<JsValue, JsValue> {
     let k = kernel("version", version)?;
     let spec = spec_of(spec)?;
-    let a = qisim_core::check::answer::answer_kernel(&spec, k)
+    let a = qisim_core::check::tools::answer::answer_kernel(&spec, k)
         .map_err(|e| config_error("matrix spec", &e))?;
     to_js(&a)
 }

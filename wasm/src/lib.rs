@@ -100,12 +100,13 @@ pub fn kernel_config(version: &str, config: JsValue, realistic: bool) -> Result<
 /// (defaults 8, 2, 1, 3, 5000000). Returns the cells.
 #[wasm_bindgen]
 pub fn matrix(spec: JsValue) -> Result<JsValue, JsValue> {
-    let spec: qisim_core::check::matrix::MatrixSpec = if spec.is_undefined() || spec.is_null() {
-        Default::default()
-    } else {
-        from_js("matrix spec", "spec", spec)?
-    };
-    let cells = qisim_core::check::matrix::run(&spec, |_| {})
+    let spec: qisim_core::check::tools::matrix::MatrixSpec =
+        if spec.is_undefined() || spec.is_null() {
+            Default::default()
+        } else {
+            from_js("matrix spec", "spec", spec)?
+        };
+    let cells = qisim_core::check::tools::matrix::run(&spec, |_| {})
         .map_err(|e| config_error("matrix spec", &e))?;
     to_js(&cells)
 }
@@ -132,7 +133,7 @@ pub fn program_matrix(
 ) -> Result<JsValue, JsValue> {
     let spec = lab::spec_of(spec)?;
     let rows = [lab::program_row(name, program, callers)?];
-    let cells = qisim_core::check::matrix::run_rows(&spec, &rows, |_| {})
+    let cells = qisim_core::check::tools::matrix::run_rows(&spec, &rows, |_| {})
         .map_err(|e| config_error("matrix spec", &e))?;
     to_js(&cells)
 }

@@ -8,8 +8,8 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use qisim_core::check::consequence::{follow, follows};
-use qisim_core::check::estimate::{EstimateOptions, Method};
+use qisim_core::check::tools::consequence::{follow, follows};
+use qisim_core::check::tools::estimate::{EstimateOptions, Method};
 use qisim_core::check::{self, Block, ExploreOptions, LevelStore, MemLevels, Verdict};
 use qisim_core::Config;
 
@@ -267,10 +267,11 @@ fn estimate(a: &ExploreArgs, roots: &[Config], opts: &ExploreOptions) -> Result<
         ..EstimateOptions::default()
     };
     let t = Instant::now();
-    let e = check::estimate::estimate_roots(roots, &o).map_err(|e| match e.field.as_str() {
-        "budget" => Usage(format!("flag --estimate-budget: {}", e.message)),
-        _ => e.into(),
-    })?;
+    let e =
+        check::tools::estimate::estimate_roots(roots, &o).map_err(|e| match e.field.as_str() {
+            "budget" => Usage(format!("flag --estimate-budget: {}", e.message)),
+            _ => e.into(),
+        })?;
     let secs = t.elapsed().as_secs_f64();
     let rate = e.explored as f64 / secs.max(1e-9);
     if a.out.json {

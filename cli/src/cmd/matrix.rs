@@ -43,8 +43,8 @@ pub(crate) struct MatrixArgs {
 }
 
 pub(crate) fn run(a: &MatrixArgs) -> Result<ExitCode, Usage> {
-    use qisim_core::check::matrix::{self, MatrixSpec};
-    use qisim_core::check::matrix_doc;
+    use qisim_core::check::tools::matrix::{self, MatrixSpec};
+    use qisim_core::check::tools::matrix_doc;
     let spec = MatrixSpec {
         qi_length: a.ring,
         submitters: a.submitters,

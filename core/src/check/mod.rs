@@ -20,44 +20,53 @@
 //!
 //! # How
 //!
-//! Breadth first, level by level (`bfs.rs`), each level in chunks: the two steps of
-//! `partition.rs` expand a chunk in contiguous slices (each successor sent to the partition of
-//! the visited set that owns its fingerprint) and absorb each owner's inboxes in slice order;
-//! the coordinator then merges the owners' new states back into generation order. One thread
-//! runs the same steps with one slice and one partition; N threads (`threads.rs`, feature
-//! `threads`: a pool kept for the search) run 4N slices and N partitions as jobs; a browser
-//! can run them on Web Workers
-//! (messages are plain byte buffers). The result does not depend on the number of threads —
-//! same verdict, states, transitions and counterexample — because each owner sees the copies
-//! of a fingerprint in generation order and keeps the first, and the merge restores the
-//! sequential order of the next level (the argument in `partition.rs`; a unit test compares
-//! every parent link, `core/tests/explore_threads.rs` the verdicts on a sweep).
+//! The folder reads top down: `search/` → `drivers/` → `partition/` → `reduce/`, with
+//! `store/`, `wire/` and `tools/` beside them.
 //!
-//! Only 64-bit fingerprints of visited states are stored (`table.rs`: a plain set, 8 bytes a
-//! slot; like SPIN's hash-compact and stateright), plus per state its parent index and the actor
-//! byte of the transition from it (5 bytes). Paths are rebuilt by replaying those actors from
-//! the root (`path.rs`): the records the search stores are actual states, not canonical
-//! representatives (symmetry only changes the fingerprint), so the replay goes through the very
-//! states the search expanded. The levels hold states packed into fixed-size records
-//! (`pack.rs`), stored in RAM as blocks of XOR-deltas between consecutive records (`level.rs`,
-//! ~4× smaller), unpacked into one scratch `System` for expansion (debug builds check on a
-//! sample that a record unpacks to a state with its fingerprint). What a state is, field by
-//! field, is written once, in each state type's `visit` ([`crate::model::state`]);
-//! `fingerprint.rs` hashes it canonically (with the symmetry reductions), `pack.rs` stores it.
+//! Breadth first, level by level, each level in rounds (`search/`: one state machine, the
+//! [`Exploration`]): a driver (`drivers/`) runs the two steps of `partition/` on a round —
+//! expand its records in contiguous slices (each successor sent to the partition of the
+//! visited set that owns its fingerprint) and absorb each owner's inboxes in slice order — and
+//! reports it through a protocol; the search then merges the owners' new states back into
+//! generation order. One thread (`drivers/local.rs`) runs the steps with one slice and one
+//! partition; N threads (`drivers/threads.rs`, feature `threads`: a pool kept for the
+//! exploration) run 4N slices and N partitions as jobs; owners that keep the states they own
+//! (`drivers/owners.rs`) run them on a pool of Web Workers, or on this thread
+//! (`drivers/pool.rs`), exchanging plain byte buffers (`wire/`). The result does not depend on
+//! the number of threads or workers — same verdict, states, transitions and counterexample —
+//! because each owner sees the copies of a fingerprint in generation order and keeps the
+//! first, and the merge restores the sequential order of the next level (the argument in
+//! `partition/`; a unit test compares every parent link, `core/tests/explore_threads.rs` and
+//! `core/tests/explore_pool.rs` the verdicts on a sweep).
+//!
+//! Only 64-bit fingerprints of visited states are stored (`store/table.rs`: a plain set, 8
+//! bytes a slot; like SPIN's hash-compact and stateright), plus per state its parent index and
+//! the actor byte of the transition from it (5 bytes, `search/links.rs`). Paths are rebuilt by
+//! replaying those actors from the root (`search/path.rs`): the records the search stores are
+//! actual states, not canonical representatives (symmetry only changes the fingerprint), so the
+//! replay goes through the very states the search expanded. The levels hold states packed into
+//! fixed-size records (`store/pack.rs`), stored in RAM as blocks of XOR-deltas between
+//! consecutive records (`wire/block.rs`, ~4× smaller; `store/level.rs` keeps them), unpacked
+//! into one scratch `System` for expansion (debug builds check on a sample that a record
+//! unpacks to a state with its fingerprint). What a state is, field by field, is written once,
+//! in each state type's `visit` ([`crate::model::state`]); `reduce/fingerprint.rs` hashes it
+//! canonically (with the symmetry reductions), `store/pack.rs` stores it.
 //! Three facts make states that differ only in what no later step reads hash alike: a
 //! submitter is named by its *future*, the calls it has left, not its whole workload
-//! (`future.rs`: states of different roots merge); a descriptor in a free slot that nothing can
-//! read any more is left out ([`Ring::desc_dead`](crate::model::Ring::desc_dead), decided with
-//! the model's own rules: a polling owner under `IQE` injection, a legacy `mark` still to come);
-//! and the ring is read from a canonical turn (rotation, `ExploreOptions::rotation`). Rotation
-//! alone merged almost nothing: a state's turn is fixed by the slots consumed so far, which
-//! the workload fixes — once futures and dead descriptors forget the past, states reached by
-//! different histories coincide up to a turn. `reduction_tests.rs` checks each reduction against
-//! the model: two states it merges, run in lockstep on random walks over configurations of
-//! every kind, must show the explorer the same actors, findings and fingerprints.
-//! `ample.rs` is the partial-order reduction and its soundness argument; `cycles.rs` the
-//! fair-cycle cross-check of the liveness argument below (one thread: it keeps the graph and a
-//! fingerprint → index table).
+//! (`reduce/future.rs`: states of different roots merge); a descriptor in a free slot that
+//! nothing can read any more is left out ([`Ring::desc_dead`](crate::model::Ring::desc_dead),
+//! decided with the model's own rules: a polling owner under `IQE` injection, a legacy `mark`
+//! still to come); and the ring is read from a canonical turn (rotation,
+//! `ExploreOptions::rotation`). Rotation alone merged almost nothing: a state's turn is fixed
+//! by the slots consumed so far, which the workload fixes — once futures and dead descriptors
+//! forget the past, states reached by different histories coincide up to a turn.
+//! `reduce/reduction_tests.rs` checks each reduction against the model: two states it merges,
+//! run in lockstep on random walks over configurations of every kind, must show the explorer
+//! the same actors, findings and fingerprints. `reduce/ample.rs` is the partial-order
+//! reduction and its soundness argument; `search/cycles.rs` the fair-cycle cross-check of the
+//! liveness argument below (one thread: it keeps the graph and a fingerprint → index table).
+//! `tools/` holds what is built on the explorer (families of roots, the estimate, the kernel
+//! matrix and its pages, ...).
 //!
 //! # Fingerprint collisions
 //!
@@ -71,9 +80,9 @@
 //!
 //! # `maxStates`, progress and cancellation
 //!
-//! Checked after each chunk, on the coordinating thread: the search stops with
-//! `boundReached` once more than `maxStates` states are stored (so it may store up to a chunk's
-//! new states more), and the progress callback runs after every chunk (a few thousand states);
+//! Checked after each round, on the coordinating thread: the search stops with
+//! `boundReached` once more than `maxStates` states are stored (so it may store up to a round's
+//! new states more), and the progress callback runs after every round (a few thousand states);
 //! returning false stops with `boundReached`, keeping the statistics so far.
 //!
 //! # Liveness
@@ -97,7 +106,7 @@
 //! [`ExploreOptions::cycles`] replaces this argument by a direct check, as a cross-check: the
 //! whole graph is kept (without the partial-order reduction) and searched for a *fair
 //! non-progress cycle* — a strongly connected set in which every actor enabled somewhere also
-//! steps inside (the `Graph` type below). The tests check that both give the same verdicts.
+//! steps inside (`search/cycles.rs`). The tests check that both give the same verdicts.
 //!
 //! `lostCompletion` is the cause, not a violation: exploration continues past it to find its
 //! consequence (unless [`ExploreOptions::stop_on_cause`]). Every other finding kind is a
@@ -107,37 +116,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::error::ConfigError;
-use crate::model::{Finding, FindingKind};
+use crate::model::FindingKind;
 
-mod ample;
-pub mod answer;
-mod bfs;
-pub mod consequence;
-pub mod coordinator;
-mod cycles;
-pub mod estimate;
-pub mod family;
-mod fingerprint;
-mod future;
-pub mod level;
-pub mod matrix;
-pub mod matrix_doc;
-pub mod owned;
-mod pack;
+pub mod drivers;
 pub mod partition;
-pub mod patch_checks;
-mod path;
-pub mod provable;
-#[cfg(test)]
-mod reduction_tests;
-mod table;
-#[cfg(feature = "threads")]
-mod threads;
+mod reduce;
+pub mod search;
+mod store;
+pub mod tools;
+mod verdict;
+pub mod wire;
 
-pub use bfs::Violation;
-pub use coordinator::{Exploration, Next, Round};
-pub use family::{count_family, explorable, family};
-pub use level::{read_blocks, write_blocks, Block, LevelStore, MemLevels};
+pub use partition::Violation;
+pub use search::{Exploration, Next, Round};
+pub use store::level::{LevelStore, MemLevels};
+pub use tools::family::{count_family, explorable, family};
+pub use verdict::{ExploreProgress, ExploreStats, Verdict};
+pub use wire::{read_blocks, write_blocks, Block};
 
 /// Most threads [`ExploreOptions::threads`] accepts.
 pub const MAX_THREADS: u32 = 256;
@@ -195,143 +190,13 @@ impl Default for ExploreOptions {
     }
 }
 
-/// Statistics of an exploration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct ExploreStats {
-    /// Distinct states stored.
-    pub states: u64,
-    /// Transitions executed (successors generated).
-    pub transitions: u64,
-    /// Deepest BFS level reached.
-    pub max_depth: u64,
-    /// Initial states (one per workload combination).
-    pub roots: u64,
-    /// Wall-clock seconds, filled in by the caller ([`Verdict::with_elapsed`]): core has no clock.
-    pub seconds: Option<f64>,
-    /// `states / seconds`, filled in with `seconds`.
-    pub states_per_second: Option<f64>,
-    /// Peak memory of the visited set, parent links, BFS levels and message buffers, per
-    /// stored state (the explorer's own accounting; the CLI also reports the process's peak).
-    pub bytes_per_state: f64,
-    /// The explorer's accounting of the bytes above.
-    pub peak_bytes: u64,
-    /// Upper bound on the probability that two distinct stored states share a 64-bit
-    /// fingerprint (and were merged): n(n−1)/2 · 2⁻⁶⁴ for n states (birthday bound, as SPIN
-    /// reports for hash-compact search). A `proved` holds with at least 1 minus this.
-    pub collision_probability: f64,
-    /// Threads the search ran on.
-    pub threads: u32,
-    /// The reductions the search used: asked for (`ExploreOptions`) and sound for this config
-    /// and its kernel program (`program::analysis`, `docs/programs.md`). Partial-order
-    /// reduction: off with faults.
-    pub por: bool,
-    pub symmetry: bool,
-    /// Ring rotation: off where the program reads slot numbers other than relative to the ring.
-    pub rotation: bool,
-    /// Descriptors of freed slots nothing can read were left out of the states: off where the
-    /// program may copy or revive any freed slot.
-    #[serde(default)]
-    pub dead_descriptors: bool,
-}
-
-/// The result of an exploration.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(
-    tag = "verdict",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-#[allow(clippy::large_enum_variant)] // one verdict per exploration
-pub enum Verdict {
-    /// Every reachable state was explored: no finding, no lockup, no deadlock.
-    Proved {
-        #[serde(flatten)]
-        stats: ExploreStats,
-    },
-    /// A shortest path to a violation.
-    #[serde(rename_all = "camelCase")]
-    Counterexample {
-        /// The violation (`lockup`, `deadlock`, a safety kind, `staleWakeup`, ...).
-        kind: FindingKind,
-        /// The configuration the replay runs against (one of the roots).
-        config: Config,
-        /// Replay string (`q1:...`) for the simulator's replay scheduler.
-        replay: String,
-        steps: u64,
-        /// Findings of the replay in the simulator.
-        findings: Vec<Finding>,
-        /// True if the simulator's replay reported `kind` as its first violation (the
-        /// explorer and the simulator decide with the same code: a test sweeps this).
-        reproduced: bool,
-        /// The column timeline of the replay.
-        timeline: String,
-        #[serde(flatten)]
-        stats: ExploreStats,
-    },
-    /// `maxStates` was reached before the search finished: nothing proved.
-    BoundReached {
-        max_states: u64,
-        #[serde(flatten)]
-        stats: ExploreStats,
-    },
-}
-
-impl Verdict {
-    /// The statistics.
-    pub fn stats(&self) -> &ExploreStats {
-        match self {
-            Verdict::Proved { stats }
-            | Verdict::Counterexample { stats, .. }
-            | Verdict::BoundReached { stats, .. } => stats,
-        }
-    }
-
-    fn stats_mut(&mut self) -> &mut ExploreStats {
-        match self {
-            Verdict::Proved { stats }
-            | Verdict::Counterexample { stats, .. }
-            | Verdict::BoundReached { stats, .. } => stats,
-        }
-    }
-
-    /// Fills in the elapsed wall-clock time measured by the caller.
-    pub fn with_elapsed(mut self, seconds: f64) -> Self {
-        let s = self.stats_mut();
-        s.seconds = Some(seconds);
-        s.states_per_second = (seconds > 0.0).then(|| s.states as f64 / seconds);
-        self
-    }
-
-    /// `proved`, `counterexample` or `boundReached`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Verdict::Proved { .. } => "proved",
-            Verdict::Counterexample { .. } => "counterexample",
-            Verdict::BoundReached { .. } => "boundReached",
-        }
-    }
-}
-
-/// Progress of a running exploration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ExploreProgress {
-    pub states: u64,
-    pub transitions: u64,
-    pub depth: u64,
-    pub queued: u64,
-}
-
 /// Explores `cfg` exhaustively.
 pub fn explore(cfg: &Config, opts: &ExploreOptions) -> Result<Verdict, ConfigError> {
     explore_roots(std::slice::from_ref(cfg), opts, |_| true)
 }
 
 /// Explores one graph from several initial configs (same `qiLength`, `submitters`, `policy`,
-/// `hardware`; workloads may differ). `progress` is called after every chunk of the search (see the module docs), on the calling thread; returning false
+/// `hardware`; workloads may differ). `progress` is called after every round of the search (see the module docs), on the calling thread; returning false
 /// stops with a `boundReached` verdict.
 pub fn explore_roots(
     cfgs: &[Config],
@@ -350,7 +215,12 @@ pub fn explore_roots_with(
     levels: &mut dyn FnMut() -> Box<dyn LevelStore>,
 ) -> Result<Verdict, ConfigError> {
     let parts = partitions(opts, None)?;
-    Ok(Exploration::new(cfgs, opts, parts, levels)?.run(progress))
+    let mut x = Exploration::new(cfgs, opts, parts, levels)?;
+    #[cfg(feature = "threads")]
+    if parts > 1 {
+        return Ok(x.run(&mut drivers::Threads::new(parts), progress));
+    }
+    Ok(x.run(&mut drivers::Local::default(), progress))
 }
 
 /// The partitions of the visited set (threads, or Web Workers) an exploration runs on, from
@@ -388,7 +258,7 @@ pub fn partitions(opts: &ExploreOptions, pool: Option<usize>) -> Result<usize, C
     #[cfg(feature = "threads")]
     {
         Ok(if n == 0 {
-            threads::available()
+            drivers::available()
         } else {
             n as usize
         })

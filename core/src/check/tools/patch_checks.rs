@@ -3,7 +3,7 @@
 //! shortest finding of a whole family, which can hide a path a patch does fix behind one it
 //! does not (an `IQE` inside a batch, F1, is shorter than F2's early free).
 
-use crate::check::matrix::{cell_config, Fault, MatrixSpec, Row};
+use super::matrix::{cell_config, Fault, MatrixSpec, Row};
 use crate::check::{explore, ExploreOptions, Verdict};
 use crate::config::{BatchDist, Config, Workload};
 use crate::FindingKind;

@@ -5,25 +5,25 @@
 /// power-of-two table kept at most 3/4 full (12 bytes per slot). Fingerprint 0 is stored as 1
 /// (a 2^-64 merge, like any fingerprint collision).
 #[derive(Default)]
-pub(super) struct FpTable {
+pub(crate) struct FpTable {
     keys: Vec<u64>,
     vals: Vec<u32>,
     len: usize,
 }
 
 impl FpTable {
-    pub(super) fn capacity(&self) -> usize {
+    pub(crate) fn capacity(&self) -> usize {
         self.keys.len()
     }
 
     /// Fingerprints stored.
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
     /// Inserts `fp -> val` unless present; returns the existing value if present.
     #[inline]
-    pub(super) fn insert(&mut self, fp: u64, val: u32) -> Option<u32> {
+    pub(crate) fn insert(&mut self, fp: u64, val: u32) -> Option<u32> {
         if (self.len + 1) * 4 > self.keys.len() * 3 {
             self.grow();
         }
@@ -71,11 +71,11 @@ impl FpTable {
 /// what a long search's resident memory is made of). In a shard the slot of a fingerprint is
 /// 32 bits of it below the shard bits, scaled to the capacity ("fastrange", Lemire 2019),
 /// which works for any capacity, so a shard grows by 1.25× instead of 2× (load stays between
-/// 3/5 and 3/4; a shard is small, so growing it more often costs little). The low bits choose the partition ([`super::partition::owner`]), so the
+/// 3/5 and 3/4; a shard is small, so growing it more often costs little). The low bits choose the partition ([`crate::check::wire::owner`]), so the
 /// three are independent. Fingerprint 0 is stored as 1 (a 2^-64 merge, like any fingerprint
 /// collision).
 #[derive(Default)]
-pub(super) struct FpSet {
+pub(crate) struct FpSet {
     shards: Vec<Vec<u64>>,
     /// Fingerprints per shard.
     lens: Vec<usize>,
@@ -88,12 +88,12 @@ const SHARD_BITS: u32 = SHARDS.trailing_zeros();
 
 impl FpSet {
     /// Slots allocated.
-    pub(super) fn capacity(&self) -> usize {
+    pub(crate) fn capacity(&self) -> usize {
         self.shards.iter().map(Vec::len).sum()
     }
 
     /// Fingerprints stored.
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
@@ -105,7 +105,7 @@ impl FpSet {
 
     /// Inserts `fp`; false if it was present.
     #[inline]
-    pub(super) fn insert(&mut self, fp: u64) -> bool {
+    pub(crate) fn insert(&mut self, fp: u64) -> bool {
         if self.shards.is_empty() {
             self.shards = vec![Vec::new(); SHARDS];
             self.lens = vec![0; SHARDS];

@@ -1,45 +1,13 @@
 //! The kernel matrix as text: the grid a maintainer reads on one screen (`qisim matrix`), the
 //! page `docs/kernels.md` and the page `docs/patches.md` (tests keep both current).
 
-use crate::check::answer::{answers, TimeOut};
-use crate::check::matrix::{consequence_command, replay_command, Cell, Fault, MatrixSpec, Mix};
+use super::answer::{answers, TimeOut};
+use super::cell_run::{consequence_command, replay_command};
+use super::cell_text::{path_text, short};
+use super::matrix::{Cell, Fault, MatrixSpec, Mix};
 use crate::config::kernel::Kernel;
 use crate::program::library::Shipped;
 use crate::program::patches::{diff, PATCHES};
-
-/// A cell's verdict in a few characters: `ok`, `bound`, or the finding and its steps.
-pub fn short(c: &Cell) -> String {
-    match (&c.kind, c.steps) {
-        (Some(k), Some(n)) => match &c.consequence {
-            Some(q) => format!("{} {n} ⇒ {}@{}", abbrev(k), abbrev(q.kind.name()), q.calls),
-            None => format!("{} {n}", abbrev(k)),
-        },
-        _ if c.verdict == "proved" => "ok".to_string(),
-        _ => c.verdict.clone(),
-    }
-}
-
-/// A fault path's verdict in the grid's words: `ok`, the finding and its steps, `bound`, or
-/// the error.
-pub fn path_text(v: &crate::check::patch_checks::PathVerdict) -> String {
-    use crate::check::patch_checks::PathVerdict;
-    match v {
-        PathVerdict::Proved => "ok".into(),
-        PathVerdict::Counterexample { kind, steps } => format!("{} {steps}", abbrev(kind.name())),
-        PathVerdict::BoundReached => "bound".into(),
-        PathVerdict::Error(e) => e.clone(),
-    }
-}
-
-/// A finding's name as the grid writes it (the legend, [`LEGEND`], spells them out).
-fn abbrev(kind: &str) -> &str {
-    match kind {
-        "prematureCompletion" => "premature",
-        "strayStatusWrite" => "stray",
-        "misattributedError" => "misattributed",
-        k => k,
-    }
-}
 
 /// What the grid's cells say.
 pub const LEGEND: &str = "ok: proved (no lockup, deadlock or safety violation in any interleaving); otherwise the shortest counterexample's finding and its steps (premature: prematureCompletion, stray: strayStatusWrite, misattributed: misattributedError); ⇒ X@k: that first cause ends in X with k calls per CPU";
@@ -322,11 +290,11 @@ fn headline(spec: &MatrixSpec, cells: &[Cell]) -> String {
     s
 }
 
-/// The fault paths' own configurations for each patch and its base (`check::patch_checks`).
+/// The fault paths' own configurations for each patch and its base (`check::tools::patch_checks`).
 fn path_checks(spec: &MatrixSpec) -> String {
-    use crate::check::matrix::Row;
-    use crate::check::patch_checks::PathVerdict;
-    use crate::check::patch_checks::{check, PATHS};
+    use crate::check::tools::matrix::Row;
+    use crate::check::tools::patch_checks::PathVerdict;
+    use crate::check::tools::patch_checks::{check, PATHS};
     let mut s = String::from("## Each fault path's own configuration\n\n");
     s.push_str(
         "The grids below show a family's shortest finding, which can hide a path a patch fixes \

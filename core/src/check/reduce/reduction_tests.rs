@@ -15,9 +15,9 @@ use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
 use super::ample::ample;
-use super::explorable;
 use super::fingerprint::Fingerprinter;
-use super::pack::Packed;
+use crate::check::explorable;
+use crate::check::store::pack::Packed;
 use crate::config::{BatchDist, Config, FaultConfig, IteWalk, TypeMix, Workload};
 use crate::model::fault::rotation_step;
 use crate::model::{FindingKind, System};

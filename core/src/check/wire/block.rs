@@ -1,5 +1,5 @@
-//! The BFS levels in RAM: blocks of at most [`BLOCK`] consecutive records, each record stored
-//! as its difference from the previous one. Records are the packed states of `pack.rs`, whose
+//! Levels as blocks: at most [`BLOCK`] consecutive records, each record stored as its
+//! difference from the previous one. Records are the packed states of `store/pack.rs`, whose
 //! fields are stored at their type's full width (mostly zero bytes), and consecutive records
 //! of a level are mostly siblings (successors of one parent differ in a few fields), so the
 //! XOR with the previous record is mostly zero words. Per record: a bitmap of its nonzero
@@ -9,53 +9,8 @@
 //!
 //! A block restarts the chain (its first record is XORed with zeros), so blocks decode
 //! independently: the expanders of a chunk each decode their own blocks, in parallel. A block
-//! is also what a Web Worker receives to expand: `records` and `bytes`.
-
-/// Where the levels of a search live: the blocks of the level being built (pushed in order)
-/// and of the level being expanded (read back in the same order, once). In RAM by default
-/// ([`MemLevels`]); the native CLI spills them to sequential files (`--spill-dir`), as TLC
-/// does, keeping RAM for the visited set and the links. The core does no I/O itself.
-pub trait LevelStore: Send {
-    /// Appends a block to the level being built.
-    fn push(&mut self, block: Block);
-    /// The level being built becomes the one read by [`LevelStore::pop`]; what was left of
-    /// the previous one is dropped.
-    fn advance(&mut self);
-    /// The next block of the level being read, in the order pushed; `None` at its end.
-    fn pop(&mut self) -> Option<Block>;
-    /// Bytes held in RAM.
-    fn ram_bytes(&self) -> u64;
-}
-
-/// Both levels in RAM.
-#[derive(Default)]
-pub struct MemLevels {
-    cur: std::collections::VecDeque<Block>,
-    next: Vec<Block>,
-    bytes: u64,
-}
-
-impl LevelStore for MemLevels {
-    fn push(&mut self, block: Block) {
-        self.bytes += block.bytes.capacity() as u64;
-        self.next.push(block);
-    }
-
-    fn advance(&mut self) {
-        self.cur = std::mem::take(&mut self.next).into();
-        self.bytes = self.cur.iter().map(|b| b.bytes.capacity() as u64).sum();
-    }
-
-    fn pop(&mut self) -> Option<Block> {
-        let b = self.cur.pop_front()?;
-        self.bytes -= b.bytes.capacity() as u64;
-        Some(b)
-    }
-
-    fn ram_bytes(&self) -> u64 {
-        self.bytes
-    }
-}
+//! is also the unit of a level file (the CLI's `--spill-dir`) and of a buffer of blocks
+//! ([`write_blocks`]): `records` and `bytes`.
 
 /// Records per block (the last block of a merge round may hold fewer).
 pub const BLOCK: usize = 1024;

@@ -17,7 +17,7 @@ use crate::config::{BatchDist, Workload};
 use crate::model::{System, WorkloadGen};
 
 /// Most calls of a workload whose futures are interned (the table has one entry per call).
-pub(super) const MAX_INTERNED_CALLS: u64 = 1 << 12;
+pub(crate) const MAX_INTERNED_CALLS: u64 = 1 << 12;
 
 /// An interned future: no call left (with the rest of the workload), or one call and then
 /// another future.
@@ -29,7 +29,7 @@ enum Node {
 
 /// The futures of an exploration's workloads.
 #[derive(Clone)]
-pub(super) struct Futures {
+pub(crate) struct Futures {
     /// Per root, per submitter: the index of its workload in `ids`.
     wids: Vec<Vec<u32>>,
     /// Per distinct workload: the future after call `done`, for `done` in `0..=submissions`
@@ -39,7 +39,7 @@ pub(super) struct Futures {
 
 impl Futures {
     /// The futures of the submitters of `roots`.
-    pub(super) fn new(roots: &[System]) -> Self {
+    pub(crate) fn new(roots: &[System]) -> Self {
         let mut table: Vec<&Workload> = Vec::new();
         let mut wids = Vec::with_capacity(roots.len());
         for r in roots {
@@ -104,7 +104,7 @@ impl Futures {
     /// The name of submitter `i`'s workload, from root `root`, after `done` calls: equal for
     /// two submitters (of any roots) exactly when their futures are equal, if interned.
     #[inline]
-    pub(super) fn id(&self, root: usize, i: usize, done: u64) -> u32 {
+    pub(crate) fn id(&self, root: usize, i: usize, done: u64) -> u32 {
         let w = self.wids[root][i];
         match &self.ids[w as usize] {
             Some(f) => f[(done as usize).min(f.len() - 1)],
@@ -115,7 +115,7 @@ impl Futures {
     /// Whether two submitters can ever have the same name: the symmetry reduction has
     /// something to permute (else it can skip its sort). Always true for several roots (a state
     /// may be a permutation of another root's).
-    pub(super) fn may_share(&self, root: usize) -> bool {
+    pub(crate) fn may_share(&self, root: usize) -> bool {
         if self.wids.len() > 1 {
             return true;
         }

@@ -1,16 +1,17 @@
 //! Counterexamples: the path to a violation rebuilt from the parent links and actor bytes,
 //! extended until the simulator's own oracle fires, and replayed in the simulator.
 
-use super::bfs::{Explorer, Violation};
-use super::partition::{actor_of, Rules};
-use super::{ExploreStats, Verdict};
+use super::rounds::Search;
+use crate::check::partition::{Rules, Violation};
+use crate::check::wire::actor_of;
+use crate::check::{ExploreStats, Verdict};
 use crate::config::SchedulerConfig;
 use crate::model::{FindingKind, System};
 use crate::sim::Simulation;
 use crate::trace::NoTrace;
 use crate::Actor;
 
-impl Explorer {
+impl Search {
     /// Rebuilds the path to `v` by replaying the stored actors from its root, extends a
     /// stuck state until the simulator's lockup oracle fires, and replays it in the simulator.
     pub(super) fn counterexample(

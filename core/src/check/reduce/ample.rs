@@ -44,7 +44,8 @@
 //! expanded in full. States with the lock free are never reduced.
 //!
 //! The reduced graph can make a counterexample longer (α is taken before hardware steps that a
-//! shortest path would have put first). With [`ExploreOptions::shortest`] the explorer then
+//! shortest path would have put first). With
+//! [`ExploreOptions::shortest`](crate::check::ExploreOptions::shortest) the explorer then
 //! re-explores without the partial-order reduction, bounded to shorter paths, and keeps the
 //! shorter counterexample if there is one: counterexamples are shortest.
 //!
@@ -69,7 +70,7 @@ fn any_in_window(sys: &System, index: u32, len: u32) -> bool {
 
 /// The ample set of a state: `Some(holder)` when the lock holder's next step is independent
 /// of every hardware step that can precede it (see the module docs), else `None` (expand in full).
-pub(super) fn ample(sys: &System) -> Option<Actor> {
+pub(crate) fn ample(sys: &System) -> Option<Actor> {
     // Fault steps set FSTS, which the holder's poll reads (qi_check_fault): no reduction.
     if !sys.params.faults.is_off() {
         return None;

@@ -22,7 +22,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{explore_roots, family, ExploreOptions, Verdict};
+use crate::check::{explore_roots, family, ExploreOptions, Verdict};
 use crate::config::Config;
 use crate::error::ConfigError;
 

@@ -1,7 +1,8 @@
-//! Levels kept where they were accepted: the side of a pool worker in the protocol of
-//! `coordinator.rs`, for drivers whose coordinator should touch no state (a page's thread
-//! driving Web Workers: every record that crossed it was copied in and out of its wasm memory,
-//! and encoded there, one thread for all the workers).
+//! Levels kept where they were accepted: the side of a pool worker in the owner protocol
+//! (`search/owners.rs` is the exploration's side), for drivers whose coordinator should touch
+//! no state (a page's thread driving Web Workers: every record that crossed it was copied in
+//! and out of its wasm memory, and encoded there, one thread for all the workers). The
+//! worker keeps its levels in `store/owned.rs`.
 //!
 //! An [`Owner`] is one partition of the visited set *and* the keeper of the states it owns, in
 //! each level. A round of a level is a range of state indices: every owner expands its own
@@ -12,7 +13,8 @@
 //! first copy. It keeps the records it accepted and hands the coordinator only their merge
 //! keys ([`KEY`] bytes: parent, actor, root); the coordinator merges the keys of all owners
 //! into generation order, as it would the entries, and gives each owner the indices its states
-//! got ([`Owner::assign`]). Nothing but keys, indices and successor messages crosses threads.
+//! got ([`Owner::assign`]). Nothing but keys, indices and successor messages crosses threads;
+//! `pool.rs` drives owners on this thread with those same bytes.
 //!
 //! A violation found at state `v` ends the level there: the coordinator takes the first one
 //! (smallest `v`) and every owner absorbs only the messages of parents up to `v` (the cut-off),
@@ -21,29 +23,9 @@
 
 use std::collections::VecDeque;
 
-use super::level::{decode, Block, Encoder, BLOCK};
-use super::partition::{Expander, Outbox, Partition, Rules, ENTRY_HEAD};
-
-/// Bytes of a merge key: parent `u32`, actor byte, root `u32` (little-endian; the head of an
-/// accepted entry and the first field of its record, so `partition::key` reads both).
-pub const KEY: usize = ENTRY_HEAD + 4;
-
-/// Bytes of accepted entries an owner keeps as they are per level before it encodes the rest
-/// (`level.rs`): most levels are small, and encoding them was a fifth of a worker's time.
-const RAW_BYTES: usize = 16 << 20;
-
-/// Consecutive owned states of a level: their records and their indices.
-struct Run {
-    records: Records,
-    ids: Vec<u32>,
-}
-
-enum Records {
-    /// The accepted entries as absorbed (`ENTRY_HEAD` bytes, then the record): not copied again.
-    Entries(Vec<u8>),
-    /// The records encoded (`level.rs`).
-    Encoded(Block),
-}
+use crate::check::partition::{Expander, Outbox, Partition, Rules};
+use crate::check::store::owned::{OwnedLevels, Spare};
+use crate::check::wire::{ENTRY_HEAD, KEY};
 
 /// One worker of a pool: a partition of the visited set and the owned states of the level
 /// being expanded and the next one (see the module docs).
@@ -53,25 +35,13 @@ pub struct Owner {
     partition: Partition,
     /// Depth of the level being expanded (`None` before the first).
     depth: Option<u64>,
-    /// The level being expanded, in index order; its front run is in `records` (a record every
-    /// `stride` bytes from `skip`) and `ids`, expanded up to `at`.
-    level: VecDeque<Run>,
-    records: Vec<u8>,
-    stride: usize,
-    skip: usize,
-    ids: Vec<u32>,
-    at: usize,
-    /// The next level, in index order, and the bytes of its runs kept as entries.
-    next: VecDeque<Run>,
-    next_raw: usize,
-    /// [`RAW_BYTES`], smaller in tests.
-    raw_bytes: usize,
+    /// The owned states of that level and the next one.
+    levels: OwnedLevels,
     /// The entries accepted by each absorbed round, waiting for their indices; oldest first.
     waiting: VecDeque<Vec<u8>>,
     /// This owner's messages to itself, per round expanded and not yet absorbed; oldest first.
     own: VecDeque<Vec<u8>>,
-    /// Buffers to reuse (a message buffer grown again every round was a tenth of the time).
-    spare: Vec<Vec<u8>>,
+    spare: Spare,
     /// What the last expansion sends (this owner's own buffer is kept in `own`: empty here).
     pub out: Outbox,
     /// The merge keys of the last absorb, in generation order.
@@ -86,18 +56,10 @@ impl Owner {
             expander: Expander::new(rules),
             partition: Partition::new(rules),
             depth: None,
-            level: VecDeque::new(),
-            records: Vec::new(),
-            stride: 0,
-            skip: 0,
-            ids: Vec::new(),
-            at: 0,
-            next: VecDeque::new(),
-            next_raw: 0,
-            raw_bytes: RAW_BYTES,
+            levels: OwnedLevels::new(),
             waiting: VecDeque::new(),
             own: VecDeque::new(),
-            spare: Vec::new(),
+            spare: Spare::default(),
             out: Outbox::default(),
             keys: Vec::new(),
         }
@@ -106,7 +68,7 @@ impl Owner {
     /// Encodes the records of a level past `bytes` (16 MiB), for tests of both forms.
     #[doc(hidden)]
     pub fn set_raw_bytes(&mut self, bytes: usize) {
-        self.raw_bytes = bytes;
+        self.levels.set_raw_bytes(bytes);
     }
 
     /// The seed round: owner 0 sends the roots, the others nothing.
@@ -131,43 +93,12 @@ impl Owner {
                     self.waiting.len()
                 ));
             }
-            self.level = std::mem::take(&mut self.next);
-            self.next_raw = 0;
-            self.records.clear();
-            self.ids.clear();
-            self.at = 0;
+            self.levels.advance();
             self.depth = Some(depth);
         }
         self.out.clear(rules.parts);
         let size = rules.record_size();
-        loop {
-            if self.at == self.ids.len() {
-                let Some(run) = self.level.pop_front() else {
-                    break;
-                };
-                match run.records {
-                    Records::Entries(e) => {
-                        let old = std::mem::replace(&mut self.records, e);
-                        self.recycle(old);
-                        (self.stride, self.skip) = (ENTRY_HEAD + size, ENTRY_HEAD);
-                    }
-                    Records::Encoded(b) => {
-                        self.records.clear();
-                        decode(&b, size, &mut self.records);
-                        (self.stride, self.skip) = (size, 0);
-                    }
-                }
-                self.ids = run.ids;
-                self.at = 0;
-                continue; // a run may be empty
-            }
-            let id = self.ids[self.at];
-            if id >= end {
-                break;
-            }
-            let at = self.at * self.stride + self.skip;
-            let rec = &self.records[at..at + size];
-            self.at += 1;
+        while let Some((id, rec)) = self.levels.next_below(end, size, &mut self.spare) {
             if self
                 .expander
                 .expand_record(rules, rec, id, depth, &mut self.out)
@@ -180,16 +111,9 @@ impl Owner {
     }
 
     fn keep_own(&mut self) {
-        let fresh = self.spare.pop().unwrap_or_default();
+        let fresh = self.spare.take();
         let mine = std::mem::replace(&mut self.out.bufs[self.index], fresh);
         self.own.push_back(mine);
-    }
-
-    fn recycle(&mut self, mut buf: Vec<u8>) {
-        if self.spare.len() < 4 {
-            buf.clear();
-            self.spare.push(buf);
-        }
     }
 
     /// Absorbs the oldest round's messages for this owner: `inboxes[w]` is owner `w`'s (this
@@ -219,7 +143,7 @@ impl Owner {
             ));
         }
         let parent = |m: &[u8]| u32::from_le_bytes(m[8..12].try_into().expect("4 bytes"));
-        let mut entries = self.spare.pop().unwrap_or_default();
+        let mut entries = self.spare.take();
         let mut counted = 0u64;
         // The inbox whose next parent comes first; ties (only roots, all from owner 0) go to
         // the lowest owner.
@@ -251,7 +175,7 @@ impl Owner {
             self.keys.extend_from_slice(&e[..KEY]);
         }
         self.waiting.push_back(entries);
-        self.recycle(own);
+        self.spare.give(own);
         Ok(counted)
     }
 
@@ -271,30 +195,13 @@ impl Owner {
                 entries.len() / entry
             ));
         }
-        let last = self.next.back().and_then(|r| r.ids.last()).copied();
+        let last = self.levels.last_id();
         if ids.windows(2).any(|w| w[0] >= w[1])
             || matches!((last, ids.first()), (Some(l), Some(&f)) if f <= l)
         {
             return Err("indices must increase".into());
         }
-        if self.next_raw + entries.len() <= self.raw_bytes {
-            self.next_raw += entries.len();
-            self.next.push_back(Run {
-                records: Records::Entries(entries),
-                ids: ids.to_vec(),
-            });
-            return Ok(());
-        }
-        let mut e = Encoder::new(size);
-        for (es, ids) in entries.chunks(BLOCK * entry).zip(ids.chunks(BLOCK)) {
-            for r in es.chunks_exact(entry) {
-                e.push(&r[ENTRY_HEAD..]);
-            }
-            self.next.push_back(Run {
-                records: Records::Encoded(e.take()),
-                ids: ids.to_vec(),
-            });
-        }
+        self.levels.push(entries, ids, size);
         Ok(())
     }
 
@@ -311,34 +218,22 @@ impl Owner {
 
     /// Bytes held for the levels and the messages in flight.
     pub fn level_bytes(&self) -> u64 {
-        let runs = |q: &VecDeque<Run>| -> u64 {
-            q.iter()
-                .map(|r| {
-                    let bytes = match &r.records {
-                        Records::Entries(b) => b.capacity(),
-                        Records::Encoded(b) => b.bytes.capacity(),
-                    };
-                    (bytes + r.ids.capacity() * 4) as u64
-                })
-                .sum()
-        };
         fn bufs<'a>(q: impl IntoIterator<Item = &'a Vec<u8>>) -> u64 {
             q.into_iter().map(|b| b.capacity() as u64).sum()
         }
-        runs(&self.level)
-            + runs(&self.next)
+        self.levels.bytes()
             + bufs(&self.waiting)
             + bufs(&self.own)
-            + bufs(&self.spare)
-            + (self.records.capacity() + self.ids.capacity() * 4) as u64
+            + self.spare.bytes()
             + self.out.bytes()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Owner, KEY};
+    use super::Owner;
     use crate::check::partition::Rules;
+    use crate::check::wire::KEY;
     use crate::config::Config;
 
     fn rules(parts: usize) -> Rules {

@@ -99,17 +99,17 @@ impl Visitor for Unpacker<'_> {
 }
 
 /// The record layout of one exploration: the root (4 bytes), then the state. A record holds
-/// no state index: a state's index is its position in the BFS order (`bfs.rs`).
+/// no state index: a state's index is its position in the BFS order (`search/`).
 #[derive(Clone)]
-pub(super) struct Packed {
+pub(crate) struct Packed {
     /// Record size in bytes.
-    pub(super) size: usize,
+    pub(crate) size: usize,
 }
 
 impl Packed {
     /// The layout of the states of an exploration whose first root is `root` (every root has
     /// the same ring length and number of submitters, so the same size).
-    pub(super) fn new(root: &System) -> Self {
+    pub(crate) fn new(root: &System) -> Self {
         let mut out = Vec::new();
         root.clone().visit(&mut Packer {
             out: &mut out,
@@ -121,7 +121,7 @@ impl Packed {
     }
 
     /// Appends the record of `sys`, a state reached from root `root`.
-    pub(super) fn pack(&self, sys: &mut System, root: u32, out: &mut Vec<u8>) {
+    pub(crate) fn pack(&self, sys: &mut System, root: u32, out: &mut Vec<u8>) {
         let start = out.len();
         out.reserve(self.size);
         out.extend_from_slice(&root.to_le_bytes());
@@ -131,12 +131,12 @@ impl Packed {
 
     /// The root of record `rec`.
     #[inline]
-    pub(super) fn root(rec: &[u8]) -> u32 {
+    pub(crate) fn root(rec: &[u8]) -> u32 {
         u32::from_le_bytes(rec[..4].try_into().expect("4 bytes"))
     }
 
     /// Unpacks `rec` into `dst`; returns its root.
-    pub(super) fn unpack(&self, rec: &[u8], roots: &[System], dst: &mut System) -> u32 {
+    pub(crate) fn unpack(&self, rec: &[u8], roots: &[System], dst: &mut System) -> u32 {
         let mut rd = Unpacker { rec, at: 0 };
         let root = rd.take::<u32>();
         let rs = &roots[root as usize];

@@ -1,17 +1,9 @@
-//! The fair-cycle analysis ([`super::ExploreOptions::cycles`]): a direct check of the liveness
-//! argument on the whole state graph.
+//! The fair-cycle analysis
+//! ([`ExploreOptions::cycles`](crate::check::ExploreOptions::cycles)): a direct check of the
+//! liveness argument on the whole state graph. Its edges and enabled masks hold actors as bits
+//! ([`actor_bit`](crate::check::wire::actor_bit)).
 
-use crate::Actor;
-
-/// Bit of an actor in enabled/taken masks: submitter i is bit i (< 63), hardware bit 63.
-pub(super) fn actor_bit(a: Actor) -> u64 {
-    match a {
-        Actor::Submitter(i) if i < 63 => 1 << i,
-        _ => 1 << 63,
-    }
-}
-
-/// The explored state graph, for the fair-cycle analysis ([`ExploreOptions::cycles`]).
+/// The explored state graph, for the fair-cycle analysis ([`ExploreOptions::cycles`](crate::check::ExploreOptions::cycles)).
 ///
 /// A state lies on a *fair non-progress cycle* if it is in a strongly connected set C of the
 /// graph in which every actor enabled somewhere in C also takes a step inside C (strong

@@ -132,9 +132,9 @@ impl Bits {
 
 /// The canonical encoder of one exploration: workload ids per root and scratch space.
 #[derive(Clone)]
-pub(super) struct Fingerprinter {
-    pub(super) symmetry: bool,
-    pub(super) rotation: bool,
+pub(crate) struct Fingerprinter {
+    pub(crate) symmetry: bool,
+    pub(crate) rotation: bool,
     /// The rotations that are symmetries are the multiples of this (`QI_LENGTH`: none; also
     /// when `rotation` is off).
     step: u32,
@@ -234,12 +234,12 @@ fn rotated(slot: u32, rot: u32, len: u32) -> u32 {
 
 impl Fingerprinter {
     /// The rotations that are symmetries are the multiples of this (`QI_LENGTH`: none).
-    pub(super) fn rotation_step(&self) -> u32 {
+    pub(crate) fn rotation_step(&self) -> u32 {
         self.step
     }
 
     /// The encoder of the states of `roots` (same ring length and faults).
-    pub(super) fn new(symmetry: bool, rotation: bool, roots: &[System]) -> Self {
+    pub(crate) fn new(symmetry: bool, rotation: bool, roots: &[System]) -> Self {
         let len = roots[0].ring.qi_length;
         let futures = Futures::new(roots);
         Fingerprinter {
@@ -259,7 +259,7 @@ impl Fingerprinter {
     }
 
     /// The fingerprint of `sys`, a state reached from root `root`.
-    pub(super) fn fingerprint(&mut self, root: usize, sys: &mut System) -> u64 {
+    pub(crate) fn fingerprint(&mut self, root: usize, sys: &mut System) -> u64 {
         let sym = self.symmetry && self.sym_roots[root];
         let len = sys.ring.qi_length;
         let rot = sys.ring.free_tail - sys.ring.free_tail % self.step;

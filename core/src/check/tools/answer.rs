@@ -6,10 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::matrix::{
-    cell_run, consequence_command, replay_command, run_cells, Cell, Fault, MatrixSpec, Mix, Row,
-};
-use super::matrix_doc::short;
+use super::cell_run::{cell_run, consequence_command, replay_command};
+use super::cell_text::short;
+use super::matrix::{run_cells, Cell, Fault, MatrixSpec, Mix, Row};
 use crate::config::kernel::Kernel;
 use crate::{Config, ConfigError, FindingKind};
 
