@@ -229,16 +229,18 @@ pub fn explore_roots_with(
 pub fn partitions(opts: &ExploreOptions, pool: Option<usize>) -> Result<usize, ConfigError> {
     let n = opts.threads;
     if n > MAX_THREADS {
-        return Err(ConfigError::new(
-            "threads",
-            format!("is {n}; allowed range is 0 (every core) to {MAX_THREADS}"),
-        ));
+        return Err(
+            ConfigError::range("threads", n as f64, 0.0, MAX_THREADS as f64).with_message(format!(
+                "is {n}; allowed range is 0 (every core) to {MAX_THREADS}"
+            )),
+        );
     }
     if opts.cycles && n > 1 {
-        return Err(ConfigError::new(
-            "threads",
-            format!("is {n}; the fair-cycle analysis (`cycles`) runs on one thread: use 1 (or 0)"),
-        ));
+        return Err(
+            ConfigError::range("threads", n as f64, 0.0, 1.0).with_message(format!(
+                "is {n}; the fair-cycle analysis (`cycles`) runs on one thread: use 1 (or 0)"
+            )),
+        );
     }
     if opts.cycles {
         return Ok(1);
@@ -246,12 +248,10 @@ pub fn partitions(opts: &ExploreOptions, pool: Option<usize>) -> Result<usize, C
     if let Some(workers) = pool {
         return match n as usize {
             0 => Ok(workers.max(1)),
-            n if n > workers => Err(ConfigError::new(
-                "threads",
-                format!(
+            n if n > workers => Err(ConfigError::range("threads", n as f64, 0.0, workers as f64)
+                .with_message(format!(
                     "is {n}; this pool has {workers} workers: use 1 to {workers}, or 0 for all"
-                ),
-            )),
+                ))),
             n => Ok(n),
         };
     }
@@ -266,13 +266,12 @@ pub fn partitions(opts: &ExploreOptions, pool: Option<usize>) -> Result<usize, C
     #[cfg(not(feature = "threads"))]
     {
         if n > 1 {
-            return Err(ConfigError::new(
-                "threads",
-                format!(
+            return Err(
+                ConfigError::range("threads", n as f64, 0.0, 1.0).with_message(format!(
                     "is {n}; this build runs one thread (no `threads` feature, e.g. \
-                     WebAssembly): use 1, or run the partition steps on a worker pool"
-                ),
-            ));
+                 WebAssembly): use 1, or run the partition steps on a worker pool"
+                )),
+            );
         }
         Ok(1)
     }

@@ -100,10 +100,8 @@ impl<'a> Exploration<'a> {
         search: u32,
     ) -> Result<Rules, ConfigError> {
         if search > 1 {
-            return Err(ConfigError::new(
-                "search",
-                format!("is {search}; an exploration has searches 0 and 1"),
-            ));
+            return Err(ConfigError::range("search", search as f64, 0.0, 1.0)
+                .with_message(format!("is {search}; an exploration has searches 0 and 1")));
         }
         if opts.cycles {
             // The owners' protocol carries no edges or enabled sets: a pool run of the cycle

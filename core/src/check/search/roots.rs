@@ -31,22 +31,24 @@ pub(super) fn roots(cfgs: &[Config], opts: &ExploreOptions) -> Result<Vec<Config
         roots.push(c);
     }
     if opts.max_states == 0 {
-        return Err(ConfigError::new(
-            "maxStates",
-            "is 0; allowed range is >= 1".into(),
-        ));
+        return Err(ConfigError::range("maxStates", 0.0, 1.0, u64::MAX as f64));
     }
     if opts.cycles && first.submitters > 63 {
-        return Err(ConfigError::new(
-            "submitters",
-            "is above 63; the cycle analysis handles at most 63".into(),
-        ));
+        return Err(
+            ConfigError::range("submitters", first.submitters as f64, 1.0, 63.0)
+                .with_message("is above 63; the cycle analysis handles at most 63".into()),
+        );
     }
     if first.submitters > MAX_EXPLORE_SUBMITTERS {
-        return Err(ConfigError::new(
+        return Err(ConfigError::range(
             "submitters",
-            format!("is above {MAX_EXPLORE_SUBMITTERS}; the explorer handles at most {MAX_EXPLORE_SUBMITTERS}"),
-        ));
+            first.submitters as f64,
+            1.0,
+            MAX_EXPLORE_SUBMITTERS as f64,
+        )
+        .with_message(format!(
+            "is above {MAX_EXPLORE_SUBMITTERS}; the explorer handles at most {MAX_EXPLORE_SUBMITTERS}"
+        )));
     }
     Ok(roots)
 }
@@ -55,10 +57,11 @@ pub(super) fn roots(cfgs: &[Config], opts: &ExploreOptions) -> Result<Vec<Config
 pub(super) fn check_parts(opts: &ExploreOptions, parts: usize) -> Result<(), ConfigError> {
     let max = if opts.cycles { 1 } else { MAX_THREADS as usize };
     if parts == 0 || parts > max {
-        return Err(ConfigError::new(
-            "threads",
-            format!("gives {parts} partitions; allowed range is 1 to {max}"),
-        ));
+        return Err(
+            ConfigError::range("threads", parts as f64, 1.0, max as f64).with_message(format!(
+                "gives {parts} partitions; allowed range is 1 to {max}"
+            )),
+        );
     }
     Ok(())
 }

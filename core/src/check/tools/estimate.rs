@@ -135,15 +135,19 @@ fn count(
 /// Rejects options outside their range, naming the field.
 fn check(opts: &EstimateOptions) -> Result<(), ConfigError> {
     if opts.sample < 2 {
-        return Err(ConfigError::new(
+        return Err(ConfigError::range(
             "sample",
-            format!("is {}; allowed range is >= 2", opts.sample),
+            opts.sample as f64,
+            2.0,
+            u32::MAX as f64,
         ));
     }
     if opts.budget < 1000 {
-        return Err(ConfigError::new(
+        return Err(ConfigError::range(
             "budget",
-            format!("is {}; allowed range is >= 1000", opts.budget),
+            opts.budget as f64,
+            1000.0,
+            u64::MAX as f64,
         ));
     }
     Ok(())

@@ -70,12 +70,12 @@ pub fn count_family(cfg: &Config, counts: &[u32]) -> Result<Vec<Config>, ConfigE
         .map(|i| cfg.workload_of(i).submissions)
         .fold(0u64, |a, b| a.saturating_add(b));
     if counts.len() > 1 && calls > 64 {
-        return Err(ConfigError::new(
+        return Err(ConfigError::too_big_power(
             "counts",
-            format!(
-                "gives {}^{calls} workload combinations; at most {MAX_ROOTS} are allowed",
-                counts.len()
-            ),
+            counts.len() as u64,
+            calls,
+            MAX_ROOTS as u64,
+            "workload combinations",
         ));
     }
     let mut slots: Vec<(usize, usize)> = Vec::new(); // (submitter, position)
@@ -89,13 +89,12 @@ pub fn count_family(cfg: &Config, counts: &[u32]) -> Result<Vec<Config>, ConfigE
     }
     let total = (counts.len() as u128).checked_pow(slots.len() as u32);
     if total.is_none_or(|t| t > MAX_ROOTS) {
-        return Err(ConfigError::new(
+        return Err(ConfigError::too_big_power(
             "counts",
-            format!(
-                "gives {}^{} workload combinations; at most {MAX_ROOTS} are allowed",
-                counts.len(),
-                slots.len()
-            ),
+            counts.len() as u64,
+            slots.len() as u64,
+            MAX_ROOTS as u64,
+            "workload combinations",
         ));
     }
     let total = total.unwrap_or(0) as usize;
@@ -172,10 +171,13 @@ fn check_types(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
 pub fn explorable(cfg: &Config) -> Result<Config, ConfigError> {
     cfg.validate()?;
     if !cfg.faults.is_off() && cfg.faults.max_faults == 0 {
-        return Err(ConfigError::new(
-            "faults.maxFaults",
-            "is 0 (no limit); with fault injection the explorer needs a limit of at least 1 (every -EAGAIN restart is a new state), e.g. 1 or 2".to_string(),
-        ));
+        return Err(
+            ConfigError::range("faults.maxFaults", 0.0, 1.0, u32::MAX as f64).with_message(
+                "is 0 (no limit); with fault injection the explorer needs a limit of at least 1 \
+                 (every -EAGAIN restart is a new state), e.g. 1 or 2"
+                    .to_string(),
+            ),
+        );
     }
     // Only the workloads in use: `workload` is unused when `perSubmitter` is given.
     if cfg.per_submitter.is_empty() {

@@ -46,10 +46,17 @@ pub struct Provable {
 pub fn provable(cfg: &Config) -> Result<Provable, ConfigError> {
     let problem = match explores(cfg) {
         Err(e) => Some(e),
-        Ok(n) if n > COMFORTABLE_ROOTS && cfg.per_submitter.is_empty() => Some(ConfigError::new(
-            "workload.submissions",
-            format!("gives {n} workloads; more than {COMFORTABLE_ROOTS} take long to prove"),
-        )),
+        Ok(n) if n > COMFORTABLE_ROOTS && cfg.per_submitter.is_empty() => Some(
+            ConfigError::too_big(
+                "workload.submissions",
+                n as f64,
+                COMFORTABLE_ROOTS,
+                "workloads",
+            )
+            .with_message(format!(
+                "gives {n} workloads; more than {COMFORTABLE_ROOTS} take long to prove"
+            )),
+        ),
         Ok(_) => None,
     };
     let mut c = cfg.clone();
