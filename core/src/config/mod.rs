@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 mod faults;
 pub mod kernel;
+mod policy;
 pub mod preset;
 mod ranges;
 mod sched;
@@ -15,6 +16,7 @@ mod validate;
 mod workload;
 
 pub use faults::{FaultConfig, IteTiming, IteWalk};
+pub use policy::PolicyKind;
 pub use ranges::field_range;
 pub use sched::{SchedulerConfig, TimedCosts};
 pub use workload::{BatchDist, TypeMix, Workload};
@@ -39,28 +41,6 @@ pub const MAX_PCT_DEPTH: u32 = 32;
 pub const MAX_TRACE_CAPACITY: u32 = 50_000_000;
 /// Most entries of a `sequence` batch's `counts`.
 pub const MAX_SEQUENCE: usize = 1_000_000;
-
-/// Reclaim policy (steps 7 and 8 of `qi_submit_sync`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum PolicyKind {
-    /// Before the fix: mark own invalidation slots `QI_DONE`, reclaim every `QI_DONE`/`QI_ABORT`.
-    Legacy,
-    /// The fix: mark own slots (wait slot too) `QI_FREE`, reclaim only `QI_FREE`.
-    #[default]
-    Fixed,
-}
-
-impl PolicyKind {
-    /// Lower-case name as used in JSON and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            PolicyKind::Legacy => "legacy",
-            PolicyKind::Fixed => "fixed",
-        }
-    }
-}
 
 /// How the hardware engine runs relative to software.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

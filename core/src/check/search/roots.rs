@@ -31,7 +31,8 @@ pub(super) fn roots(cfgs: &[Config], opts: &ExploreOptions) -> Result<Vec<Config
         roots.push(c);
     }
     if opts.max_states == 0 {
-        return Err(ConfigError::range("maxStates", 0.0, 1.0, u64::MAX as f64));
+        return Err(ConfigError::range("maxStates", 0.0, 1.0, u64::MAX as f64)
+            .with_message("is 0; allowed range is >= 1".into()));
     }
     if opts.cycles && first.submitters > 63 {
         return Err(

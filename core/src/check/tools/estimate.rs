@@ -135,20 +135,16 @@ fn count(
 /// Rejects options outside their range, naming the field.
 fn check(opts: &EstimateOptions) -> Result<(), ConfigError> {
     if opts.sample < 2 {
-        return Err(ConfigError::range(
-            "sample",
-            opts.sample as f64,
-            2.0,
-            u32::MAX as f64,
-        ));
+        return Err(
+            ConfigError::range("sample", opts.sample as f64, 2.0, u32::MAX as f64)
+                .with_message(format!("is {}; allowed range is >= 2", opts.sample)),
+        );
     }
     if opts.budget < 1000 {
-        return Err(ConfigError::range(
-            "budget",
-            opts.budget as f64,
-            1000.0,
-            u64::MAX as f64,
-        ));
+        return Err(
+            ConfigError::range("budget", opts.budget as f64, 1000.0, u64::MAX as f64)
+                .with_message(format!("is {}; allowed range is >= 1000", opts.budget)),
+        );
     }
     Ok(())
 }
