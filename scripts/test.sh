@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 stage() { echo; echo "=== $* ==="; }
 
+stage "architecture: no import cycle, no file over 400 lines, ARCHITECTURE.md true"
+node scripts/check-architecture.mjs
 stage "cargo fmt --check"
 cargo fmt --all -- --check
 stage "cargo clippy"

@@ -3,7 +3,7 @@
 //!
 //! - Arbitrary strings, arbitrary JSON values and structured-random (schema-shaped) JSON go into
 //!   the config parser: never a panic; a rejected config's `ConfigError.field` is a non-empty
-//!   camelCase path that exists in the schema (notes/CONTRACT.md); an accepted one runs.
+//!   camelCase path that exists in the schema (web/lib/qisim-types.d.ts); an accepted one runs.
 //! - One bad value at each field of the schema (negative, non-integer, huge, NaN, infinite, wrong
 //!   type, missing tag fields, extra fields): the error names the field — `ConfigError.field`
 //!   exactly, or serde_json's message names it (unknown/missing field), or, for the type and
@@ -692,7 +692,7 @@ fn extra_and_missing_fields_are_named() {
     );
 }
 
-/// Regression: the random scheduler's weight is `hwWeight` (notes/CONTRACT.md, `ConfigError`
+/// Regression: the random scheduler's weight is `hwWeight` (web/lib/qisim-types.d.ts, `ConfigError`
 /// field `scheduler.hwWeight`), in and out. Until 136957b `rename_all` on `SchedulerConfig`
 /// renamed only the variants and serde read and wrote `hw_weight`.
 #[test]
