@@ -11,8 +11,6 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 mod kind;
-#[cfg(test)]
-mod tests;
 
 pub use kind::{number_text, ErrorKind};
 
@@ -246,3 +244,6 @@ impl fmt::Display for ReplayError {
 }
 
 impl std::error::Error for ReplayError {}
+
+#[cfg(test)]
+mod tests;

@@ -22,8 +22,6 @@ use crate::error::{ConfigError, FieldRange};
 
 mod de;
 mod error;
-#[cfg(test)]
-mod tests;
 
 pub use de::Json;
 use error::{DeError, Kind};
@@ -107,3 +105,6 @@ fn zeroed(doc: &Value, path: &[Segment]) -> Value {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;
