@@ -4,17 +4,52 @@
 //! lost-completion soft lockup. No I/O, threads, clocks or platform dependencies: everything
 //! follows from the config and its seed.
 //!
+//! # The public surface
+//!
+//! What the CLI, the wasm bindings and any Rust user call; everything else is the crate's own.
+//!
+//! - [`Config`] (and [`config`]: the schema, kernel versions, presets), read from JSON with
+//!   [`json::from_value`] / [`Config::from_json`]; every refusal is a [`ConfigError`] whose
+//!   [`ErrorKind`] is data (a range, the allowed names, a count too big, ...).
+//! - [`Simulation`] and [`run`] (module [`sim`]): step, run and report one schedule; [`sched`]
+//!   the schedulers, [`trace`] its events and wording, [`metrics`] its measures, [`replay`] the
+//!   `q1:` replay strings, [`reproduce`] the command line that reproduces a run.
+//! - [`search`]: many seeds ([`search::hunt`]), minimisation and completion
+//!   ([`search::shrink`]).
+//! - [`check`]: exhaustive exploration ([`check::explore`], [`check::ExploreOptions`],
+//!   [`check::Verdict`]); its drivers and state machine for callers that run the rounds
+//!   themselves ([`check::Driver`], [`check::Exploration`], [`check::pool`]); the tools built on
+//!   it ([`check::tools`]: families, estimates, the kernel matrix, provable configs).
+//! - [`program`]: kernels as programs (parse, check, the shipped kernels and patches).
+//! - [`model`]: the state and the vocabulary the reports and views use.
+//!
 //! ```
-//! use qisim_core::{Config, PolicyKind, Simulation};
+//! use qisim_core::check::{explore, ExploreOptions, Verdict};
+//! use qisim_core::{Config, ErrorKind, PolicyKind, Simulation};
+//!
+//! // Simulate one schedule of the fixed policy.
 //! let cfg = Config { policy: PolicyKind::Fixed, ..Config::default() };
 //! let report = Simulation::new(cfg).unwrap().run();
 //! assert!(report.findings.is_empty());
+//!
+//! // Prove a small configuration: every interleaving.
+//! let small = Config::from_json_str(
+//!     r#"{"submitters": 2, "workload": {"submissions": 1, "batch": {"kind": "fixed", "count": 1},
+//!         "types": {"iotlb": 1, "devtlb": 0, "context": 0, "iec": 0, "pasid": 0}}}"#,
+//! );
+//! let verdict = explore(&small.unwrap(), &ExploreOptions::default()).unwrap();
+//! assert!(matches!(verdict, Verdict::Proved { .. }));
+//!
+//! // A bad field is named, with what is allowed, as data.
+//! let e = Config::from_json_str(r#"{"submitters": -1}"#).unwrap_err();
+//! assert_eq!(e.field, "submitters");
+//! assert!(matches!(e.kind, ErrorKind::Range { min, .. } if min == 1.0));
 //! ```
 
 pub mod check;
 pub mod config;
-pub mod error;
-pub mod hash;
+mod error;
+mod hash;
 pub mod json;
 pub mod metrics;
 pub mod model;
@@ -27,7 +62,7 @@ pub mod sim;
 pub mod trace;
 
 pub use config::{BatchDist, Config, HardwareMode, PolicyKind, SchedulerConfig, StopOn, Workload};
-pub use error::{ConfigError, ReplayError};
+pub use error::{ConfigError, ErrorKind, FieldRange, ReplayError};
 pub use model::{Finding, FindingKind};
 pub use sim::{run, Outcome, RunReport, Simulation};
 

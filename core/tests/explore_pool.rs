@@ -9,7 +9,8 @@
 mod common;
 
 use common::{base, key};
-use qisim_core::check::drivers::{Local, OwnerPool};
+use qisim_core::check::pool::OwnerPool;
+use qisim_core::check::Local;
 use qisim_core::check::{
     count_family, explore_roots, Exploration, ExploreOptions, MemLevels, Verdict,
 };

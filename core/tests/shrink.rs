@@ -201,7 +201,7 @@ fn complete_continues_a_cut_schedule_to_its_consequence() {
         // The limit's error is its range, as data.
         if field == "limit" {
             assert!(
-                matches!(e.kind, qisim_core::error::ErrorKind::Range { max, .. }
+                matches!(e.kind, qisim_core::ErrorKind::Range { max, .. }
                     if max == MAX_COMPLETION_STEPS as f64),
                 "{e}"
             );

@@ -1,16 +1,14 @@
-//! The exploration on a pool of Web Workers (`web/pool.js`): the coordinator
+//! The exploration on a pool of Web Workers (`web/lib/pool-explore.js`): the coordinator
 //! ([`ExploreCoordinator`], on the page's thread) and one [`ExploreWorker`] per partition, in
-//! each worker. They speak the core's owner protocol (`qisim_core::check::search`, the
+//! each worker. They speak the core's owner protocol (`qisim_core::check::pool`, the
 //! exploration's side, `Exploration::owners`): the coordinator says which range of states each
 //! round covers, every worker expands the states it owns in it and absorbs its messages
-//! (`qisim_core::check::drivers::Owner`), the messages are byte buffers the pool transfers
+//! (`qisim_core::check::pool::Owner`), the messages are byte buffers the pool transfers
 //! between workers without copying, and the coordinator sees only merge keys. Everything that
 //! decides is the core's; this file only translates (the core's `OwnerPool` driver does the
 //! same on one thread, for its tests).
 
-use qisim_core::check::drivers::Owner;
-use qisim_core::check::partition::{Outbox, Rules};
-use qisim_core::check::wire::KEY;
+use qisim_core::check::pool::{Outbox, Owner, Rules, MERGE_KEY_BYTES};
 use qisim_core::check::{
     partitions, Exploration, ExploreOptions, MemLevels, Next, Round, Violation,
 };
@@ -136,7 +134,7 @@ impl ExploreCoordinator {
             .iter()
             .map(|a| a.unchecked_into::<js_sys::Uint8Array>().to_vec())
             .collect();
-        let size = KEY;
+        let size = MERGE_KEY_BYTES;
         if let Some(p) = keys.iter().position(|k| k.len() % size != 0) {
             return Err(error(
                 "keys",

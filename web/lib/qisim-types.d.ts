@@ -338,7 +338,7 @@ cycles: boolean,
  * [`MAX_THREADS`], or 0 for every core. The result does not depend on it (same verdict,
  * states, transitions and counterexample). Only builds with the `threads` feature (the
  * native CLI) run more than one; without it (WebAssembly) 0 means 1 and more than 1 is an
- * error: a browser runs the partition steps ([`partition`]) on a pool of Web Workers.
+ * error: a browser runs the partition steps on a pool of Web Workers ([`pool`]).
  * `cycles` runs on one thread: 0 means 1 there, more is an error.
  */
 threads: number, };

@@ -118,17 +118,25 @@ use crate::config::Config;
 use crate::error::ConfigError;
 use crate::model::FindingKind;
 
-pub mod drivers;
-pub mod partition;
+mod drivers;
+mod partition;
+pub mod pool;
 mod reduce;
-pub mod search;
+mod search;
 mod store;
 pub mod tools;
 mod verdict;
-pub mod wire;
+mod wire;
 
+// The public surface of the explorer: the entry points and options below, the verdicts, the
+// level stores a caller may supply (the CLI's files), the state machine and its drivers for a
+// caller that runs the rounds itself (`pool`), and the tools built on it. The steps, the
+// reductions, the stores' insides and the wire formats are the crate's own.
+#[cfg(feature = "threads")]
+pub use drivers::Threads;
+pub use drivers::{Driver, Local};
 pub use partition::Violation;
-pub use search::{Exploration, Next, Round};
+pub use search::{Edges, Exploration, Next, Owners, Round, Slices};
 pub use store::level::{LevelStore, MemLevels};
 pub use tools::family::{count_family, explorable, family};
 pub use verdict::{ExploreProgress, ExploreStats, Verdict};
@@ -169,7 +177,7 @@ pub struct ExploreOptions {
     /// [`MAX_THREADS`], or 0 for every core. The result does not depend on it (same verdict,
     /// states, transitions and counterexample). Only builds with the `threads` feature (the
     /// native CLI) run more than one; without it (WebAssembly) 0 means 1 and more than 1 is an
-    /// error: a browser runs the partition steps ([`partition`]) on a pool of Web Workers.
+    /// error: a browser runs the partition steps on a pool of Web Workers ([`pool`]).
     /// `cycles` runs on one thread: 0 means 1 there, more is an error.
     pub threads: u32,
 }

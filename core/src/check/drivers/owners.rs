@@ -66,8 +66,7 @@ impl Owner {
     }
 
     /// Encodes the records of a level past `bytes` (16 MiB), for tests of both forms.
-    #[doc(hidden)]
-    pub fn set_raw_bytes(&mut self, bytes: usize) {
+    pub(crate) fn set_raw_bytes(&mut self, bytes: usize) {
         self.levels.set_raw_bytes(bytes);
     }
 

@@ -61,8 +61,9 @@ impl OwnerPool {
         self
     }
 
-    /// Has each owner encode its levels past `records` records, for tests of both forms.
-    #[doc(hidden)]
+    /// Has each owner keep its levels as raw records only up to `records` records and encode
+    /// the rest (by default past 16 MiB), so a small family exercises both forms. The verdict
+    /// does not depend on it.
     pub fn raw_records(mut self, records: usize) -> Self {
         self.raw_records = Some(records);
         self

@@ -68,19 +68,6 @@ impl Partition {
         accepted
     }
 
-    /// Fingerprints stored.
-    pub fn len(&self) -> u64 {
-        match &self.seen {
-            Seen::Set(s) => s.len() as u64,
-            Seen::Map(t) => t.len() as u64,
-        }
-    }
-
-    /// Whether nothing is stored.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Bytes of the visited set (allocated slots).
     pub fn bytes(&self) -> u64 {
         match &self.seen {

@@ -10,7 +10,7 @@ use crate::model::FindingKind;
 #[serde(rename_all = "camelCase")]
 pub struct Violation {
     pub parent: u32,
-    /// The actor byte of the violating transition ([`actor_code`](crate::check::wire::actor_code)).
+    /// The actor byte of the violating transition (`actor_code` in the wire format).
     pub actor: u8,
     pub kind: FindingKind,
     /// Depth of the violating state (transitions from the root).

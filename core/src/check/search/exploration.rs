@@ -163,9 +163,9 @@ impl<'a> Exploration<'a> {
         }
     }
 
-    /// Smaller rounds and blocks (records), for tests that must cross their boundaries on
-    /// small families; before the first round.
-    #[doc(hidden)]
+    /// Rounds of `chunk` records and blocks of `block` records (default 8192 and 1024), before
+    /// the first round: a driver's own tests use small ones to cross their boundaries on small
+    /// families. The verdict does not depend on them.
     pub fn set_round_size(&mut self, chunk: usize, block: usize) {
         self.current.chunk_size = chunk.max(1);
         self.current.block = block.max(1);

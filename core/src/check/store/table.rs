@@ -16,11 +16,6 @@ impl FpTable {
         self.keys.len()
     }
 
-    /// Fingerprints stored.
-    pub(crate) fn len(&self) -> usize {
-        self.len
-    }
-
     /// Inserts `fp -> val` unless present; returns the existing value if present.
     #[inline]
     pub(crate) fn insert(&mut self, fp: u64, val: u32) -> Option<u32> {
@@ -90,11 +85,6 @@ impl FpSet {
     /// Slots allocated.
     pub(crate) fn capacity(&self) -> usize {
         self.shards.iter().map(Vec::len).sum()
-    }
-
-    /// Fingerprints stored.
-    pub(crate) fn len(&self) -> usize {
-        self.len
     }
 
     #[inline(always)]
@@ -194,15 +184,15 @@ mod tests {
             assert_eq!(set.insert(fp), new, "{fp:#x}");
             assert_eq!(table.insert(fp, n).is_none(), new, "{fp:#x}");
         }
-        assert_eq!(set.len(), std.len());
-        assert!(set.len() * 2 >= set.capacity(), "load below 1/2");
+        assert_eq!(set.len, std.len());
+        assert!(set.len * 2 >= set.capacity(), "load below 1/2");
         assert!(
-            set.len() * 5 >= set.capacity() * 3 - 64 * 64,
+            set.len * 5 >= set.capacity() * 3 - 64 * 64,
             "load below 3/5"
         );
         assert_eq!(set.shards.len(), super::SHARDS);
         // Every shard holds some (the top bits spread), and grew on its own.
         assert!(set.lens.iter().all(|&l| l > 0), "{:?}", set.lens);
-        assert_eq!(set.lens.iter().sum::<usize>(), set.len());
+        assert_eq!(set.lens.iter().sum::<usize>(), set.len);
     }
 }

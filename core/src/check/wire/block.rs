@@ -20,7 +20,7 @@ pub const BLOCK: usize = 1024;
 pub struct Block {
     /// Number of records.
     pub records: u32,
-    /// The encoding ([`encode`]).
+    /// The encoding (`encode`).
     pub bytes: Vec<u8>,
 }
 
@@ -64,11 +64,6 @@ impl Encoder {
         }
     }
 
-    /// Records in the block being built.
-    pub fn records(&self) -> usize {
-        self.block.records as usize
-    }
-
     /// Appends a record to the block.
     pub fn push(&mut self, rec: &[u8]) {
         debug_assert_eq!(rec.len(), self.size);
@@ -104,6 +99,7 @@ impl Encoder {
 }
 
 /// Encodes `records` (whole records of `size` bytes) into a block.
+#[cfg(test)]
 pub fn encode(records: &[u8], size: usize) -> Block {
     let mut e = Encoder::new(size);
     for rec in records.chunks_exact(size) {

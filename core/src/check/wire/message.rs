@@ -18,7 +18,7 @@ pub const MSG_HEAD: usize = 13;
 /// Bytes before the record in an accepted entry: parent, actor.
 pub const ENTRY_HEAD: usize = 5;
 /// Bytes of a merge key: parent `u32`, actor byte, root `u32` (little-endian; the head of an
-/// accepted entry and the first field of its record, so [`key`] reads both).
+/// accepted entry and the first field of its record, so `key` reads both).
 pub const KEY: usize = ENTRY_HEAD + 4;
 /// Most submitters the actor byte can name (the rest of the byte names the hardware's steps).
 pub const MAX_EXPLORE_SUBMITTERS: u32 = 248;
