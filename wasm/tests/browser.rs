@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use qisim_core::check::matrix::{Fault, Mix, Row};
+use qisim_core::check::tools::matrix::{Fault, Mix, Row};
 use qisim_core::config::kernel::Kernel;
 use qisim_wasm::{
     check_program, complete_schedule, cut_replay, encode_replay, errno_name, estimate_explore,
