@@ -177,7 +177,7 @@ describe('playground (issue 12)', () => {
     await open();
     await page.fill('input[name=submitters]', '-1');
     await page.click('#run');
-    assert.equal(await page.textContent('#err-submitters'), 'CPUs (submitters) must be a whole number from 1 to 256 (it is -1).');
+    assert.equal(await page.textContent('#err-submitters'), 'CPUs (submitters) must be from 1 to 256 (it is -1).');
     await page.fill('input[name=submitters]', '2.5');
     await page.click('#run');
     assert.equal(await page.textContent('#err-submitters'), 'CPUs (submitters) must be a whole number from 1 to 256 (it is 2.5).');
@@ -198,7 +198,7 @@ describe('playground (issue 12)', () => {
     });
     assert.equal(r.name, 'doorbellNs');
     assert.ok(r.top >= 0 && r.msgBottom <= r.barTop, `field and message above the bar: ${JSON.stringify(r)}`);
-    assert.equal(await page.textContent('#err-doorbellNs'), 'doorbell (IQT) ns must be a whole number from 0 to 1,000,000,000 (it is -5).');
+    assert.equal(await page.textContent('#err-doorbellNs'), 'doorbell (IQT) ns must be from 0 to 1,000,000,000 (it is -5).');
   });
 
   test('tabbing to the fault rates never types into a field hidden under the sticky bar', async () => {

@@ -118,9 +118,12 @@ export function plainMessage(name, e) {
     case 'range': {
       if (e.value == null) return `${label} is empty or not a number: enter a number.`;
       const it = `(it is ${num(e.value)})`;
+      // "A whole number" only where the value is not one; a bound past 2^32 - 1 is no bound.
+      const whole = e.integer && !Number.isInteger(e.value) ? 'a whole number ' : '';
       if (e.min === e.max) return `${label} must be ${num(e.min)} here ${it}.`;
       if (e.minExclusive) return `${label} must be more than ${num(e.min)} and at most ${num(e.max)} ${it}.`;
-      return `${label} must be ${e.integer ? 'a whole number ' : ''}from ${num(e.min)} to ${num(e.max)} ${it}.`;
+      if (e.max >= 2 ** 32 - 1) return `${label} must be ${whole}${num(e.min)} or more ${it}.`;
+      return `${label} must be ${whole}from ${num(e.min)} to ${num(e.max)} ${it}.`;
     }
     case 'wrongType':
       return `${label} must be ${e.expected} (it is ${e.value}).`;

@@ -171,13 +171,13 @@ fn check_types(prefix: &str, w: &Workload) -> Result<(), ConfigError> {
 pub fn explorable(cfg: &Config) -> Result<Config, ConfigError> {
     cfg.validate()?;
     if !cfg.faults.is_off() && cfg.faults.max_faults == 0 {
-        return Err(
-            ConfigError::range("faults.maxFaults", 0.0, 1.0, u32::MAX as f64).with_message(
-                "is 0 (no limit); with fault injection the explorer needs a limit of at least 1 \
-                 (every -EAGAIN restart is a new state), e.g. 1 or 2"
-                    .to_string(),
-            ),
-        );
+        // `invalid`: the reason (no limit is not a number out of range) is the message.
+        return Err(ConfigError::new(
+            "faults.maxFaults",
+            "is 0 (no limit); with fault injection the explorer needs a limit of at least 1 \
+             (every -EAGAIN restart is a new state), e.g. 1 or 2"
+                .to_string(),
+        ));
     }
     // Only the workloads in use: `workload` is unused when `perSubmitter` is given.
     if cfg.per_submitter.is_empty() {
