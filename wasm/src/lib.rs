@@ -225,6 +225,16 @@ pub fn finding_kinds() -> Result<JsValue, JsValue> {
     to_js(&v)
 }
 
+/// Every outcome `kind` of a run report with the same in words: `{ name, plain }`.
+#[wasm_bindgen(js_name = outcomeKinds)]
+pub fn outcome_kinds() -> Result<JsValue, JsValue> {
+    let v: Vec<serde_json::Value> = qisim_core::Outcome::KINDS
+        .iter()
+        .map(|(name, plain)| serde_json::json!({ "name": name, "plain": plain }))
+        .collect();
+    to_js(&v)
+}
+
 /// Runs the replay string `replay` on `config`, then every enabled actor in turn (the core
 /// shrinker's completion) for at most `limit` more steps (default 5000, at most 10^6) or until
 /// the run ends: `{ replay, steps, kinds, ended }`. Throws, naming `replay`, `limit` or the config

@@ -13,5 +13,8 @@ function core() {
   return m;
 }
 
+/** A run's outcome `kind` in words (the core's table). */
+export const outcomeWords = (kind) => core().outcomeKinds().find((o) => o.name === kind)?.plain ?? kind;
+
 /** Timeline name of a descriptor label (ID1, WD2, ID1b, WD1'), or slot{N} without one. */
 export const labelName = (label, slot) => core().labelName(label ?? null, slot);

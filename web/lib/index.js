@@ -41,6 +41,7 @@ export {
   labelName,
   errnoName,
   findingKinds,
+  outcomeKinds,
   histogramQuantile,
   faultPaths,
   completeSchedule,

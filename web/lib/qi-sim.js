@@ -15,7 +15,7 @@
 // draws is qi-sim-view.js; the module exports only the element and loadQisim (qi-sim.d.ts): the
 // rest of the library is the `qisim` entry (index.js).
 
-import { bindCore } from './core.js';
+import { bindCore, outcomeWords } from './core.js';
 import { scenarioFromAttributes } from './qi-sim-scenario.js';
 import { camelize, stepNumber } from './qi-sim-timeline.js';
 import { RING_WIDTH } from './qi-sim-ring.js';
@@ -224,7 +224,7 @@ export class QiSim extends HTMLElement {
           ? 'completed, no findings'
           : report.outcome.kind === 'replayEnded'
             ? 'schedule so far, no findings'
-            : report.outcome.kind.replace(/([A-Z])/g, ' $1').toLowerCase();
+            : outcomeWords(report.outcome.kind);
     this.$('pre.text').textContent = this._text;
     renderKey(this, m);
     renderTimeline(this);

@@ -348,6 +348,8 @@ export function labelName(label: Label | null | undefined, slot?: number): strin
 export function errnoName(rc: number): string;
 /** Every finding kind with its properties. */
 export function findingKinds(): { name: FindingKind; plain: string; severity: number; terminal: boolean; safety: boolean }[];
+/** Every outcome `kind` of a run report, with the same in words. */
+export function outcomeKinds(): { name: Outcome['kind']; plain: string }[];
 /** The `q`-quantile of a latency histogram. */
 export function histogramQuantile(histogram: Histogram, q: number): number;
 /** The fault paths of `docs/findings.md` (a finding's `faultPath`), with a plain-words description. */

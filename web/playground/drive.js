@@ -7,6 +7,7 @@
 import { seedScenarioConfig, isHw, parseReplay } from '../lib/index.js';
 import { $, state } from './state.js';
 import { showSchedule } from './findings.js';
+import { outcomeWords as outcomeName } from './kinds.js';
 
 const seq = (counts, devtlb = false) => ({
   submissions: counts.length,
@@ -149,7 +150,7 @@ function hardwareKey(enabled) {
 
 function outcomeWords(rep, steps = rep.steps) {
   const kinds = [...new Set(rep.findings.map((f) => f.kind))];
-  const how = rep.outcome.kind.replace(/([A-Z])/g, ' $1').toLowerCase();
+  const how = outcomeName(rep.outcome.kind);
   return `${how} after ${steps} steps${kinds.length ? `: ${kinds.join(', ')}` : ', every call returned, no findings'}`;
 }
 

@@ -2,7 +2,7 @@
 // (the `qisim` entry's findingKinds and faultPaths): the kinds after which nothing useful
 // happens, the kind a finding is listed as, and each fault path's description. Called once the
 // wasm module is loaded (app.js).
-import { findingKinds, faultPaths as coreFaultPaths } from '../lib/index.js';
+import { findingKinds, outcomeKinds, faultPaths as coreFaultPaths } from '../lib/index.js';
 
 let kinds = null;
 /** Finding kinds after which nothing useful happens (lockup, deadlock, walkLoop ...). */
@@ -29,4 +29,12 @@ let paths = null;
 export function faultPaths() {
   paths ??= new Map(coreFaultPaths().map((p) => [p.id, p.description]));
   return paths;
+}
+
+let outcomes = null;
+
+/** A run's outcome `kind` in words (the core's `outcomeKinds` table). */
+export function outcomeWords(kind) {
+  outcomes ??= new Map(outcomeKinds().map((o) => [o.name, o.plain]));
+  return outcomes.get(kind) ?? kind;
 }

@@ -4,6 +4,7 @@
 import { seedScenarioConfig, labelName, stepNumber, CANONICAL_REPLAY } from '../lib/index.js';
 import { $, state, viewer } from './state.js';
 import { showSchedule } from './findings.js';
+import { outcomeWords as outcomeName } from './kinds.js';
 import { openDrive } from './drive.js';
 
 export const GLOSSARY = {
@@ -191,7 +192,7 @@ function fixedRun() {
 function outcomeWords(rep) {
   const kinds = [...new Set(rep.findings.map((f) => f.kind))];
   if (rep.outcome.kind === 'completed' && !kinds.length) return `it completes after ${rep.steps} steps: every call returns and the core finds nothing`;
-  return `it ends ${rep.outcome.kind.replace(/([A-Z])/g, ' $1').toLowerCase()} after ${rep.steps} steps${kinds.length ? ` with ${kinds.join(', ')}` : ''}`;
+  return `it ends ${outcomeName(rep.outcome.kind)} after ${rep.steps} steps${kinds.length ? ` with ${kinds.join(', ')}` : ''}`;
 }
 
 function fixedText() {

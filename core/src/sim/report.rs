@@ -32,6 +32,20 @@ pub enum Outcome {
     StoppedOnFinding,
 }
 
+impl Outcome {
+    /// Every outcome's JSON `kind` and the same in words, for visualisers (JavaScript draws
+    /// them; the names stay here).
+    pub const KINDS: [(&'static str, &'static str); 7] = [
+        ("completed", "completed"),
+        ("lockup", "lockup"),
+        ("deadlock", "deadlock"),
+        ("stepLimit", "step limit"),
+        ("replayEnded", "replay ended"),
+        ("replayDiverged", "replay diverged"),
+        ("stoppedOnFinding", "stopped on finding"),
+    ];
+}
+
 /// Everything about a finished (or stopped) run, as plain data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -89,4 +103,28 @@ pub(super) fn account_return(
     metrics
         .series
         .record(timed_end.unwrap_or(step), r.submitter, r.count);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_has_its_words() {
+        let all = [
+            Outcome::Completed,
+            Outcome::Lockup,
+            Outcome::Deadlock,
+            Outcome::StepLimit,
+            Outcome::ReplayEnded,
+            Outcome::ReplayDiverged {
+                step: 1,
+                actor: Actor::Hardware,
+            },
+            Outcome::StoppedOnFinding,
+        ];
+        for (o, (kind, _)) in all.iter().zip(Outcome::KINDS) {
+            assert_eq!(serde_json::to_value(o).unwrap()["kind"], kind);
+        }
+    }
 }
