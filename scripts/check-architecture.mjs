@@ -35,7 +35,11 @@ function rustModule(file) {
 /** Strips comments, strings and `#[cfg(test)]` items, which are not the file's dependencies. */
 function rustCode(src) {
   src = src.replace(/\/\/[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').replace(/"(?:\\.|[^"\\])*"/g, '""');
-  const t = src.search(/#\[cfg\(test\)\]/);
+  // One-line test items (`#[cfg(test)] mod tests;`, `... use x;`) go; an inline test module
+  // (`#[cfg(test)] mod tests { ... }`, last in a file by convention) ends the file's code. Any
+  // other test-only item stays: counted, never missed.
+  src = src.replace(/#\[cfg\(test\)\]\s*(pub(\([^)]*\))?\s+)?(mod|use)\s[^;{]*;/g, '');
+  const t = src.search(/#\[cfg\(test\)\]\s*mod\s+\w+\s*\{/);
   return t < 0 ? src : src.slice(0, t);
 }
 
