@@ -23,6 +23,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use qisim_core::ConfigError;
 
 mod args;
+mod cluster;
 mod cmd;
 
 #[derive(Parser, Debug)]

@@ -11,6 +11,7 @@ use qisim_core::check::tools::consequence::{follow, follows};
 use qisim_core::check::{self, ExploreOptions, LevelStore, MemLevels, Verdict};
 
 use crate::args::{ConfigArgs, Output};
+use crate::cluster::{self, ClusterArgs};
 use crate::{progress_bar, Usage};
 
 mod estimate;
@@ -75,6 +76,8 @@ pub(crate) struct ExploreArgs {
     )]
     pub(crate) estimate_budget: u64,
     #[command(flatten)]
+    pub(crate) cluster: ClusterArgs,
+    #[command(flatten)]
     pub(crate) out: Output,
 }
 
@@ -120,6 +123,12 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             )));
         }
     }
+    if a.cluster.cluster {
+        let run = cluster::explore(&a.cluster, &cfg, &roots, &opts, &pb)?;
+        let v = run.verdict.with_elapsed(t.elapsed().as_secs_f64());
+        pb.finish_and_clear();
+        return Ok(finish(a, &cfg, &opts, v, Some(&run.stats)));
+    }
     let mut searches = 0u32;
     let mut levels = || -> Box<dyn LevelStore> {
         searches += 1;
@@ -148,6 +157,17 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
     })?
     .with_elapsed(t.elapsed().as_secs_f64());
     pb.finish_and_clear();
+    Ok(finish(a, &cfg, &opts, v, None))
+}
+
+/// Prints verdict `v` (followed to its consequence) and gives the exit code.
+fn finish(
+    a: &ExploreArgs,
+    cfg: &qisim_core::Config,
+    opts: &ExploreOptions,
+    v: Verdict,
+    cluster: Option<&serde_json::Value>,
+) -> ExitCode {
     // A first cause (a stray write that stops the reclaim) followed to the hang it leads to.
     let consequence = match &v {
         Verdict::Counterexample { kind, config, .. } if follows(*kind) && opts.target.is_none() => {
@@ -155,11 +175,11 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         }
         _ => None,
     };
-    output::print(a, &cfg, &opts, &v, consequence.as_ref());
-    Ok(match v {
+    output::print(a, cfg, opts, &v, consequence.as_ref(), cluster);
+    match v {
         Verdict::Counterexample { .. } => ExitCode::from(1),
         // Nothing found and nothing proved: a script must not read this as "proved".
         Verdict::BoundReached { .. } => ExitCode::from(3),
         _ => ExitCode::SUCCESS,
-    })
+    }
 }

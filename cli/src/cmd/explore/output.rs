@@ -16,9 +16,13 @@ pub(super) fn print(
     opts: &ExploreOptions,
     v: &Verdict,
     consequence: Option<&Consequence>,
+    cluster: Option<&serde_json::Value>,
 ) {
     if a.out.json {
         let mut j = serde_json::to_value(v).expect("a verdict serialises");
+        if let Some(c) = cluster {
+            j["cluster"] = c.clone();
+        }
         if let Some(kb) = peak_rss_kb() {
             j["peakRssBytes"] = (kb * 1024).into();
         }
