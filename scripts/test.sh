@@ -10,6 +10,8 @@ stage "cargo fmt --check"
 cargo fmt --all -- --check
 stage "cargo clippy"
 cargo clippy --workspace --all-targets -- -D warnings
+stage "cargo clippy: the CLI without its default features (no cluster)"
+cargo clippy -p qisim-cli --no-default-features --all-targets -- -D warnings
 stage "cargo clippy --features ts (qisim-core)"
 cargo clippy -p qisim-core --all-targets --features ts -- -D warnings
 stage "cargo test (native)"

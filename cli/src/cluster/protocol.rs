@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use qisim_core::check::pool::{Owner, Rules};
+use qisim_core::check::pool::{pack_messages, unpack_messages, Owner, Rules};
 use qisim_core::check::{Exploration, ExploreOptions, Violation};
 use qisim_core::Config;
 
@@ -22,7 +22,8 @@ pub(crate) enum Msg {
     Seed,
     /// Expand the owned states of level `depth` with indices below `end`.
     Expand { depth: u64, end: u32 },
-    /// Owner `from`'s successor messages to the addressee, from the round expanded last.
+    /// Owner `from`'s successor messages to the addressee, from the round expanded last,
+    /// packed (`pack_messages`).
     Bufs {
         from: u32,
         #[serde(with = "serde_bytes")]
@@ -137,10 +138,12 @@ impl OwnerSide {
                     _ => owner.seed(rules),
                 }
                 let from = self.index as u32;
-                let bufs = std::mem::take(&mut owner.out.bufs);
-                for (to, bytes) in bufs.into_iter().enumerate() {
+                let size = rules.msg_size();
+                for (to, msgs) in owner.out.bufs.iter().enumerate() {
                     // An owner's messages to itself stay in the owner; nothing is nothing.
-                    if to != self.index && !bytes.is_empty() {
+                    if to != self.index && !msgs.is_empty() {
+                        let mut bytes = Vec::with_capacity(msgs.len() / 3);
+                        pack_messages(msgs, size, &mut bytes);
                         out.push((to as u32, Msg::Bufs { from, bytes }));
                     }
                 }
@@ -151,7 +154,12 @@ impl OwnerSide {
                     .map(|v| serde_json::to_string(v).expect("a violation serialises"));
                 out.push((0, Msg::Expanded { from, violation }));
             }
-            Msg::Bufs { from, bytes } => self.inboxes[from as usize] = bytes,
+            Msg::Bufs { from, bytes } => {
+                let (rules, _) = self.owner.as_ref().expect("a search started");
+                let inbox = &mut self.inboxes[from as usize];
+                unpack_messages(&bytes, rules.msg_size(), inbox)
+                    .unwrap_or_else(|e| panic!("protocol: successor messages: {e}"));
+            }
             Msg::Cutoff(cutoff) => {
                 let (rules, owner) = self.owner.as_mut().expect("a search started");
                 let inboxes: Vec<&[u8]> = self.inboxes.iter().map(Vec::as_slice).collect();

@@ -5,8 +5,10 @@
 //! [`Exploration::owners`](super::Exploration::owners)); each worker is an [`Owner`] built from
 //! the exploration's [`Rules`] (`Exploration::worker_rules`). What crosses between them is
 //! bytes (an [`Outbox`] per expansion, merge keys of [`MERGE_KEY_BYTES`] each), numbers and
-//! JSON, so any transport can carry them.
+//! JSON, so any transport can carry them; one between machines packs the successor messages
+//! ([`pack_messages`], [`unpack_messages`]: XOR-deltas of consecutive messages).
 
 pub use super::drivers::{Owner, OwnerPool};
 pub use super::partition::{Outbox, Rules};
 pub use super::wire::KEY as MERGE_KEY_BYTES;
+pub use super::wire::{pack as pack_messages, unpack as unpack_messages};

@@ -136,6 +136,25 @@ pub fn decode(block: &Block, size: usize, out: &mut Vec<u8>) {
     debug_assert_eq!(at, src.len(), "a block decodes to its end");
 }
 
+/// Fixed-size messages (`size` bytes each) as one buffer of blocks ([`write_blocks`]): what a
+/// transport between machines sends instead of the raw messages, since consecutive successors
+/// of one parent differ in a few bytes (≈ 4× smaller, as levels are).
+pub fn pack(msgs: &[u8], size: usize, out: &mut Vec<u8>) {
+    let mut e = Encoder::new(size);
+    for chunk in msgs.chunks(size * BLOCK) {
+        chunk.chunks_exact(size).for_each(|m| e.push(m));
+        write_blocks(std::slice::from_ref(&e.take()), out);
+    }
+}
+
+/// Appends the messages of a [`pack`] buffer to `out`; an error if it is cut short.
+pub fn unpack(bytes: &[u8], size: usize, out: &mut Vec<u8>) -> Result<(), String> {
+    for b in read_blocks(bytes)? {
+        decode(&b, size, out);
+    }
+    Ok(())
+}
+
 /// Blocks as one byte buffer, for a message to a worker: per block its record count and byte
 /// length (`u32` little-endian each), then its bytes.
 pub fn write_blocks(blocks: &[Block], out: &mut Vec<u8>) {
@@ -169,7 +188,7 @@ pub fn read_blocks(mut bytes: &[u8]) -> Result<Vec<Block>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode, encode, read_blocks, write_blocks};
+    use super::{decode, encode, pack, read_blocks, unpack, write_blocks, BLOCK};
 
     #[test]
     fn block_buffers_round_trip_and_reject_a_cut() {
@@ -210,5 +229,24 @@ mod tests {
             decode(&block, size, &mut out);
             assert_eq!(out, recs, "size {size}");
         }
+    }
+
+    /// Packed messages span several blocks and come back whole; a cut is an error.
+    #[test]
+    fn packed_messages_round_trip() {
+        let size = 21;
+        let msgs: Vec<u8> = (0..(2 * BLOCK + 7) * size)
+            .map(|i| (i / 50 % 7) as u8)
+            .collect();
+        let mut buf = Vec::new();
+        pack(&msgs, size, &mut buf);
+        assert!(buf.len() < msgs.len() / 2, "similar neighbours pack small");
+        let mut out = Vec::new();
+        unpack(&buf, size, &mut out).unwrap();
+        assert_eq!(out, msgs);
+        assert!(unpack(&buf[..buf.len() - 3], size, &mut Vec::new()).is_err());
+        let mut none = Vec::new();
+        pack(&[], size, &mut none);
+        assert!(none.is_empty());
     }
 }

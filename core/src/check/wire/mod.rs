@@ -6,7 +6,7 @@
 mod block;
 mod message;
 
-pub use block::{decode, read_blocks, write_blocks, Block, Encoder, BLOCK};
+pub use block::{decode, pack, read_blocks, unpack, write_blocks, Block, Encoder, BLOCK};
 pub(crate) use message::actor_bit;
 pub use message::{
     actor_code, actor_of, key, owner, ENTRY_HEAD, KEY, MAX_EXPLORE_SUBMITTERS, MSG_HEAD,
