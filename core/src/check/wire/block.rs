@@ -235,8 +235,12 @@ mod tests {
     #[test]
     fn packed_messages_round_trip() {
         let size = 21;
+        // Siblings: a counter in the first byte, the rest changing every hundred messages.
         let msgs: Vec<u8> = (0..(2 * BLOCK + 7) * size)
-            .map(|i| (i / 50 % 7) as u8)
+            .map(|i| match i % size {
+                0 => (i / size) as u8,
+                _ => (i / size / 100) as u8,
+            })
             .collect();
         let mut buf = Vec::new();
         pack(&msgs, size, &mut buf);
