@@ -34,6 +34,8 @@ struct Writer {
     opened: BTreeSet<String>,
     budget: Option<usize>,
     ops: Rc<RefCell<usize>>,
+    /// (search, depth) of each manifest this process committed.
+    commits: Rc<RefCell<Vec<(u64, u64)>>>,
 }
 
 impl Writer {
@@ -44,6 +46,7 @@ impl Writer {
             opened: BTreeSet::new(),
             budget,
             ops: ops.clone(),
+            commits: Rc::default(),
         }
     }
 
@@ -85,6 +88,7 @@ impl CheckpointWriter for Writer {
             return Err("killed".into());
         }
         self.disk.borrow_mut().manifest = Some(manifest.into());
+        self.commits.borrow_mut().push(at(manifest));
         Ok(())
     }
     fn remove(&mut self, file: &str) {
@@ -96,6 +100,15 @@ impl CheckpointWriter for Writer {
         self.kept.insert(file.into(), len);
         Ok(())
     }
+}
+
+/// (search, depth) of a manifest.
+fn at(manifest: &str) -> (u64, u64) {
+    let m: serde_json::Value = serde_json::from_str(manifest).unwrap();
+    (
+        m["search"].as_u64().unwrap(),
+        m["state"]["depth"].as_u64().unwrap(),
+    )
 }
 
 struct Reader(Rc<RefCell<Disk>>);
@@ -133,6 +146,21 @@ fn run(
     resume: bool,
     ops: &Rc<RefCell<usize>>,
 ) -> Result<Verdict, ConfigError> {
+    run_seen(fam, o, how, disk, budget, resume, ops, &Rc::default())
+}
+
+/// [`run`], recording the (search, depth) of each manifest it commits in `commits`.
+#[allow(clippy::too_many_arguments)]
+fn run_seen(
+    fam: &[Config],
+    o: &ExploreOptions,
+    how: Drive,
+    disk: &Rc<RefCell<Disk>>,
+    budget: Option<usize>,
+    resume: bool,
+    ops: &Rc<RefCell<usize>>,
+    commits: &Rc<RefCell<Vec<(u64, u64)>>>,
+) -> Result<Verdict, ConfigError> {
     let parts = match how {
         Drive::Slices(n) | Drive::Pool(n, _) => n,
     };
@@ -144,7 +172,8 @@ fn run(
         true => Some(Box::new(Reader(disk.clone()))),
         false => None,
     };
-    let writer = Box::new(Writer::new(disk, budget, ops));
+    let mut writer = Box::new(Writer::new(disk, budget, ops));
+    writer.commits = commits.clone();
     let mut x = Exploration::new(fam, o, parts, || Box::<MemLevels>::default())?
         .checkpointed(protocol, writer, reader)?;
     let mut drv: Box<dyn Driver> = match how {
@@ -177,8 +206,17 @@ fn killed_and_resumed(
         assert!(e.message.contains("killed"), "{e}");
         lives += 1;
         assert!(lives < 10_000, "no progress");
-        let resume = disk.borrow().manifest.is_some();
-        r = run(fam, o, then, &disk, again, resume, &ops);
+        let from = disk.borrow().manifest.as_deref().map(at);
+        let commits: Rc<RefCell<Vec<(u64, u64)>>> = Rc::default();
+        r = run_seen(fam, o, then, &disk, again, from.is_some(), &ops, &commits);
+        // A resume goes on from where the checkpoint is: it does not start again.
+        let next = commits.borrow().first().copied();
+        if let (Some(from), Some(next)) = (from, next) {
+            assert!(
+                next > from,
+                "resumed at {from:?}, checkpointed {next:?} next"
+            );
+        }
     }
     r.unwrap()
 }

@@ -91,6 +91,25 @@ pub(crate) struct ExploreArgs {
     pub(crate) out: Output,
 }
 
+/// Says on stderr where a resumed run continues (before the core checks the checkpoint).
+fn say_where(dir: &std::path::Path) {
+    let m = std::fs::read_to_string(dir.join("manifest.json")).ok();
+    let m: Option<serde_json::Value> = m.and_then(|t| serde_json::from_str(&t).ok());
+    if let Some(m) = m {
+        let re = if m["search"] == 1 {
+            " of the shortest re-search"
+        } else {
+            ""
+        };
+        eprintln!(
+            "resuming {} at depth {}{re} ({} states stored)",
+            dir.display(),
+            m["state"]["depth"],
+            m["state"]["states"]
+        );
+    }
+}
+
 /// The checkpoint directory and whether it is resumed: `--resume DIR` checkpoints into DIR
 /// too (`--checkpoint`, if also given, must name it).
 fn checkpoint_dir(a: &ExploreArgs) -> Result<Option<(&std::path::Path, bool)>, Usage> {
@@ -171,6 +190,9 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             let writer = DirWriter::new(dir, resume)
                 .map_err(|e| Usage(format!("flag --checkpoint: {e}")))?;
             let reader = resume.then(|| Box::new(DirReader::new(dir)) as _);
+            if resume {
+                say_where(dir);
+            }
             let flag = if resume { "--resume" } else { "--checkpoint" };
             let r = check::explore_roots_checkpointed(
                 &roots,
