@@ -68,6 +68,14 @@
 //! `tools/` holds what is built on the explorer (families of roots, the estimate, the kernel
 //! matrix and its pages, ...).
 //!
+//! # Checkpoints
+//!
+//! With [`Exploration::checkpointed`] (or [`explore_roots_checkpointed`]) the search stops at
+//! each level boundary ([`Next::Checkpoint`]) to append its new links, fingerprints and level
+//! to logs and commit a manifest, and a killed exploration resumes from them to the
+//! uninterrupted result ([`checkpoint`]: what is written, the traits the caller implements,
+//! the owners' part).
+//!
 //! # Fingerprint collisions
 //!
 //! Two distinct states with the same fingerprint are merged, and the second one's successors

@@ -61,9 +61,11 @@
 //! A search killed before its first checkpoint starts again; the shortest re-search is
 //! checkpointed like the search (with the first search's violation, statistics and links).
 
+mod coordinator;
 mod files;
 mod manifest;
 
+pub(crate) use coordinator::Coordinator;
 pub(crate) use files::{
     fp_file, is_level, level_file, links_file, owner_fp_file, owner_level_file, read_all,
     read_fingerprints,

@@ -9,7 +9,10 @@
 //!   (`owners.rs`, the worker side) per partition, exchanging the bytes a pool of Web Workers
 //!   exchanges (the wasm `ExploreCoordinator` drives Web Workers through the same protocol).
 //!
-//! `slicing.rs` is what the local and thread drivers share.
+//! `slicing.rs` is what the local and thread drivers share. Each driver also checkpoints its
+//! partitions' part ([`Driver::checkpoint`], [`Driver::restore`]: the slice drivers their
+//! fingerprint logs, re-partitioned on a resume; `OwnerPool` each owner's
+//! [`Owner::checkpoint`]).
 
 mod local;
 mod owners;

@@ -11,29 +11,12 @@ use super::links::Links;
 use super::roots::rules;
 use super::rounds::Search;
 use crate::check::checkpoint::{
-    is_level, level_file, links_file, read_all, CheckpointReader, CheckpointWriter, Files,
-    FirstSearch, Identity, Manifest, PartRecord, Protocol, SearchState,
+    is_level, level_file, links_file, read_all, CheckpointReader, CheckpointWriter, Coordinator,
+    Files, FirstSearch, Identity, Manifest, PartRecord, Protocol, SearchState,
 };
 use crate::check::store::level::MemLevels;
 use crate::check::wire::read_blocks;
 use crate::error::ConfigError;
-
-/// The checkpoints an exploration keeps: its writer, its own files, how many links of each
-/// search are written, the files of the last manifest, and on a resume the reader and the
-/// partitions' records until the driver has restored them.
-pub(crate) struct Checkpointing<'a> {
-    writer: Box<dyn CheckpointWriter + 'a>,
-    reader: Option<Box<dyn CheckpointReader + 'a>>,
-    identity: Identity,
-    files: Files,
-    /// The search whose links `links` counts, and the first search's links written.
-    search: u32,
-    links: u64,
-    first_links: u64,
-    previous: BTreeSet<String>,
-    resumed: Vec<PartRecord>,
-    error: Option<String>,
-}
 
 impl<'a> Exploration<'a> {
     /// Keeps checkpoints through `writer` ([`Next::Checkpoint`](super::Next::Checkpoint) at
@@ -63,7 +46,7 @@ impl<'a> Exploration<'a> {
             [s.chunk_size, s.block],
             s.rules.record_size(),
         );
-        let mut ck = Checkpointing {
+        let mut ck = Coordinator {
             writer,
             reader: None,
             identity,

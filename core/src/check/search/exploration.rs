@@ -19,9 +19,9 @@
 //! the reduction up to the violation's depth (`search` 1), whose rules differ: a driver keeps
 //! its expanders and partitions per search ([`Exploration::worker_rules`]).
 
-use super::checkpoint::Checkpointing;
 use super::roots::{check_parts, roots, rules};
 use super::rounds::{End, Issue, Round, Search};
+use crate::check::checkpoint::Coordinator;
 use crate::check::partition::{Rules, Violation};
 use crate::check::store::level::LevelStore;
 use crate::check::wire::Block;
@@ -63,7 +63,7 @@ pub struct Exploration<'a> {
     pub(super) first: Option<(Violation, ExploreStats, Search)>,
     finished: bool,
     /// The checkpoints kept, if any (`checkpoint.rs`).
-    pub(super) ckpt: Option<Checkpointing<'a>>,
+    pub(super) ckpt: Option<Coordinator<'a>>,
     /// Per owner, the indices of its new states in the round absorbed last (`owners.rs`).
     pub(super) ids: Vec<Vec<u32>>,
 }
