@@ -14,6 +14,8 @@ pub(super) struct Links {
 impl Links {
     const PAGE: usize = 1 << 20;
 
+    /// Inlined: the merge calls it once a state (outlined, +17 instructions a state).
+    #[inline(always)]
     pub(super) fn push(&mut self, parent: u32, actor: u8) {
         if self.len % Self::PAGE == 0 {
             self.parent.push(Vec::with_capacity(Self::PAGE));
