@@ -74,7 +74,9 @@ impl ExploreCoordinator {
                 set("type", &"done".into())?;
                 set("verdict", &to_js(&v.with_elapsed(elapsed))?)?;
             }
-            Next::Wait => {
+            // This coordinator keeps no checkpoints (`Exploration::checkpointed` is never
+            // called here), so none is due.
+            Next::Wait | Next::Checkpoint { .. } => {
                 set("type", &"wait".into())?;
             }
             Next::Round { search, round } => {

@@ -43,7 +43,7 @@ pub(crate) struct ClusterArgs {
     /// Run the search on Timely Dataflow workers: `--workers` threads in each of
     /// `--processes` processes (connected over TCP), every process running the same command
     /// with its own `--process`. The result is `--threads 1`'s (see docs/cluster.md).
-    #[arg(long, conflicts_with_all = ["threads", "spill_dir", "cycles", "estimate"])]
+    #[arg(long, conflicts_with_all = ["threads", "spill_dir", "cycles", "estimate", "checkpoint", "resume"])]
     pub(crate) cluster: bool,
     /// Worker threads in each process (timely's `-w`).
     #[arg(long, default_value_t = 1, value_name = "N", requires = "cluster",

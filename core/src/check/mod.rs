@@ -68,6 +68,14 @@
 //! `tools/` holds what is built on the explorer (families of roots, the estimate, the kernel
 //! matrix and its pages, ...).
 //!
+//! # Checkpoints
+//!
+//! With [`Exploration::checkpointed`] (or [`explore_roots_checkpointed`]) the search stops at
+//! each level boundary ([`Next::Checkpoint`]) to append its new links, fingerprints and level
+//! to logs and commit a manifest, and a killed exploration resumes from them to the
+//! uninterrupted result ([`checkpoint`]: what is written, the traits the caller implements,
+//! the owners' part).
+//!
 //! # Fingerprint collisions
 //!
 //! Two distinct states with the same fingerprint are merged, and the second one's successors
@@ -118,6 +126,7 @@ use crate::config::Config;
 use crate::error::ConfigError;
 use crate::model::FindingKind;
 
+pub mod checkpoint;
 mod drivers;
 mod partition;
 pub mod pool;
@@ -229,6 +238,38 @@ pub fn explore_roots_with(
         return Ok(x.run(&mut drivers::Threads::new(parts), progress));
     }
     Ok(x.run(&mut drivers::Local::default(), progress))
+}
+
+/// [`explore_roots_with`] keeping a checkpoint at every level through `writer`, and with
+/// `resume` continuing the checkpoint it reads (see [`checkpoint`]): the result is the one
+/// of an uninterrupted run. A checkpoint of another exploration, or a damaged one, is refused
+/// with an error naming what is wrong, and so is a failed write (field `checkpoint`).
+pub fn explore_roots_checkpointed<'a>(
+    cfgs: &[Config],
+    opts: &ExploreOptions,
+    progress: impl FnMut(&ExploreProgress) -> bool,
+    levels: &'a mut dyn FnMut() -> Box<dyn LevelStore>,
+    writer: Box<dyn checkpoint::CheckpointWriter + 'a>,
+    resume: Option<Box<dyn checkpoint::CheckpointReader + 'a>>,
+) -> Result<Verdict, ConfigError> {
+    let parts = partitions(opts, None)?;
+    let mut x = Exploration::new(cfgs, opts, parts, levels)?.checkpointed(
+        checkpoint::Protocol::Slices,
+        writer,
+        resume,
+    )?;
+    #[cfg(feature = "threads")]
+    let v = if parts > 1 {
+        x.run(&mut drivers::Threads::new(parts), progress)
+    } else {
+        x.run(&mut drivers::Local::default(), progress)
+    };
+    #[cfg(not(feature = "threads"))]
+    let v = x.run(&mut drivers::Local::default(), progress);
+    match x.checkpoint_error() {
+        Some(e) => Err(ConfigError::new("checkpoint", e.to_string())),
+        None => Ok(v),
+    }
 }
 
 /// The partitions of the visited set (threads, or Web Workers) an exploration runs on, from

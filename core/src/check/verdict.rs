@@ -46,6 +46,25 @@ pub struct ExploreStats {
     pub dead_descriptors: bool,
 }
 
+impl ExploreStats {
+    /// The birthday bound of [`ExploreStats::collision_probability`] for `states` states:
+    /// some pair of them shares a 64-bit fingerprint.
+    pub(crate) fn collision_bound(states: u64) -> f64 {
+        let n = states as f64;
+        (n * (n - 1.0) / 2.0 * 2f64.powi(-64)).clamp(0.0, 1.0)
+    }
+
+    /// The figures derived from the others, computed again (statistics read back from JSON,
+    /// whose floats need not round-trip to the last bit).
+    pub(crate) fn derive(mut self) -> Self {
+        self.collision_probability = Self::collision_bound(self.states);
+        if self.states > 0 {
+            self.bytes_per_state = self.peak_bytes as f64 / self.states as f64;
+        }
+        self
+    }
+}
+
 /// The result of an exploration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -1,6 +1,7 @@
 //! `qisim explore`: every interleaving of a small config: proved, or a shortest counterexample.
 //! The flags and the search are here; the verdict's output is in `output.rs`, `--estimate` in
-//! `estimate.rs`, and `--spill-dir`'s level files in `spill.rs`.
+//! `estimate.rs`, `--spill-dir`'s level files in `spill.rs`, and the files of `--checkpoint`
+//! and `--resume` in `checkpoint.rs`.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,10 +15,12 @@ use crate::args::{ConfigArgs, Output};
 use crate::cluster::{self, ClusterArgs};
 use crate::{progress_bar, Usage};
 
+mod checkpoint;
 mod estimate;
 mod output;
 mod spill;
 
+use checkpoint::{DirReader, DirWriter};
 use estimate::estimate;
 use spill::FileLevels;
 
@@ -59,11 +62,21 @@ pub(crate) struct ExploreArgs {
     /// holds the visited set and the parent links (removed when the search ends).
     #[arg(long = "spill-dir", value_name = "DIR")]
     pub(crate) spill_dir: Option<std::path::PathBuf>,
+    /// Keep a checkpoint in DIR after every completed BFS level (append-only files and a
+    /// manifest replaced atomically; docs/checkpoints.md): a run killed at any moment
+    /// continues with --resume DIR and ends with the uninterrupted result.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) checkpoint: Option<std::path::PathBuf>,
+    /// Continue the checkpoint in DIR (same config and options as the run that wrote it;
+    /// --threads may differ) at its last completed level, checkpointing there again.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) resume: Option<std::path::PathBuf>,
     /// Do not explore: estimate how many states the exploration would store (a sample of the
     /// family's roots explored with a small bound and extrapolated; the playground's estimate),
     /// and the time at the rate the sample ran.
     /// It runs on one thread and has its own bound: `--threads` and `--max-states` are errors.
-    #[arg(long, conflicts_with_all = ["cycles", "spill_dir", "target", "threads", "max_states"])]
+    #[arg(long, conflicts_with_all = ["cycles", "spill_dir", "target", "threads", "max_states",
+                                      "checkpoint", "resume"])]
     pub(crate) estimate: bool,
     /// States one sample exploration of `--estimate` may store (all samples together at most
     /// three times this). Larger samples give tighter estimates; natively a million states
@@ -79,6 +92,43 @@ pub(crate) struct ExploreArgs {
     pub(crate) cluster: ClusterArgs,
     #[command(flatten)]
     pub(crate) out: Output,
+}
+
+/// Says on stderr where a resumed run continues (before the core checks the checkpoint).
+fn say_where(dir: &std::path::Path) {
+    let m = std::fs::read_to_string(dir.join("manifest.json")).ok();
+    let m: Option<serde_json::Value> = m.and_then(|t| serde_json::from_str(&t).ok());
+    if let Some(m) = m {
+        let re = if m["search"] == 1 {
+            " of the shortest re-search"
+        } else {
+            ""
+        };
+        eprintln!(
+            "resuming {} at depth {}{re} ({} states stored)",
+            dir.display(),
+            m["state"]["depth"],
+            m["state"]["states"]
+        );
+    }
+}
+
+/// The checkpoint directory and whether it is resumed: `--resume DIR` checkpoints into DIR
+/// too (`--checkpoint`, if also given, must name it).
+fn checkpoint_dir(a: &ExploreArgs) -> Result<Option<(&std::path::Path, bool)>, Usage> {
+    Ok(match (&a.checkpoint, &a.resume) {
+        (None, None) => None,
+        (Some(c), None) => Some((c.as_path(), false)),
+        (Some(c), Some(r)) if c != r => {
+            return Err(Usage(format!(
+                "flags --checkpoint {} and --resume {}: a resumed run checkpoints where it \
+                 resumed; give --resume DIR alone",
+                c.display(),
+                r.display()
+            )))
+        }
+        (_, Some(r)) => Some((r.as_path(), true)),
+    })
 }
 
 pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
@@ -137,22 +187,48 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
             None => Box::<MemLevels>::default(),
         }
     };
-    let v = check::explore_roots_with(
-        &roots,
-        &opts,
-        |p| {
-            pb.set_message(format!(
-                "{} states, {} transitions, depth {}, {} queued",
-                p.states, p.transitions, p.depth, p.queued
-            ));
-            true
-        },
-        &mut levels,
-    )
+    let progress = |p: &check::ExploreProgress| {
+        pb.set_message(format!(
+            "{} states, {} transitions, depth {}, {} queued",
+            p.states, p.transitions, p.depth, p.queued
+        ));
+        true
+    };
+    let v = match checkpoint_dir(a)? {
+        None => check::explore_roots_with(&roots, &opts, progress, &mut levels),
+        Some((dir, resume)) => {
+            let writer = DirWriter::new(dir, resume)
+                .map_err(|e| Usage(format!("flag --checkpoint: {e}")))?;
+            let reader = resume.then(|| Box::new(DirReader::new(dir)) as _);
+            if resume {
+                say_where(dir);
+            }
+            let flag = if resume { "--resume" } else { "--checkpoint" };
+            let r = check::explore_roots_checkpointed(
+                &roots,
+                &opts,
+                progress,
+                &mut levels,
+                Box::new(writer),
+                reader,
+            );
+            match r {
+                Err(e) if e.field.starts_with("checkpoint") => {
+                    return Err(Usage(format!(
+                        "flag {flag} {}: {}",
+                        dir.display(),
+                        e.message
+                    )))
+                }
+                r => r,
+            }
+        }
+    }
     .map_err(|e| match e.field.as_str() {
         // The options' own fields are flags, not config fields.
         "threads" => Usage(format!("flag --threads: {}", e.message)),
         "maxStates" => Usage(format!("flag --max-states: {}", e.message)),
+        "cycles" => Usage(format!("flag --cycles: {}", e.message)),
         _ => e.into(),
     })?
     .with_elapsed(t.elapsed().as_secs_f64());

@@ -3,6 +3,7 @@
 
 use super::slicing::{encode_block, Slicing};
 use super::Driver;
+use crate::check::checkpoint::{CheckpointReader, CheckpointWriter, PartRecord};
 use crate::check::partition::Rules;
 use crate::check::search::{Exploration, Round};
 use crate::check::ExploreProgress;
@@ -50,6 +51,24 @@ impl Driver for Local {
             out.extend(order.chunks(block).map(|o| encode_block(acc, rules, o)));
         };
         round.absorbed(acc, encode, table, buffers)
+    }
+
+    fn checkpoint(
+        &mut self,
+        search: u32,
+        _depth: u64,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<Vec<PartRecord>, String> {
+        self.steps().checkpoint(search, w)
+    }
+
+    fn restore(
+        &mut self,
+        parts: &[PartRecord],
+        r: &mut dyn CheckpointReader,
+        _w: &mut dyn CheckpointWriter,
+    ) -> Result<(), String> {
+        self.steps().restore(parts, r)
     }
 }
 

@@ -9,7 +9,10 @@
 //!   (`owners.rs`, the worker side) per partition, exchanging the bytes a pool of Web Workers
 //!   exchanges (the wasm `ExploreCoordinator` drives Web Workers through the same protocol).
 //!
-//! `slicing.rs` is what the local and thread drivers share.
+//! `slicing.rs` is what the local and thread drivers share. Each driver also checkpoints its
+//! partitions' part ([`Driver::checkpoint`], [`Driver::restore`]: the slice drivers their
+//! fingerprint logs, re-partitioned on a resume; `OwnerPool` each owner's
+//! [`Owner::checkpoint`]).
 
 mod local;
 mod owners;
@@ -26,6 +29,7 @@ pub(crate) use threads::available;
 #[cfg(feature = "threads")]
 pub use threads::Threads;
 
+use crate::check::checkpoint::{CheckpointReader, CheckpointWriter, PartRecord};
 use crate::check::partition::Rules;
 use crate::check::search::{Exploration, Next, Round};
 use crate::check::{ExploreProgress, Verdict};
@@ -50,6 +54,29 @@ pub trait Driver {
     /// any. When `x` drops the rounds in flight (a violation or `maxStates`), the driver
     /// forgets what it expanded of them.
     fn absorb(&mut self, x: &mut Exploration) -> Option<ExploreProgress>;
+    /// At a checkpoint of search `search` (the level at `depth` expanded next): appends every
+    /// partition's part through `w`, syncs it, and returns their records
+    /// (`check/checkpoint/`).
+    fn checkpoint(
+        &mut self,
+        search: u32,
+        depth: u64,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<Vec<PartRecord>, String> {
+        let _ = (search, depth, w);
+        Err("this driver keeps no checkpoints".into())
+    }
+    /// On a resume, right after [`Driver::start`]: rebuilds the partitions from the
+    /// checkpoint's records `parts` (their files read through `r`; `w` continues them).
+    fn restore(
+        &mut self,
+        parts: &[PartRecord],
+        r: &mut dyn CheckpointReader,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<(), String> {
+        let _ = (parts, r, w);
+        Err("this driver keeps no checkpoints".into())
+    }
 }
 
 impl Exploration<'_> {
@@ -64,11 +91,28 @@ impl Exploration<'_> {
         loop {
             match self.next_step() {
                 Next::Done(v) => return v,
+                Next::Checkpoint { search: s, depth } => {
+                    let r = match self.checkpoint_writer() {
+                        Some(w) => drv.checkpoint(s, depth, w),
+                        None => continue,
+                    };
+                    if let Err(e) = r.and_then(|parts| self.commit_checkpoint(parts)) {
+                        self.fail_checkpoint(e);
+                    }
+                    continue;
+                }
                 Next::Round { search: s, round } => {
                     if search != Some(s) {
                         drv.start(s, self.rules());
                         self.set_threads(drv.threads());
                         search = Some(s);
+                        let restored = match self.checkpoint_restore() {
+                            Some((mut r, parts, w)) => drv.restore(&parts, &mut *r, w),
+                            None => Ok(()),
+                        };
+                        if let Err(e) = restored {
+                            self.fail_checkpoint(e);
+                        }
                     }
                     drv.expand(self, round);
                     if self.in_flight() <= drv.ahead() {

@@ -23,6 +23,10 @@
 
 use std::collections::VecDeque;
 
+use crate::check::checkpoint::{
+    is_level, owner_fp_file, owner_level_file, read_all, read_fingerprints, CheckpointReader,
+    CheckpointWriter, Files, PartRecord,
+};
 use crate::check::partition::{Expander, Outbox, Partition, Rules};
 use crate::check::store::owned::{OwnedLevels, Spare};
 use crate::check::wire::{ENTRY_HEAD, KEY};
@@ -46,6 +50,8 @@ pub struct Owner {
     pub out: Outbox,
     /// The merge keys of the last absorb, in generation order.
     pub keys: Vec<u8>,
+    /// This owner's checkpoint files.
+    files: Files,
 }
 
 impl Owner {
@@ -62,6 +68,7 @@ impl Owner {
             spare: Spare::default(),
             out: Outbox::default(),
             keys: Vec::new(),
+            files: Files::default(),
         }
     }
 
@@ -202,6 +209,74 @@ impl Owner {
         }
         self.levels.push(entries, ids, size);
         Ok(())
+    }
+
+    /// At a checkpoint ([`Next::Checkpoint`](crate::check::Next::Checkpoint) of search
+    /// `search`, the level at `depth` expanded next; every round absorbed and assigned):
+    /// appends this owner's part through `w` — the fingerprints it accepted since the last
+    /// checkpoint, and its states of that level in a file of their own — syncs it, and
+    /// returns its record for the coordinator's manifest
+    /// ([`Exploration::commit_checkpoint`](crate::check::Exploration::commit_checkpoint)).
+    /// `rules` must be [`Rules::with_checkpoints`].
+    pub fn checkpoint(
+        &mut self,
+        rules: &Rules,
+        search: u32,
+        depth: u64,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<PartRecord, String> {
+        if !self.waiting.is_empty() || !self.own.is_empty() {
+            return Err("a checkpoint with rounds in flight".into());
+        }
+        let log = self
+            .partition
+            .log()
+            .ok_or("the owner's rules keep no checkpoints (Rules::with_checkpoints)")?;
+        let fp = owner_fp_file(search, self.index);
+        self.files.append(w, &fp, log)?;
+        self.partition.clear_log();
+        // The level before is in the manifest before this one only.
+        self.files.0.retain(|f, _| !is_level(f));
+        let mut level = Vec::new();
+        self.levels.write_next(rules.record_size(), &mut level);
+        let name = owner_level_file(search, self.index, depth);
+        self.files.append(w, &name, &level)?;
+        w.sync()?;
+        Ok(PartRecord {
+            index: self.index,
+            files: self.files.clone(),
+        })
+    }
+
+    /// Owner `part.index` rebuilt from its record of a checkpoint (on a resume; see
+    /// [`Exploration::resumed_parts`](crate::check::Exploration::resumed_parts)): its
+    /// visited set and its states of the level expanded next, read through `r`; `w`, its
+    /// writer, continues its files after what the checkpoint holds. `rules` as for
+    /// [`Owner::checkpoint`].
+    pub fn restore(
+        rules: &Rules,
+        part: &PartRecord,
+        r: &mut dyn CheckpointReader,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<Owner, String> {
+        if part.index >= rules.parts {
+            return Err(format!(
+                "the checkpoint's owner {} is not one of {}",
+                part.index, rules.parts
+            ));
+        }
+        let mut o = Owner::new(rules, part.index);
+        part.files.keep_all(w)?;
+        for file in part.files.0.keys() {
+            if is_level(file) {
+                o.levels.read_next(&read_all(&part.files, r, file)?)?;
+            } else {
+                let p = &mut o.partition;
+                read_fingerprints(&part.files, r, file, &mut |fp| p.restore(fp))?;
+            }
+        }
+        o.files = part.files.clone();
+        Ok(o)
     }
 
     /// Forgets the rounds expanded or absorbed and not finished (the coordinator dropped them).

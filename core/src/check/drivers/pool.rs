@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 
 use super::owners::Owner;
 use super::Driver;
+use crate::check::checkpoint::{CheckpointReader, CheckpointWriter, PartRecord};
 use crate::check::partition::{Rules, Violation};
 use crate::check::search::{Exploration, Round};
 use crate::check::{ExploreOptions, ExploreProgress};
@@ -79,12 +80,55 @@ impl Driver for OwnerPool {
         self.ahead
     }
 
-    fn start(&mut self, search: u32, _rules: &Rules) {
+    fn checkpoint(
+        &mut self,
+        search: u32,
+        depth: u64,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<Vec<PartRecord>, String> {
+        let owners = self.workers.iter_mut();
+        owners
+            .map(|k| k.owner.checkpoint(&k.rules, search, depth, w))
+            .collect()
+    }
+
+    fn restore(
+        &mut self,
+        parts: &[PartRecord],
+        r: &mut dyn CheckpointReader,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<(), String> {
+        if parts.len() != self.workers.len() {
+            return Err(format!(
+                "the checkpoint has {} owners; this pool {}",
+                parts.len(),
+                self.workers.len()
+            ));
+        }
+        for (i, k) in self.workers.iter_mut().enumerate() {
+            let part = parts
+                .iter()
+                .find(|p| p.index == i)
+                .ok_or_else(|| format!("the checkpoint has no owner {i}"))?;
+            k.owner = Owner::restore(&k.rules, part, r, w)?;
+            if let Some(n) = self.raw_records {
+                k.owner.set_raw_bytes(k.rules.record_size() * n);
+            }
+        }
+        Ok(())
+    }
+
+    fn start(&mut self, search: u32, rules: &Rules) {
         self.issued.clear();
+        let checkpoints = rules.checkpoints;
         self.workers = (0..self.parts)
             .map(|i| {
-                let rules = Exploration::worker_rules(&self.cfgs, &self.opts, self.parts, search)
-                    .expect("the exploration accepted the same configs and options");
+                let mut rules =
+                    Exploration::worker_rules(&self.cfgs, &self.opts, self.parts, search)
+                        .expect("the exploration accepted the same configs and options");
+                if checkpoints {
+                    rules = rules.with_checkpoints();
+                }
                 let mut owner = Owner::new(&rules, i);
                 if let Some(n) = self.raw_records {
                     owner.set_raw_bytes(rules.record_size() * n);

@@ -3,8 +3,11 @@
 //! slices, and the one-thread forms of the steps. The slicing changes no result: each owner
 //! reads its inboxes in slice order, which is generation order.
 
+use crate::check::checkpoint::{
+    fp_file, read_fingerprints, CheckpointReader, CheckpointWriter, Files, PartRecord,
+};
 use crate::check::partition::{Expander, Outbox, Partition, Rules};
-use crate::check::wire::{Block, Encoder, ENTRY_HEAD};
+use crate::check::wire::{owner, Block, Encoder, ENTRY_HEAD};
 
 /// The steps' state of one search: `slices` expanders and outboxes, one partition and
 /// accepted buffer per partition of the visited set.
@@ -14,6 +17,10 @@ pub(super) struct Slicing {
     pub(super) parts: Vec<Partition>,
     pub(super) outs: Vec<Outbox>,
     pub(super) acc: Vec<Vec<u8>>,
+    /// Each partition's checkpoint files, and the records of a resumed checkpoint's
+    /// partitions beyond these (written on more threads: their files stay in it).
+    files: Vec<Files>,
+    extra: Vec<PartRecord>,
 }
 
 impl Slicing {
@@ -25,7 +32,52 @@ impl Slicing {
             parts: (0..n).map(|_| Partition::new(rules)).collect(),
             outs: (0..slices).map(|_| Outbox::default()).collect(),
             acc: vec![Vec::new(); n],
+            files: vec![Files::default(); n],
+            extra: Vec::new(),
         }
+    }
+
+    /// Appends each partition's new fingerprints to its file (`check/checkpoint/`), syncs,
+    /// and returns the partitions' records.
+    pub(super) fn checkpoint(
+        &mut self,
+        search: u32,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<Vec<PartRecord>, String> {
+        let mut out = Vec::with_capacity(self.parts.len() + self.extra.len());
+        for (p, (part, files)) in self.parts.iter_mut().zip(&mut self.files).enumerate() {
+            let log = part.log().ok_or("the partitions keep no fingerprint log")?;
+            files.append(w, &fp_file(search, p), log)?;
+            part.clear_log();
+            out.push(PartRecord {
+                index: p,
+                files: files.clone(),
+            });
+        }
+        w.sync()?;
+        out.extend(self.extra.iter().cloned());
+        Ok(out)
+    }
+
+    /// Fills the partitions with the fingerprints of a checkpoint's partitions, each to the
+    /// partition that owns it now (the checkpoint may have been written on other threads).
+    pub(super) fn restore(
+        &mut self,
+        parts: &[PartRecord],
+        r: &mut dyn CheckpointReader,
+    ) -> Result<(), String> {
+        let n = self.parts.len();
+        for rec in parts {
+            for file in rec.files.0.keys() {
+                let ps = &mut self.parts;
+                read_fingerprints(&rec.files, r, file, &mut |fp| ps[owner(fp, n)].restore(fp))?;
+            }
+            match self.files.get_mut(rec.index) {
+                Some(f) => *f = rec.files.clone(),
+                None => self.extra.push(rec.clone()),
+            }
+        }
+        Ok(())
     }
 
     /// The seed round: the roots, as the outbox of the first slice.

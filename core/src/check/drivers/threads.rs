@@ -12,6 +12,7 @@
 
 use super::slicing::{encode_block, Slicing};
 use super::Driver;
+use crate::check::checkpoint::{CheckpointReader, CheckpointWriter, PartRecord};
 use crate::check::partition::{Partition, Rules};
 use crate::check::search::{Exploration, Round};
 use crate::check::wire::Block;
@@ -93,6 +94,30 @@ impl Driver for Threads {
             }
         };
         round.absorbed(acc, encode, table, buffers)
+    }
+
+    fn checkpoint(
+        &mut self,
+        search: u32,
+        _depth: u64,
+        w: &mut dyn CheckpointWriter,
+    ) -> Result<Vec<PartRecord>, String> {
+        self.steps
+            .as_mut()
+            .ok_or("no search started")?
+            .checkpoint(search, w)
+    }
+
+    fn restore(
+        &mut self,
+        parts: &[PartRecord],
+        r: &mut dyn CheckpointReader,
+        _w: &mut dyn CheckpointWriter,
+    ) -> Result<(), String> {
+        self.steps
+            .as_mut()
+            .ok_or("no search started")?
+            .restore(parts, r)
     }
 }
 

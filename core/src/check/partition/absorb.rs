@@ -16,6 +16,9 @@ enum Seen {
 /// ([`owner`](crate::check::wire::owner)).
 pub struct Partition {
     seen: Seen,
+    /// With checkpoints ([`Rules::checkpoints`]): the fingerprints accepted since the last
+    /// checkpoint, little-endian, for its fingerprint file.
+    log: Option<Vec<u8>>,
 }
 
 impl Partition {
@@ -26,6 +29,31 @@ impl Partition {
             } else {
                 Seen::Set(FpSet::default())
             },
+            log: rules.checkpoints.then(Vec::new),
+        }
+    }
+
+    /// The fingerprints accepted since [`Partition::clear_log`] (`None` without checkpoints).
+    pub fn log(&self) -> Option<&[u8]> {
+        self.log.as_deref()
+    }
+
+    pub fn clear_log(&mut self) {
+        if let Some(l) = &mut self.log {
+            l.clear();
+        }
+    }
+
+    /// Adds fingerprint `fp` of a checkpoint's file (a resume): the search's states only.
+    pub(crate) fn restore(&mut self, fp: u64) {
+        match &mut self.seen {
+            Seen::Set(s) => {
+                s.insert(fp);
+            }
+            // The fair-cycle analysis is not checkpointed (its indices are not kept).
+            Seen::Map(t) => {
+                t.insert(fp, 0);
+            }
         }
     }
 
@@ -60,6 +88,9 @@ impl Partition {
                     }
                 };
                 if new {
+                    if let Some(l) = &mut self.log {
+                        l.extend_from_slice(&msg[..8]);
+                    }
                     out.extend_from_slice(&msg[8..]);
                     accepted += 1;
                 }

@@ -23,6 +23,9 @@ pub struct Rules {
     pub(crate) cycles: bool,
     /// Number of partitions of the visited set.
     pub(crate) parts: usize,
+    /// Checkpoints are kept: each partition logs the fingerprints it accepts
+    /// (`check/checkpoint/`).
+    pub(crate) checkpoints: bool,
 }
 
 impl Rules {
@@ -53,7 +56,15 @@ impl Rules {
             target,
             cycles,
             parts: parts.max(1),
+            checkpoints: false,
         }
+    }
+
+    /// The same rules for a search that keeps checkpoints: a pool worker's owner logs the
+    /// fingerprints it accepts for [`Owner::checkpoint`](crate::check::pool::Owner::checkpoint).
+    pub fn with_checkpoints(mut self) -> Self {
+        self.checkpoints = true;
+        self
     }
 
     /// Whether finding `kind` ends the search.

@@ -21,6 +21,7 @@
 
 use super::roots::{check_parts, roots, rules};
 use super::rounds::{End, Issue, Round, Search};
+use crate::check::checkpoint::Coordinator;
 use crate::check::partition::{Rules, Violation};
 use crate::check::store::level::LevelStore;
 use crate::check::wire::Block;
@@ -37,24 +38,32 @@ pub enum Next {
     Round { search: u32, round: Round },
     /// Nothing to issue until the rounds in flight are absorbed (the level is fully issued).
     Wait,
+    /// Only when checkpoints are kept ([`Exploration::checkpointed`]): the level at `depth` of
+    /// search `search` is complete and expanded next. Each partition appends its part
+    /// ([`Driver::checkpoint`](crate::check::Driver::checkpoint),
+    /// [`Owner::checkpoint`](crate::check::pool::Owner::checkpoint)), then the coordinator
+    /// commits ([`Exploration::commit_checkpoint`]) before asking for the next step.
+    Checkpoint { search: u32, depth: u64 },
     /// The exploration is over.
     Done(Verdict),
 }
 
 /// An exploration being driven (see the module docs).
 pub struct Exploration<'a> {
-    roots: Vec<Config>,
-    opts: ExploreOptions,
+    pub(super) roots: Vec<Config>,
+    pub(super) opts: ExploreOptions,
     parts: usize,
     /// The partial-order reduction of search 0 (off with `cycles`).
-    por: bool,
-    levels: Box<dyn FnMut() -> Box<dyn LevelStore> + 'a>,
+    pub(super) por: bool,
+    pub(super) levels: Box<dyn FnMut() -> Box<dyn LevelStore> + 'a>,
     /// The current search and its number.
-    current: Search,
-    search: u32,
+    pub(super) current: Search,
+    pub(super) search: u32,
     /// While re-searching: the first search's violation, statistics and links.
-    first: Option<(Violation, ExploreStats, Search)>,
+    pub(super) first: Option<(Violation, ExploreStats, Search)>,
     finished: bool,
+    /// The checkpoints kept, if any (`checkpoint.rs`).
+    pub(super) ckpt: Option<Coordinator<'a>>,
     /// Per owner, the indices of its new states in the round absorbed last (`owners.rs`).
     pub(super) ids: Vec<Vec<u32>>,
 }
@@ -86,6 +95,7 @@ impl<'a> Exploration<'a> {
             search: 0,
             first: None,
             finished: false,
+            ckpt: None,
             ids: Vec::new(),
         })
     }
@@ -139,6 +149,7 @@ impl<'a> Exploration<'a> {
     /// What to do next. After [`Next::Done`] the exploration is over (and `next_step` keeps
     /// answering `Done` with a `boundReached` verdict of no states: a driver bug, not a panic).
     pub fn next_step(&mut self) -> Next {
+        self.flush_level();
         loop {
             if self.finished {
                 return Next::Done(Verdict::BoundReached {
@@ -154,6 +165,12 @@ impl<'a> Exploration<'a> {
                     }
                 }
                 Issue::Wait => return Next::Wait,
+                Issue::Checkpoint(depth) => {
+                    return Next::Checkpoint {
+                        search: self.search,
+                        depth,
+                    }
+                }
                 Issue::Ended => {}
             }
             if let Some(v) = self.finish_search() {
@@ -246,6 +263,8 @@ impl<'a> Exploration<'a> {
                 let ex2 = Search::new(rules, (self.levels)(), self.opts.max_states, depth_limit);
                 let ex1 = std::mem::replace(&mut self.current, ex2);
                 self.current.threads = self.parts;
+                self.current.checkpoints = self.ckpt.is_some();
+                self.current.rules.checkpoints = self.ckpt.is_some();
                 self.first = Some((v, stats, ex1));
                 self.search = 1;
                 return None;

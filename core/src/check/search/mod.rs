@@ -6,6 +6,7 @@
 //! counterexample, `cycles.rs` is the fair-cycle cross-check. A driver reports a round through one of two protocols: slices
 //! (`slices.rs`) or owners (`owners.rs`).
 
+mod checkpoint;
 mod cycles;
 mod exploration;
 mod links;

@@ -23,7 +23,7 @@ use super::cycles::Graph;
 use super::links::Links;
 use crate::check::partition::{Rules, Violation};
 use crate::check::store::level::LevelStore;
-use crate::check::wire::{key, Block, BLOCK};
+use crate::check::wire::{key, write_blocks, Block, BLOCK};
 use crate::check::{ExploreProgress, ExploreStats};
 
 /// Records of the current level expanded per round of the two steps.
@@ -44,6 +44,9 @@ pub(super) enum Issue {
     Round(Round),
     /// Absorb the rounds in flight first (the level is fully issued).
     Wait,
+    /// The level at this depth is complete and is expanded next: a checkpoint is due (only
+    /// when [`Search::checkpoints`] is set).
+    Checkpoint(u64),
     /// The search has ended ([`Search::end`]).
     Ended,
 }
@@ -82,23 +85,29 @@ pub(super) struct Search {
     pub(super) chunk_size: usize,
     pub(super) block: usize,
     /// The level being expanded and the one being built (`store/level.rs`).
-    levels: Box<dyn LevelStore>,
+    pub(super) levels: Box<dyn LevelStore>,
     /// Records pushed to the level being built.
-    next_records: u64,
+    pub(super) next_records: u64,
+    /// Checkpoints are kept (`checkpoint.rs`): stop at each level boundary, and copy the
+    /// blocks of each absorbed round into `tee` (for the level's file); the depth of the last
+    /// boundary reported.
+    pub(super) checkpoints: bool,
+    pub(super) tee: Vec<u8>,
+    pub(super) checkpointed: Option<u64>,
     /// The blocks of one round, before they go to `levels`.
     pub(super) blocks: Vec<Block>,
     /// The accepted entries of a round in generation order: (partition, byte offset).
     pub(super) order: Vec<(u32, u32)>,
     /// Stop after storing more states than this, and do not expand this level.
     max_states: u64,
-    depth_limit: u64,
+    pub(super) depth_limit: u64,
     /// Where the search is: seeded, the level being expanded (its depth, first state index,
     /// records, whether it is open) and the next chunk's first state index.
-    seeded: bool,
-    depth: u64,
-    level_base: u32,
+    pub(super) seeded: bool,
+    pub(super) depth: u64,
+    pub(super) level_base: u32,
     level_len: u64,
-    level_open: bool,
+    pub(super) level_open: bool,
     first_id: u32,
     /// The next chunk's first state index, and whether the level has no more to issue.
     issue_id: u32,
@@ -134,6 +143,9 @@ impl Search {
             block: BLOCK,
             levels,
             next_records: 0,
+            checkpoints: false,
+            tee: Vec::new(),
+            checkpointed: None,
             blocks: Vec::new(),
             order: Vec::new(),
             max_states,
@@ -164,7 +176,6 @@ impl Search {
                 as u64
         });
         let bytes = self.table_bytes + links + self.peak_transient + graph;
-        // Birthday bound: some pair of the n stored states shares a 64-bit fingerprint.
         let n = states as f64;
         ExploreStats {
             states,
@@ -175,7 +186,7 @@ impl Search {
             states_per_second: None,
             bytes_per_state: if states > 0 { bytes as f64 / n } else { 0.0 },
             peak_bytes: bytes,
-            collision_probability: (n * (n - 1.0) / 2.0 * 2f64.powi(-64)).clamp(0.0, 1.0),
+            collision_probability: ExploreStats::collision_bound(states),
             threads: self.threads as u32,
             por: self.rules.por && self.rules.root_sys[0].params.faults.is_off(),
             symmetry: self.rules.enc.symmetry,
@@ -230,6 +241,14 @@ impl Search {
             if !self.level_open {
                 if !self.in_flight.is_empty() {
                     return Issue::Wait;
+                }
+                if self.checkpoints
+                    && self.next_records > 0
+                    && self.depth < self.depth_limit
+                    && self.checkpointed != Some(self.depth)
+                {
+                    self.checkpointed = Some(self.depth);
+                    return Issue::Checkpoint(self.depth);
                 }
                 self.levels.advance();
                 self.level_len = std::mem::take(&mut self.next_records);
@@ -317,6 +336,9 @@ impl Search {
         buffer_bytes: u64,
     ) -> Option<ExploreProgress> {
         let done = self.in_flight.pop_front().expect("a round was expanded");
+        if self.checkpoints {
+            write_blocks(&self.blocks, &mut self.tee);
+        }
         for b in self.blocks.drain(..) {
             self.next_records += u64::from(b.records);
             self.levels.push(b);

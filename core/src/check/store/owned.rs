@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use crate::check::wire::{decode, Block, Encoder, BLOCK, ENTRY_HEAD};
+use crate::check::wire::{decode, write_blocks, Block, Encoder, BLOCK, ENTRY_HEAD};
 
 /// Bytes of accepted entries an owner keeps as they are per level before it encodes the rest:
 /// most levels are small, and encoding them was a fifth of a worker's time.
@@ -157,6 +157,61 @@ impl OwnedLevels {
                 ids: ids.to_vec(),
             });
         }
+    }
+
+    /// The next level as bytes (a checkpoint's owner level file): per run its number of
+    /// states `u32`, their indices `u32`, then their records as one block laid out as
+    /// [`write_blocks`] does (little-endian).
+    pub(crate) fn write_next(&self, size: usize, out: &mut Vec<u8>) {
+        for run in &self.next {
+            out.extend_from_slice(&(run.ids.len() as u32).to_le_bytes());
+            run.ids
+                .iter()
+                .for_each(|i| out.extend_from_slice(&i.to_le_bytes()));
+            match &run.records {
+                Records::Entries(e) => {
+                    let mut enc = Encoder::new(size);
+                    e.chunks_exact(ENTRY_HEAD + size)
+                        .for_each(|r| enc.push(&r[ENTRY_HEAD..]));
+                    write_blocks(&[enc.take()], out);
+                }
+                Records::Encoded(b) => write_blocks(std::slice::from_ref(b), out),
+            }
+        }
+    }
+
+    /// Reads a next level [`OwnedLevels::write_next`] wrote (a resume; the level is empty).
+    pub(crate) fn read_next(&mut self, mut bytes: &[u8]) -> Result<(), String> {
+        let u32_at = |b: &[u8], at: usize| -> Result<u32, String> {
+            b.get(at..at + 4)
+                .map(|x| u32::from_le_bytes(x.try_into().expect("4 bytes")))
+                .ok_or_else(|| "a run of the owned level is cut short".to_string())
+        };
+        while !bytes.is_empty() {
+            let n = u32_at(bytes, 0)? as usize;
+            let ids = (0..n)
+                .map(|k| u32_at(bytes, 4 + 4 * k))
+                .collect::<Result<Vec<u32>, String>>()?;
+            let at = 4 + 4 * n;
+            let (records, len) = (u32_at(bytes, at)?, u32_at(bytes, at + 4)? as usize);
+            let body = bytes
+                .get(at + 8..at + 8 + len)
+                .ok_or("a block of the owned level is cut short")?;
+            if records as usize != n || ids.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(
+                    "a run of the owned level is not one record per increasing index".into(),
+                );
+            }
+            self.next.push_back(Run {
+                records: Records::Encoded(Block {
+                    records,
+                    bytes: body.to_vec(),
+                }),
+                ids,
+            });
+            bytes = &bytes[at + 8 + len..];
+        }
+        Ok(())
     }
 
     /// Bytes held for both levels.
