@@ -3,97 +3,13 @@
 //! running another command) ending every process with exit code 2 instead of a hang.
 #![cfg(feature = "cluster")]
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Stdio;
 use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+mod cluster_support;
+use cluster_support::{finish, hostfile, one_thread, qisim, spawn, verdict};
 use serde_json::Value;
-
-/// A generous bound for "ends within seconds": a hang is what it catches, not slowness.
-const NO_HANG: Duration = Duration::from_secs(60);
-
-fn qisim() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_qisim"))
-}
-
-/// A hostfile of `n` free ports on 127.0.0.1.
-fn hostfile(n: usize, name: &str) -> PathBuf {
-    let listeners: Vec<TcpListener> = (0..n)
-        .map(|_| TcpListener::bind("127.0.0.1:0").expect("a free port"))
-        .collect();
-    let lines: Vec<String> = listeners
-        .iter()
-        .map(|l| format!("127.0.0.1:{}", l.local_addr().unwrap().port()))
-        .collect();
-    let path = std::env::temp_dir().join(format!("qisim-cluster-{}-{name}", std::process::id()));
-    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    path
-}
-
-fn spawn(args: &[&str], hosts: &PathBuf, processes: usize, p: usize, extra: &[&str]) -> Child {
-    qisim()
-        .args(["explore", "--json", "-q", "--cluster", "--hostfile"])
-        .arg(hosts)
-        .args([
-            "--processes",
-            &processes.to_string(),
-            "--process",
-            &p.to_string(),
-        ])
-        .args(extra)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start qisim")
-}
-
-/// Waits for `c` at most [`NO_HANG`].
-fn finish(mut c: Child) -> Output {
-    let t = Instant::now();
-    while c.try_wait().unwrap().is_none() {
-        if t.elapsed() > NO_HANG {
-            c.kill().ok();
-            panic!("a cluster process hung for {NO_HANG:?}");
-        }
-        sleep(Duration::from_millis(20));
-    }
-    c.wait_with_output().unwrap()
-}
-
-/// The verdict without what depends on the machine or the transport.
-fn verdict(o: &Output) -> Value {
-    let mut v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    let m = v.as_object_mut().unwrap();
-    for k in [
-        "seconds",
-        "statesPerSecond",
-        "peakRssBytes",
-        "peakBytes",
-        "bytesPerState",
-        "threads",
-        "cluster",
-    ] {
-        m.remove(k);
-    }
-    v
-}
-
-fn one_thread(args: &[&str]) -> Output {
-    qisim()
-        .args(["explore", "--json", "-q", "--threads", "1"])
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn two_processes_give_one_threads_result_on_a_sweep() {
@@ -265,11 +181,33 @@ const LONG: &[&str] = &[
 fn a_killed_process_ends_every_process_with_exit_2() {
     for victim in [1, 0] {
         let hosts = hostfile(2, &format!("kill{victim}"));
-        let mut ps = vec![
-            spawn(LONG, &hosts, 2, 0, &[]),
-            spawn(LONG, &hosts, 2, 1, &[]),
-        ];
-        sleep(Duration::from_millis(1500));
+        // Checkpoints tell when the processes are connected and searching (a process killed
+        // before it connects is another test's case: the others wait --connect-timeout).
+        let dirs: Vec<_> = (0..2)
+            .map(|p| {
+                std::env::temp_dir().join(format!("qisim-kill{victim}-{p}-{}", std::process::id()))
+            })
+            .collect();
+        dirs.iter().for_each(|d| drop(std::fs::remove_dir_all(d)));
+        let mut ps: Vec<_> = (0..2)
+            .map(|p| {
+                spawn(
+                    LONG,
+                    &hosts,
+                    2,
+                    p,
+                    &["--checkpoint", dirs[p].to_str().unwrap()],
+                )
+            })
+            .collect();
+        while !dirs[0].join("manifest.json").exists() {
+            assert!(
+                ps[victim].try_wait().unwrap().is_none(),
+                "ended before the kill"
+            );
+            sleep(Duration::from_millis(5));
+        }
+        sleep(Duration::from_millis(200));
         let mut dead = ps.remove(victim);
         assert!(
             dead.try_wait().unwrap().is_none(),
@@ -286,6 +224,7 @@ fn a_killed_process_ends_every_process_with_exit_2() {
         );
         assert!(err.contains("lost a process"), "{err}");
         std::fs::remove_file(hosts).ok();
+        dirs.iter().for_each(|d| drop(std::fs::remove_dir_all(d)));
     }
 }
 

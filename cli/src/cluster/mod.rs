@@ -9,6 +9,8 @@
 //! - `connect.rs`: the processes find each other and check they run the same command;
 //! - `net.rs`: supersteps (messages addressed to workers, a barrier) on a Timely dataflow;
 //! - `protocol.rs`: the messages and an owner's side;
+//! - `checkpoint.rs`: an owner's part of `--checkpoint` and `--resume` (each process writes
+//!   its owners' files in its own directory; process 0 the manifest);
 //! - `coordinator.rs`: the coordinator's [`Driver`](qisim_core::check::Driver) and the other
 //!   workers' loop.
 //!
@@ -17,6 +19,8 @@
 //! panic hook turns any panic into that exit (a worker thread that died alone would leave the
 //! others waiting at the next barrier).
 
+#[cfg(feature = "cluster")]
+mod checkpoint;
 #[cfg(feature = "cluster")]
 mod connect;
 #[cfg(feature = "cluster")]
@@ -43,7 +47,7 @@ pub(crate) struct ClusterArgs {
     /// Run the search on Timely Dataflow workers: `--workers` threads in each of
     /// `--processes` processes (connected over TCP), every process running the same command
     /// with its own `--process`. The result is `--threads 1`'s (see docs/cluster.md).
-    #[arg(long, conflicts_with_all = ["threads", "spill_dir", "cycles", "estimate", "checkpoint", "resume"])]
+    #[arg(long, conflicts_with_all = ["threads", "spill_dir", "cycles", "estimate"])]
     pub(crate) cluster: bool,
     /// Worker threads in each process (timely's `-w`).
     #[arg(long, default_value_t = 1, value_name = "N", requires = "cluster",
@@ -77,6 +81,7 @@ pub(crate) fn explore(
     _: &qisim_core::Config,
     _: &[qisim_core::Config],
     _: &check::ExploreOptions,
+    _: Option<(&std::path::Path, bool)>,
     _: &indicatif::ProgressBar,
 ) -> Result<ClusterRun, crate::Usage> {
     Err(crate::Usage(

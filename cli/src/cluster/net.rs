@@ -26,7 +26,7 @@ pub(crate) struct Net {
     pub index: usize,
     pub peers: usize,
     /// Workers per process (worker `w` is in process `w / workers`).
-    workers: usize,
+    pub workers: usize,
     /// Payload bytes this worker sent to other processes (the wire's cost).
     pub sent: u64,
 }

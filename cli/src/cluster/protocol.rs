@@ -10,6 +10,8 @@ use qisim_core::check::pool::{pack_messages, unpack_messages, Owner, Rules};
 use qisim_core::check::{Exploration, ExploreOptions, Violation};
 use qisim_core::Config;
 
+use super::checkpoint::OwnerFiles;
+
 /// A message and the worker it is for.
 pub(crate) type Addressed = (u32, Msg);
 
@@ -18,6 +20,19 @@ pub(crate) type Addressed = (u32, Msg);
 pub(crate) enum Msg {
     /// Search `search` (0, or 1 for the shortest re-search) starts: fresh owners.
     Start { search: u32 },
+    /// On a resume, right after `Start`: the addressee's record of the checkpoint (JSON),
+    /// from which it rebuilds its owner.
+    Restore(String),
+    /// To the coordinator: owner `from` restored, or why not.
+    Restored { from: u32, error: Option<String> },
+    /// Every round absorbed and assigned: append this owner's part of the checkpoint of
+    /// search `search` at `depth` and sync it.
+    Checkpoint { search: u32, depth: u64 },
+    /// To the coordinator: owner `from`'s record of the checkpoint (JSON), or why not.
+    Part {
+        from: u32,
+        record: Result<String, String>,
+    },
     /// The seed round: owner 0 sends the roots.
     Seed,
     /// Expand the owned states of level `depth` with indices below `end`.
@@ -47,8 +62,9 @@ pub(crate) enum Msg {
     },
     /// The indices the addressee's new states got, increasing.
     Ids(Vec<u32>),
-    /// The exploration is over: its verdict (JSON), for every process to print.
-    Finish(String),
+    /// The exploration is over: its verdict (JSON), for every process to print, or why it
+    /// failed (a checkpoint refused or not written: every process exits 2).
+    Finish(Result<String, String>),
 }
 
 impl Msg {
@@ -58,11 +74,12 @@ impl Msg {
         match self {
             Msg::Ids(_) => 0,
             Msg::Start { .. } => 1,
-            Msg::Seed | Msg::Expand { .. } => 2,
-            Msg::Bufs { .. } | Msg::Expanded { .. } => 3,
-            Msg::Cutoff(_) => 4,
-            Msg::Keys { .. } => 5,
-            Msg::Finish(_) => 6,
+            Msg::Restore(_) => 2,
+            Msg::Seed | Msg::Expand { .. } | Msg::Checkpoint { .. } => 3,
+            Msg::Bufs { .. } | Msg::Expanded { .. } | Msg::Part { .. } | Msg::Restored { .. } => 4,
+            Msg::Cutoff(_) => 5,
+            Msg::Keys { .. } => 6,
+            Msg::Finish(_) => 7,
         }
     }
 
@@ -73,7 +90,8 @@ impl Msg {
             Msg::Keys { keys, .. } => keys.len() as u64,
             Msg::Ids(ids) => 4 * ids.len() as u64,
             Msg::Expanded { violation, .. } => violation.as_ref().map_or(0, |v| v.len() as u64),
-            Msg::Finish(v) => v.len() as u64,
+            Msg::Finish(v) => v.as_ref().map_or_else(String::len, String::len) as u64,
+            Msg::Restore(p) | Msg::Part { record: Ok(p), .. } => p.len() as u64,
             _ => 0,
         }
     }
@@ -87,10 +105,10 @@ pub(crate) fn sort(inbox: &mut [Msg]) {
 /// What handling a message leaves for the caller.
 pub(crate) enum Handled {
     Done,
-    /// A report for the coordinator (`Expanded`, `Keys`).
+    /// A report for the coordinator (`Expanded`, `Keys`, `Part`, `Restored`).
     Report(Msg),
-    /// The verdict (JSON): the exploration is over.
-    Finish(String),
+    /// The verdict (JSON) or why the run failed: the exploration is over.
+    Finish(Result<String, String>),
 }
 
 /// One worker's owner: it builds its rules from the same configs and options as every other
@@ -103,10 +121,18 @@ pub(crate) struct OwnerSide {
     owner: Option<(Rules, Owner)>,
     /// The successor messages of the round in flight, per sending owner.
     inboxes: Vec<Vec<u8>>,
+    /// This owner's checkpoint files (`--checkpoint`, `--resume`).
+    files: Option<OwnerFiles>,
 }
 
 impl OwnerSide {
-    pub fn new(index: usize, parts: usize, roots: Vec<Config>, opts: ExploreOptions) -> Self {
+    pub fn new(
+        index: usize,
+        parts: usize,
+        roots: Vec<Config>,
+        opts: ExploreOptions,
+        files: Option<OwnerFiles>,
+    ) -> Self {
         OwnerSide {
             index,
             parts,
@@ -114,20 +140,47 @@ impl OwnerSide {
             opts,
             owner: None,
             inboxes: vec![Vec::new(); parts],
+            files,
         }
     }
 
     /// Handles `m`, queueing what it sends in `out`. Owner side: `Start`, `Seed`/`Expand`
     /// (expand, send `Bufs` to each owner and `Expanded` to the coordinator), `Bufs` (kept
-    /// for the absorb), `Cutoff` (absorb, send `Keys`), `Ids` (assign). A protocol error is
-    /// a bug: it panics, and the panic ends every process.
+    /// for the absorb), `Cutoff` (absorb, send `Keys`), `Ids` (assign), `Restore` and
+    /// `Checkpoint` (send `Restored`, `Part`: a file that cannot be read or written is the
+    /// coordinator's to report). A protocol error is a bug: it panics, and the panic ends
+    /// every process.
     pub fn handle(&mut self, m: Msg, out: &mut Vec<Addressed>) -> Handled {
         match m {
             Msg::Start { search } => {
-                let rules = Exploration::worker_rules(&self.roots, &self.opts, self.parts, search)
-                    .expect("the coordinator accepted the same configs and options");
+                let mut rules =
+                    Exploration::worker_rules(&self.roots, &self.opts, self.parts, search)
+                        .expect("the coordinator accepted the same configs and options");
+                if self.files.is_some() {
+                    rules = rules.with_checkpoints();
+                }
                 let owner = Owner::new(&rules, self.index);
                 self.owner = Some((rules, owner));
+            }
+            Msg::Restore(part) => {
+                let (rules, owner) = self.owner.as_mut().expect("a search started");
+                let files = self.files.as_mut().expect("a resume has checkpoint files");
+                let error = match files.restore(rules, &part) {
+                    Ok(o) => {
+                        *owner = o;
+                        None
+                    }
+                    Err(e) => Some(e),
+                };
+                let from = self.index as u32;
+                out.push((0, Msg::Restored { from, error }));
+            }
+            Msg::Checkpoint { search, depth } => {
+                let (rules, owner) = self.owner.as_mut().expect("a search started");
+                let files = self.files.as_mut().expect("a checkpoint has files");
+                let record = files.checkpoint(owner, rules, search, depth);
+                let from = self.index as u32;
+                out.push((0, Msg::Part { from, record }));
             }
             Msg::Seed | Msg::Expand { .. } => {
                 let (rules, owner) = self.owner.as_mut().expect("a search started");
@@ -188,7 +241,10 @@ impl OwnerSide {
                     .unwrap_or_else(|e| panic!("protocol: assign: {e}"));
             }
             Msg::Finish(v) => return Handled::Finish(v),
-            report @ (Msg::Expanded { .. } | Msg::Keys { .. }) => return Handled::Report(report),
+            report @ (Msg::Expanded { .. }
+            | Msg::Keys { .. }
+            | Msg::Part { .. }
+            | Msg::Restored { .. }) => return Handled::Report(report),
         }
         Handled::Done
     }

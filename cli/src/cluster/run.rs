@@ -1,7 +1,8 @@
 //! A cluster run from this process's side: flags checked, the processes connected, timely
 //! started with one owner per worker, and worker 0 of process 0 coordinating.
 
-use std::sync::Arc;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
@@ -11,21 +12,26 @@ use timely::communication::allocator::{AllocatorBuilder, ProcessBuilder};
 use timely::communication::{Config as Comms, Hooks};
 use timely::WorkerConfig;
 
+use qisim_core::check::checkpoint::Protocol;
 use qisim_core::check::{self, Exploration, ExploreOptions, MemLevels, Verdict};
 use qisim_core::Config;
 
+use super::checkpoint::OwnerFiles;
 use super::coordinator::{serve, Coordinator};
 use super::net::Net;
 use super::protocol::OwnerSide;
 use super::{connect, ClusterArgs, ClusterRun};
+use crate::cmd::explore::checkpoint::{DirReader, DirWriter};
 use crate::Usage;
 
-/// Explores `roots` with `opts` on the cluster `a` describes, from this process's side.
+/// Explores `roots` with `opts` on the cluster `a` describes, from this process's side;
+/// `ckpt`: this process's checkpoint directory and whether the run resumes it.
 pub(crate) fn explore(
     a: &ClusterArgs,
     cfg: &Config,
     roots: &[Config],
     opts: &ExploreOptions,
+    ckpt: Option<(&Path, bool)>,
     pb: &ProgressBar,
 ) -> Result<ClusterRun, Usage> {
     let (processes, workers, me) = (a.processes as usize, a.workers as usize, a.process as usize);
@@ -53,7 +59,36 @@ pub(crate) fn explore(
         "cycles" => Usage(format!("flag --cycles: {}", e.message)),
         _ => e.into(),
     })?;
-    let identity = identity(cfg, roots, opts, processes, workers);
+    let flag = match ckpt {
+        Some((dir, resume)) => {
+            let f = if resume { "--resume" } else { "--checkpoint" };
+            format!("flag {f} {}", dir.display())
+        }
+        None => String::new(),
+    };
+    // This process's owners' checkpoint files (and, in process 0, the coordinator's).
+    let files = match ckpt {
+        None => Vec::new(),
+        Some((dir, resume)) => (0..workers)
+            .map(|_| OwnerFiles::new(dir, resume).map(Some))
+            .collect::<Result<_, _>>()
+            .map_err(|e| Usage(format!("{flag}: {e}")))?,
+    };
+    let coordinator_files = match ckpt {
+        Some((dir, resume)) if me == 0 => {
+            let w = DirWriter::new(dir, resume).map_err(|e| Usage(format!("{flag}: {e}")))?;
+            Some((w, resume.then(|| DirReader::new(dir))))
+        }
+        _ => None,
+    };
+    let files = Arc::new(Mutex::new(files));
+    let coordinator_files = Arc::new(Mutex::new(coordinator_files));
+    let mode = match ckpt {
+        None => "none",
+        Some((_, false)) => "checkpoint",
+        Some((_, true)) => "resume",
+    };
+    let identity = identity(cfg, roots, opts, processes, workers, mode);
     let (builders, others) = if processes == 1 {
         Comms::Process(workers).try_build().map_err(Usage)?
     } else {
@@ -73,14 +108,30 @@ pub(crate) fn explore(
     let guards =
         timely::execute::execute_from(builders, others, WorkerConfig::default(), move |worker| {
             let mut net = Net::new(worker, workers);
-            let side = OwnerSide::new(net.index, net.peers, roots.to_vec(), (*opts).clone());
+            let mine = (files.lock().expect("no panic holds it"))
+                .get_mut(net.index % workers)
+                .and_then(Option::take);
+            let side = OwnerSide::new(net.index, net.peers, roots.to_vec(), (*opts).clone(), mine);
             if net.index != 0 {
                 let mut side = side;
                 return (serve(&mut net, worker, &mut side), net.sent);
             }
-            let mut x = Exploration::new(&roots, &opts, net.peers, || Box::<MemLevels>::default())
+            let x = Exploration::new(&roots, &opts, net.peers, || Box::<MemLevels>::default())
                 .expect("the configs and options were checked before connecting");
+            let x = match coordinator_files.lock().expect("no panic holds it").take() {
+                None => Ok(x),
+                Some((w, r)) => x
+                    .checkpointed(Protocol::Owners, Box::new(w), r.map(|r| Box::new(r) as _))
+                    .map_err(|e| format!("{flag}: {}", e.message)),
+            };
             let mut c = Coordinator::new(net, worker, side);
+            let mut x = match x {
+                Ok(x) => x,
+                Err(e) => {
+                    c.finish(Err(e.clone()));
+                    return (Err(e), c.net.sent);
+                }
+            };
             let v = x.run(&mut c, |p| {
                 pb.set_message(format!(
                     "{} states, {} transitions, depth {}, {} queued",
@@ -88,7 +139,10 @@ pub(crate) fn explore(
                 ));
                 true
             });
-            let v = serde_json::to_string(&v).expect("a verdict serialises");
+            let v = match x.checkpoint_error() {
+                Some(e) => Err(format!("{flag}: {e}")),
+                None => Ok(serde_json::to_string(&v).expect("a verdict serialises")),
+            };
             c.finish(v.clone());
             (v, c.net.sent)
         })
@@ -101,8 +155,16 @@ pub(crate) fn explore(
         sent += s;
         verdict.get_or_insert(v);
     }
-    let verdict: Verdict = serde_json::from_str(&verdict.expect("at least one worker"))
-        .expect("the coordinator's verdict parses");
+    let verdict = verdict.expect("at least one worker").map_err(|e| {
+        // Process 0's words; the others say whose they are.
+        Usage(if me == 0 {
+            e
+        } else {
+            format!("process 0: {e}")
+        })
+    })?;
+    let verdict: Verdict =
+        serde_json::from_str(&verdict).expect("the coordinator's verdict parses");
     let stats = json!({
         "process": me, "processes": processes, "workers": workers,
         "wireBytesSent": sent,
@@ -111,19 +173,23 @@ pub(crate) fn explore(
 }
 
 /// What every process must agree on: the exploration (its base config and options, and its
-/// roots by count and digest: a family's roots are tens of thousands of configs) and the
-/// cluster's shape.
+/// roots by count and digest: a family's roots are tens of thousands of configs), the
+/// cluster's shape and the checkpoint's mode.
 fn identity(
     cfg: &Config,
     roots: &[Config],
     opts: &ExploreOptions,
     processes: usize,
     workers: usize,
+    checkpoint: &str,
 ) -> connect::Identity {
     let mut m = connect::Identity::new();
     m.insert("version".into(), env!("CARGO_PKG_VERSION").into());
     m.insert("processes".into(), processes.into());
     m.insert("workers".into(), workers.into());
+    // Whether every process keeps (or resumes) its owners' checkpoint files: the directories
+    // themselves may differ (one per machine).
+    m.insert("checkpoint".into(), checkpoint.into());
     m.insert(
         "options".into(),
         serde_json::to_value(opts).expect("options serialise"),

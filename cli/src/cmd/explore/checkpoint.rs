@@ -14,7 +14,7 @@ use qisim_core::check::checkpoint::{CheckpointReader, CheckpointWriter};
 const MANIFEST: &str = "manifest.json";
 
 /// The files of a checkpoint directory, written.
-pub(super) struct DirWriter {
+pub(crate) struct DirWriter {
     dir: PathBuf,
     open: BTreeMap<String, BufWriter<File>>,
     /// What the resumed checkpoint holds of each file.
@@ -22,7 +22,7 @@ pub(super) struct DirWriter {
 }
 
 /// The files of a checkpoint directory, read on a resume.
-pub(super) struct DirReader {
+pub(crate) struct DirReader {
     dir: PathBuf,
 }
 
@@ -34,7 +34,7 @@ fn io(path: &Path, what: &str, e: std::io::Error) -> String {
 impl DirWriter {
     /// A writer into `dir` (made if missing). Without `resume`, `dir` must hold no
     /// checkpoint: a new run does not overwrite one.
-    pub(super) fn new(dir: &Path, resume: bool) -> Result<Self, String> {
+    pub(crate) fn new(dir: &Path, resume: bool) -> Result<Self, String> {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, "making", e))?;
         if !resume && dir.join(MANIFEST).exists() {
             return Err(format!(
@@ -116,7 +116,7 @@ impl CheckpointWriter for DirWriter {
 }
 
 impl DirReader {
-    pub(super) fn new(dir: &Path) -> Self {
+    pub(crate) fn new(dir: &Path) -> Self {
         DirReader {
             dir: dir.to_path_buf(),
         }

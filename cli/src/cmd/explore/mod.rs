@@ -15,7 +15,7 @@ use crate::args::{ConfigArgs, Output};
 use crate::cluster::{self, ClusterArgs};
 use crate::{progress_bar, Usage};
 
-mod checkpoint;
+pub(crate) mod checkpoint;
 mod estimate;
 mod output;
 mod spill;
@@ -174,7 +174,11 @@ pub(crate) fn run(a: &ExploreArgs) -> Result<ExitCode, Usage> {
         }
     }
     if a.cluster.cluster {
-        let run = cluster::explore(&a.cluster, &cfg, &roots, &opts, &pb)?;
+        let ckpt = checkpoint_dir(a)?;
+        if let Some((dir, true)) = ckpt {
+            say_where(dir);
+        }
+        let run = cluster::explore(&a.cluster, &cfg, &roots, &opts, ckpt, &pb)?;
         let v = run.verdict.with_elapsed(t.elapsed().as_secs_f64());
         pb.finish_and_clear();
         return Ok(finish(a, &cfg, &opts, v, Some(&run.stats)));
