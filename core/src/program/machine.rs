@@ -43,8 +43,8 @@ impl Frame {
         self.ip = 0;
         self.loops = 0;
         self.locals.clear();
-        self.locals.resize(code.locals.len(), 0);
-        self.locals[..args.len()].copy_from_slice(args);
+        self.locals
+            .extend((0..code.locals.len()).map(|k| args.get(k).copied().unwrap_or(0)));
         self.set = (1u64 << args.len()) - 1;
     }
 
