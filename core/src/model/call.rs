@@ -302,10 +302,7 @@ impl System {
                     || [0, EAGAIN, EINVAL, ETIMEDOUT].contains(&(v as i32))
                         && v == i64::from(v as i32);
                 if !rc_ok {
-                    let msg = format!(
-                        "returns {v}, which qi_submit_sync() does not handle (0, -EAGAIN, -EINVAL or -ETIMEDOUT)"
-                    );
-                    self.report_program_error(i, entry, line, msg, step);
+                    self.report_bad_rc(i, entry, line, v, step);
                     return None;
                 }
                 Some(v)
@@ -351,6 +348,15 @@ impl System {
         self.report_on(own, FindingKind::WalkLoop, step, actor, Some(i), slot, msg);
         self.halted = true;
         self.hung = true;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn report_bad_rc(&mut self, i: u32, entry: Entry, line: u32, v: i64, step: u64) {
+        let msg = format!(
+            "returns {v}, which qi_submit_sync() does not handle (0, -EAGAIN, -EINVAL or -ETIMEDOUT)"
+        );
+        self.report_program_error(i, entry, line, msg, step);
     }
 
     #[cold]

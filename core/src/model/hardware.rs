@@ -66,7 +66,7 @@ pub enum Processed {
 }
 
 /// True when hardware may fetch the descriptor at `IQH` (`fetch_depth` >= 1 pending at most).
-#[inline]
+#[inline(always)]
 pub fn can_fetch(ring: &Ring, fetch_depth: u32) -> bool {
     ring.iqh != ring.iqt
         && ring.fsts & (fsts::IQE | fsts::ITE) == 0
@@ -75,7 +75,7 @@ pub fn can_fetch(ring: &Ring, fetch_depth: u32) -> bool {
 }
 
 /// True when hardware can complete a descriptor: one is pending, or it can fetch one.
-#[inline]
+#[inline(always)]
 pub fn can_complete(ring: &Ring) -> bool {
     ring.pending() > 0 || can_fetch(ring, 1)
 }

@@ -214,14 +214,12 @@ impl Submitter {
         }
         self.count = self.gen.count(w, self.submissions_done);
         self.types.clear();
-        match WorkloadGen::single_type(w) {
-            Some(t) => self.types.resize(self.count as usize, t),
-            None => {
-                for _ in 0..self.count {
-                    let t = self.gen.inv_type(w);
-                    self.types.push(t);
-                }
-            }
+        // One push per descriptor (a batch is short), not `resize`: wasm engines run a fill
+        // (`memset`) as a call out of the module.
+        let single = WorkloadGen::single_type(w);
+        for _ in 0..self.count {
+            let t = single.unwrap_or_else(|| self.gen.inv_type(w));
+            self.types.push(t);
         }
         self.pc = Pc::Lock;
         self.rc = 0;

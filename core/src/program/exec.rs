@@ -10,16 +10,39 @@ use super::machine::{
 
 const STACK: usize = 16;
 
+/// A run-time error at `line`. Out of line, like the checks' words (`machine.rs`): wasm
+/// engines (V8) allocate registers worse in a function with much (even never-run) code.
+#[cold]
+#[inline(never)]
+fn error(line: u32, message: std::fmt::Arguments) -> Exit {
+    Exit::Error {
+        line,
+        message: std::fmt::format(message),
+    }
+}
+
 /// Runs `code` from `frame` until it returns, yields or fails.
 pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
-    let mut stack = [0i64; STACK];
-    let mut sp = 0usize;
     let len = m.qi_length();
+    // Filled with a value known only at run time: a constant fill is a `memset`, which wasm
+    // engines (V8 11, Node 20) run as a call out of the module on every call of a kernel
+    // function. No slot is read before it is pushed.
+    let mut stack = [i64::from(len); STACK];
+    let mut sp = 0usize;
     let bound = loop_bound(len);
     let mut ip = frame.ip as usize;
     macro_rules! fail {
         ($($msg:tt)*) => {
-            return Exit::Error { line: code.lines[ip], message: format!($($msg)*) }
+            return error(code.lines[ip], format_args!($($msg)*))
+        };
+    }
+    // A checked operation's error (its words already made, out of line).
+    macro_rules! fail_with {
+        ($e:expr) => {
+            return Exit::Error {
+                line: code.lines[ip],
+                message: $e,
+            }
         };
     }
     macro_rules! push {
@@ -41,7 +64,7 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
         ($v:expr, $what:expr) => {{
             match check_slot($v, len, $what) {
                 Ok(s) => s,
-                Err(e) => fail!("{e}"),
+                Err(e) => fail_with!(e),
             }
         }};
     }
@@ -51,7 +74,7 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
             Op::Const(v) => push!(v),
             Op::Load(k) => {
                 if frame.set & (1 << k) == 0 {
-                    fail!("{}", unset(&code.locals[k as usize]));
+                    fail_with!(unset(&code.locals[k as usize]));
                 }
                 push!(frame.locals[k as usize]);
             }
@@ -63,7 +86,7 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
             Op::SetGlobal(g) => {
                 let v = pop!();
                 if let Err(e) = check_global(g, v, len) {
-                    fail!("{e}");
+                    fail_with!(e);
                 }
                 m.set_global(g, v as u32);
             }
@@ -76,7 +99,7 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
                 let slot = slot!(pop!(), "desc_status index");
                 match check_status(v) {
                     Ok(st) => m.set_status(slot, st),
-                    Err(e) => fail!("{e}"),
+                    Err(e) => fail_with!(e),
                 }
             }
             Op::CopyDesc => {
@@ -106,7 +129,7 @@ pub fn run<M: Machine>(code: &Code, frame: &mut Frame, m: &mut M) -> Exit {
                 let l = pop!();
                 match binary(b, l, r) {
                     Ok(v) => push!(v),
-                    Err(e) => fail!("{e}"),
+                    Err(e) => fail_with!(e),
                 }
             }
             Op::Un(u) => {

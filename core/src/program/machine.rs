@@ -43,8 +43,8 @@ impl Frame {
         self.ip = 0;
         self.loops = 0;
         self.locals.clear();
-        self.locals.resize(code.locals.len(), 0);
-        self.locals[..args.len()].copy_from_slice(args);
+        self.locals
+            .extend((0..code.locals.len()).map(|k| args.get(k).copied().unwrap_or(0)));
         self.set = (1u64 << args.len()) - 1;
     }
 
@@ -134,6 +134,8 @@ pub fn loop_bound(qi_length: u32) -> u32 {
 }
 
 /// The run-time error of reading local `name` before it has a value.
+#[cold]
+#[inline(never)]
 pub fn unset(name: &str) -> String {
     format!("`{name}` is read before it is given a value")
 }
@@ -142,12 +144,51 @@ pub fn unset(name: &str) -> String {
 #[inline(always)]
 pub fn check_slot(v: i64, len: u32, what: &str) -> Result<u32, String> {
     if v < 0 || v >= i64::from(len) {
-        return Err(format!(
-            "{what} {v} is outside the ring (0 to QI_LENGTH - 1 = {})",
-            len - 1
-        ));
+        return Err(outside_ring(what, v, len));
     }
     Ok(v as u32)
+}
+
+// The run-time errors' words, each out of line: the checks above are inlined into the
+// interpreter's loop, and wasm engines (V8) allocate registers worse in a function with much
+// (even never-run) code.
+
+#[cold]
+#[inline(never)]
+fn outside_ring(what: &str, v: i64, len: u32) -> String {
+    format!(
+        "{what} {v} is outside the ring (0 to QI_LENGTH - 1 = {})",
+        len - 1
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn not_a_status(v: i64) -> String {
+    format!("{v} is not a status (QI_FREE 0, QI_IN_USE 1, QI_DONE 2, QI_ABORT 3)")
+}
+
+#[cold]
+#[inline(never)]
+fn global_outside(g: Global, v: i64, max: i64) -> String {
+    let name = match g {
+        Global::FreeHead => "free_head",
+        Global::FreeTail => "free_tail",
+        Global::FreeCnt => "free_cnt",
+    };
+    format!("{name} = {v} is outside 0 to {max}")
+}
+
+#[cold]
+#[inline(never)]
+fn division_by_zero(op: BinOp, a: i64) -> String {
+    format!("{a} {} 0: division by zero", op.symbol())
+}
+
+#[cold]
+#[inline(never)]
+fn bad_shift(b: i64) -> String {
+    format!("shift by {b} (allowed: 0 to 63)")
 }
 
 /// `v` as a status, or the run-time error.
@@ -156,9 +197,7 @@ pub fn check_status(v: i64) -> Result<Status, String> {
     usize::try_from(v)
         .ok()
         .and_then(|v| Status::ALL.get(v).copied())
-        .ok_or_else(|| {
-            format!("{v} is not a status (QI_FREE 0, QI_IN_USE 1, QI_DONE 2, QI_ABORT 3)")
-        })
+        .ok_or_else(|| not_a_status(v))
 }
 
 /// Whether `v` may be stored in `g` on a ring of `len`, or the run-time error.
@@ -170,12 +209,7 @@ pub fn check_global(g: Global, v: i64, len: u32) -> Result<(), String> {
         i64::from(len) - 1
     };
     if v < 0 || v > max {
-        let name = match g {
-            Global::FreeHead => "free_head",
-            Global::FreeTail => "free_tail",
-            Global::FreeCnt => "free_cnt",
-        };
-        return Err(format!("{name} = {v} is outside 0 to {max}"));
+        return Err(global_outside(g, v, max));
     }
     Ok(())
 }
@@ -188,12 +222,10 @@ pub fn binary(op: BinOp, a: i64, b: i64) -> Result<i64, String> {
         Add => a.wrapping_add(b),
         Sub => a.wrapping_sub(b),
         Mul => a.wrapping_mul(b),
-        Div | Rem if b == 0 => return Err(format!("{a} {} 0: division by zero", op.symbol())),
+        Div | Rem if b == 0 => return Err(division_by_zero(op, a)),
         Div => a.wrapping_div(b),
         Rem => a.wrapping_rem(b),
-        Shl | Shr if !(0..64).contains(&b) => {
-            return Err(format!("shift by {b} (allowed: 0 to 63)"))
-        }
+        Shl | Shr if !(0..64).contains(&b) => return Err(bad_shift(b)),
         Shl => a.wrapping_shl(b as u32),
         Shr => a >> b,
         BitAnd => a & b,

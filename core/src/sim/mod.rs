@@ -15,7 +15,7 @@ use crate::metrics::Metrics;
 use crate::model::{Finding, StateView, System};
 use crate::replay::Schedule;
 use crate::sched::{Forced, Picker, Scheduler};
-use crate::trace::{render_timeline, Event, NoTrace, Trace};
+use crate::trace::{render_timeline, Event, NoTrace, Trace, TraceSink};
 use crate::Actor;
 
 mod report;
@@ -157,10 +157,10 @@ impl Simulation {
     pub fn step_n(&mut self, n: u64) -> u64 {
         let Simulation { run, sched, trace } = self;
         let taken = match (trace, sched) {
-            (Some(t), s) => run.drive(s, t, n),
+            (Some(t), s) => drive(run, s, t, n),
             // Hunting: the random scheduler's own fast path, no trace.
-            (None, Scheduler::Random(r)) => run.drive(r, &mut NoTrace, n),
-            (None, s) => run.drive(s, &mut NoTrace, n),
+            (None, Scheduler::Random(r)) => drive(run, r, &mut NoTrace, n),
+            (None, s) => drive(run, s, &mut NoTrace, n),
         };
         run.sync_counters();
         taken
@@ -216,6 +216,14 @@ impl Simulation {
             metrics: r.metrics.clone(),
         }
     }
+}
+
+/// [`Run::drive`] in a function of its own for each picker and sink. V8 (Node, Chromium)
+/// allocates registers worse the larger a function is: with the three step loops of
+/// [`Simulation::step_n`] in one function, the hunting loop ran 15 % slower in Node 20.
+#[inline(never)]
+fn drive<P: Picker, T: TraceSink>(run: &mut Run, p: &mut P, sink: &mut T, n: u64) -> u64 {
+    run.drive(p, sink, n)
 }
 
 /// Runs `cfg` to the end.

@@ -84,7 +84,7 @@ impl RunReport {
 /// Counts a call that returned at `step` in `metrics`; `timed_end` is the step's end in
 /// simulated ns under the timed scheduler. (Per-step counters are kept by the system's
 /// [`Tally`](crate::model::Tally) and copied in by `Simulation::sync_counters`.)
-#[inline]
+#[inline(always)]
 pub(super) fn account_return(
     metrics: &mut Metrics,
     r: &Returned,
