@@ -1,6 +1,6 @@
 //! `qisim explore --cluster`: the exhaustive explorer on Timely Dataflow, across threads and
 //! processes (docs/cluster.md). It adds a transport, not a search: the coordinator is the
-//! core's [`Exploration`] and every worker is the core's `Owner`, speaking the owner protocol
+//! core's [`Exploration`](qisim_core::check::Exploration) and every worker is the core's `Owner`, speaking the owner protocol
 //! of `qisim_core::check::pool` (the browser's Web Workers speak it too) in Timely
 //! supersteps (`net.rs`). The result is one thread's: same verdict, states, transitions,
 //! depth and counterexample.
