@@ -18,7 +18,7 @@ needs_build() {
   [ "${QISIM_FORCE_BUILD:-0}" = 1 ] && return 0
   [ -f "$stamp" ] && [ -f "$out/qisim_wasm_bg.wasm" ] && [ -f "$out/qisim_wasm.js" ] || return 0
   [ "$(cat "$stamp")" = "$profile" ] || return 0
-  [ -z "$(find core/src core/Cargo.toml wasm/src wasm/Cargo.toml Cargo.toml Cargo.lock \
+  [ -z "$(find core/src core/Cargo.toml wasm/src wasm/Cargo.toml Cargo.toml Cargo.lock .cargo \
       -newer "$stamp" -print -quit 2>/dev/null)" ] && return 1
   return 0
 }
