@@ -3,8 +3,11 @@
 //! memory figures); a checkpoint of another exploration, or a damaged one, is refused with
 //! exit code 2 and a message naming what is wrong.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+
+mod support;
+use support::{depth, fresh};
 
 const FAMILY: &[&str] = &[
     "explore",
@@ -46,19 +49,6 @@ fn result(o: &Output) -> serde_json::Value {
         j.as_object_mut().unwrap().remove(k);
     }
     j
-}
-
-fn fresh(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("qisim-ckpt-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-/// The depth of the checkpoint in `dir`, once it has one.
-fn depth(dir: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
-    let m: serde_json::Value = serde_json::from_str(&text).ok()?;
-    m["state"]["depth"].as_u64()
 }
 
 #[test]

@@ -7,9 +7,9 @@ use std::process::Stdio;
 use std::thread::sleep;
 use std::time::Duration;
 
-mod cluster_support;
-use cluster_support::{finish, hostfile, one_thread, qisim, spawn, verdict};
+mod support;
 use serde_json::Value;
+use support::{depth, finish, fresh, hostfile, one_thread, qisim, spawn, verdict};
 
 #[test]
 fn two_processes_give_one_threads_result_on_a_sweep() {
@@ -163,6 +163,20 @@ fn threads_of_processes_give_the_same_result() {
     assert_eq!(verdict(&o), want);
 }
 
+/// A config that proves in moments (its ring, argument 3, changed for another command).
+const SMALL: &[&str] = &[
+    "--policy",
+    "fixed",
+    "--ring",
+    "8",
+    "--submitters",
+    "2",
+    "--submissions",
+    "1",
+    "--count",
+    "1",
+];
+
 /// The 4-CPU family runs for tens of seconds: long enough to kill a process in the middle.
 const LONG: &[&str] = &[
     "--policy",
@@ -184,11 +198,8 @@ fn a_killed_process_ends_every_process_with_exit_2() {
         // Checkpoints tell when the processes are connected and searching (a process killed
         // before it connects is another test's case: the others wait --connect-timeout).
         let dirs: Vec<_> = (0..2)
-            .map(|p| {
-                std::env::temp_dir().join(format!("qisim-kill{victim}-{p}-{}", std::process::id()))
-            })
+            .map(|p| fresh(&format!("kill{victim}-{p}")))
             .collect();
-        dirs.iter().for_each(|d| drop(std::fs::remove_dir_all(d)));
         let mut ps: Vec<_> = (0..2)
             .map(|p| {
                 spawn(
@@ -200,7 +211,7 @@ fn a_killed_process_ends_every_process_with_exit_2() {
                 )
             })
             .collect();
-        while !dirs[0].join("manifest.json").exists() {
+        while depth(&dirs[0]).is_none() {
             assert!(
                 ps[victim].try_wait().unwrap().is_none(),
                 "ended before the kill"
@@ -231,22 +242,10 @@ fn a_killed_process_ends_every_process_with_exit_2() {
 #[test]
 fn a_process_that_never_comes_ends_the_others() {
     let hosts = hostfile(3, "absent");
-    let args = [
-        "--policy",
-        "fixed",
-        "--ring",
-        "8",
-        "--submitters",
-        "2",
-        "--submissions",
-        "1",
-        "--count",
-        "1",
-    ];
     let timeout = ["--connect-timeout", "2"];
     // Process 1 dials process 0 and waits for process 2, which is never started.
-    let p0 = spawn(&args, &hosts, 3, 0, &timeout);
-    let p1 = spawn(&args, &hosts, 3, 1, &timeout);
+    let p0 = spawn(SMALL, &hosts, 3, 0, &timeout);
+    let p1 = spawn(SMALL, &hosts, 3, 1, &timeout);
     for (i, o) in [finish(p0), finish(p1)].iter().enumerate() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "process {i}: {err}");
@@ -265,22 +264,10 @@ fn a_process_that_never_comes_ends_the_others() {
 #[test]
 fn a_process_running_another_command_is_refused_by_name() {
     let hosts = hostfile(2, "other");
-    let args = [
-        "--policy",
-        "fixed",
-        "--ring",
-        "8",
-        "--submitters",
-        "2",
-        "--submissions",
-        "1",
-        "--count",
-        "1",
-    ];
-    let mut other = args;
+    let mut other = SMALL.to_vec();
     other[3] = "16";
     let (p0, p1) = (
-        spawn(&args, &hosts, 2, 0, &["--connect-timeout", "5"]),
+        spawn(SMALL, &hosts, 2, 0, &["--connect-timeout", "5"]),
         spawn(&other, &hosts, 2, 1, &["--connect-timeout", "5"]),
     );
     for (i, o) in [finish(p0), finish(p1)].iter().enumerate() {

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::thread::sleep;
 use std::time::Duration;
 
-mod cluster_support;
-use cluster_support::{finish, hostfile, one_thread, spawn, verdict};
+mod support;
+use support::{depth, finish, fresh, hostfile, one_thread, spawn, verdict};
 
 const FAMILY: &[&str] = &[
     "--ring",
@@ -23,19 +23,6 @@ const FAMILY: &[&str] = &[
     "--count",
     "0..2",
 ];
-
-fn fresh(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("qisim-cluster-ckpt-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-/// The depth of the checkpoint process 0 keeps in `dir`, once it has one.
-fn depth(dir: &Path) -> Option<u64> {
-    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
-    let m: serde_json::Value = serde_json::from_str(&text).ok()?;
-    m["state"]["depth"].as_u64()
-}
 
 /// Levels' files in `dir`.
 fn levels_in(dir: &Path) -> usize {
@@ -71,7 +58,7 @@ fn both(flag: &str, dirs: &[PathBuf; 2], extra: &[&str], name: &str) -> [std::pr
 fn a_killed_cluster_resumes_from_its_checkpoints() {
     let want = verdict(&one_thread(FAMILY));
     let levels = want["maxDepth"].as_u64().unwrap();
-    let dirs = [fresh("p0"), fresh("p1")];
+    let dirs = [fresh("cluster-p0"), fresh("cluster-p1")];
     let hosts = hostfile(2, "ckpt");
     let mut ps: Vec<_> = (0..2)
         .map(|p| {
@@ -133,7 +120,7 @@ fn a_killed_cluster_resumes_from_its_checkpoints() {
 fn a_checkpoint_needs_every_process_to_keep_one() {
     // Process 0 checkpoints, process 1 does not: the handshake names the difference.
     let hosts = hostfile(2, "mixed");
-    let dir = fresh("mixed");
+    let dir = fresh("cluster-mixed");
     let p0 = spawn(
         FAMILY,
         &hosts,

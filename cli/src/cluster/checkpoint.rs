@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use qisim_core::check::checkpoint::{Files, PartRecord};
+use qisim_core::check::checkpoint::{CheckpointWriter, Files, PartRecord};
 use qisim_core::check::pool::{Owner, Rules};
 
 use crate::cmd::explore::checkpoint::{DirReader, DirWriter};
@@ -46,7 +46,6 @@ impl OwnerFiles {
         // Process 0 removes them too, in its own directory; this is for the others'.
         for f in self.before.0.keys() {
             if !self.last.0.contains_key(f) {
-                use qisim_core::check::checkpoint::CheckpointWriter;
                 self.writer.remove(f);
             }
         }

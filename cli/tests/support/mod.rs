@@ -1,14 +1,29 @@
-//! What the cluster's tests share: processes on free ports of 127.0.0.1, waited for without
-//! hanging, and their verdicts compared with one thread's.
+//! What the CLI's process tests share: fresh checkpoint directories and where their
+//! checkpoint is; cluster processes on free ports of 127.0.0.1, waited for without hanging,
+//! and their verdicts compared with one thread's.
 #![allow(dead_code)]
 
 use std::net::TcpListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+/// An empty directory path of this test process, `name` telling it apart.
+pub fn fresh(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("qisim-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+/// The depth of the checkpoint in `dir`, once it has one.
+pub fn depth(dir: &Path) -> Option<u64> {
+    let text = std::fs::read_to_string(dir.join("manifest.json")).ok()?;
+    let m: Value = serde_json::from_str(&text).ok()?;
+    m["state"]["depth"].as_u64()
+}
 
 /// A generous bound for "ends within seconds": a hang is what it catches, not slowness.
 pub const NO_HANG: Duration = Duration::from_secs(60);
